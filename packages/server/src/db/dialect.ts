@@ -1,0 +1,27 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/** The only place that knows which SQL dialect is in use. Everything dialect-specific goes here. */
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DialectHelpers {
+  name: DialectName;
+  /** Column type for instants stored as epoch milliseconds. */
+  timestampType: 'integer' | 'bigint';
+  /** Appended to a claim sub-select: `FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite (writes are serialised). */
+  skipLocked: RawBuilder<unknown>;
+  /** True when a unique-index violation raised by the driver is the given error. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+export function dialectHelpers(name: DialectName): DialectHelpers {
+  return {
+    name,
+    timestampType: name === 'postgres' ? 'bigint' : 'integer',
+    skipLocked: name === 'postgres' ? sql`for update skip locked` : sql``,
+    isUniqueViolation(error: unknown): boolean {
+      const code = (error as { code?: string } | null)?.code;
+      return name === 'postgres' ? code === '23505' : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+  };
+}
+

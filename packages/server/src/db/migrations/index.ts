@@ -1,0 +1,20 @@
+import type { Migration } from 'kysely';
+import type { DialectHelpers } from '../dialect.ts';
+import { accountsMigration } from './0001_accounts.ts';
+import { projectsBatchesMigration } from './0002_projects_batches.ts';
+import { filesMigration } from './0003_files.ts';
+import { tasksMigration } from './0004_tasks.ts';
+import { outboxMigration } from './0005_outbox.ts';
+import { workMigration } from './0006_work.ts';
+
+/** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
+export function migrations(dialect: DialectHelpers): Record<string, Migration> {
+  return {
+    '0001_accounts': accountsMigration(dialect),
+    '0002_projects_batches': projectsBatchesMigration(dialect),
+    '0003_files': filesMigration(dialect),
+    '0004_tasks': tasksMigration(dialect),
+    '0005_outbox': outboxMigration(dialect),
+    '0006_work': workMigration(dialect),
+  };
+}

@@ -1,0 +1,9 @@
+import type { AccountTables } from './tables/accounts.ts';
+import type { ProjectBatchTables } from './tables/projects_batches.ts';
+import type { FileTables } from './tables/files.ts';
+import type { TaskTables } from './tables/tasks.ts';
+import type { OutboxTables } from './tables/outbox.ts';
+import type { WorkTables } from './tables/work.ts';
+
+/** The whole schema as Kysely sees it: one interface per migration area. */
+export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables {}

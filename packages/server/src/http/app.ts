@@ -1,0 +1,85 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import { sql } from 'kysely';
+import type { Services } from '../services/container.ts';
+import { handleError, errorBody } from './errors.ts';
+import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
+import { requireApiKey, presentedKey } from './auth.ts';
+import { sha256 } from '../domain/ids.ts';
+import { registerV1Routes } from '../routes/v1/index.ts';
+import { registerV2Routes } from '../routes/v2/index.ts';
+import { registerAppRoutes } from '../routes/app/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export interface BuildAppOptions {
+  logger?: boolean | object;
+}
+
+/** Builds the HTTP application: parsers, error shape, OpenAPI, health, and the v1, v2 and app route trees. */
+export async function buildApp(services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    rewriteUrl: (request) => rewriteUrl(request.url ?? '/'),
+    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 1000 },
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.decorate('services', services);
+  registerJsonParser(app);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).type('application/json; charset=utf-8').send(errorBody(404, `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
+  // Every JSON answer carries an explicit charset (contract 1.4).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json') && !type.includes('charset')) {
+      reply.header('content-type', 'application/json; charset=utf-8');
+    }
+    return payload;
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tagwright API', version: '0.1.0', description: 'Scale-compatible labeling API. v1 routes answer at the root and under /v1.' },
+      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ basic: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    await sql`select 1`.execute(services.db.kysely);
+    return reply.send({ status: 'ok' });
+  });
+
+  // The API: authenticated by key, rate limited per key, v1 at the root and v2 under /v2.
+  await app.register(async (api) => {
+    requireApiKey(api, services.accounts);
+    await api.register(rateLimit, {
+      hook: 'onRequest',
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => sha256(presentedKey(request.headers.authorization) ?? request.ip),
+      errorResponseBuilder: (_request, context) => {
+        const error = new Error(`Rate limit of ${context.max} requests per minute reached; retry after ${Math.ceil(context.ttl / 1000)} s.`);
+        return Object.assign(error, { statusCode: 429 });
+      },
+    });
+    await api.register(registerV1Routes);
+    await api.register(registerV2Routes, { prefix: '/v2' });
+  });
+  await app.register(registerAppRoutes, { prefix: '/app' });
+  return app;
+}

@@ -1,0 +1,31 @@
+import { loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+const config = loadConfig();
+const server = await startServer(config);
+const log = server.app.log;
+if (server.bootstrap.generatedKeys) {
+  // Shown once: only hashes are stored.
+  const { live, test } = server.bootstrap.generatedKeys;
+  process.stdout.write(
+    `\n  Tagwright created the first account. Save these API keys now; they are not shown again.\n` +
+      `    live key: ${live}\n    test key: ${test}\n    admin teammate: ${config.adminEmail}\n\n`,
+  );
+}
+log.info({ url: server.url, database: server.services.db.dialect.name, roles: config.roles }, 'tagwright started');
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down: finishing in-flight requests');
+  try {
+    await server.close();
+    process.exit(0);
+  } catch (error) {
+    log.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

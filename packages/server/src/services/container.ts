@@ -1,0 +1,25 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { AccountRepository } from '../repositories/account.repository.ts';
+import { UserRepository } from '../repositories/user.repository.ts';
+import { AccountService } from './account.service.ts';
+
+/** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
+export interface Services {
+  config: Config;
+  db: Db;
+  accounts: AccountService;
+  /** Called after a commit that wrote background work, so an in-process worker starts at once. */
+  onWorkQueued: () => void;
+}
+
+export function createServices(config: Config, db: Db): Services {
+  const accountRepository = new AccountRepository(db.kysely);
+  const userRepository = new UserRepository(db.kysely);
+  return {
+    config,
+    db,
+    accounts: new AccountService(accountRepository, userRepository),
+    onWorkQueued: () => {},
+  };
+}
