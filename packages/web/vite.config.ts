@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The server serves the built SPA under /ui/ and the app API under /app/api.
+export default defineConfig({
+  base: '/ui/',
+  plugins: [react()],
+  server: {
+    proxy: { '/app': 'http://127.0.0.1:8080' },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['test/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/setup.ts'],
+  },
+});
