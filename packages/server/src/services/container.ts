@@ -3,12 +3,18 @@ import type { Db } from '../db/connect.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
 import { UserRepository } from '../repositories/user.repository.ts';
 import { AccountService } from './account.service.ts';
+import { ProjectRepository } from '../repositories/project.repository.ts';
+import { BatchRepository } from '../repositories/batch.repository.ts';
+import { ProjectService } from './project.service.ts';
+import { BatchService } from './batch.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
   config: Config;
   db: Db;
   accounts: AccountService;
+  projects: ProjectService;
+  batches: BatchService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -16,10 +22,14 @@ export interface Services {
 export function createServices(config: Config, db: Db): Services {
   const accountRepository = new AccountRepository(db.kysely);
   const userRepository = new UserRepository(db.kysely);
+  const projectRepository = new ProjectRepository(db.kysely);
+  const batchRepository = new BatchRepository(db.kysely);
   return {
     config,
     db,
     accounts: new AccountService(accountRepository, userRepository),
+    projects: new ProjectService(projectRepository),
+    batches: new BatchService(batchRepository, projectRepository),
     onWorkQueued: () => {},
   };
 }

@@ -1,0 +1,28 @@
+import type { ParamVersion, Project } from '../repositories/project.repository.ts';
+import { toIso } from '../domain/time.ts';
+
+/** One `param_history` entry on the wire: the parameter keys, `version`, and `created_at` as ISO text. */
+export function presentParamVersion(entry: ParamVersion): Record<string, unknown> {
+  return { ...entry, version: entry.version, created_at: toIso(entry.created_at) };
+}
+
+/**
+ * The v1 project object (contract 4.3): `name`, `type`, `param_history`, `created_at` and `id`
+ * always; `archived` always (false is meaningful); the Studio/Rapid fields only when set.
+ */
+export function presentProject(project: Project): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    id: project.id,
+    name: project.name,
+    type: project.type,
+    param_history: project.param_history.map(presentParamVersion),
+    created_at: toIso(project.created_at),
+    archived: project.archived,
+  };
+  if (project.rapid) wire.rapid = true;
+  if (project.studio) wire.studio = true;
+  if (project.pipeline !== null) wire.pipeline = project.pipeline;
+  if (project.consensus_attempts !== null) wire.consensus_attempts = project.consensus_attempts;
+  if (project.dataset_id !== null) wire.datasetId = project.dataset_id;
+  return wire;
+}

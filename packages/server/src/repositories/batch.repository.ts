@@ -1,0 +1,216 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { BatchesTable, BatchStatus, Environment } from '../db/tables/projects_batches.ts';
+import type { TaskStatus } from '../db/tables/tasks.ts';
+
+export type BatchRow = Selectable<BatchesTable>;
+
+/** A batch as the rest of the code sees it: JSON parsed, flags as booleans, with its project's name. */
+export interface Batch {
+  id: string;
+  account_id: string;
+  environment: Environment;
+  project_id: string;
+  /** Joined from projects on every read; batches are presented with their project's name. */
+  project_name: string;
+  name: string;
+  status: BatchStatus;
+  /** URL or email address; null when none. */
+  callback: string | null;
+  calibration_batch: boolean;
+  self_label_batch: boolean;
+  metadata: Record<string, unknown>;
+  priority: number | null;
+  studio_priority: number | null;
+  archived: boolean;
+  callback_succeeded: boolean | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export type NewBatch = Omit<Batch, 'project_name'>;
+
+/** Task counts of one batch by wire status; every status is present (0 when none). */
+export type TaskStatusCounts = Record<TaskStatus, number>;
+
+export interface BatchListFilters {
+  projectId?: string;
+  status?: BatchStatus;
+  /** Inclusive bounds on created_at (epoch ms). */
+  createdFrom?: number;
+  createdTo?: number;
+  excludeArchived?: boolean;
+}
+
+export interface BatchPage {
+  batches: Batch[];
+  /** Number of batches matching the filters across all pages. */
+  total: number;
+}
+
+const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'completed', 'error', 'canceled'];
+
+export function emptyCounts(): TaskStatusCounts {
+  return { pending: 0, completed: 0, error: 0, canceled: 0 };
+}
+
+type JoinedRow = BatchRow & { project_name: string };
+
+function fromRow(row: JoinedRow): Batch {
+  const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
+  return {
+    ...row,
+    metadata: metadata as Record<string, unknown>,
+    calibration_batch: Boolean(row.calibration_batch),
+    self_label_batch: Boolean(row.self_label_batch),
+    archived: Boolean(row.archived),
+    callback_succeeded: row.callback_succeeded === null ? null : Boolean(row.callback_succeeded),
+  };
+}
+
+function toRow(batch: NewBatch): BatchRow {
+  return {
+    ...batch,
+    metadata: JSON.stringify(batch.metadata),
+    calibration_batch: batch.calibration_batch ? 1 : 0,
+    self_label_batch: batch.self_label_batch ? 1 : 0,
+    archived: batch.archived ? 1 : 0,
+    callback_succeeded: batch.callback_succeeded === null ? null : batch.callback_succeeded ? 1 : 0,
+  };
+}
+
+/**
+ * Batches, scoped to (account, environment). The only code that builds SQL for this table.
+ * To use it inside a transaction, construct one on the transaction: `new BatchRepository(trx)`.
+ */
+export class BatchRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private selectJoined() {
+    return this.db
+      .selectFrom('batches as b')
+      .innerJoin('projects as p', 'p.id', 'b.project_id')
+      .selectAll('b')
+      .select('p.name as project_name');
+  }
+
+  /** Inserts the batch; returns false (and writes nothing) when the name is taken in its (account, environment). */
+  async insert(batch: NewBatch): Promise<boolean> {
+    const result = await this.db
+      .insertInto('batches')
+      .values(toRow(batch))
+      .onConflict((conflict) => conflict.columns(['account_id', 'environment', 'name']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async findByName(accountId: string, environment: Environment, name: string): Promise<Batch | undefined> {
+    const row = await this.selectJoined()
+      .where('b.account_id', '=', accountId)
+      .where('b.environment', '=', environment)
+      .where('b.name', '=', name)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async findById(accountId: string, environment: Environment, id: string): Promise<Batch | undefined> {
+    const row = await this.selectJoined()
+      .where('b.id', '=', id)
+      .where('b.account_id', '=', accountId)
+      .where('b.environment', '=', environment)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /** Names of the given batch ids (for presenting tasks in bulk); unknown ids are absent. */
+  async namesByIds(ids: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.selectFrom('batches').select(['id', 'name']).where('id', 'in', unique).execute();
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  /** One page of batches, newest first (created_at desc, id desc), and the total number of matches. */
+  async list(accountId: string, environment: Environment, filters: BatchListFilters, page: { limit: number; offset: number }): Promise<BatchPage> {
+    const base = this.db
+      .selectFrom('batches as b')
+      .where('b.account_id', '=', accountId)
+      .where('b.environment', '=', environment)
+      .$if(filters.projectId !== undefined, (query) => query.where('b.project_id', '=', filters.projectId!))
+      .$if(filters.status !== undefined, (query) => query.where('b.status', '=', filters.status!))
+      .$if(filters.createdFrom !== undefined, (query) => query.where('b.created_at', '>=', filters.createdFrom!))
+      .$if(filters.createdTo !== undefined, (query) => query.where('b.created_at', '<=', filters.createdTo!))
+      .$if(filters.excludeArchived === true, (query) => query.where('b.archived', '=', 0));
+    const [rows, count] = await Promise.all([
+      base
+        .innerJoin('projects as p', 'p.id', 'b.project_id')
+        .selectAll('b')
+        .select('p.name as project_name')
+        .orderBy('b.created_at', 'desc')
+        .orderBy('b.id', 'desc')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { batches: rows.map(fromRow), total: Number(count.n) };
+  }
+
+  /** Replaces the metadata object as a whole. */
+  async setMetadata(id: string, metadata: Record<string, unknown>, now: number): Promise<void> {
+    await this.db.updateTable('batches').set({ metadata: JSON.stringify(metadata), updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Moves the batch to `status`; `completedAt` is written as given (null clears it). With `from`,
+   * the update happens only while the batch is in one of those states; returns whether it changed.
+   */
+  async setStatus(id: string, status: BatchStatus, now: number, options: { completedAt?: number | null; from?: readonly BatchStatus[] } = {}): Promise<boolean> {
+    const result = await this.db
+      .updateTable('batches')
+      .set({ status, updated_at: now, ...(options.completedAt !== undefined ? { completed_at: options.completedAt } : {}) })
+      .where('id', '=', id)
+      .$if(options.from !== undefined, (query) => query.where('status', 'in', options.from as BatchStatus[]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async setPriority(id: string, priority: number, now: number): Promise<void> {
+    await this.db.updateTable('batches').set({ priority, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  async setCallbackSucceeded(id: string, succeeded: boolean, now: number): Promise<void> {
+    await this.db.updateTable('batches').set({ callback_succeeded: succeeded ? 1 : 0, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Task counts of one batch by status, from the (batch_id, status) index. */
+  async statusCounts(batchId: string): Promise<TaskStatusCounts> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('batch_id', '=', batchId)
+      .groupBy('status')
+      .execute();
+    const counts = emptyCounts();
+    for (const row of rows) if (TASK_STATUSES.includes(row.status)) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  /** Task counts for several batches in one query (for `GET batches?detailed=true`). */
+  async statusCountsMany(batchIds: readonly string[]): Promise<Map<string, TaskStatusCounts>> {
+    const result = new Map<string, TaskStatusCounts>(batchIds.map((id) => [id, emptyCounts()]));
+    if (batchIds.length === 0) return result;
+    const rows = await this.db
+      .selectFrom('tasks')
+      .select(['batch_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('batch_id', 'in', [...new Set(batchIds)])
+      .groupBy(['batch_id', 'status'])
+      .execute();
+    for (const row of rows) {
+      const counts = row.batch_id === null ? undefined : result.get(row.batch_id);
+      if (counts && TASK_STATUSES.includes(row.status)) counts[row.status] = Number(row.n);
+    }
+    return result;
+  }
+}
