@@ -23,6 +23,17 @@ export interface Config {
   allowPrivateOutbound: boolean;
   importLimitBytes: number;
   workerPollMs: number;
+  /** Callbacks (docs/callbacks.md): delays in seconds before each retry, after the first attempt fails. */
+  callbackSchedule: number[];
+  /** Per-attempt bound on a callback POST (or SMTP submission). */
+  callbackTimeoutMs: number;
+  /** How long a worker's claim on an outbox row lasts; a crashed worker's rows are retried after it. */
+  callbackClaimMs: number;
+  /** Callback deliveries in flight at once, per worker process. */
+  callbackConcurrency: number;
+  /** smtp:// or smtps:// URL for email callbacks; unset means email callbacks are skipped (and logged). */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
 }
 
 function integer(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -39,6 +50,25 @@ function flag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean 
   if (/^(1|true|yes)$/i.test(raw)) return true;
   if (/^(0|false|no)$/i.test(raw)) return false;
   throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+/** The contract's retry schedule (8.4): 20 retries within 24 h. */
+export const DEFAULT_CALLBACK_SCHEDULE = [30, 60, 120, 240, 480, 900, 1800, 2700, 3600, 3600, 5400, 5400, 5400, 7200, 7200, 7200, 7200, 7200, 7200, 7200];
+
+function secondsList(name: string, fallback: number[], env: NodeJS.ProcessEnv): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const values = raw.split(',').map((part) => Number(part.trim()));
+  if (values.some((value) => !Number.isFinite(value) || value < 0)) {
+    throw new Error(`${name} must be a comma-separated list of non-negative seconds, got "${raw}"`);
+  }
+  return values;
+}
+
+function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.TAGWRIGHT_SMTP_URL || undefined;
+  if (raw && !/^smtps?:\/\/[^/]/.test(raw)) throw new Error('TAGWRIGHT_SMTP_URL must be an smtp:// or smtps:// URL');
+  return raw;
 }
 
 function roles(raw: string | undefined): Config['roles'] {
@@ -73,5 +103,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateOutbound: flag('TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND', false, env),
     importLimitBytes: integer('TAGWRIGHT_IMPORT_LIMIT_BYTES', 100 * 1024 * 1024, env),
     workerPollMs: integer('TAGWRIGHT_WORKER_POLL_MS', 500, env),
+    ...callbackSettings(env),
+  };
+}
+
+function callbackSettings(env: NodeJS.ProcessEnv) {
+  const callbackTimeoutMs = integer('TAGWRIGHT_CALLBACK_TIMEOUT_MS', 30_000, env);
+  const callbackClaimMs = integer('TAGWRIGHT_CALLBACK_CLAIM_MS', callbackTimeoutMs + 60_000, env);
+  // A claim that ends while its attempt may still be in flight would let another worker send it again.
+  if (callbackClaimMs <= callbackTimeoutMs) {
+    throw new Error(`TAGWRIGHT_CALLBACK_CLAIM_MS (${callbackClaimMs}) must be larger than TAGWRIGHT_CALLBACK_TIMEOUT_MS (${callbackTimeoutMs})`);
+  }
+  const callbackConcurrency = integer('TAGWRIGHT_CALLBACK_CONCURRENCY', 64, env);
+  if (callbackConcurrency < 1) throw new Error('TAGWRIGHT_CALLBACK_CONCURRENCY must be at least 1');
+  return {
+    callbackSchedule: secondsList('TAGWRIGHT_CALLBACK_SCHEDULE', DEFAULT_CALLBACK_SCHEDULE, env),
+    callbackTimeoutMs,
+    callbackClaimMs,
+    callbackConcurrency,
+    smtpUrl: smtpUrl(env),
+    smtpFrom: env.TAGWRIGHT_SMTP_FROM || 'tagwright@localhost',
   };
 }
