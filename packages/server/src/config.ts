@@ -22,6 +22,8 @@ export interface Config {
   /** Outbound HTTP (callbacks, imports) may reach private and loopback addresses only when true. */
   allowPrivateOutbound: boolean;
   importLimitBytes: number;
+  /** Connect, headers and idle-body timeout for each `files/import` download. */
+  importTimeoutMs: number;
   workerPollMs: number;
   /** Callbacks (docs/callbacks.md): delays in seconds before each retry, after the first attempt fails. */
   callbackSchedule: number[];
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     allowPrivateOutbound: flag('TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND', false, env),
     importLimitBytes: integer('TAGWRIGHT_IMPORT_LIMIT_BYTES', 100 * 1024 * 1024, env),
+    importTimeoutMs: integer('TAGWRIGHT_IMPORT_TIMEOUT_MS', 30_000, env),
     workerPollMs: integer('TAGWRIGHT_WORKER_POLL_MS', 500, env),
     ...callbackSettings(env),
   };
