@@ -9,6 +9,8 @@ export interface DialectHelpers {
   timestampType: 'integer' | 'bigint';
   /** Appended to a claim sub-select: `FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite (writes are serialised). */
   skipLocked: RawBuilder<unknown>;
+  /** Appended (modifyEnd) to a select whose rows must stay locked until commit: `FOR UPDATE` on PostgreSQL, nothing on SQLite (writes are serialised). */
+  forUpdate: RawBuilder<unknown>;
   /** True when a unique-index violation raised by the driver is the given error. */
   isUniqueViolation(error: unknown): boolean;
 }
@@ -18,6 +20,7 @@ export function dialectHelpers(name: DialectName): DialectHelpers {
     name,
     timestampType: name === 'postgres' ? 'bigint' : 'integer',
     skipLocked: name === 'postgres' ? sql`for update skip locked` : sql``,
+    forUpdate: name === 'postgres' ? sql`for update` : sql``,
     isUniqueViolation(error: unknown): boolean {
       const code = (error as { code?: string } | null)?.code;
       return name === 'postgres' ? code === '23505' : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

@@ -6,6 +6,7 @@ import { filesMigration } from './0003_files.ts';
 import { tasksMigration } from './0004_tasks.ts';
 import { outboxMigration } from './0005_outbox.ts';
 import { workMigration } from './0006_work.ts';
+import { qualityTasksMigration } from './0007_quality_tasks.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0004_tasks': tasksMigration(dialect),
     '0005_outbox': outboxMigration(dialect),
     '0006_work': workMigration(dialect),
+    '0007_quality_tasks': qualityTasksMigration(dialect),
   };
 }
