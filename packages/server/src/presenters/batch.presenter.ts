@@ -1,4 +1,5 @@
 import type { Batch, TaskStatusCounts } from '../repositories/batch.repository.ts';
+import type { BatchListResult } from '../services/batch.service.ts';
 import { toIso } from '../domain/time.ts';
 
 /**
@@ -40,4 +41,22 @@ export function presentCounts(counts: TaskStatusCounts): Record<string, number> 
 /** `GET batches/{name}/status`: the batch status and its task counts (contract 4.2). */
 export function presentBatchStatus(batch: Batch, counts: TaskStatusCounts): Record<string, unknown> {
   return { status: batch.status, ...presentCounts(counts) };
+}
+
+/**
+ * `GET batches`: `{docs, totalDocs, limit, offset, has_more}` (contract 6.2); with `detailed`, each
+ * batch also carries its task counts.
+ */
+export function presentBatchList(result: BatchListResult): Record<string, unknown> {
+  const docs = result.batches.map((batch) => {
+    const counts = result.counts?.get(batch.id);
+    return counts ? { ...presentBatch(batch), ...presentCounts(counts) } : presentBatch(batch);
+  });
+  return {
+    docs,
+    totalDocs: result.total,
+    limit: result.limit,
+    offset: result.offset,
+    has_more: result.offset + docs.length < result.total,
+  };
 }
