@@ -1,0 +1,68 @@
+import { mergeDiff, type AnnotationStore, type StoreDiff } from './store.ts';
+
+const HISTORY_LIMIT = 500;
+
+/**
+ * Undo and redo over store diffs. Changes accumulate in a pending entry; `commit` closes it, so a
+ * drag of many pointer moves is one undo step, and `cancel` rolls the pending entry back.
+ */
+export class History {
+  private undoStack: StoreDiff[] = [];
+  private redoStack: StoreDiff[] = [];
+  private pending: StoreDiff = new Map();
+
+  constructor(private readonly store: AnnotationStore) {}
+
+  /** Applies a change to the store and records it in the pending entry. */
+  record(diff: StoreDiff): void {
+    this.store.apply(diff);
+    mergeDiff(this.pending, diff);
+  }
+
+  commit(): void {
+    if (this.pending.size === 0) return;
+    this.undoStack.push(this.pending);
+    if (this.undoStack.length > HISTORY_LIMIT) this.undoStack.shift();
+    this.redoStack = [];
+    this.pending = new Map();
+  }
+
+  /** Reverts whatever the pending entry holds (an interaction cancelled with Escape). */
+  cancel(): void {
+    this.store.apply(this.pending, 'backward');
+    this.pending = new Map();
+  }
+
+  undo(): boolean {
+    this.commit();
+    const diff = this.undoStack.pop();
+    if (!diff) return false;
+    this.store.apply(diff, 'backward');
+    this.redoStack.push(diff);
+    return true;
+  }
+
+  redo(): boolean {
+    this.commit();
+    const diff = this.redoStack.pop();
+    if (!diff) return false;
+    this.store.apply(diff, 'forward');
+    this.undoStack.push(diff);
+    return true;
+  }
+
+  get canUndo(): boolean {
+    return this.undoStack.length > 0 || this.pending.size > 0;
+  }
+
+  get canRedo(): boolean {
+    return this.redoStack.length > 0;
+  }
+
+  /** Forgets everything (a freshly loaded task starts with an empty history). */
+  clear(): void {
+    this.undoStack = [];
+    this.redoStack = [];
+    this.pending = new Map();
+  }
+}
