@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Expression, Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { BatchesTable, BatchStatus, Environment } from '../db/tables/projects_batches.ts';
 import type { TaskStatus } from '../db/tables/tasks.ts';
@@ -212,5 +212,16 @@ export class BatchRepository {
       if (counts && TASK_STATUSES.includes(row.status)) counts[row.status] = Number(row.n);
     }
     return result;
+  }
+
+  // --- Added by the tasks area (task-lifecycle.ts): the batch row lock behind completion checks. ---
+
+  /**
+   * Locks the batch row until commit (`forUpdate` is DialectHelpers.forUpdate: FOR UPDATE on
+   * PostgreSQL; SQLite serialises writers), so that task state changes in one batch evaluate
+   * batch completion one at a time.
+   */
+  async lock(id: string, forUpdate: Expression<unknown>): Promise<void> {
+    await this.db.selectFrom('batches').select('id').where('id', '=', id).modifyEnd(forUpdate).execute();
   }
 }
