@@ -1,0 +1,15 @@
+export { Tagwright, ScaleClient, type ClientOptions } from './client.ts';
+export * from './core/errors.ts';
+export { AbstractPage, CursorPage, OffsetPage, PagePromise, TokenPage } from './core/pagination.ts';
+export { DEFAULT_RETRY_POLICY, isRetryableStatus, retryAfterMs, retryDelayMs, type RetryPolicy } from './core/retries.ts';
+export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, SDK_VERSION, type RequestOptions } from './core/transport.ts';
+export { Batches, BatchPage, type BatchCreateParams, type BatchListParams } from './resources/batches.ts';
+export { Files, fileFromPath, type FileImportParams, type FileUploadParams, type Uploadable } from './resources/files.ts';
+export { Projects, type ProjectCreateParams, type ProjectUpdateParams } from './resources/projects.ts';
+export { EvaluationTasks, TrainingTasks, type EvaluationTaskParams, type TrainingTaskParams } from './resources/quality-tasks.ts';
+export { Studio } from './resources/studio.ts';
+export { Tasks, TaskPage, type TaskFilters, type TaskListParams } from './resources/tasks.ts';
+export { Teams } from './resources/teams.ts';
+export * from './resources/v2.ts';
+export * from './types.ts';
+export { Tagwright as default } from './client.ts';
