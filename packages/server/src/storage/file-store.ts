@@ -1,0 +1,35 @@
+import type { Readable } from 'node:stream';
+
+/** Thrown by `put` when the source holds more bytes than the limit; nothing is kept. */
+export class FileTooLarge extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`the file is larger than the ${limitBytes}-byte limit`);
+    this.name = 'FileTooLarge';
+  }
+}
+
+export interface StoredObject {
+  size: number;
+  /** sha256 of the bytes, lowercase hex. */
+  sha256: string;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive. */
+  end: number;
+}
+
+/**
+ * Where file bytes live. Keys are chosen by the caller (`[A-Za-z0-9_-]` segments joined by `/`).
+ * Implementations must never expose a partly written object: a failed or oversized `put` leaves nothing behind.
+ */
+export interface FileStore {
+  /** Streams `source` into the object `key`, failing with FileTooLarge past `maxBytes`. Replaces an existing object. */
+  put(key: string, source: Readable, options: { maxBytes: number }): Promise<StoredObject>;
+  /** A stream of the object's bytes (or of one range of them); rejects with an error whose code is ENOENT when absent. */
+  openRead(key: string, range?: ByteRange): Promise<Readable>;
+  /** Removes the object; a missing object is not an error. */
+  delete(key: string): Promise<void>;
+}
