@@ -25,6 +25,8 @@ export interface Config {
   /** Connect, headers and idle-body timeout for each `files/import` download. */
   importTimeoutMs: number;
   workerPollMs: number;
+  /** The built web UI (packages/web/dist), served at /ui/. */
+  webDistDir: string;
   /** Callbacks (docs/callbacks.md): delays in seconds before each retry, after the first attempt fails. */
   callbackSchedule: number[];
   /** Per-attempt bound on a callback POST (or SMTP submission). */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importLimitBytes: integer('TAGWRIGHT_IMPORT_LIMIT_BYTES', 100 * 1024 * 1024, env),
     importTimeoutMs: integer('TAGWRIGHT_IMPORT_TIMEOUT_MS', 30_000, env),
     workerPollMs: integer('TAGWRIGHT_WORKER_POLL_MS', 500, env),
+    webDistDir: path.resolve(env.TAGWRIGHT_WEB_DIR || path.join(import.meta.dirname, '../../web/dist')),
     ...callbackSettings(env),
   };
 }

@@ -11,6 +11,7 @@ import { sha256 } from '../domain/ids.ts';
 import { registerV1Routes } from '../routes/v1/index.ts';
 import { registerV2Routes } from '../routes/v2/index.ts';
 import { registerAppRoutes } from '../routes/app/index.ts';
+import { registerUiRoutes } from '../routes/ui/ui.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -81,5 +82,6 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     await api.register(registerV2Routes, { prefix: '/v2' });
   });
   await app.register(registerAppRoutes, { prefix: '/app' });
+  await app.register(registerUiRoutes);
   return app;
 }

@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { Forbidden, Unauthorized } from '../domain/errors.ts';
+import type { Environment } from '../db/tables/projects_batches.ts';
+import type { TeamRole } from '../repositories/user.repository.ts';
+import type { Services } from '../services/container.ts';
+import { csrfTokenMatches, type ActiveSession } from '../services/session.service.ts';
+import { presentedKey } from './auth.ts';
+import { readCookie, serializeCookie } from './cookies.ts';
+
+export const SESSION_COOKIE = 'tw_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Who is calling the app API: a signed-in teammate, or an API key (which acts as the account's admin). */
+export interface AppUser {
+  /** Absent when the caller is an API key. */
+  userId?: string;
+  email?: string;
+  accountId: string;
+  role: TeamRole;
+  /** Sessions work in live; an API key keeps the environment its key selects. */
+  environment: Environment;
+  via: 'session' | 'api_key';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    appUser: AppUser;
+    /** Set when the request was authenticated by the session cookie. */
+    appSession: ActiveSession | undefined;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** True when cookies set for this request must carry `Secure`: the request came over https, or the public URL is https. */
+export function cookiesAreSecure(request: FastifyRequest, publicUrl: string | undefined): boolean {
+  return request.protocol === 'https' || Boolean(publicUrl && /^https:/i.test(publicUrl));
+}
+
+export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, services: Services, token: string): void {
+  reply.header('set-cookie', serializeCookie(SESSION_COOKIE, token, { maxAgeSeconds: services.sessions.cookieMaxAgeSeconds, secure: cookiesAreSecure(request, services.config.publicUrl) }));
+}
+
+export function clearSessionCookie(reply: FastifyReply, request: FastifyRequest, services: Services): void {
+  reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: cookiesAreSecure(request, services.config.publicUrl) }));
+}
+
+export function sessionToken(request: FastifyRequest): string | undefined {
+  return readCookie(request.headers.cookie, SESSION_COOKIE);
+}
+
+/**
+ * Authenticates every request of this plugin scope before validation: by API key when an
+ * Authorization header is sent, otherwise by the session cookie. Cookie-authenticated writes must
+ * echo the session's CSRF token in `x-csrf-token` (403 otherwise). Sets `request.appUser`,
+ * `request.caller` (so app routes can call the same services as the v1 API) and `request.appSession`.
+ */
+export function authenticateAppRequests(app: FastifyInstance, services: Services): void {
+  app.decorateRequest('appUser', undefined as unknown as AppUser);
+  app.decorateRequest('appSession', undefined);
+  app.decorateRequest('caller', undefined as unknown as FastifyRequest['caller']);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.authorization !== undefined) {
+      const key = presentedKey(request.headers.authorization);
+      if (!key) throw new Unauthorized('Please provide a valid API key in the Authorization header (Basic or Bearer), or sign in.');
+      const caller = await services.accounts.authenticate(key);
+      if (!caller) throw new Unauthorized('The API key is not valid or has been revoked.');
+      request.caller = caller;
+      request.appUser = { accountId: caller.account.id, role: 'admin', environment: caller.environment, via: 'api_key' };
+      return;
+    }
+    const token = sessionToken(request);
+    if (!token) throw new Unauthorized('Please sign in: this request carried neither a session cookie nor an API key.');
+    const session = await services.sessions.authenticate(token);
+    if (!session) {
+      clearSessionCookie(reply, request, services);
+      throw new Unauthorized('Your session has ended (signed out or expired); please sign in again.');
+    }
+    if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(headerValue(request.headers[CSRF_HEADER]), session.csrfToken)) {
+      throw new Forbidden(`Missing or wrong '${CSRF_HEADER}' header: send the csrfToken from sign-in (or GET /app/api/session) with every write.`);
+    }
+    request.appSession = session;
+    request.caller = { account: session.account, environment: 'live', keyId: '' };
+    request.appUser = { userId: session.user.id, email: session.user.email, accountId: session.account.id, role: session.user.role, environment: 'live', via: 'session' };
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const ROLE_LABELS: Record<TeamRole, string> = { labeler: 'labeler', member: 'member', manager: 'manager', admin: 'admin' };
+
+/**
+ * A preHandler that lets through only the listed roles (admins always pass: they can do everything
+ * the others can). Use inside a scope that ran authenticateAppRequests:
+ * `app.post('/x', { preHandler: requireRole('manager', 'member') }, handler)`.
+ */
+export function requireRole(...roles: TeamRole[]): preHandlerAsyncHookHandler {
+  const allowed = new Set<TeamRole>([...roles, 'admin']);
+  return async function checkRole(request: FastifyRequest) {
+    const user = request.appUser;
+    if (!user) throw new Unauthorized('Please sign in.');
+    if (!allowed.has(user.role)) {
+      const names = [...allowed].map((role) => ROLE_LABELS[role]).join(', ');
+      throw new Forbidden(`This action needs one of the roles ${names}; you are signed in as ${ROLE_LABELS[user.role]}.`);
+    }
+  };
+}
+
+/** Role groups the app routes use most. */
+export const ROLES = {
+  anyone: ['labeler', 'member', 'manager', 'admin'] as TeamRole[],
+  reviewers: ['member', 'manager', 'admin'] as TeamRole[],
+  admins: ['admin'] as TeamRole[],
+};

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { Forbidden, InvalidRequest, Unauthorized } from '../../domain/errors.ts';
+import { objectBody, readString } from '../../domain/lenient.ts';
+import { clearSessionCookie, CSRF_HEADER, sessionToken, setSessionCookie } from '../../http/app-auth.ts';
+import { presentSession } from '../../presenters/session.presenter.ts';
+import { csrfTokenMatches } from '../../services/session.service.ts';
+
+const tags = ['app session'];
+
+const LoginBody = Type.Object({
+  email: Type.String({ description: 'The teammate email.' }),
+  password: Type.String({ description: 'The password set when the invitation was accepted.' }),
+});
+
+const AcceptInviteBody = Type.Object({
+  token: Type.String({ description: 'The one-time token from the invitation link.' }),
+  password: Type.String({ description: 'The new password, at least 10 characters.' }),
+  firstName: Type.Optional(Type.String()),
+  lastName: Type.Optional(Type.String()),
+});
+
+function required(body: Record<string, unknown>, field: string): string {
+  const value = readString(body[field], field);
+  if (value === undefined || value === '') throw new InvalidRequest(`Missing required parameter '${field}'.`);
+  return value;
+}
+
+function optional(body: Record<string, unknown>, field: string): string | undefined {
+  const value = readString(body[field], field)?.trim();
+  return value ? value : undefined;
+}
+
+/**
+ * Routes that work without a session: sign in, accept an invitation, sign out. Registered under
+ * /app/api outside the authenticated scope.
+ */
+export async function registerPublicSessionRoutes(app: FastifyInstance): Promise<void> {
+  const { services } = app;
+
+  app.post('/session/login', { schema: { summary: 'Sign in with email and password; sets the tw_session cookie', tags, body: LoginBody } }, async (request, reply) => {
+    const body = objectBody(request.body);
+    const session = await services.sessions.login(required(body, 'email'), required(body, 'password'));
+    setSessionCookie(reply, request, services, session.token);
+    return presentSession(session);
+  });
+
+  app.post('/session/accept-invite', { schema: { summary: 'Set a password from an invitation token and sign in', tags, body: AcceptInviteBody } }, async (request, reply) => {
+    const body = objectBody(request.body);
+    const session = await services.sessions.acceptInvite({
+      token: required(body, 'token'),
+      password: required(body, 'password'),
+      firstName: optional(body, 'firstName'),
+      lastName: optional(body, 'lastName'),
+    });
+    setSessionCookie(reply, request, services, session.token);
+    return presentSession(session);
+  });
+
+  // Sign-out is idempotent: with no live session it only clears the cookie. With one, it needs the
+  // CSRF header like any other cookie-authenticated write, so another site cannot sign you out.
+  app.post('/session/logout', { schema: { summary: 'Sign out: ends the session and clears the cookie', tags } }, async (request, reply) => {
+    const token = sessionToken(request);
+    if (token) {
+      const session = await services.sessions.authenticate(token);
+      if (session) {
+        const sent = request.headers[CSRF_HEADER];
+        if (!csrfTokenMatches(Array.isArray(sent) ? sent[0] : sent, session.csrfToken)) {
+          throw new Forbidden(`Missing or wrong '${CSRF_HEADER}' header: send the csrfToken from sign-in with every write.`);
+        }
+        await services.sessions.logout(token);
+      }
+    }
+    clearSessionCookie(reply, request, services);
+    return { signedOut: true };
+  });
+}
+
+const ChangePasswordBody = Type.Object({
+  currentPassword: Type.String(),
+  newPassword: Type.String({ description: 'At least 10 characters.' }),
+});
+
+/** Routes that need a session (registered inside the authenticated /app/api scope). */
+export async function registerSessionRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/session', { schema: { summary: 'The signed-in teammate and their CSRF token (401 without a session)', tags } }, async (request) => {
+    // An API key is not a session: the UI uses this call to decide whether to show the sign-in page.
+    if (!request.appSession) throw new Unauthorized('Not signed in: GET /app/api/session describes a browser session, and API keys have none.');
+    return presentSession(request.appSession);
+  });
+
+  app.post('/session/password', { schema: { summary: "Change the signed-in teammate's password; their other sessions end", tags, body: ChangePasswordBody } }, async (request) => {
+    if (!request.appSession) throw new InvalidRequest('API keys have no password; sign in as a teammate to change yours.');
+    const body = objectBody(request.body);
+    await app.services.sessions.changePassword(request.appSession, required(body, 'currentPassword'), required(body, 'newPassword'));
+    return { changed: true };
+  });
+}
