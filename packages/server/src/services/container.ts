@@ -3,6 +3,10 @@ import type { Db } from '../db/connect.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
 import { UserRepository } from '../repositories/user.repository.ts';
 import { AccountService } from './account.service.ts';
+import { SessionRepository } from '../repositories/session.repository.ts';
+import { SessionService } from './session.service.ts';
+import { StudioRepository } from '../repositories/studio.repository.ts';
+import { StudioService } from './studio.service.ts';
 import { ProjectRepository } from '../repositories/project.repository.ts';
 import { BatchRepository } from '../repositories/batch.repository.ts';
 import { ProjectService } from './project.service.ts';
@@ -13,6 +17,8 @@ export interface Services {
   config: Config;
   db: Db;
   accounts: AccountService;
+  sessions: SessionService;
+  studio: StudioService;
   projects: ProjectService;
   batches: BatchService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
@@ -28,6 +34,8 @@ export function createServices(config: Config, db: Db): Services {
     config,
     db,
     accounts: new AccountService(accountRepository, userRepository),
+    sessions: new SessionService(new SessionRepository(db.kysely)),
+    studio: new StudioService(new StudioRepository(db.kysely)),
     projects: new ProjectService(projectRepository),
     batches: new BatchService(batchRepository, projectRepository),
     onWorkQueued: () => {},

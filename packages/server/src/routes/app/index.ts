@@ -1,15 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { requireApiKey } from '../../http/auth.ts';
+import { authenticateAppRequests } from '../../http/app-auth.ts';
+import { registerPublicSessionRoutes, registerSessionRoutes } from './session.routes.ts';
 
 /**
- * What the web UI and dashboard call, under /app. `/app/api/*` is authenticated; for now by API key
- * (managers scripting), and the sign-in issue adds session cookies to the same scope.
+ * What the web UI and dashboard call, under /app. `/app/api/*` is authenticated by the session
+ * cookie (browsers; writes need `x-csrf-token`) or by an API key (scripts; acts as the account's
+ * admin). Sign-in, invitation acceptance and sign-out are the only routes outside that scope.
+ * Inside, `request.appUser` says who calls; guard routes with `requireRole(...)` from http/app-auth.ts.
  */
 export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
   await app.register(
     async (api) => {
-      requireApiKey(api, app.services.accounts);
-      // Authenticated app routes register here.
+      await api.register(registerPublicSessionRoutes);
+      await api.register(async (authenticated) => {
+        authenticateAppRequests(authenticated, app.services);
+        await authenticated.register(registerSessionRoutes);
+        // Authenticated app routes register here.
+      });
     },
     { prefix: '/api' },
   );
