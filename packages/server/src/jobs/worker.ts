@@ -2,6 +2,8 @@
 export interface JobRunner {
   name: string;
   runOnce(): Promise<number>;
+  /** Called once the loop has ended, for runners that keep work in flight between passes. */
+  stop?(): Promise<void>;
 }
 
 export interface WorkerLogger {
@@ -16,6 +18,8 @@ export class Worker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A nudge that arrived while a pass was running: the next sleep is skipped. */
+  private nudged = false;
 
   constructor(
     private readonly runners: JobRunner[],
@@ -31,17 +35,26 @@ export class Worker {
 
   /** Ends the current sleep so that freshly written rows are picked up at once. */
   nudge(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.nudged = true;
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.nudge();
     await this.loop;
+    for (const runner of this.runners) {
+      try {
+        await runner.stop?.();
+      } catch (error) {
+        this.log.error({ err: error, runner: runner.name }, 'background job failed to stop cleanly');
+      }
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.nudged = false;
       let handled = 0;
       for (const runner of this.runners) {
         try {
@@ -55,6 +68,10 @@ export class Worker {
   }
 
   private sleep(): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, this.pollMs);
       const self = this;

@@ -20,7 +20,11 @@ export interface PostResult {
   body: string;
   durationMs: number;
   error?: string;
+  /** True when the error was a timeout (connect, headers, body, or the caller's deadline). */
+  timedOut?: boolean;
 }
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export class DownloadTooLarge extends Error {}
 
@@ -41,8 +45,8 @@ export class OutboundClient {
     });
   }
 
-  /** POSTs a JSON body; never throws: failures come back as `error`. */
-  async postJson(url: string, body: string, headers: Record<string, string>): Promise<PostResult> {
+  /** POSTs a JSON body; never throws: failures come back as `error`. `signal` bounds the whole exchange. */
+  async postJson(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<PostResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
@@ -54,12 +58,15 @@ export class OutboundClient {
         dispatcher: this.agent,
         headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...headers },
         body,
+        signal,
         maxRedirections: 0,
       } as Parameters<typeof request>[1]);
       const text = await readCapped(response.body, this.options.maxResponseBytes);
       return { status: response.statusCode, body: text, durationMs: elapsed() };
     } catch (error) {
-      return { body: '', durationMs: elapsed(), error: (error as Error).message || String(error) };
+      const { code, name } = (error ?? {}) as { code?: string; name?: string };
+      const timedOut = TIMEOUT_CODES.has(code ?? '') || name === 'TimeoutError';
+      return { body: '', durationMs: elapsed(), error: (error as Error).message || String(error), timedOut };
     }
   }
 

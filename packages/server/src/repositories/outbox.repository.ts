@@ -1,7 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { DialectHelpers } from '../db/dialect.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
+import type { DeliveryAttemptsTable, OutboxState, OutboxTable } from '../db/tables/outbox.ts';
 import { newId } from '../domain/ids.ts';
+import { CallbackSubjectRepository, type CallbackSubject } from './callback-subject.repository.ts';
 
 export interface CallbackEvent {
   accountId: string;
@@ -13,25 +16,64 @@ export interface CallbackEvent {
   payload: unknown;
 }
 
+export type OutboxRow = Selectable<OutboxTable>;
+export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
+
+/**
+ * What one delivery attempt of a claimed row came to. `failed` carries when to retry, or null when
+ * the schedule is used up; `interrupted` (shutdown) releases the row without using a retry.
+ */
+export interface DeliveryOutcome {
+  row: OutboxRow;
+  result: 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+  retryAt?: number | null;
+  attemptedAt: number;
+  durationMs: number;
+  statusCode?: number;
+  error?: string;
+  responseBody?: string;
+}
+
+export interface AttemptPage {
+  attempts: DeliveryAttemptRow[];
+  /** Position after the last attempt of this page, when more may follow. */
+  next?: { attemptedAt: number; id: string };
+}
+
+/** States in which a row still has a delivery ahead of it. */
+const LIVE_STATES = ['pending', 'delivering'] as const;
+
 /** Outbox rows and delivery attempts. The only code that builds SQL for these tables. */
 export class OutboxRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectHelpers,
+  ) {}
+
   /**
-   * Queues a callback. Pass the transaction that makes the state change, so the event is
-   * committed with it or not at all. A newer event for the same subject supersedes one still
-   * waiting (contract 8.4: the newer body carries the full current object).
+   * Queues a callback and returns its outbox id. Pass the transaction that makes the state change,
+   * so the event is committed with it or not at all. A newer event for the same subject supersedes
+   * one still waiting (contract 8.4: the newer body carries the full current object). A row in
+   * mid-delivery is only touched: that write lock orders this enqueue against the attempt's result
+   * (see recordOutcomes), which then supersedes the older row instead of retrying it.
    */
-  static async enqueue(db: Kysely<Database>, event: CallbackEvent, now = Date.now()): Promise<void> {
+  static async enqueue(db: Kysely<Database>, event: CallbackEvent, now = Date.now()): Promise<string> {
     await db
       .updateTable('outbox')
-      .set({ state: 'superseded', updated_at: now, finished_at: now })
+      .set((eb) => ({
+        state: eb.case().when('state', '=', 'pending').then(sql.lit<OutboxState>('superseded')).else(eb.ref('state')).end(),
+        finished_at: eb.case().when('state', '=', 'pending').then(now).else(eb.ref('finished_at')).end(),
+        updated_at: now,
+      }))
       .where('subject_type', '=', event.subjectType)
       .where('subject_id', '=', event.subjectId)
-      .where('state', '=', 'pending')
+      .where('state', 'in', LIVE_STATES)
       .execute();
+    const id = newId(now);
     await db
       .insertInto('outbox')
       .values({
-        id: newId(now),
+        id,
         account_id: event.accountId,
         environment: event.environment,
         subject_type: event.subjectType,
@@ -48,5 +90,256 @@ export class OutboxRepository {
         finished_at: null,
       })
       .execute();
+    return id;
   }
+
+  /**
+   * Claims up to `limit` due rows in one statement: pending rows whose time has come and rows whose
+   * previous claim expired (a crashed worker). A row waits while an older live row of its subject
+   * exists, so one subject's events go out one at a time, in order. The claim's end time doubles as
+   * the claim token that recordOutcomes checks.
+   */
+  async claimDue(limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
+    const due = this.db
+      .selectFrom('outbox as o')
+      .select('o.id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('o.state', '=', 'pending'), eb('o.next_attempt_at', '<=', now)]),
+          eb.and([eb('o.state', '=', 'delivering'), eb('o.claimed_until', '<', now)]),
+        ]),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('outbox as p')
+              .select(sql.lit(1).as('one'))
+              .whereRef('p.subject_type', '=', 'o.subject_type')
+              .whereRef('p.subject_id', '=', 'o.subject_id')
+              .whereRef('p.id', '<', 'o.id')
+              .where('p.state', 'in', LIVE_STATES),
+          ),
+        ),
+      )
+      .orderBy('o.next_attempt_at')
+      .limit(limit)
+      .modifyEnd(this.dialect.skipLocked);
+    return this.db
+      .updateTable('outbox')
+      .set({ state: 'delivering', claimed_until: now + leaseMs, updated_at: now })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+  }
+
+  /**
+   * Records a set of finished attempts in one transaction: the attempt log, each row's next state,
+   * and the subjects' callback_succeeded. A row whose claim was lost meanwhile (expired and taken by
+   * another worker) only gets its attempt logged; the current holder decides its state.
+   */
+  async recordOutcomes(outcomes: DeliveryOutcome[], now: number, responseLimit: number): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('delivery_attempts')
+        .values(
+          outcomes.map((outcome) => ({
+            id: newId(now),
+            outbox_id: outcome.row.id,
+            account_id: outcome.row.account_id,
+            subject_type: outcome.row.subject_type,
+            subject_id: outcome.row.subject_id,
+            event: outcome.row.event,
+            target: outcome.row.target,
+            attempt: outcome.row.attempts + 1,
+            attempted_at: outcome.attemptedAt,
+            status_code: outcome.statusCode ?? null,
+            error: outcome.error ?? null,
+            duration_ms: outcome.durationMs,
+            response_body: outcome.responseBody === undefined ? null : truncateUtf8(outcome.responseBody, responseLimit),
+          })),
+        )
+        .execute();
+
+      const succeeded: CallbackSubject[] = [];
+      const givenUp: CallbackSubject[] = [];
+      for (const [token, group] of groupByClaim(outcomes)) {
+        // Taking the write lock first (PostgreSQL row locks, SQLite's writer lock) orders this against
+        // a concurrent enqueue, so the "is there a newer event" read below cannot miss one.
+        const held = await trx
+          .updateTable('outbox')
+          .set({ updated_at: now })
+          .where('claimed_until', '=', token)
+          .where('state', '=', 'delivering')
+          .where('id', 'in', group.map((outcome) => outcome.row.id))
+          .returning('id')
+          .execute();
+        const heldIds = new Set(held.map((row) => row.id));
+        const mine = group.filter((outcome) => heldIds.has(outcome.row.id));
+        if (mine.length === 0) continue;
+        const superseded = await this.rowsWithNewerEvent(trx, mine.map((outcome) => outcome.row));
+
+        const byNextState = { succeeded: [] as string[], failed: [] as string[], skipped: [] as string[], superseded: [] as string[], released: [] as string[] };
+        const retries: Array<{ id: string; at: number }> = [];
+        for (const { row, result, retryAt } of mine) {
+          const subject = { type: row.subject_type, id: row.subject_id };
+          if (result === 'succeeded') {
+            byNextState.succeeded.push(row.id);
+            succeeded.push(subject);
+          } else if (result === 'interrupted') {
+            byNextState.released.push(row.id);
+          } else if (superseded.has(row.id)) {
+            byNextState.superseded.push(row.id);
+          } else if (result === 'skipped' || retryAt === null || retryAt === undefined) {
+            byNextState[result === 'skipped' ? 'skipped' : 'failed'].push(row.id);
+            givenUp.push(subject);
+          } else {
+            retries.push({ id: row.id, at: retryAt });
+          }
+        }
+        for (const state of ['succeeded', 'failed', 'skipped', 'superseded'] as const) {
+          const ids = byNextState[state];
+          if (ids.length === 0) continue;
+          await trx
+            .updateTable('outbox')
+            .set((eb) => ({ state, attempts: eb('attempts', '+', 1), claimed_until: null, finished_at: now, updated_at: now }))
+            .where('id', 'in', ids)
+            .execute();
+        }
+        if (retries.length > 0) {
+          await trx
+            .updateTable('outbox')
+            .set((eb) => {
+              const [first, ...rest] = retries;
+              let next = eb.case().when('id', '=', first.id).then(first.at);
+              for (const retry of rest) next = next.when('id', '=', retry.id).then(retry.at);
+              // The ELSE gives the CASE the column's type, which PostgreSQL needs for the parameters.
+              const nextAttemptAt = next.else(eb.ref('next_attempt_at')).end();
+              return { state: 'pending', attempts: eb('attempts', '+', 1), claimed_until: null, next_attempt_at: nextAttemptAt, updated_at: now };
+            })
+            .where('id', 'in', retries.map((retry) => retry.id))
+            .execute();
+        }
+        if (byNextState.released.length > 0) {
+          await trx
+            .updateTable('outbox')
+            .set({ state: 'pending', claimed_until: null, updated_at: now })
+            .where('id', 'in', byNextState.released)
+            .execute();
+        }
+      }
+      const subjects = new CallbackSubjectRepository(trx);
+      await subjects.setCallbackSucceeded(succeeded, true, now);
+      await subjects.setCallbackSucceeded(givenUp, false, now);
+    });
+  }
+
+  /** Ids of the given rows for which a newer live row of the same subject exists. */
+  private async rowsWithNewerEvent(db: Kysely<Database>, rows: OutboxRow[]): Promise<Set<string>> {
+    const live = await db
+      .selectFrom('outbox')
+      .select(['id', 'subject_type', 'subject_id'])
+      .where('subject_type', 'in', [...new Set(rows.map((row) => row.subject_type))])
+      .where('subject_id', 'in', [...new Set(rows.map((row) => row.subject_id))])
+      .where('state', 'in', LIVE_STATES)
+      .execute();
+    const newest = new Map<string, string>();
+    for (const row of live) {
+      const key = `${row.subject_type}:${row.subject_id}`;
+      if ((newest.get(key) ?? '') < row.id) newest.set(key, row.id);
+    }
+    return new Set(rows.filter((row) => (newest.get(`${row.subject_type}:${row.subject_id}`) ?? '') > row.id).map((row) => row.id));
+  }
+
+  /** The callback auth keys of the given accounts, by account id. */
+  async callbackKeys(accountIds: string[]): Promise<Map<string, { live: string; test: string }>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('accounts')
+      .select(['id', 'callback_auth_key_live', 'callback_auth_key_test'])
+      .where('id', 'in', accountIds)
+      .execute();
+    return new Map(rows.map((row) => [row.id, { live: row.callback_auth_key_live, test: row.callback_auth_key_test }]));
+  }
+
+  /** The most recent outbox row of a subject (any state): what a redelivery sends again. */
+  latestForSubject(subject: CallbackSubject): Promise<OutboxRow | undefined> {
+    return this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('subject_type', '=', subject.type)
+      .where('subject_id', '=', subject.id)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Queues a fresh delivery of a row's event (same target and body), superseding any that waits. */
+  async requeue(row: OutboxRow, now = Date.now()): Promise<OutboxRow> {
+    const id = await this.db.transaction().execute((trx) =>
+      OutboxRepository.enqueue(
+        trx,
+        {
+          accountId: row.account_id,
+          environment: row.environment,
+          subjectType: row.subject_type,
+          subjectId: row.subject_id,
+          event: row.event,
+          target: row.target,
+          payload: JSON.parse(row.payload),
+        },
+        now,
+      ),
+    );
+    return (await this.findById(id))!;
+  }
+
+  findById(id: string): Promise<OutboxRow | undefined> {
+    return this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** A subject's delivery attempts, newest first, keyset-paginated on (attempted_at, id). */
+  async listAttempts(subject: CallbackSubject, limit: number, after?: { attemptedAt: number; id: string }): Promise<AttemptPage> {
+    const attempts = await this.db
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('subject_type', '=', subject.type)
+      .where('subject_id', '=', subject.id)
+      .$if(after !== undefined, (query) =>
+        query.where((eb) =>
+          eb.or([
+            eb('attempted_at', '<', after!.attemptedAt),
+            eb.and([eb('attempted_at', '=', after!.attemptedAt), eb('id', '<', after!.id)]),
+          ]),
+        ),
+      )
+      .orderBy('attempted_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    if (attempts.length <= limit) return { attempts };
+    const page = attempts.slice(0, limit);
+    const last = page[page.length - 1];
+    return { attempts: page, next: { attemptedAt: last.attempted_at, id: last.id } };
+  }
+}
+
+function groupByClaim(outcomes: DeliveryOutcome[]): Map<number, DeliveryOutcome[]> {
+  const groups = new Map<number, DeliveryOutcome[]>();
+  for (const outcome of outcomes) {
+    const token = outcome.row.claimed_until ?? 0;
+    const group = groups.get(token);
+    if (group) group.push(outcome);
+    else groups.set(token, [outcome]);
+  }
+  return groups;
+}
+
+/** Cuts a string to at most `limit` bytes of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, limit: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return text;
+  let end = limit;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
 }

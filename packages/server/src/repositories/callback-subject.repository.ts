@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Environment } from '../db/tables/projects_batches.ts';
+
+/** What a callback is about: a task or a batch, by id. */
+export interface CallbackSubject {
+  type: 'task' | 'batch';
+  id: string;
+}
+
+/**
+ * The callback-related columns of tasks and batches: `callback_succeeded` after a delivery cycle
+ * ends (contract 5.7, 8.5), and the ownership check behind the delivery-log endpoints.
+ */
+export class CallbackSubjectRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Sets callback_succeeded (and updated_at, as every wire-visible change does) on the given subjects. */
+  async setCallbackSucceeded(subjects: CallbackSubject[], succeeded: boolean, now: number): Promise<void> {
+    const value = succeeded ? 1 : 0;
+    const taskIds = unique(subjects.filter((subject) => subject.type === 'task').map((subject) => subject.id));
+    const batchIds = unique(subjects.filter((subject) => subject.type === 'batch').map((subject) => subject.id));
+    if (taskIds.length > 0) {
+      await this.db.updateTable('tasks').set({ callback_succeeded: value, updated_at: now }).where('id', 'in', taskIds).execute();
+    }
+    if (batchIds.length > 0) {
+      await this.db.updateTable('batches').set({ callback_succeeded: value, updated_at: now }).where('id', 'in', batchIds).execute();
+    }
+  }
+
+  /** True when the task or batch exists in this account and environment. */
+  async belongsTo(subject: CallbackSubject, accountId: string, environment: Environment): Promise<boolean> {
+    const table = subject.type === 'task' ? 'tasks' : 'batches';
+    const row = await this.db
+      .selectFrom(table)
+      .select('id')
+      .where('id', '=', subject.id)
+      .where('account_id', '=', accountId)
+      .where('environment', '=', environment)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
