@@ -37,7 +37,7 @@ export async function startServer(config: Config, options: BuildAppOptions & { d
   } else {
     await app.ready();
   }
-  const worker = config.roles.worker ? new Worker(createJobRunners(services), config.workerPollMs, app.log) : undefined;
+  const worker = config.roles.worker ? new Worker(createJobRunners(services, app.log), config.workerPollMs, app.log) : undefined;
   worker?.start();
   services.onWorkQueued = () => worker?.nudge();
   return {

@@ -1,7 +1,11 @@
 import type { Services } from '../services/container.ts';
 import type { JobRunner } from './worker.ts';
+import { createCallbackRunner } from './callback-runner.ts';
+import type { CallbackLogger } from './deliver-callbacks.ts';
 
 /** Every kind of background work this process runs when it has the worker role. */
-export function createJobRunners(_services: Services): JobRunner[] {
-  return [];
+export function createJobRunners(services: Services, log: CallbackLogger = silentLogger): JobRunner[] {
+  return [createCallbackRunner(services, log)];
 }
+
+const silentLogger: CallbackLogger = { info() {}, warn() {}, error() {} };

@@ -11,6 +11,9 @@ import { ProjectRepository } from '../repositories/project.repository.ts';
 import { BatchRepository } from '../repositories/batch.repository.ts';
 import { ProjectService } from './project.service.ts';
 import { BatchService } from './batch.service.ts';
+import { OutboxRepository } from '../repositories/outbox.repository.ts';
+import { CallbackSubjectRepository } from '../repositories/callback-subject.repository.ts';
+import { CallbackService } from './callback.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -21,6 +24,8 @@ export interface Services {
   studio: StudioService;
   projects: ProjectService;
   batches: BatchService;
+  /** Callback delivery log and redelivery (the delivery itself is the deliver-callbacks job). */
+  callbacks: CallbackService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -30,7 +35,7 @@ export function createServices(config: Config, db: Db): Services {
   const userRepository = new UserRepository(db.kysely);
   const projectRepository = new ProjectRepository(db.kysely);
   const batchRepository = new BatchRepository(db.kysely);
-  return {
+  const services: Services = {
     config,
     db,
     accounts: new AccountService(accountRepository, userRepository),
@@ -38,6 +43,8 @@ export function createServices(config: Config, db: Db): Services {
     studio: new StudioService(new StudioRepository(db.kysely)),
     projects: new ProjectService(projectRepository),
     batches: new BatchService(batchRepository, projectRepository),
+    callbacks: new CallbackService(new OutboxRepository(db.kysely, db.dialect), new CallbackSubjectRepository(db.kysely), () => services.onWorkQueued()),
     onWorkQueued: () => {},
   };
+  return services;
 }

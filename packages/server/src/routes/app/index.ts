@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticateAppRequests } from '../../http/app-auth.ts';
 import { registerPublicSessionRoutes, registerSessionRoutes } from './session.routes.ts';
+import { registerDeliveryRoutes } from './delivery.routes.ts';
 
 /**
  * What the web UI and dashboard call, under /app. `/app/api/*` is authenticated by the session
@@ -15,6 +16,7 @@ export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
       await api.register(async (authenticated) => {
         authenticateAppRequests(authenticated, app.services);
         await authenticated.register(registerSessionRoutes);
+        await authenticated.register(registerDeliveryRoutes);
         // Authenticated app routes register here.
       });
     },
