@@ -13,6 +13,10 @@ if (server.bootstrap.generatedKeys) {
   );
 }
 log.info({ url: server.url, database: server.services.db.dialect.name, roles: config.roles }, 'tagwright started');
+if (config.roles.worker && !config.smtpUrl) {
+  // Contract 8.6: email callbacks are never dropped silently.
+  log.warn('no mail transport configured (TAGWRIGHT_SMTP_URL): email callback targets will be skipped, logged as such, and get callback_succeeded=false');
+}
 
 let stopping = false;
 async function shutdown(signal: string) {
