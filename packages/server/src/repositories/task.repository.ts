@@ -1,0 +1,550 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { DialectHelpers } from '../db/dialect.ts';
+import type { Environment } from '../db/tables/projects_batches.ts';
+import type { TaskStatus, TasksTable, WorkState } from '../db/tables/tasks.ts';
+
+export type TaskRow = Selectable<TasksTable>;
+
+/** One `audits` entry (contract 5.5); `audited_at` is kept as wire text. */
+export interface AuditEntry {
+  audit_result: 'accepted' | 'rejected' | 'fixed' | 'commented';
+  audited_by: string;
+  audited_at: string;
+  audit_time_secs: number;
+  audit_source: 'customer' | 'internal';
+  comments?: string;
+}
+
+/** A customer task as the rest of the code sees it: JSON parsed, flags as booleans, with its project and batch names. */
+export interface Task {
+  id: string;
+  account_id: string;
+  environment: Environment;
+  project_id: string;
+  project_name: string;
+  batch_id: string | null;
+  batch_name: string | null;
+  type: string;
+  status: TaskStatus;
+  work_state: WorkState;
+  instruction: string | null;
+  params: Record<string, unknown>;
+  callback_url: string | null;
+  callback_succeeded: boolean | null;
+  /** The latest response, or null when there is none. */
+  response: unknown;
+  metadata: Record<string, unknown>;
+  unique_id: string | null;
+  /** null: the task never had tags (no `tags` key on the wire). */
+  tags: string[] | null;
+  priority: number | null;
+  project_param_version: number | null;
+  customer_review_status: string | null;
+  customer_review_comments: string[] | null;
+  prior_responses: unknown[] | null;
+  audits: AuditEntry[] | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export type NewTask = Omit<Task, 'project_name' | 'batch_name'>;
+
+/** Columns a task update may change (besides updated_at, which every update sets). */
+export type TaskPatch = Partial<
+  Pick<
+    Task,
+    | 'status' | 'work_state' | 'instruction' | 'callback_url' | 'callback_succeeded' | 'response' | 'metadata' | 'unique_id'
+    | 'tags' | 'priority' | 'customer_review_status' | 'customer_review_comments' | 'prior_responses' | 'audits' | 'completed_at'
+  >
+>;
+
+/** `GET tasks` filters, already resolved to ids and instants (inclusive bounds). */
+export interface TaskFilters {
+  projectId?: string;
+  batchId?: string;
+  status?: TaskStatus;
+  type?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  completedFrom?: number;
+  completedTo?: number;
+  updatedFrom?: number;
+  updatedTo?: number;
+  /** OR-ed; `pending` means completed and never audited. */
+  reviewStatuses?: string[];
+  /** OR-ed exact matches. */
+  uniqueIds?: string[];
+  /** Any-of. */
+  tags?: string[];
+}
+
+/** A position in the (created_at desc, id desc) order: the last task of the previous page. */
+export interface TaskCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** A change to one maintained counter (task_counts). */
+export interface CountDelta {
+  account_id: string;
+  environment: Environment;
+  project_id: string;
+  batch_id: string | null;
+  type: string;
+  status: TaskStatus;
+  delta: number;
+}
+
+type JoinedRow = TaskRow & { project_name: string; batch_name: string | null };
+
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function jsonOrNull<T>(value: unknown): T | null {
+  return value === null || value === undefined ? null : json<T>(value);
+}
+
+function fromRow(row: JoinedRow): Task {
+  return {
+    id: row.id,
+    account_id: row.account_id,
+    environment: row.environment,
+    project_id: row.project_id,
+    project_name: row.project_name,
+    batch_id: row.batch_id,
+    batch_name: row.batch_name,
+    type: row.type,
+    status: row.status,
+    work_state: row.work_state,
+    instruction: row.instruction,
+    params: json(row.params),
+    callback_url: row.callback_url,
+    callback_succeeded: row.callback_succeeded === null ? null : Boolean(row.callback_succeeded),
+    response: jsonOrNull(row.response),
+    metadata: json(row.metadata),
+    unique_id: row.unique_id,
+    tags: jsonOrNull(row.tags),
+    priority: row.priority,
+    project_param_version: row.project_param_version,
+    customer_review_status: row.customer_review_status,
+    customer_review_comments: jsonOrNull(row.customer_review_comments),
+    prior_responses: jsonOrNull(row.prior_responses),
+    audits: jsonOrNull(row.audits),
+    created_at: Number(row.created_at),
+    updated_at: Number(row.updated_at),
+    completed_at: row.completed_at === null ? null : Number(row.completed_at),
+  };
+}
+
+function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function toRow(task: NewTask): TaskRow {
+  return {
+    id: task.id,
+    account_id: task.account_id,
+    environment: task.environment,
+    project_id: task.project_id,
+    batch_id: task.batch_id,
+    type: task.type,
+    status: task.status,
+    work_state: task.work_state,
+    instruction: task.instruction,
+    params: JSON.stringify(task.params),
+    callback_url: task.callback_url,
+    callback_succeeded: task.callback_succeeded === null ? null : task.callback_succeeded ? 1 : 0,
+    response: textOrNull(task.response),
+    metadata: JSON.stringify(task.metadata),
+    unique_id: task.unique_id,
+    tags: textOrNull(task.tags),
+    priority: task.priority,
+    project_param_version: task.project_param_version,
+    customer_review_status: task.customer_review_status,
+    customer_review_comments: textOrNull(task.customer_review_comments),
+    prior_responses: textOrNull(task.prior_responses),
+    audits: textOrNull(task.audits),
+    created_at: task.created_at,
+    updated_at: task.updated_at,
+    completed_at: task.completed_at,
+  };
+}
+
+const JSON_PATCH_KEYS = new Set(['response', 'metadata', 'tags', 'customer_review_comments', 'prior_responses', 'audits']);
+
+function patchToColumns(patch: TaskPatch): Partial<TaskRow> {
+  const columns: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (key === 'callback_succeeded') columns[key] = value === null ? null : value ? 1 : 0;
+    else if (JSON_PATCH_KEYS.has(key)) columns[key] = textOrNull(value);
+    else columns[key] = value;
+  }
+  return columns as Partial<TaskRow>;
+}
+
+/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits for 26 columns. */
+const INSERT_CHUNK = 1000;
+
+/**
+ * Customer tasks, their tag index rows, the maintained counters and Idempotency-Key records. The
+ * only code that builds SQL for these tables. To use it inside a transaction, construct one on
+ * the transaction: `new TaskRepository(trx, dialect)`.
+ */
+export class TaskRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectHelpers,
+  ) {}
+
+  private selectJoined() {
+    return this.db
+      .selectFrom('tasks as t')
+      .innerJoin('projects as p', 'p.id', 't.project_id')
+      .leftJoin('batches as b', 'b.id', 't.batch_id')
+      .selectAll('t')
+      .select(['p.name as project_name', 'b.name as batch_name']);
+  }
+
+  /**
+   * Inserts the task, its tag rows and its counter; returns false (writing nothing) when its
+   * unique_id is already held in its (account, environment).
+   */
+  async insert(task: NewTask): Promise<boolean> {
+    const result = await this.db
+      .insertInto('tasks')
+      .values(toRow(task))
+      .onConflict((conflict) => conflict.columns(['account_id', 'environment', 'unique_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    if (task.tags && task.tags.length > 0) await this.insertTagRows(task.id, task.tags);
+    await this.adjustCounts([{ ...countKey(task), delta: 1 }]);
+    return true;
+  }
+
+  /** Bulk insert for imports, fixtures and benchmarks: multi-row INSERTs, tag rows and counters in aggregate. No unique_id conflict handling. */
+  async insertMany(tasks: readonly NewTask[]): Promise<void> {
+    const deltas = new Map<string, CountDelta>();
+    for (let start = 0; start < tasks.length; start += INSERT_CHUNK) {
+      const chunk = tasks.slice(start, start + INSERT_CHUNK);
+      await this.db.insertInto('tasks').values(chunk.map(toRow)).execute();
+      const tagRows = chunk.flatMap((task) => (task.tags ?? []).map((tag) => ({ task_id: task.id, tag })));
+      for (let at = 0; at < tagRows.length; at += INSERT_CHUNK * 10) {
+        await this.db.insertInto('task_tags').values(tagRows.slice(at, at + INSERT_CHUNK * 10)).execute();
+      }
+      for (const task of chunk) {
+        const key = countKey(task);
+        const id = deltaId(key);
+        const existing = deltas.get(id);
+        if (existing) existing.delta += 1;
+        else deltas.set(id, { ...key, delta: 1 });
+      }
+    }
+    await this.adjustCounts([...deltas.values()]);
+  }
+
+  async findById(accountId: string, environment: Environment, id: string, options: { lock?: boolean } = {}): Promise<Task | undefined> {
+    const row = await this.selectJoined()
+      .where('t.id', '=', id)
+      .where('t.account_id', '=', accountId)
+      .where('t.environment', '=', environment)
+      .$if(options.lock === true, (query) => query.modifyEnd(this.dialect.forUpdate))
+      .executeTakeFirst();
+    return row && fromRow(row as JoinedRow);
+  }
+
+  /** Locks the task row until commit (PostgreSQL), so read-modify-write changes of one task apply one at a time. */
+  async lock(id: string): Promise<void> {
+    await this.db.selectFrom('tasks').select('id').where('id', '=', id).modifyEnd(this.dialect.forUpdate).execute();
+  }
+
+  /** The id of the task holding this unique_id in the (account, environment), if any. */
+  async idByUniqueId(accountId: string, environment: Environment, uniqueId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('environment', '=', environment)
+      .where('unique_id', '=', uniqueId)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Writes the patch and `updated_at`. */
+  async update(id: string, patch: TaskPatch, now: number): Promise<void> {
+    await this.db.updateTable('tasks').set({ ...patchToColumns(patch), updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Changes only the internal work state (not visible on the wire, so `updated_at` stays). */
+  async setWorkState(id: string, workState: WorkState): Promise<void> {
+    await this.db.updateTable('tasks').set({ work_state: workState }).where('id', '=', id).execute();
+  }
+
+  /** Cancels every pending, not-started task of the batch and moves their counters; returns how many. */
+  async cancelUnstartedInBatch(batchId: string, now: number): Promise<number> {
+    const groups = await this.db
+      .selectFrom('tasks')
+      .select(['account_id', 'environment', 'project_id', 'type', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('batch_id', '=', batchId)
+      .where('status', '=', 'pending')
+      .where('work_state', '=', 'queued')
+      .groupBy(['account_id', 'environment', 'project_id', 'type'])
+      .execute();
+    if (groups.length === 0) return 0;
+    await this.db
+      .updateTable('tasks')
+      .set({ status: 'canceled', work_state: 'canceled', updated_at: now })
+      .where('batch_id', '=', batchId)
+      .where('status', '=', 'pending')
+      .where('work_state', '=', 'queued')
+      .execute();
+    const deltas: CountDelta[] = groups.flatMap((group) => {
+      const key = { account_id: group.account_id, environment: group.environment, project_id: group.project_id, batch_id: batchId, type: group.type };
+      return [
+        { ...key, status: 'pending' as const, delta: -Number(group.n) },
+        { ...key, status: 'canceled' as const, delta: Number(group.n) },
+      ];
+    });
+    await this.adjustCounts(deltas);
+    return groups.reduce((sum, group) => sum + Number(group.n), 0);
+  }
+
+  /** Sets the unique_id; returns false (writing nothing) when another task of the (account, environment) holds it. */
+  async setUniqueId(task: Pick<Task, 'id' | 'account_id' | 'environment'>, uniqueId: string, now: number): Promise<boolean> {
+    const holder = await this.idByUniqueId(task.account_id, task.environment, uniqueId);
+    if (holder !== undefined && holder !== task.id) return false;
+    try {
+      await this.update(task.id, { unique_id: uniqueId }, now);
+    } catch (error) {
+      // A concurrent writer took the value between the check and the write; the index refused it.
+      if (this.dialect.isUniqueViolation(error)) return false;
+      throw error;
+    }
+    return true;
+  }
+
+  /** Brings the task_tags rows of a task from `before` to `after` (both deduplicated). */
+  async syncTagRows(taskId: string, before: readonly string[], after: readonly string[]): Promise<void> {
+    const removed = before.filter((tag) => !after.includes(tag));
+    const added = after.filter((tag) => !before.includes(tag));
+    if (removed.length > 0) await this.db.deleteFrom('task_tags').where('task_id', '=', taskId).where('tag', 'in', removed).execute();
+    if (added.length > 0) await this.insertTagRows(taskId, added);
+  }
+
+  private async insertTagRows(taskId: string, tags: readonly string[]): Promise<void> {
+    await this.db.insertInto('task_tags').values(tags.map((tag) => ({ task_id: taskId, tag }))).execute();
+  }
+
+  /** True while any task of the batch is still `pending` (one index probe on (batch_id, status)). */
+  async batchHasPendingTasks(batchId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('batch_id', '=', batchId)
+      .where('status', '=', 'pending')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Applies counter changes. Deltas on one key are summed, and keys are written in a fixed order so
+   * that two transactions touching the same counters never lock them in opposite orders.
+   */
+  async adjustCounts(deltas: readonly CountDelta[]): Promise<void> {
+    const merged = new Map<string, CountDelta>();
+    for (const delta of deltas) {
+      const id = deltaId(delta);
+      const existing = merged.get(id);
+      if (existing) existing.delta += delta.delta;
+      else merged.set(id, { ...delta });
+    }
+    const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, delta] of ordered) {
+      await this.db
+        .insertInto('task_counts')
+        .values({
+          account_id: delta.account_id,
+          environment: delta.environment,
+          project_id: delta.project_id,
+          batch_key: delta.batch_id ?? '',
+          type: delta.type,
+          status: delta.status,
+          n: delta.delta,
+        })
+        .onConflict((conflict) =>
+          conflict
+            .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status'])
+            .doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
+        )
+        .execute();
+    }
+  }
+
+  /** One page in (created_at desc, id desc) order, after the cursor or skipping `offset` matches. */
+  async list(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<Task[]> {
+    // The page is chosen on tasks alone (an index range scan), then joined for the names.
+    const inner = this.db
+      .selectFrom('tasks')
+      .selectAll('tasks')
+      .where((eb) => this.matching(eb, accountId, environment, filters))
+      .$if(page.after !== undefined, (query) =>
+        query
+          .where('tasks.created_at', '<=', page.after!.createdAt)
+          .where((eb) => eb.or([eb('tasks.created_at', '<', page.after!.createdAt), eb('tasks.id', '<', page.after!.id)])),
+      )
+      .orderBy('tasks.created_at', 'desc')
+      .orderBy('tasks.id', 'desc')
+      .limit(page.limit)
+      .$if(page.after === undefined && (page.offset ?? 0) > 0, (query) => query.offset(page.offset!));
+    const rows = await this.db
+      .selectFrom(inner.as('t'))
+      .innerJoin('projects as p', 'p.id', 't.project_id')
+      .leftJoin('batches as b', 'b.id', 't.batch_id')
+      .selectAll('t')
+      .select(['p.name as project_name', 'b.name as batch_name'])
+      .orderBy('t.created_at', 'desc')
+      .orderBy('t.id', 'desc')
+      .execute();
+    return rows.map((row) => fromRow(row as JoinedRow));
+  }
+
+  /**
+   * Number of tasks matching the filters. Filters the counters cover (project, batch, type,
+   * status) are answered from task_counts in a few index reads; any other filter counts rows.
+   */
+  async count(accountId: string, environment: Environment, filters: TaskFilters): Promise<number> {
+    if (coveredByCounters(filters)) {
+      const row = await this.db
+        .selectFrom('task_counts')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), sql<number>`0`).as('n'))
+        .where('account_id', '=', accountId)
+        .where('environment', '=', environment)
+        .$if(filters.projectId !== undefined, (query) => query.where('project_id', '=', filters.projectId!))
+        .$if(filters.batchId !== undefined, (query) => query.where('batch_key', '=', filters.batchId!))
+        .$if(filters.type !== undefined, (query) => query.where('type', '=', filters.type!))
+        .$if(filters.status !== undefined, (query) => query.where('status', '=', filters.status!))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    }
+    const row = await this.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => this.matching(eb, accountId, environment, filters))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Counts tasks by counting rows, never from the counters (for checks and repairs). */
+  async countRows(accountId: string, environment: Environment, filters: TaskFilters): Promise<number> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => this.matching(eb, accountId, environment, filters))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private matching(eb: ExpressionBuilder<Database, 'tasks'>, accountId: string, environment: Environment, filters: TaskFilters): Expression<SqlBool> {
+    const conditions: Expression<SqlBool>[] = [eb('tasks.account_id', '=', accountId), eb('tasks.environment', '=', environment)];
+    if (filters.projectId !== undefined) conditions.push(eb('tasks.project_id', '=', filters.projectId));
+    if (filters.batchId !== undefined) conditions.push(eb('tasks.batch_id', '=', filters.batchId));
+    if (filters.status !== undefined) conditions.push(eb('tasks.status', '=', filters.status));
+    if (filters.type !== undefined) conditions.push(eb('tasks.type', '=', filters.type));
+    if (filters.createdFrom !== undefined) conditions.push(eb('tasks.created_at', '>=', filters.createdFrom));
+    if (filters.createdTo !== undefined) conditions.push(eb('tasks.created_at', '<=', filters.createdTo));
+    if (filters.completedFrom !== undefined) conditions.push(eb('tasks.completed_at', '>=', filters.completedFrom));
+    if (filters.completedTo !== undefined) conditions.push(eb('tasks.completed_at', '<=', filters.completedTo));
+    if (filters.updatedFrom !== undefined) conditions.push(eb('tasks.updated_at', '>=', filters.updatedFrom));
+    if (filters.updatedTo !== undefined) conditions.push(eb('tasks.updated_at', '<=', filters.updatedTo));
+    if (filters.uniqueIds !== undefined) conditions.push(eb('tasks.unique_id', 'in', filters.uniqueIds));
+    if (filters.reviewStatuses !== undefined) {
+      const stored = filters.reviewStatuses.filter((status) => status !== 'pending');
+      const alternatives: Expression<SqlBool>[] = [];
+      if (stored.length > 0) alternatives.push(eb('tasks.customer_review_status', 'in', stored));
+      if (filters.reviewStatuses.includes('pending')) {
+        alternatives.push(eb.and([eb('tasks.status', '=', 'completed'), eb('tasks.customer_review_status', 'is', null)]));
+      }
+      conditions.push(eb.or(alternatives));
+    }
+    if (filters.tags !== undefined) {
+      conditions.push(
+        eb.exists(
+          eb.selectFrom('task_tags').select('task_tags.task_id').whereRef('task_tags.task_id', '=', 'tasks.id').where('task_tags.tag', 'in', filters.tags),
+        ),
+      );
+    }
+    return eb.and(conditions);
+  }
+
+  // Idempotency-Key records (contract 7.3).
+
+  /** The task created under this Idempotency-Key, when the record is younger than `notBefore`. */
+  async findIdempotencyKey(accountId: string, environment: Environment, key: string, notBefore: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select('task_id')
+      .where('account_id', '=', accountId)
+      .where('environment', '=', environment)
+      .where('idempotency_key', '=', key)
+      .where('created_at', '>=', notBefore)
+      .executeTakeFirst();
+    return row?.task_id;
+  }
+
+  /**
+   * Records the key for `taskId`. An expired record of the same key is taken over; a live one is
+   * left alone and the call returns false.
+   */
+  async recordIdempotencyKey(accountId: string, environment: Environment, key: string, taskId: string, now: number, notBefore: number): Promise<boolean> {
+    const rows = await this.db
+      .insertInto('idempotency_keys')
+      .values({ account_id: accountId, environment, idempotency_key: key, task_id: taskId, created_at: now })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['account_id', 'environment', 'idempotency_key'])
+          .doUpdateSet({ task_id: taskId, created_at: now })
+          .where('idempotency_keys.created_at', '<', notBefore),
+      )
+      .returning('task_id')
+      .execute();
+    return rows.length > 0;
+  }
+
+  /** Deletes Idempotency-Key records older than `before`; returns how many went. */
+  async purgeIdempotencyKeys(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function countKey(task: Pick<Task, 'account_id' | 'environment' | 'project_id' | 'batch_id' | 'type' | 'status'>): Omit<CountDelta, 'delta'> {
+  return {
+    account_id: task.account_id,
+    environment: task.environment,
+    project_id: task.project_id,
+    batch_id: task.batch_id,
+    type: task.type,
+    status: task.status,
+  };
+}
+
+/** The counter change that moves one task from its current status to `status`. */
+export function statusChangeDeltas(task: Pick<Task, 'account_id' | 'environment' | 'project_id' | 'batch_id' | 'type' | 'status'>, status: TaskStatus): CountDelta[] {
+  if (task.status === status) return [];
+  return [
+    { ...countKey(task), delta: -1 },
+    { ...countKey(task), status, delta: 1 },
+  ];
+}
+
+function deltaId(key: Omit<CountDelta, 'delta'>): string {
+  return JSON.stringify([key.account_id, key.environment, key.project_id, key.batch_id ?? '', key.type, key.status]);
+}
+
+function coveredByCounters(filters: TaskFilters): boolean {
+  return Object.entries(filters).every(([key, value]) => value === undefined || key === 'projectId' || key === 'batchId' || key === 'type' || key === 'status');
+}

@@ -1,0 +1,279 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { DialectHelpers } from '../db/dialect.ts';
+import type { TaskStatus, WorkState } from '../db/tables/tasks.ts';
+import { TaskRepository, statusChangeDeltas, type AuditEntry, type NewTask, type Task, type TaskPatch } from '../repositories/task.repository.ts';
+import { BatchRepository, type Batch } from '../repositories/batch.repository.ts';
+import { AccountRepository } from '../repositories/account.repository.ts';
+import { OutboxRepository } from '../repositories/outbox.repository.ts';
+import { presentTask } from '../presenters/task.presenter.ts';
+import { presentBatch } from '../presenters/batch.presenter.ts';
+import { InvalidRequest } from '../domain/errors.ts';
+import { toIso } from '../domain/time.ts';
+
+/** Who made a review change, as recorded in `audits` (contract 5.5). */
+export interface Auditor {
+  email: string;
+  /** `customer` for API and customer-UI audits, `internal` for Tagwright reviewers. */
+  source: 'customer' | 'internal';
+  /** Time spent, for UI reviews; 0 for API audits. */
+  timeSecs?: number;
+}
+
+/** Work states in which a labeler may be holding the task; all are `pending` on the wire. */
+export const ACTIVE_WORK_STATES: readonly WorkState[] = ['queued', 'in_progress', 'review'];
+
+/**
+ * THE task state machine (contract 5.3). Every change of a task's `status` or `work_state` goes
+ * through one of these functions, inside the caller's transaction, so that with the change they
+ * also: keep the task counters right, queue the callback (contract 8.3) in the outbox, and decide
+ * batch completion (contract 4.2, 8.7).
+ *
+ * Callers (API service, workbench, review) must:
+ * - pass a transaction (`db.kysely.transaction().execute(trx => ...)`), and call
+ *   `services.onWorkQueued()` after it commits so the worker sends the callbacks at once;
+ * - not hold a row lock on the task when calling: these functions lock the batch first, then the
+ *   task (one order everywhere, so two writers never deadlock), and re-read the task under the lock;
+ * - catch nothing: a state that does not allow the change is an InvalidRequest (400).
+ */
+export class TaskLifecycle {
+  constructor(private readonly dialect: DialectHelpers) {}
+
+  private tasks(trx: Kysely<Database>): TaskRepository {
+    return new TaskRepository(trx, this.dialect);
+  }
+
+  /**
+   * Inserts a new task (`pending`, work state `queued`) into its batch, moving a completed batch
+   * back to `in_progress`. With `testResponse` (test mode) the task is completed at once with it.
+   * Returns undefined, having written nothing, when the task's unique_id is already taken.
+   */
+  async createTask(trx: Kysely<Database>, task: Task, options: { batch?: Batch; testResponse?: unknown } = {}): Promise<Task | undefined> {
+    if (task.batch_id !== null) await this.admitToBatch(trx, task.batch_id, task.created_at, options.batch);
+    const { project_name: _project, batch_name: _batch, ...row } = task;
+    const fresh: NewTask = { ...row, status: 'pending', work_state: 'queued' };
+    if (!(await this.tasks(trx).insert(fresh))) return undefined;
+    const created: Task = { ...task, ...fresh };
+    if (options.testResponse === undefined) return created;
+    return this.applyCompletion(trx, created, options.testResponse, task.created_at);
+  }
+
+  /** pending → completed with the labelers' (or reviewers') response. Callback `completed`. */
+  async completeTask(trx: Kysely<Database>, task: Task, response: unknown): Promise<Task> {
+    const current = await this.lockFresh(trx, task);
+    if (current.status !== 'pending') throw new InvalidRequest(`Task ${task.id} cannot be completed: its status is ${current.status}, not pending.`);
+    return this.applyCompletion(trx, current, response, Date.now());
+  }
+
+  /** pending → error, with a contract 5.6 error response (for example an attachment that cannot be fetched). Callback `error`. */
+  async failTask(trx: Kysely<Database>, task: Task, errorResponse: Record<string, unknown>): Promise<Task> {
+    const current = await this.lockFresh(trx, task);
+    if (current.status !== 'pending') throw new InvalidRequest(`Task ${task.id} cannot be moved to error: its status is ${current.status}, not pending.`);
+    const now = Date.now();
+    const updated = await this.change(trx, current, { status: 'error', work_state: 'error', response: errorResponse }, now);
+    await this.enqueueTaskCallback(trx, updated, 'error', now);
+    await this.evaluateBatchCompletion(trx, updated, now);
+    return updated;
+  }
+
+  /**
+   * pending (not started) → canceled (contract 4.1.4). An already canceled task is returned as it
+   * is; `clearUniqueId` frees its unique_id in the same transaction either way. No callback.
+   */
+  async cancelTask(trx: Kysely<Database>, task: Task, options: { clearUniqueId?: boolean } = {}): Promise<Task> {
+    const current = await this.lockFresh(trx, task);
+    const now = Date.now();
+    const clear: TaskPatch = options.clearUniqueId && current.unique_id !== null ? { unique_id: null } : {};
+    if (current.status === 'canceled') {
+      return Object.keys(clear).length > 0 ? this.change(trx, current, clear, now) : current;
+    }
+    if (current.status !== 'pending') {
+      throw new InvalidRequest(`Task ${task.id} cannot be canceled: its status is ${current.status}. Only pending tasks that no labeler has started can be canceled.`);
+    }
+    if (current.work_state !== 'queued') {
+      throw new InvalidRequest(`Task ${task.id} cannot be canceled: a labeler has already started work on it.`);
+    }
+    const updated = await this.change(trx, current, { status: 'canceled', work_state: 'canceled', ...clear }, now);
+    await this.evaluateBatchCompletion(trx, updated, now);
+    return updated;
+  }
+
+  /**
+   * completed → pending for rework (Scale's "Recalled"). The last response stays stored for the
+   * rework and moves to `prior_responses` when the task is completed again. A completed batch goes
+   * back to `in_progress`. Callback `pending`.
+   */
+  async recallTask(trx: Kysely<Database>, task: Task): Promise<Task> {
+    const current = await this.lockFresh(trx, task);
+    if (current.status !== 'completed') throw new InvalidRequest(`Task ${task.id} cannot be recalled: its status is ${current.status}, not completed.`);
+    const now = Date.now();
+    const updated = await this.change(trx, current, { status: 'pending', work_state: 'queued', completed_at: null }, now);
+    if (updated.batch_id !== null) {
+      await new BatchRepository(trx).setStatus(updated.batch_id, 'in_progress', now, { completedAt: null, from: ['completed'] });
+    }
+    await this.enqueueTaskCallback(trx, updated, 'pending', now);
+    return updated;
+  }
+
+  /** Customer audit of a completed task (contract 4.1.4, 5.4, 5.5): accepted or rejected. Callback `completed`. */
+  async auditTask(trx: Kysely<Database>, task: Task, audit: { accepted: boolean; comments?: string; auditor: Auditor }): Promise<Task> {
+    return this.review(trx, task, audit.accepted ? 'accepted' : 'rejected', audit.auditor, audit.comments);
+  }
+
+  /** A reviewer replaced the response of a completed task: the old one goes to `prior_responses`. Review status `fixed`. */
+  async fixTask(trx: Kysely<Database>, task: Task, response: unknown, fix: { comments?: string; auditor: Auditor }): Promise<Task> {
+    return this.review(trx, task, 'fixed', fix.auditor, fix.comments, { response });
+  }
+
+  /** A reviewer left only a comment on a completed task. Review status `commented`. */
+  async commentTask(trx: Kysely<Database>, task: Task, comment: { comments: string; auditor: Auditor }): Promise<Task> {
+    return this.review(trx, task, 'commented', comment.auditor, comment.comments);
+  }
+
+  /**
+   * Moves a pending task between its internal work states (queued, in_progress, review) as labelers
+   * take, release and submit it. Not visible on the wire, so neither `updated_at` nor callbacks change.
+   */
+  async setWorkState(trx: Kysely<Database>, task: Task, workState: 'queued' | 'in_progress' | 'review'): Promise<Task> {
+    const current = await this.lockFresh(trx, task);
+    if (current.status !== 'pending') throw new InvalidRequest(`Task ${task.id} is ${current.status}; only pending tasks change work state.`);
+    if (current.work_state === workState) return current;
+    await this.tasks(trx).setWorkState(current.id, workState);
+    return { ...current, work_state: workState };
+  }
+
+  /**
+   * Cancels every task of the batch that no labeler has started (v2 batch cancel, contract 9.4).
+   * The caller changes the batch itself. No task callbacks. Returns how many tasks were canceled.
+   */
+  async cancelUnstartedTasksInBatch(trx: Kysely<Database>, batchId: string): Promise<number> {
+    await new BatchRepository(trx).lock(batchId, this.dialect.forUpdate);
+    return this.tasks(trx).cancelUnstartedInBatch(batchId, Date.now());
+  }
+
+  // Internals.
+
+  private async review(
+    trx: Kysely<Database>,
+    task: Task,
+    result: AuditEntry['audit_result'],
+    auditor: Auditor,
+    comments: string | undefined,
+    fix?: { response: unknown },
+  ): Promise<Task> {
+    const current = await this.lockFresh(trx, task);
+    if (current.status !== 'completed') {
+      throw new InvalidRequest(`Task ${task.id} cannot be audited: its status is ${current.status}. Only completed tasks can be audited.`);
+    }
+    const now = Date.now();
+    const entry: AuditEntry = {
+      audit_result: result,
+      audited_by: auditor.email,
+      audited_at: toIso(now),
+      audit_time_secs: auditor.timeSecs ?? 0,
+      audit_source: auditor.source,
+    };
+    const comment = comments !== undefined && comments.trim() !== '' ? comments : undefined;
+    if (comment !== undefined) entry.comments = comment;
+    const patch: TaskPatch = {
+      customer_review_status: result,
+      audits: [...(current.audits ?? []), entry],
+    };
+    if (comment !== undefined) patch.customer_review_comments = [...(current.customer_review_comments ?? []), comment];
+    if (fix) {
+      patch.prior_responses = [...(current.prior_responses ?? []), current.response];
+      patch.response = fix.response;
+    }
+    const updated = await this.change(trx, current, patch, now);
+    await this.enqueueTaskCallback(trx, updated, 'audit', now);
+    return updated;
+  }
+
+  private async applyCompletion(trx: Kysely<Database>, task: Task, response: unknown, now: number): Promise<Task> {
+    const patch: TaskPatch = { status: 'completed', work_state: 'completed', response, completed_at: Math.max(now, task.created_at) };
+    // A recalled task completed again: its previous response is kept (contract 5.4).
+    if (task.response !== null) patch.prior_responses = [...(task.prior_responses ?? []), task.response];
+    const updated = await this.change(trx, task, patch, now);
+    await this.enqueueTaskCallback(trx, updated, 'completed', now);
+    await this.evaluateBatchCompletion(trx, updated, now);
+    return updated;
+  }
+
+  /** Writes the patch and keeps the counters right; returns the task as it now stands. */
+  private async change(trx: Kysely<Database>, task: Task, patch: TaskPatch, now: number): Promise<Task> {
+    const tasks = this.tasks(trx);
+    await tasks.update(task.id, patch, now);
+    if (patch.status !== undefined && patch.status !== task.status) await tasks.adjustCounts(statusChangeDeltas(task, patch.status as TaskStatus));
+    return { ...task, ...patch, updated_at: now } as Task;
+  }
+
+  /** Locks the batch (when any), then the task, and re-reads the task under the lock. */
+  private async lockFresh(trx: Kysely<Database>, task: Task): Promise<Task> {
+    if (task.batch_id !== null) await new BatchRepository(trx).lock(task.batch_id, this.dialect.forUpdate);
+    const tasks = this.tasks(trx);
+    await tasks.lock(task.id);
+    const current = await tasks.findById(task.account_id, task.environment, task.id);
+    if (!current) throw new InvalidRequest(`Task ${task.id} no longer exists.`);
+    return current;
+  }
+
+  /**
+   * Locks the batch a new task enters; a completed batch moves back to `in_progress` and loses its
+   * `completed_at` (contract 4.2, Tagwright decision).
+   */
+  private async admitToBatch(trx: Kysely<Database>, batchId: string, now: number, known?: Batch): Promise<void> {
+    const batches = new BatchRepository(trx);
+    await batches.lock(batchId, this.dialect.forUpdate);
+    if (known && known.status !== 'completed') return;
+    await batches.setStatus(batchId, 'in_progress', now, { completedAt: null, from: ['completed'] });
+  }
+
+  /**
+   * A batch becomes `completed` when it is `in_progress`, has a task, and none is pending
+   * (contract 4.2). Runs under the batch lock, so the last two tasks finishing together cannot
+   * both miss it, and the conditional update lets the batch callback fire once.
+   */
+  private async evaluateBatchCompletion(trx: Kysely<Database>, task: Task, now: number): Promise<void> {
+    if (task.batch_id === null) return;
+    const batches = new BatchRepository(trx);
+    await batches.lock(task.batch_id, this.dialect.forUpdate);
+    if (await this.tasks(trx).batchHasPendingTasks(task.batch_id)) return;
+    if (!(await batches.setStatus(task.batch_id, 'completed', now, { completedAt: now, from: ['in_progress'] }))) return;
+    const batch = await batches.findById(task.account_id, task.environment, task.batch_id);
+    if (!batch?.callback) return;
+    const counts = await batches.statusCounts(batch.id);
+    await OutboxRepository.enqueue(
+      trx,
+      {
+        accountId: batch.account_id,
+        environment: batch.environment,
+        subjectType: 'batch',
+        subjectId: batch.id,
+        event: 'batch_completed',
+        target: batch.callback,
+        payload: { batch: presentBatch(batch), status: 'completed', counts },
+      },
+      now,
+    );
+  }
+
+  /** Queues the task callback (contract 8.2) to the task's callback_url, else the account default; none when neither. */
+  private async enqueueTaskCallback(trx: Kysely<Database>, task: Task, event: 'completed' | 'error' | 'audit' | 'pending', now: number): Promise<void> {
+    const target = task.callback_url ?? (await new AccountRepository(trx).findAccount(task.account_id))?.default_callback_url ?? null;
+    if (!target) return;
+    const wire = presentTask(task);
+    await OutboxRepository.enqueue(
+      trx,
+      {
+        accountId: task.account_id,
+        environment: task.environment,
+        subjectType: 'task',
+        subjectId: task.id,
+        event,
+        target,
+        payload: { task: wire, response: wire.response ?? null, task_id: task.id, status: task.status },
+      },
+      now,
+    );
+  }
+}
