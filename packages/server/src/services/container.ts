@@ -14,6 +14,9 @@ import { BatchService } from './batch.service.ts';
 import { OutboxRepository } from '../repositories/outbox.repository.ts';
 import { CallbackSubjectRepository } from '../repositories/callback-subject.repository.ts';
 import { CallbackService } from './callback.service.ts';
+import { TaskLifecycle } from './task-lifecycle.ts';
+import { TaskService } from './task.service.ts';
+import { QualityTaskService } from './quality-task.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -26,6 +29,12 @@ export interface Services {
   batches: BatchService;
   /** Callback delivery log and redelivery (the delivery itself is the deliver-callbacks job). */
   callbacks: CallbackService;
+  /** Customer tasks: create, read, list, cancel, audit, unique_id, metadata, tags. */
+  tasks: TaskService;
+  /** The task state machine; every status or work-state change goes through it (workbench and review too). */
+  taskLifecycle: TaskLifecycle;
+  /** Evaluation and training tasks. */
+  qualityTasks: QualityTaskService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -35,6 +44,8 @@ export function createServices(config: Config, db: Db): Services {
   const userRepository = new UserRepository(db.kysely);
   const projectRepository = new ProjectRepository(db.kysely);
   const batchRepository = new BatchRepository(db.kysely);
+  const taskLifecycle = new TaskLifecycle(db.dialect);
+  const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
   const services: Services = {
     config,
     db,
@@ -44,6 +55,9 @@ export function createServices(config: Config, db: Db): Services {
     projects: new ProjectService(projectRepository),
     batches: new BatchService(batchRepository, projectRepository),
     callbacks: new CallbackService(new OutboxRepository(db.kysely, db.dialect), new CallbackSubjectRepository(db.kysely), () => services.onWorkQueued()),
+    tasks,
+    taskLifecycle,
+    qualityTasks: new QualityTaskService(db, tasks),
     onWorkQueued: () => {},
   };
   return services;
