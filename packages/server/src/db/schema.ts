@@ -5,6 +5,7 @@ import type { TaskTables } from './tables/tasks.ts';
 import type { OutboxTables } from './tables/outbox.ts';
 import type { WorkTables } from './tables/work.ts';
 import type { QualityTaskTables } from './tables/quality_tasks.ts';
+import type { DeliveryTables } from './tables/deliveries.ts';
 
 /** The whole schema as Kysely sees it: one interface per migration area. */
-export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables {}
+export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables {}

@@ -7,6 +7,7 @@ import { tasksMigration } from './0004_tasks.ts';
 import { outboxMigration } from './0005_outbox.ts';
 import { workMigration } from './0006_work.ts';
 import { qualityTasksMigration } from './0007_quality_tasks.ts';
+import { deliveriesMigration } from './0008_deliveries.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0005_outbox': outboxMigration(dialect),
     '0006_work': workMigration(dialect),
     '0007_quality_tasks': qualityTasksMigration(dialect),
+    '0008_deliveries': deliveriesMigration(dialect),
   };
 }
