@@ -393,6 +393,8 @@ export interface Teammate {
   lastName?: string;
   isStudioLabeler?: boolean;
   expiry?: string;
+  /** Tagwright: the one-time sign-up token of a teammate just invited, in the invite answer only. */
+  inviteToken?: string;
 }
 
 /** Email to the names of the projects assigned to it. */

@@ -63,8 +63,9 @@ type PageConstructor<P> = new (transport: Transport, request: ApiRequest, body: 
  * The result of a list method: awaitable (the first page) and async-iterable (every item). The
  * first request is sent when the promise is first awaited or iterated.
  */
-export class PagePromise<P extends AbstractPage<Item>, Item> implements PromiseLike<P>, AsyncIterable<Item> {
+export class PagePromise<P extends AbstractPage<Item>, Item> implements Promise<P>, AsyncIterable<Item> {
   #page: Promise<P> | undefined;
+  readonly [Symbol.toStringTag] = 'PagePromise';
 
   constructor(
     private readonly transport: Transport,
