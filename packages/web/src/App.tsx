@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { AppApi, ApiError } from './api/client.ts';
+import type { SessionUser } from './api/types.ts';
+import { LoginPage } from './workbench/LoginPage.tsx';
+import { WorkbenchPage } from './workbench/WorkbenchPage.tsx';
+import { DashboardPage } from './dashboard/DashboardPage.tsx';
+
+/**
+ * Hash routes (`#/work`, `#/review`, `#/dashboard`), so the server serves one index.html under
+ * /ui/ and needs no fallback route for client paths.
+ */
+function useHashRoute(): { path: string; query: URLSearchParams } {
+  const hash = useSyncExternalStore(
+    (listener) => {
+      window.addEventListener('hashchange', listener);
+      return () => window.removeEventListener('hashchange', listener);
+    },
+    () => window.location.hash,
+  );
+  const [path, query = ''] = hash.replace(/^#/, '').split('?');
+  return { path: path || '/work', query: new URLSearchParams(query) };
+}
+
+type Session = { state: 'checking' } | { state: 'signed-out' } | { state: 'signed-in'; user: SessionUser };
+
+export function App({ api: providedApi }: { api?: AppApi }) {
+  const api = useMemo(() => providedApi ?? new AppApi(), [providedApi]);
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+  const { path, query } = useHashRoute();
+
+  useEffect(() => {
+    api.session().then(
+      ({ user }) => setSession({ state: 'signed-in', user }),
+      (error: unknown) => {
+        setSession({ state: 'signed-out' });
+        if (!(error instanceof ApiError && error.isUnauthenticated)) console.warn('Session check failed:', error);
+      },
+    );
+  }, [api]);
+
+  const signOut = useCallback(() => setSession({ state: 'signed-out' }), []);
+
+  if (session.state === 'checking') return <p className="tw-page-message">Loading…</p>;
+  if (session.state === 'signed-out') return <LoginPage api={api} onSignedIn={(user) => setSession({ state: 'signed-in', user })} />;
+
+  const project = query.get('project') ?? undefined;
+  return (
+    <div className="tw-app">
+      <header className="tw-header">
+        <strong>Tagwright</strong>
+        <nav>
+          <a href="#/work" aria-current={path === '/work' ? 'page' : undefined}>
+            Label
+          </a>
+          <a href="#/review" aria-current={path === '/review' ? 'page' : undefined}>
+            Review
+          </a>
+          <a href="#/dashboard" aria-current={path === '/dashboard' ? 'page' : undefined}>
+            Projects
+          </a>
+        </nav>
+        <span className="tw-user">{session.user.email}</span>
+        <button
+          type="button"
+          onClick={() => {
+            void api.logout().finally(signOut);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      {path === '/dashboard' ? (
+        <DashboardPage api={api} />
+      ) : (
+        <WorkbenchPage
+          key={`${path}?${project ?? ''}`}
+          api={api}
+          kind={path === '/review' ? 'review' : 'label'}
+          project={project}
+          onSignedOut={signOut}
+        />
+      )}
+    </div>
+  );
+}

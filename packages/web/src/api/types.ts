@@ -1,0 +1,139 @@
+/**
+ * The app API the workbench calls, under `/app/api` on the Tagwright server. Sessions are cookies
+ * set by `POST /app/api/session/login`. Errors use the server's usual body `{status_code, error}`.
+ * docs/app-api.md describes every endpoint; keep the two in step.
+ */
+
+export type UserRole = 'labeler' | 'member' | 'manager' | 'admin';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: UserRole;
+  first_name?: string;
+  last_name?: string;
+}
+
+/** `POST /app/api/session/login` body. */
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+/** `POST /app/api/session/login` and `GET /app/api/session` answer. */
+export interface SessionResponse {
+  user: SessionUser;
+}
+
+/** What the labeler is doing with a task: labeling it, or reviewing someone's response. */
+export type WorkKind = 'label' | 'review';
+
+/** A time-limited hold on one task for one user. */
+export interface Lease {
+  lease_id: string;
+  task_id: string;
+  kind: WorkKind;
+  /** ISO 8601; renew before it passes. */
+  expires_at: string;
+}
+
+/** A task as the workbench needs it (a subset of the v1 task object, plus browser-loadable URLs). */
+export interface WorkbenchTask {
+  task_id: string;
+  type: string;
+  project: string;
+  batch?: string;
+  instruction?: string;
+  params: Record<string, unknown>;
+  /** A URL the browser can load for `params.attachment` (server-held files get a signed URL). */
+  attachment_url?: string;
+  /** Same, one per entry of `params.attachments`, in order. */
+  attachment_urls?: string[];
+  priority?: number;
+  created_at: string;
+}
+
+/** A saved work-in-progress response. */
+export interface Draft {
+  response: unknown;
+  saved_at: string;
+}
+
+/** One unit of work handed out by the queue. */
+export interface Assignment {
+  lease: Lease;
+  task: WorkbenchTask;
+  /** The caller's own draft for this task, if one was saved before (e.g. after a reload). */
+  draft?: Draft;
+  /** Review only: the response being reviewed, and earlier reviewers' comments. */
+  response?: unknown;
+  review_comments?: string[];
+}
+
+/** `GET /app/api/queue/next?kind=label|review&project=<name>` answer; `assignment` is null when nothing is waiting. */
+export interface QueueNextResponse {
+  assignment: Assignment | null;
+}
+
+/** `GET /app/api/queue/projects` answer: the projects the caller may work on, with waiting counts. */
+export interface QueueProjectsResponse {
+  projects: Array<{ name: string; type: string; waiting_label: number; waiting_review: number }>;
+}
+
+/** `POST /app/api/tasks/:task_id/draft` body. */
+export interface SaveDraftRequest {
+  lease_id: string;
+  response: unknown;
+}
+
+export interface SaveDraftResponse {
+  saved_at: string;
+}
+
+/** `POST /app/api/tasks/:task_id/submit` body. */
+export interface SubmitRequest {
+  lease_id: string;
+  response: unknown;
+  /** Seconds the labeler spent on the task in this lease (active time, as the browser measured it). */
+  time_spent_secs: number;
+}
+
+/**
+ * `POST /app/api/tasks/:task_id/submit` answer: where the task went next. `review` means a reviewer
+ * will see it; `queued` means more attempts are needed (consensus); `completed` means done.
+ */
+export interface SubmitResponse {
+  task_id: string;
+  next_state: 'completed' | 'review' | 'queued';
+}
+
+/** `POST /app/api/tasks/:task_id/skip` body. */
+export interface SkipRequest {
+  lease_id: string;
+  reason: string;
+}
+
+/** `POST /app/api/leases/:lease_id/renew` answer. */
+export interface RenewLeaseResponse {
+  lease: Lease;
+}
+
+/** `POST /app/api/tasks/:task_id/review` body. `response` is required for `fixed`. */
+export interface ReviewRequest {
+  lease_id: string;
+  result: 'accepted' | 'rejected' | 'fixed' | 'commented';
+  comments?: string;
+  response?: unknown;
+  time_spent_secs: number;
+}
+
+export interface ReviewResponse {
+  task_id: string;
+  next_state: 'completed' | 'queued' | 'review';
+}
+
+/** The server's error body. */
+export interface ErrorBody {
+  status_code: number;
+  error: string;
+}

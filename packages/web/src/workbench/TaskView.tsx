@@ -1,0 +1,170 @@
+import { useCallback, useRef, useState, type ComponentType, type ReactNode } from 'react';
+import type { WorkbenchTask } from '../api/types.ts';
+import { IMAGE_TASK_TYPES } from '../editor/config.ts';
+import type { ResponseSource, TaskEditorProps } from './task-editor.ts';
+import { ImageAnnotator } from './image/ImageAnnotator.tsx';
+import { Categorizer } from './forms/Categorizer.tsx';
+import { FieldsForm } from './forms/FieldsForm.tsx';
+import { TranscriptionForm } from './forms/TranscriptionForm.tsx';
+import { Comparison } from './forms/Comparison.tsx';
+import { NerAnnotator } from './ner/NerAnnotator.tsx';
+import { Markdown } from './Markdown.tsx';
+import { useAutosave, type AutosaveStatus } from './use-autosave.ts';
+
+/** The editor for each task type the workbench can label. */
+const EDITORS: Record<string, ComponentType<TaskEditorProps>> = {
+  ...Object.fromEntries(IMAGE_TASK_TYPES.map((type) => [type, ImageAnnotator])),
+  categorization: Categorizer,
+  textcollection: FieldsForm,
+  datacollection: FieldsForm,
+  transcription: TranscriptionForm,
+  documenttranscription: TranscriptionForm,
+  comparison: Comparison,
+  namedentityrecognition: NerAnnotator,
+};
+
+export function editorForTaskType(type: string): ComponentType<TaskEditorProps> | undefined {
+  return EDITORS[type];
+}
+
+export const SKIP_REASONS = ['Image does not load', 'Instructions unclear', 'Nothing to label', 'Content is inappropriate', 'Other'];
+
+export interface TaskViewProps {
+  task: WorkbenchTask;
+  initialResponse?: unknown;
+  /** Saves a draft; called by the autosave timer. */
+  onSaveDraft?: (response: unknown) => Promise<void>;
+  onSubmit: (response: unknown) => Promise<void>;
+  onSkip: (reason: string) => Promise<void>;
+  /** Replaces the submit button's caption (review uses "Save fix"). */
+  submitCaption?: string;
+  /** Extra actions shown beside submit (review decisions). */
+  extraActions?: ReactNode;
+}
+
+const STATUS_TEXT: Record<AutosaveStatus, string> = {
+  idle: '',
+  pending: 'Unsaved changes',
+  saving: 'Saving draft…',
+  saved: 'Draft saved',
+  error: 'Draft not saved; will retry',
+};
+
+/** One task: instructions beside the type's editor, with skip and submit. */
+export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip, submitCaption = 'Submit', extraActions }: TaskViewProps) {
+  const source = useRef<ResponseSource | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [skipping, setSkipping] = useState(false);
+  const [skipReason, setSkipReason] = useState(SKIP_REASONS[0]);
+  const [skipDetail, setSkipDetail] = useState('');
+
+  const autosave = useAutosave(async () => {
+    if (source.current && onSaveDraft) await onSaveDraft(source.current.getResponse());
+  });
+  const onReady = useCallback((ready: ResponseSource) => {
+    source.current = ready;
+  }, []);
+  const { schedule } = autosave;
+  const onChange = useCallback(() => {
+    if (onSaveDraft) schedule();
+  }, [onSaveDraft, schedule]);
+
+  const Editor = editorForTaskType(task.type);
+
+  const submit = async () => {
+    if (!source.current) return;
+    const found = source.current.validate();
+    setProblems(found);
+    if (found.length > 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      autosave.cancel();
+      await onSubmit(source.current.getResponse());
+    } catch (caught) {
+      setError((caught as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const skip = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      autosave.cancel();
+      await onSkip(skipReason === 'Other' || skipDetail ? `${skipReason}${skipDetail ? `: ${skipDetail}` : ''}` : skipReason);
+    } catch (caught) {
+      setError((caught as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="tw-task" data-task-type={task.type}>
+      <aside className="tw-instructions" aria-label="Instructions">
+        <h2>Instructions</h2>
+        {task.instruction ? <Markdown source={task.instruction} /> : <p className="tw-hint">No instructions for this task.</p>}
+        <p className="tw-hint">
+          Task {task.task_id} · {task.type} · {task.project}
+        </p>
+      </aside>
+      <main className="tw-task-main">
+        {Editor ? (
+          <Editor key={task.task_id} task={task} initialResponse={initialResponse} onReady={onReady} onChange={onChange} />
+        ) : (
+          <p role="alert">The workbench cannot label {task.type} tasks yet. Skip it so it can go to someone with the right tool.</p>
+        )}
+        {problems.length > 0 && (
+          <ul className="tw-problems" role="alert" aria-label="Problems">
+            {problems.map((problem, index) => (
+              <li key={index}>{problem}</li>
+            ))}
+          </ul>
+        )}
+        {error && (
+          <p role="alert" className="tw-error">
+            {error}
+          </p>
+        )}
+        <footer className="tw-actions">
+          <span className="tw-autosave" aria-live="polite">
+            {STATUS_TEXT[autosave.status]}
+          </span>
+          {skipping ? (
+            <span className="tw-skip-form">
+              <label>
+                Reason{' '}
+                <select value={skipReason} onChange={(event) => setSkipReason(event.target.value)}>
+                  {SKIP_REASONS.map((reason) => (
+                    <option key={reason}>{reason}</option>
+                  ))}
+                </select>
+              </label>
+              <input type="text" placeholder="Details (optional)" value={skipDetail} onChange={(event) => setSkipDetail(event.target.value)} />
+              <button type="button" disabled={busy} onClick={skip}>
+                Confirm skip
+              </button>
+              <button type="button" onClick={() => setSkipping(false)}>
+                Cancel
+              </button>
+            </span>
+          ) : (
+            <button type="button" disabled={busy} onClick={() => setSkipping(true)}>
+              Skip
+            </button>
+          )}
+          {extraActions}
+          {Editor && (
+            <button type="button" className="tw-primary" disabled={busy} onClick={submit}>
+              {submitCaption}
+            </button>
+          )}
+        </footer>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, type AppApi } from '../api/client.ts';
+import type { Assignment, WorkKind } from '../api/types.ts';
+import { TaskView } from './TaskView.tsx';
+import { ReviewActions } from './ReviewActions.tsx';
+import { useLeaseRenewal } from './use-lease-renewal.ts';
+
+type PageState =
+  | { kind: 'loading' }
+  | { kind: 'empty' }
+  | { kind: 'working'; assignment: Assignment }
+  | { kind: 'lost'; message: string }
+  | { kind: 'error'; message: string };
+
+/** Seconds since `start`, for `time_spent_secs`. */
+const secondsSince = (start: number) => Math.max(0, Math.round((Date.now() - start) / 1000));
+
+/**
+ * The labeling (or review) loop: lease the next task, show it, save drafts, renew the lease, and
+ * on submit or skip move on to the next one.
+ */
+export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi; kind: WorkKind; project?: string; onSignedOut: () => void }) {
+  const [state, setState] = useState<PageState>({ kind: 'loading' });
+  const startedAt = useRef(Date.now());
+
+  const fail = useCallback(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.isUnauthenticated) return onSignedOut();
+      setState({ kind: 'error', message: (error as Error).message });
+    },
+    [onSignedOut],
+  );
+
+  const loadNext = useCallback(async () => {
+    setState({ kind: 'loading' });
+    try {
+      const assignment = await api.nextAssignment(kind, project);
+      startedAt.current = Date.now();
+      setState(assignment ? { kind: 'working', assignment } : { kind: 'empty' });
+    } catch (error) {
+      fail(error);
+    }
+  }, [api, kind, project, fail]);
+
+  useEffect(() => {
+    void loadNext();
+  }, [loadNext]);
+
+  const assignment = state.kind === 'working' ? state.assignment : null;
+  useLeaseRenewal(api, assignment?.lease ?? null, (message) => setState({ kind: 'lost', message }));
+
+  if (state.kind === 'loading') return <p className="tw-page-message">Finding your next task…</p>;
+  if (state.kind === 'empty') {
+    return (
+      <div className="tw-page-message">
+        <p>No tasks are waiting{project ? ` in ${project}` : ''}. </p>
+        <button type="button" onClick={() => void loadNext()}>
+          Check again
+        </button>
+      </div>
+    );
+  }
+  if (state.kind === 'lost' || state.kind === 'error') {
+    return (
+      <div className="tw-page-message" role="alert">
+        <p>{state.kind === 'lost' ? `You no longer hold this task: ${state.message}` : state.message}</p>
+        <button type="button" onClick={() => void loadNext()}>
+          Get the next task
+        </button>
+      </div>
+    );
+  }
+
+  const { lease, task, draft } = state.assignment;
+  const guard = async (action: () => Promise<unknown>) => {
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof ApiError && error.isLeaseLost) return setState({ kind: 'lost', message: error.message });
+      if (error instanceof ApiError && error.isUnauthenticated) return onSignedOut();
+      throw error;
+    }
+    await loadNext();
+  };
+
+  const reviewing = kind === 'review';
+  return (
+    <TaskView
+      key={lease.lease_id}
+      task={task}
+      initialResponse={draft?.response ?? (reviewing ? state.assignment.response : undefined)}
+      onSaveDraft={async (response) => {
+        await api.saveDraft(task.task_id, { lease_id: lease.lease_id, response });
+      }}
+      onSubmit={(response) =>
+        guard(() =>
+          reviewing
+            ? api.review(task.task_id, { lease_id: lease.lease_id, result: 'fixed', response, time_spent_secs: secondsSince(startedAt.current) })
+            : api.submit(task.task_id, { lease_id: lease.lease_id, response, time_spent_secs: secondsSince(startedAt.current) }),
+        )
+      }
+      onSkip={(reason) => guard(() => api.skip(task.task_id, { lease_id: lease.lease_id, reason }))}
+      submitCaption={reviewing ? 'Save fix' : 'Submit'}
+      extraActions={
+        reviewing ? (
+          <ReviewActions
+            comments={state.assignment.review_comments}
+            onDecide={(result, comments) =>
+              guard(() => api.review(task.task_id, { lease_id: lease.lease_id, result, comments, time_spent_secs: secondsSince(startedAt.current) }))
+            }
+          />
+        ) : undefined
+      }
+    />
+  );
+}

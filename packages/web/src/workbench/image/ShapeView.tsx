@@ -1,0 +1,65 @@
+import { memo } from 'react';
+import type { Editor } from '../../editor/editor.ts';
+import { labelColor } from '../../editor/labels.ts';
+import { utilOf } from '../../editor/shapes/index.ts';
+import type { RenderPrimitive } from '../../editor/types.ts';
+import { useIsSelected, useShape } from './use-editor.ts';
+
+/**
+ * One shape. It subscribes to its own record and its own selected flag, so moving one box among
+ * 1,000 re-renders one of these. Strokes don't scale with zoom (vector-effect), so zooming
+ * re-renders none of them.
+ */
+export const ShapeView = memo(function ShapeView({ editor, id }: { editor: Editor; id: string }) {
+  const shape = useShape(editor, id);
+  const selected = useIsSelected(editor, id);
+  if (!shape) return null;
+  const color = labelColor(shape.label);
+  return (
+    <g
+      data-shape-id={shape.id}
+      data-shape-type={shape.type}
+      data-label={shape.label}
+      data-selected={selected || undefined}
+      stroke={color}
+      fill={shape.type === 'line' ? 'none' : color}
+      fillOpacity={selected ? 0.3 : 0.12}
+      strokeWidth={selected ? 3 : 2}
+    >
+      {utilOf(shape).render(shape).map((primitive, index) => (
+        <Primitive key={index} primitive={primitive} />
+      ))}
+    </g>
+  );
+});
+
+/** Draws one render primitive as an SVG element. */
+export function Primitive({ primitive }: { primitive: RenderPrimitive }) {
+  const common = { vectorEffect: 'non-scaling-stroke' as const };
+  switch (primitive.kind) {
+    case 'rect':
+      return <rect {...common} x={primitive.x} y={primitive.y} width={primitive.width} height={primitive.height} />;
+    case 'polygon':
+      return <polygon {...common} points={primitive.points} />;
+    case 'polyline':
+      return <polyline {...common} points={primitive.points} fill="none" />;
+    case 'segment':
+      return <line {...common} x1={primitive.x1} y1={primitive.y1} x2={primitive.x2} y2={primitive.y2} />;
+    case 'ellipse':
+      return (
+        <ellipse
+          {...common}
+          cx={primitive.cx}
+          cy={primitive.cy}
+          rx={primitive.rx}
+          ry={primitive.ry}
+          transform={primitive.rotationDegrees ? `rotate(${primitive.rotationDegrees} ${primitive.cx} ${primitive.cy})` : undefined}
+        />
+      );
+    case 'point':
+      // A zero-length round-capped line: a dot of constant screen size at any zoom, without re-rendering.
+      return (
+        <line {...common} x1={primitive.cx} y1={primitive.cy} x2={primitive.cx} y2={primitive.cy} strokeWidth={9} strokeLinecap="round" />
+      );
+  }
+}

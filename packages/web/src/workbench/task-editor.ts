@@ -1,0 +1,29 @@
+import type { WorkbenchTask } from '../api/types.ts';
+
+/** How the task view reads the response out of whichever editor the task type uses. */
+export interface ResponseSource {
+  /** The response as Scale would return it for this task type. */
+  getResponse(): unknown;
+  /** Reasons the response can't be submitted yet; empty when it can. */
+  validate(): string[];
+}
+
+/**
+ * Every per-type editor takes these props. Editors call `onReady` once with their response source
+ * and `onChange` after each edit (cheap: the task view only schedules an autosave; it serialises
+ * later, so dragging a shape doesn't serialise 1,000 of them per pointer move).
+ */
+export interface TaskEditorProps {
+  task: WorkbenchTask;
+  /** A saved draft, or the response under review, to start from. */
+  initialResponse?: unknown;
+  onReady: (source: ResponseSource) => void;
+  onChange: () => void;
+}
+
+/** The URL the browser should load for the task's single attachment. */
+export function attachmentUrl(task: WorkbenchTask): string | undefined {
+  if (task.attachment_url) return task.attachment_url;
+  const attachment = task.params.attachment;
+  return typeof attachment === 'string' && /^(https?:|data:image\/)/i.test(attachment) ? attachment : undefined;
+}
