@@ -125,7 +125,7 @@ export class TeamService {
     if (result.invitations.length === 1) return result.invitations[0];
     const user = result.teammates.find((teammate) => teammate.email === normalizeEmail(email));
     if (!user) throw new Error(`teammate ${email} vanished right after the invitation`);
-    if (user.password_hash) throw new InvalidRequest(`${user.email} has already signed up; change their role with set-role instead.`);
+    if (user.password_hash) throw new InvalidRequest(`${user.email} has already signed up; change their role with set_role (CLI: users set-role) instead.`);
     const token = newInviteToken();
     const renewed = { inviteTokenHash: sha256(token), inviteExpiresAt: this.now() + INVITE_TTL_MS, role: readRole(role) };
     await this.users.renewInvite(user.id, renewed);

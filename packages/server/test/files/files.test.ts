@@ -20,7 +20,7 @@ function storedFiles(dataDir: string): string[] {
 function form(parts: Record<string, string>, file?: { bytes: Buffer; name?: string; type?: string }): FormData {
   const body = new FormData();
   for (const [name, value] of Object.entries(parts)) body.append(name, value);
-  if (file) body.append('file', new Blob([file.bytes], { type: file.type ?? '' }), file.name ?? 'file');
+  if (file) body.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type ?? '' }), file.name ?? 'file');
   return body;
 }
 
