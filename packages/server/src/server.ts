@@ -34,6 +34,7 @@ export async function startServer(config: Config, options: BuildAppOptions & { d
   let url = '';
   if (config.roles.api) {
     url = await app.listen({ host: config.host, port: config.port });
+    services.publicUrl.listeningOn(url);
   } else {
     await app.ready();
   }

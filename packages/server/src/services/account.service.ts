@@ -59,7 +59,8 @@ export class AccountService {
       created_at: now,
     };
     await this.accounts.insertAccount(account);
-    await this.users.insertTeammate({ accountId: account.id, email: input.adminEmail, role: 'admin' });
+    // Emails are stored in lower case (see team.service.ts normalizeEmail).
+    await this.users.insertTeammate({ accountId: account.id, email: input.adminEmail.trim().toLowerCase(), role: 'admin' });
     const liveKey = (await this.issueKey(account.id, 'live', 'bootstrap', input.liveKey)).key;
     const testKey = (await this.issueKey(account.id, 'test', 'bootstrap', input.testKey)).key;
     return { account, liveKey, testKey };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
@@ -11,6 +12,12 @@ import { ProjectRepository } from '../repositories/project.repository.ts';
 import { BatchRepository } from '../repositories/batch.repository.ts';
 import { ProjectService } from './project.service.ts';
 import { BatchService } from './batch.service.ts';
+import { FileRepository } from '../repositories/file.repository.ts';
+import { SettingsRepository } from '../repositories/settings.repository.ts';
+import { LocalFileStore } from '../storage/local-file-store.ts';
+import { FileService } from './file.service.ts';
+import { TeamService } from './team.service.ts';
+import { PublicUrl } from './public-url.ts';
 import { OutboxRepository } from '../repositories/outbox.repository.ts';
 import { CallbackSubjectRepository } from '../repositories/callback-subject.repository.ts';
 import { CallbackService } from './callback.service.ts';
@@ -27,6 +34,10 @@ export interface Services {
   studio: StudioService;
   projects: ProjectService;
   batches: BatchService;
+  files: FileService;
+  teams: TeamService;
+  /** Base of the links the server hands out; server.ts tells it the listening address. */
+  publicUrl: PublicUrl;
   /** Callback delivery log and redelivery (the delivery itself is the deliver-callbacks job). */
   callbacks: CallbackService;
   /** Customer tasks: create, read, list, cancel, audit, unique_id, metadata, tags. */
@@ -44,6 +55,14 @@ export function createServices(config: Config, db: Db): Services {
   const userRepository = new UserRepository(db.kysely);
   const projectRepository = new ProjectRepository(db.kysely);
   const batchRepository = new BatchRepository(db.kysely);
+  const projects = new ProjectService(projectRepository);
+  const publicUrl = new PublicUrl(config);
+  const files = new FileService(new FileRepository(db.kysely, db.dialect.skipLocked), new SettingsRepository(db.kysely), new LocalFileStore(path.join(config.dataDir, 'files')), projects, {
+    uploadLimitBytes: config.uploadLimitBytes,
+    importLimitBytes: config.importLimitBytes,
+    publicUrl,
+    notifyWork: () => services.onWorkQueued(),
+  });
   const taskLifecycle = new TaskLifecycle(db.dialect);
   const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
   const services: Services = {
@@ -52,8 +71,11 @@ export function createServices(config: Config, db: Db): Services {
     accounts: new AccountService(accountRepository, userRepository),
     sessions: new SessionService(new SessionRepository(db.kysely)),
     studio: new StudioService(new StudioRepository(db.kysely)),
-    projects: new ProjectService(projectRepository),
+    projects,
     batches: new BatchService(batchRepository, projectRepository),
+    files,
+    teams: new TeamService(userRepository),
+    publicUrl,
     callbacks: new CallbackService(new OutboxRepository(db.kysely, db.dialect), new CallbackSubjectRepository(db.kysely), () => services.onWorkQueued()),
     tasks,
     taskLifecycle,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticateAppRequests } from '../../http/app-auth.ts';
 import { registerPublicSessionRoutes, registerSessionRoutes } from './session.routes.ts';
+import { registerFileLinkRoutes } from './file-link.routes.ts';
 import { registerDeliveryRoutes } from './delivery.routes.ts';
 
 /**
@@ -10,6 +11,8 @@ import { registerDeliveryRoutes } from './delivery.routes.ts';
  * Inside, `request.appUser` says who calls; guard routes with `requireRole(...)` from http/app-auth.ts.
  */
 export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
+  // Signed file links (/app/files/<id>?expires=..&signature=..): the signature is the credential.
+  await app.register(registerFileLinkRoutes);
   await app.register(
     async (api) => {
       await api.register(registerPublicSessionRoutes);

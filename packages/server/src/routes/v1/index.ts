@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { registerProjectRoutes } from './project.routes.ts';
 import { registerBatchRoutes } from './batch.routes.ts';
+import { registerFileRoutes } from './file.routes.ts';
+import { registerTeamRoutes } from './team.routes.ts';
 import { registerStudioRoutes } from './studio.routes.ts';
 import { registerTaskRoutes } from './task.routes.ts';
 
@@ -8,6 +10,8 @@ import { registerTaskRoutes } from './task.routes.ts';
 export async function registerV1Routes(app: FastifyInstance): Promise<void> {
   await app.register(registerProjectRoutes);
   await app.register(registerBatchRoutes);
+  await app.register(registerFileRoutes);
+  await app.register(registerTeamRoutes);
   await app.register(registerStudioRoutes);
   await app.register(registerTaskRoutes);
 }
