@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { TaskView } from '../../src/workbench/TaskView.tsx';
+import { WorkbenchPage } from '../../src/workbench/WorkbenchPage.tsx';
+import { AppApi, ApiError } from '../../src/api/client.ts';
+import type { Assignment } from '../../src/api/types.ts';
+import { makeTask } from './helpers.tsx';
+
+const CATEGORY_TASK = makeTask('categorization', { categories: ['cat', 'dog'] }, { instruction: 'Pick **one** animal.' });
+
+function assignment(leaseId: string, task = CATEGORY_TASK): Assignment {
+  return { lease: { lease_id: leaseId, task_id: task.task_id, kind: 'label', expires_at: new Date(Date.now() + 300_000).toISOString() }, task };
+}
+
+/** An AppApi whose methods are spies; unlisted calls fail loudly. */
+function fakeApi(overrides: Partial<Record<keyof AppApi, unknown>>): AppApi {
+  const api = new AppApi({ fetch: () => Promise.reject(new Error('unexpected network call')) });
+  for (const [name, implementation] of Object.entries(overrides)) Object.assign(api, { [name]: implementation });
+  return api;
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('TaskView', () => {
+  it('shows the instructions as markdown beside the task', () => {
+    render(<TaskView task={CATEGORY_TASK} onSubmit={async () => {}} onSkip={async () => {}} />);
+    expect(screen.getByRole('complementary', { name: 'Instructions' }).querySelector('strong')!.textContent).toBe('one');
+  });
+
+  it('lists problems instead of submitting an incomplete response', async () => {
+    const onSubmit = vi.fn(async () => {});
+    render(<TaskView task={CATEGORY_TASK} onSubmit={onSubmit} onSkip={async () => {}} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    expect(screen.getByRole('alert', { name: 'Problems' }).textContent).toContain('Choose a category.');
+    expect(onSubmit).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByLabelText(/cat/));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Submit' })));
+    expect(onSubmit).toHaveBeenCalledWith({ category: 'cat' });
+  });
+
+  it('skips with the chosen reason and details', async () => {
+    const onSkip = vi.fn(async () => {});
+    render(<TaskView task={CATEGORY_TASK} onSubmit={async () => {}} onSkip={onSkip} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Skip' }));
+    fireEvent.change(screen.getByLabelText(/Reason/), { target: { value: 'Image does not load' } });
+    fireEvent.change(screen.getByPlaceholderText('Details (optional)'), { target: { value: '404' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Confirm skip' })));
+    expect(onSkip).toHaveBeenCalledWith('Image does not load: 404');
+  });
+
+  it('autosaves a draft two seconds after the last change', async () => {
+    vi.useFakeTimers();
+    const onSaveDraft = vi.fn(async () => {});
+    render(<TaskView task={CATEGORY_TASK} onSaveDraft={onSaveDraft} onSubmit={async () => {}} onSkip={async () => {}} />);
+    fireEvent.click(screen.getByLabelText(/cat/));
+    await act(async () => vi.advanceTimersByTime(1000));
+    fireEvent.click(screen.getByLabelText(/dog/));
+    await act(async () => vi.advanceTimersByTime(1999));
+    expect(onSaveDraft).not.toHaveBeenCalled();
+    await act(async () => vi.advanceTimersByTime(1));
+    expect(onSaveDraft).toHaveBeenCalledTimes(1);
+    expect(onSaveDraft).toHaveBeenCalledWith({ category: 'dog' });
+    expect(screen.getByText('Draft saved')).toBeTruthy();
+  });
+
+  it('says when it cannot label a task type, and still offers skip', () => {
+    render(<TaskView task={makeTask('lidarannotation', {})} onSubmit={async () => {}} onSkip={async () => {}} />);
+    expect(screen.getByRole('alert').textContent).toMatch(/cannot label lidarannotation/);
+    expect(screen.queryByRole('button', { name: 'Submit' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Skip' })).toBeTruthy();
+  });
+});
+
+describe('WorkbenchPage', () => {
+  it('leases a task, submits with the lease id and moves on to the next', async () => {
+    const nextAssignment = vi.fn().mockResolvedValueOnce(assignment('lease-1')).mockResolvedValueOnce(null);
+    const submit = vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'completed' as const }));
+    const api = fakeApi({ nextAssignment, submit, renewLease: vi.fn() });
+    render(<WorkbenchPage api={api} kind="label" onSignedOut={() => {}} />);
+    fireEvent.click(await screen.findByLabelText(/dog/));
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await screen.findByText(/No tasks are waiting/);
+    expect(submit).toHaveBeenCalledWith(CATEGORY_TASK.task_id, expect.objectContaining({ lease_id: 'lease-1', response: { category: 'dog' } }));
+    expect(nextAssignment).toHaveBeenCalledWith('label', undefined);
+  });
+
+  it('starts from the saved draft of a leased task', async () => {
+    const withDraft = { ...assignment('lease-2'), draft: { response: { category: 'dog' }, saved_at: '2026-01-01T00:00:00.000Z' } };
+    const api = fakeApi({ nextAssignment: vi.fn().mockResolvedValue(withDraft), renewLease: vi.fn() });
+    render(<WorkbenchPage api={api} kind="label" onSignedOut={() => {}} />);
+    expect(((await screen.findByLabelText(/dog/)) as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('tells the labeler when the lease was lost on submit', async () => {
+    const api = fakeApi({
+      nextAssignment: vi.fn().mockResolvedValue(assignment('lease-3')),
+      submit: vi.fn().mockRejectedValue(new ApiError(409, 'Lease lease-3 expired.')),
+      renewLease: vi.fn(),
+    });
+    render(<WorkbenchPage api={api} kind="label" onSignedOut={() => {}} />);
+    fireEvent.click(await screen.findByLabelText(/cat/));
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('You no longer hold this task: Lease lease-3 expired.');
+  });
+
+  it('goes back to sign-in when the session has ended', async () => {
+    const onSignedOut = vi.fn();
+    const api = fakeApi({ nextAssignment: vi.fn().mockRejectedValue(new ApiError(401, 'Sign in first.')) });
+    render(<WorkbenchPage api={api} kind="label" onSignedOut={onSignedOut} />);
+    await waitFor(() => expect(onSignedOut).toHaveBeenCalled());
+  });
+
+  it('sends review decisions with the lease id', async () => {
+    const reviewAssignment = { ...assignment('lease-4'), response: { category: 'cat' }, review_comments: ['Looks off'] };
+    reviewAssignment.lease.kind = 'review';
+    const review = vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'queued' as const }));
+    const api = fakeApi({ nextAssignment: vi.fn().mockResolvedValueOnce(reviewAssignment).mockResolvedValue(null), review, renewLease: vi.fn() });
+    render(<WorkbenchPage api={api} kind="review" onSignedOut={() => {}} />);
+    expect(((await screen.findByLabelText(/cat/)) as HTMLInputElement).checked).toBe(true);
+    fireEvent.change(screen.getByLabelText('Review comment'), { target: { value: 'Wrong animal' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Reject' }));
+    await screen.findByText(/No tasks are waiting/);
+    expect(review).toHaveBeenCalledWith(CATEGORY_TASK.task_id, expect.objectContaining({ lease_id: 'lease-4', result: 'rejected', comments: 'Wrong animal' }));
+  });
+});
+
+describe('AppApi', () => {
+  it('posts JSON with the session cookie and turns error bodies into ApiError', async () => {
+    const calls: Array<{ url: string; init: RequestInit }> = [];
+    const fetch = vi.fn(async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      if (url.endsWith('/submit')) return new Response(JSON.stringify({ status_code: 409, error: 'Lease expired.' }), { status: 409 });
+      return new Response(JSON.stringify({ assignment: null }), { status: 200 });
+    });
+    const api = new AppApi({ fetch: fetch as unknown as typeof globalThis.fetch });
+    expect(await api.nextAssignment('label', 'kittens')).toBeNull();
+    expect(calls[0].url).toBe('/app/api/queue/next?kind=label&project=kittens');
+    const failure = await api.submit('t 1', { lease_id: 'l1', response: {}, time_spent_secs: 3 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).isLeaseLost).toBe(true);
+    expect((failure as ApiError).message).toBe('Lease expired.');
+    expect(calls[1].url).toBe('/app/api/tasks/t%201/submit');
+    expect(calls[1].init).toMatchObject({ method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } });
+    expect(JSON.parse(String(calls[1].init.body))).toEqual({ lease_id: 'l1', response: {}, time_spent_secs: 3 });
+  });
+});
