@@ -225,3 +225,44 @@ export class BatchRepository {
     await this.db.selectFrom('batches').select('id').where('id', '=', id).modifyEnd(forUpdate).execute();
   }
 }
+
+  // --- Added by the v2 area: bulk lookup for `expand=batch`, and keyset pages for GET /v2/batches. ---
+
+  /** The caller's batches by id, in one query (for expanding v2 tasks); unknown ids are absent. */
+  async findByIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Map<string, Batch>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.selectJoined().where('b.id', 'in', unique).where('b.account_id', '=', accountId).where('b.environment', '=', environment).execute();
+    return new Map(rows.map((row) => [row.id, fromRow(row)]));
+  }
+
+  /**
+   * One page newest first (created_at desc, id desc) after the cursor, without a total (v2 lists,
+   * contract 6.3). Reads the (account, environment, created_at, id) or (project_id, created_at, id) index.
+   */
+  async listAfter(
+    accountId: string,
+    environment: Environment,
+    filters: BatchListFilters & { completedFrom?: number; completedTo?: number },
+    page: { limit: number; after?: { createdAt: number; id: string } },
+  ): Promise<Batch[]> {
+    const after = page.after;
+    const rows = await this.selectJoined()
+      .where('b.account_id', '=', accountId)
+      .where('b.environment', '=', environment)
+      .$if(filters.projectId !== undefined, (query) => query.where('b.project_id', '=', filters.projectId!))
+      .$if(filters.status !== undefined, (query) => query.where('b.status', '=', filters.status!))
+      .$if(filters.createdFrom !== undefined, (query) => query.where('b.created_at', '>=', filters.createdFrom!))
+      .$if(filters.createdTo !== undefined, (query) => query.where('b.created_at', '<=', filters.createdTo!))
+      .$if(filters.completedFrom !== undefined, (query) => query.where('b.completed_at', '>=', filters.completedFrom!))
+      .$if(filters.completedTo !== undefined, (query) => query.where('b.completed_at', '<=', filters.completedTo!))
+      .$if(filters.excludeArchived === true, (query) => query.where('b.archived', '=', 0))
+      .$if(after !== undefined, (query) =>
+        query.where('b.created_at', '<=', after!.createdAt).where((eb) => eb.or([eb('b.created_at', '<', after!.createdAt), eb('b.id', '<', after!.id)])),
+      )
+      .orderBy('b.created_at', 'desc')
+      .orderBy('b.id', 'desc')
+      .limit(page.limit)
+      .execute();
+    return rows.map(fromRow);
+  }

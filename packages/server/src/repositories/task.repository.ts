@@ -519,6 +519,22 @@ export class TaskRepository {
     const result = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+
+  // --- Added by the v2 area: bulk lookup for delivered tasks; batch completion after v2 finalize/resume. ---
+
+  /** True when the batch has any task (one index probe on (batch_id, created_at, id)). */
+  async batchHasAnyTask(batchId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('tasks').select('id').where('batch_id', '=', batchId).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The caller's tasks by id, in one query (for a page of delivered tasks); unknown ids are absent. */
+  async findByIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Map<string, Task>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.selectJoined().where('t.id', 'in', unique).where('t.account_id', '=', accountId).where('t.environment', '=', environment).execute();
+    return new Map(rows.map((row) => [row.id, fromRow(row as JoinedRow)]));
+  }
 }
 
 function countKey(task: Pick<Task, 'account_id' | 'environment' | 'project_id' | 'batch_id' | 'type' | 'status'>): Omit<CountDelta, 'delta'> {

@@ -25,6 +25,10 @@ import { TaskLifecycle } from './task-lifecycle.ts';
 import { TaskService } from './task.service.ts';
 import { QualityTaskService } from './quality-task.service.ts';
 
+import { V2References } from './v2-references.ts';
+import { V2TaskService } from './v2-task.service.ts';
+import { BatchControlService } from './batch-control.service.ts';
+import { DeliveryService } from './delivery.service.ts';
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
   config: Config;
@@ -47,10 +51,19 @@ export interface Services {
   /** Evaluation and training tasks. */
   qualityTasks: QualityTaskService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
+  /** The v2 API's rules (docs/v2.md): id-or-name references, task reads, batch control, deliveries. */
+  v2: V2Services;
   onWorkQueued: () => void;
 }
 
 export function createServices(config: Config, db: Db): Services {
+export interface V2Services {
+  references: V2References;
+  tasks: V2TaskService;
+  batches: BatchControlService;
+  deliveries: DeliveryService;
+}
+
   const accountRepository = new AccountRepository(db.kysely);
   const userRepository = new UserRepository(db.kysely);
   const projectRepository = new ProjectRepository(db.kysely);
@@ -82,5 +95,23 @@ export function createServices(config: Config, db: Db): Services {
     qualityTasks: new QualityTaskService(db, tasks),
     onWorkQueued: () => {},
   };
+    v2: createV2Services(db, projectRepository, batchRepository, tasks, taskLifecycle, () => services.onWorkQueued()),
   return services;
+}
+
+function createV2Services(
+  db: Db,
+  projectRepository: ProjectRepository,
+  batchRepository: BatchRepository,
+  tasks: TaskService,
+  taskLifecycle: TaskLifecycle,
+  notifyWork: () => void,
+): V2Services {
+  const references = new V2References(projectRepository, batchRepository);
+  return {
+    references,
+    tasks: new V2TaskService(db, tasks, references),
+    batches: new BatchControlService(db, batchRepository, references, taskLifecycle, notifyWork),
+    deliveries: new DeliveryService(db, references),
+  };
 }

@@ -6,6 +6,7 @@ import { TaskRepository, statusChangeDeltas, type AuditEntry, type NewTask, type
 import { BatchRepository, type Batch } from '../repositories/batch.repository.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
 import { OutboxRepository } from '../repositories/outbox.repository.ts';
+import { DeliveryRepository } from '../repositories/delivery.repository.ts';
 import { presentTask } from '../presenters/task.presenter.ts';
 import { presentBatch } from '../presenters/batch.presenter.ts';
 import { InvalidRequest } from '../domain/errors.ts';
@@ -151,6 +152,17 @@ export class TaskLifecycle {
     return this.tasks(trx).cancelUnstartedInBatch(batchId, Date.now());
   }
 
+  /**
+   * Completes the batch when it is `in_progress`, has a task and none is pending (contract 4.2):
+   * for a batch whose tasks all finished while it was staging or paused, so no task change will
+   * complete it (v2 finalize and resume call this after the status change, in their transaction).
+   */
+  async completeBatchIfFinished(trx: Kysely<Database>, batch: Pick<Batch, 'id' | 'account_id' | 'environment'>): Promise<void> {
+    await new BatchRepository(trx).lock(batch.id, this.dialect.forUpdate);
+    if (!(await this.tasks(trx).batchHasAnyTask(batch.id))) return;
+    await this.evaluateBatchCompletion(trx, { batch_id: batch.id, account_id: batch.account_id, environment: batch.environment }, Date.now());
+  }
+
   // Internals.
 
   private async review(
@@ -233,13 +245,15 @@ export class TaskLifecycle {
    * (contract 4.2). Runs under the batch lock, so the last two tasks finishing together cannot
    * both miss it, and the conditional update lets the batch callback fire once.
    */
-  private async evaluateBatchCompletion(trx: Kysely<Database>, task: Task, now: number): Promise<void> {
+  private async evaluateBatchCompletion(trx: Kysely<Database>, task: Pick<Task, 'batch_id' | 'account_id' | 'environment'>, now: number): Promise<void> {
     if (task.batch_id === null) return;
     const batches = new BatchRepository(trx);
     await batches.lock(task.batch_id, this.dialect.forUpdate);
     if (await this.tasks(trx).batchHasPendingTasks(task.batch_id)) return;
     if (!(await batches.setStatus(task.batch_id, 'completed', now, { completedAt: now, from: ['in_progress'] }))) return;
     const batch = await batches.findById(task.account_id, task.environment, task.batch_id);
+    // The batch's newly completed tasks become a v2 delivery in this same transaction (docs/v2.md).
+    if (batch) await new DeliveryRepository(trx).createForBatch(batch, now);
     if (!batch?.callback) return;
     const counts = await batches.statusCounts(batch.id);
     await OutboxRepository.enqueue(

@@ -16,6 +16,7 @@ import { TASK_TYPES, isTaskType, type TaskType } from '../domain/task-types.ts';
 import { buildTaskFields, chooseParamVersion, dedupe, readPlacement, readUniqueId, type TaskFields } from './task-input.ts';
 import { validateTaskParams } from './task-validation.ts';
 import { syntheticResponse } from './test-mode.ts';
+import { deepMerge } from '../domain/deep-merge.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
 
 /** Idempotency-Key records are honoured for this long (contract 7.3 asks for at least 24 hours). */
@@ -388,6 +389,18 @@ export class TaskService {
   /** Deletes Idempotency-Key records past their retention (run by the worker). */
   purgeIdempotencyKeys(now = Date.now()): Promise<number> {
     return this.repository().purgeIdempotencyKeys(now - IDEMPOTENCY_RETENTION_MS);
+  }
+
+  // --- Added by the v2 area: metadata merge (contract 9.2, POST /v2/task/metadata with merge: true). ---
+
+  /** Deep-merges `metadata` into the task's metadata (contract 9.3), under the task's row lock. */
+  async mergeMetadata(caller: Caller, id: string, metadata: Record<string, unknown>): Promise<Task> {
+    const task = await this.get(caller, id);
+    return this.mutate(task, async (tasks, current, now) => {
+      const merged = deepMerge(current.metadata, metadata);
+      await tasks.update(current.id, { metadata: merged }, now);
+      return { ...current, metadata: merged, updated_at: now };
+    });
   }
 }
 
