@@ -42,7 +42,7 @@ describeEachDatabase('GET tasks', (dialect) => {
     let token: string | null = null;
     try {
       do {
-        const response = await server.current.request('GET', `/v1/tasks?${query}${token ? `&next_token=${encodeURIComponent(token)}` : ''}`);
+        const response: any = await server.current.request('GET', `/v1/tasks?${query}${token ? `&next_token=${encodeURIComponent(token)}` : ''}`);
         assert.equal(response.status, 200);
         seen.push(...response.body.docs.map((doc: any) => doc.task_id));
         const times = response.body.docs.map((doc: any) => doc.created_at);
