@@ -24,11 +24,11 @@ import { CallbackService } from './callback.service.ts';
 import { TaskLifecycle } from './task-lifecycle.ts';
 import { TaskService } from './task.service.ts';
 import { QualityTaskService } from './quality-task.service.ts';
-
 import { V2References } from './v2-references.ts';
 import { V2TaskService } from './v2-task.service.ts';
 import { BatchControlService } from './batch-control.service.ts';
 import { DeliveryService } from './delivery.service.ts';
+
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
   config: Config;
@@ -50,13 +50,12 @@ export interface Services {
   taskLifecycle: TaskLifecycle;
   /** Evaluation and training tasks. */
   qualityTasks: QualityTaskService;
-  /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   /** The v2 API's rules (docs/v2.md): id-or-name references, task reads, batch control, deliveries. */
   v2: V2Services;
+  /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
 
-export function createServices(config: Config, db: Db): Services {
 export interface V2Services {
   references: V2References;
   tasks: V2TaskService;
@@ -64,6 +63,7 @@ export interface V2Services {
   deliveries: DeliveryService;
 }
 
+export function createServices(config: Config, db: Db): Services {
   const accountRepository = new AccountRepository(db.kysely);
   const userRepository = new UserRepository(db.kysely);
   const projectRepository = new ProjectRepository(db.kysely);
@@ -93,9 +93,9 @@ export interface V2Services {
     tasks,
     taskLifecycle,
     qualityTasks: new QualityTaskService(db, tasks),
+    v2: createV2Services(db, projectRepository, batchRepository, tasks, taskLifecycle, () => services.onWorkQueued()),
     onWorkQueued: () => {},
   };
-    v2: createV2Services(db, projectRepository, batchRepository, tasks, taskLifecycle, () => services.onWorkQueued()),
   return services;
 }
 
