@@ -6,18 +6,18 @@ export interface SessionUserView {
   id: string;
   email: string;
   role: TeamRole;
-  firstName?: string;
-  lastName?: string;
+  first_name?: string;
+  last_name?: string;
 }
 
 export interface SessionView {
   user: SessionUserView;
   csrfToken: string;
   account: { id: string; name: string };
-  expiresAt: string;
+  expires_at: string;
 }
 
-/** The app API's session object: the signed-in teammate and the CSRF token their writes must echo. */
+/** The app API's session object (docs/app-api.md): the signed-in teammate and the CSRF token their writes must echo. */
 export function presentSession(session: ActiveSession): SessionView {
   const { user } = session;
   return {
@@ -25,11 +25,11 @@ export function presentSession(session: ActiveSession): SessionView {
       id: user.id,
       email: user.email,
       role: user.role,
-      ...(user.first_name ? { firstName: user.first_name } : {}),
-      ...(user.last_name ? { lastName: user.last_name } : {}),
+      ...(user.first_name ? { first_name: user.first_name } : {}),
+      ...(user.last_name ? { last_name: user.last_name } : {}),
     },
     csrfToken: session.csrfToken,
     account: { id: session.account.id, name: session.account.name },
-    expiresAt: toIso(session.expiresAt),
+    expires_at: toIso(session.expiresAt),
   };
 }

@@ -101,7 +101,7 @@ export class StudioRepository {
     return this.db.selectFrom('users').select(['id', 'email', 'role']).where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
   }
 
-  /** The account's assignments to projects of one environment, in the order they were made. */
+  /** The account's assignments to projects of one environment. */
   listAssignments(accountId: string, environment: Environment): Promise<AssignmentRow[]> {
     return this.db
       .selectFrom('studio_assignments as a')
@@ -109,8 +109,6 @@ export class StudioRepository {
       .select(['a.user_id', 'p.name as project_name'])
       .where('a.account_id', '=', accountId)
       .where('p.environment', '=', environment)
-      .orderBy('a.created_at')
-      .orderBy('p.name')
       .execute();
   }
 
@@ -172,7 +170,7 @@ export class StudioRepository {
       .select(['m.group_id', 'u.id', 'u.email'])
       .where('g.project_id', '=', projectId)
       .orderBy('m.created_at')
-      .orderBy('u.email')
+      .orderBy('u.id')
       .execute();
     return groups.map((group) => ({
       ...group,

@@ -114,10 +114,10 @@ export class SessionService {
    * of theirs ends; the calling session stays open.
    */
   async changePassword(session: ActiveSession, currentPassword: string, newPassword: string): Promise<void> {
-    checkPassword(newPassword);
+    checkPassword(newPassword, 'new_password');
     const user = await this.sessions.findUserByEmail(session.user.email);
     if (!user || user.id !== session.user.id || !user.password_hash || !(await verifyPassword(currentPassword, user.password_hash))) {
-      throw new InvalidRequest("The 'currentPassword' is incorrect.");
+      throw new InvalidRequest("The 'current_password' is incorrect.");
     }
     await this.sessions.setPassword(user.id, await hashPassword(newPassword));
     await this.sessions.deleteOtherSessions(user.id, session.id);
@@ -147,7 +147,7 @@ export class SessionService {
 
   private lockedError(until: number): Unauthorized {
     return new Unauthorized(
-      `This account is locked until ${toIso(until)} after ${this.policy.maxFailedLogins} failed sign-in attempts; try again then, or ask an admin to send a new invitation.`,
+      `This account is locked until ${toIso(until)} after ${this.policy.maxFailedLogins} failed sign-in attempts; try again then.`,
     );
   }
 
@@ -158,9 +158,9 @@ export class SessionService {
 }
 
 /** The password rules: at least MIN_PASSWORD_LENGTH characters. */
-export function checkPassword(password: string): void {
+export function checkPassword(password: string, field = 'password'): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new InvalidRequest(`The 'password' must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+    throw new InvalidRequest(`The '${field}' must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
   }
 }
 

@@ -15,6 +15,10 @@ function quoteList(names: readonly string[]): string {
   return names.length > NAMES_IN_MESSAGE ? `${shown} and ${names.length - NAMES_IN_MESSAGE} more` : shown;
 }
 
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function requiredList(body: Record<string, unknown>, field: string): string[] {
   const value = readStringArray(body[field], field);
   if (value === undefined) throw new InvalidRequest(`Missing required parameter '${field}': a list of strings.`);
@@ -40,7 +44,8 @@ export class StudioService {
     ]);
     const byUser = new Map<string, string[]>();
     for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row.project_name]);
-    return new Map(teammates.map((teammate) => [teammate.email, byUser.get(teammate.id) ?? []]));
+    // Names sorted by code point, so the answer is the same on every database whatever its collation.
+    return new Map(teammates.map((teammate) => [teammate.email, (byUser.get(teammate.id) ?? []).sort(byCodePoint)]));
   }
 
   async addAssignments(caller: Caller, body: Record<string, unknown>): Promise<AssignmentMap> {

@@ -21,7 +21,8 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
     assert.equal(response.body.user.email, 'ana@example.com');
     assert.equal(response.body.user.role, 'manager');
     assert.equal(typeof response.body.user.id, 'string');
-    assert.equal('firstName' in response.body.user, false);
+    assert.equal('first_name' in response.body.user, false);
+    assert.deepEqual(Object.keys(response.body).sort(), ['account', 'csrfToken', 'expires_at', 'user']);
     assert.match(response.body.csrfToken, /^[A-Za-z0-9_-]{20,}$/);
     const setCookie = response.headers.getSetCookie().find((value) => value.startsWith('tw_session='))!;
     assert.ok(setCookie, 'a tw_session cookie is set');
@@ -102,7 +103,7 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
 
   it('needs the x-csrf-token header on cookie-authenticated writes (403 without or with a wrong one)', async () => {
     const { cookie, csrfToken } = await signIn(server.current, 'ana@example.com', PASSWORD);
-    const body = { currentPassword: PASSWORD, newPassword: PASSWORD };
+    const body = { current_password: PASSWORD, new_password: PASSWORD };
     const missing = await server.current.request('POST', '/app/api/session/password', { key: null, headers: { cookie }, body });
     assert.equal(missing.status, 403);
     assert.match(missing.body.error, /x-csrf-token/);
@@ -110,7 +111,7 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
     assert.equal(wrong.status, 403);
     const right = await server.current.request('POST', '/app/api/session/password', { key: null, headers: { cookie, 'x-csrf-token': csrfToken }, body });
     assert.equal(right.status, 200);
-    assert.deepEqual(right.body, { changed: true });
+    assert.deepEqual(right.body, {});
   });
 
   it('changes the password with the current one, ending the other sessions but not this one', async () => {
@@ -118,13 +119,13 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
     const other = await signIn(server.current, 'cy@example.com', PASSWORD);
     const mine = await signIn(server.current, 'cy@example.com', PASSWORD);
     const headers = { cookie: mine.cookie, 'x-csrf-token': mine.csrfToken };
-    const badCurrent = await server.current.request('POST', '/app/api/session/password', { key: null, headers, body: { currentPassword: 'not it at all', newPassword: 'a new password 1' } });
+    const badCurrent = await server.current.request('POST', '/app/api/session/password', { key: null, headers, body: { current_password: 'not it at all', new_password: 'a new password 1' } });
     assert.equal(badCurrent.status, 400);
-    assert.match(badCurrent.body.error, /currentPassword/);
-    const tooShort = await server.current.request('POST', '/app/api/session/password', { key: null, headers, body: { currentPassword: PASSWORD, newPassword: 'short' } });
+    assert.match(badCurrent.body.error, /current_password/);
+    const tooShort = await server.current.request('POST', '/app/api/session/password', { key: null, headers, body: { current_password: PASSWORD, new_password: 'short' } });
     assert.equal(tooShort.status, 400);
-    assert.match(tooShort.body.error, /at least 10 characters/);
-    const changed = await server.current.request('POST', '/app/api/session/password', { key: null, headers, body: { currentPassword: PASSWORD, newPassword: 'a new password 1' } });
+    assert.match(tooShort.body.error, /new_password.*at least 10 characters/);
+    const changed = await server.current.request('POST', '/app/api/session/password', { key: null, headers, body: { current_password: PASSWORD, new_password: 'a new password 1' } });
     assert.equal(changed.status, 200);
     assert.equal((await server.current.request('GET', '/app/api/session', { key: null, headers: { cookie: mine.cookie } })).status, 200);
     assert.equal((await server.current.request('GET', '/app/api/session', { key: null, headers: { cookie: other.cookie } })).status, 401);
@@ -137,6 +138,7 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
     assert.equal(withoutCsrf.status, 403);
     const response = await server.current.request('POST', '/app/api/session/logout', { key: null, headers: { cookie, 'x-csrf-token': csrfToken } });
     assert.equal(response.status, 200);
+    assert.deepEqual(response.body, {});
     const cleared = response.headers.getSetCookie().find((value) => value.startsWith('tw_session='))!;
     assert.match(cleared, /^tw_session=;/);
     assert.match(cleared, /Max-Age=0/);
@@ -172,10 +174,10 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
       await addTeammate(server.current, { email: 'dee@example.com', role: 'member', inviteToken: 'invite-token-dee-0123456789abcdef' });
       const response = await server.current.request('POST', '/app/api/session/accept-invite', {
         key: null,
-        body: { token: 'invite-token-dee-0123456789abcdef', password: 'a long enough password', firstName: 'Dee', lastName: 'Lopez' },
+        body: { token: 'invite-token-dee-0123456789abcdef', password: 'a long enough password', first_name: 'Dee', last_name: 'Lopez' },
       });
       assert.equal(response.status, 200);
-      assert.deepEqual(response.body.user, { id: response.body.user.id, email: 'dee@example.com', role: 'member', firstName: 'Dee', lastName: 'Lopez' });
+      assert.deepEqual(response.body.user, { id: response.body.user.id, email: 'dee@example.com', role: 'member', first_name: 'Dee', last_name: 'Lopez' });
       const cookie = sessionCookieOf(response.headers)!;
       assert.equal((await server.current.request('GET', '/app/api/session', { key: null, headers: { cookie } })).status, 200);
 
@@ -183,6 +185,18 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
       assert.equal(again.status, 400);
       assert.match(again.body.error, /token/);
       await signIn(server.current, 'dee@example.com', 'a long enough password');
+    });
+
+    it('works end to end with the token that POST teams/invite hands out', async () => {
+      const invited = await server.current.request('POST', '/teams/invite', { body: { emails: ['Gus@Example.com'], team_role: 'manager' } });
+      assert.equal(invited.status, 200);
+      const token = invited.body.find((teammate: any) => teammate.email === 'gus@example.com')?.inviteToken;
+      assert.equal(typeof token, 'string');
+      const accepted = await server.current.request('POST', '/app/api/session/accept-invite', { key: null, body: { token, password: 'gus password 123' } });
+      assert.equal(accepted.status, 200);
+      assert.equal(accepted.body.user.role, 'manager');
+      const again = await server.current.request('POST', '/app/api/session/login', { key: null, body: { email: 'GUS@example.com', password: 'gus password 123' } });
+      assert.equal(again.status, 200);
     });
 
     it('refuses a password shorter than 10 characters, an unknown token and an expired one', async () => {

@@ -16,8 +16,8 @@ const LoginBody = Type.Object({
 const AcceptInviteBody = Type.Object({
   token: Type.String({ description: 'The one-time token from the invitation link.' }),
   password: Type.String({ description: 'The new password, at least 10 characters.' }),
-  firstName: Type.Optional(Type.String()),
-  lastName: Type.Optional(Type.String()),
+  first_name: Type.Optional(Type.String()),
+  last_name: Type.Optional(Type.String()),
 });
 
 function required(body: Record<string, unknown>, field: string): string {
@@ -50,8 +50,8 @@ export async function registerPublicSessionRoutes(app: FastifyInstance): Promise
     const session = await services.sessions.acceptInvite({
       token: required(body, 'token'),
       password: required(body, 'password'),
-      firstName: optional(body, 'firstName'),
-      lastName: optional(body, 'lastName'),
+      firstName: optional(body, 'first_name'),
+      lastName: optional(body, 'last_name'),
     });
     setSessionCookie(reply, request, services, session.token);
     return presentSession(session);
@@ -72,13 +72,13 @@ export async function registerPublicSessionRoutes(app: FastifyInstance): Promise
       }
     }
     clearSessionCookie(reply, request, services);
-    return { signedOut: true };
+    return {};
   });
 }
 
 const ChangePasswordBody = Type.Object({
-  currentPassword: Type.String(),
-  newPassword: Type.String({ description: 'At least 10 characters.' }),
+  current_password: Type.String(),
+  new_password: Type.String({ description: 'At least 10 characters.' }),
 });
 
 /** Routes that need a session (registered inside the authenticated /app/api scope). */
@@ -92,7 +92,7 @@ export async function registerSessionRoutes(app: FastifyInstance): Promise<void>
   app.post('/session/password', { schema: { summary: "Change the signed-in teammate's password; their other sessions end", tags, body: ChangePasswordBody } }, async (request) => {
     if (!request.appSession) throw new InvalidRequest('API keys have no password; sign in as a teammate to change yours.');
     const body = objectBody(request.body);
-    await app.services.sessions.changePassword(request.appSession, required(body, 'currentPassword'), required(body, 'newPassword'));
-    return { changed: true };
+    await app.services.sessions.changePassword(request.appSession, required(body, 'current_password'), required(body, 'new_password'));
+    return {};
   });
 }
