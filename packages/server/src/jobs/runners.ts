@@ -3,10 +3,11 @@ import type { JobRunner } from './worker.ts';
 import { createCallbackRunner } from './callback-runner.ts';
 import { createImportFilesRunner } from './import-files.ts';
 import type { CallbackLogger } from './deliver-callbacks.ts';
+import { createIdempotencyPurgeRunner } from './purge-idempotency-keys.ts';
 
 /** Every kind of background work this process runs when it has the worker role. */
 export function createJobRunners(services: Services, log: CallbackLogger = silentLogger): JobRunner[] {
-  return [createCallbackRunner(services, log), createImportFilesRunner(services.files, services.config)];
+  return [createCallbackRunner(services, log), createImportFilesRunner(services.files, services.config), createIdempotencyPurgeRunner(services.tasks)];
 }
 
 const silentLogger: CallbackLogger = { info() {}, warn() {}, error() {} };
