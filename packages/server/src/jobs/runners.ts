@@ -4,10 +4,11 @@ import { createCallbackRunner } from './callback-runner.ts';
 import { createImportFilesRunner } from './import-files.ts';
 import type { CallbackLogger } from './deliver-callbacks.ts';
 import { createIdempotencyPurgeRunner } from './purge-idempotency-keys.ts';
+import { createSessionPurgeRunner } from './purge-sessions.ts';
 
 /** Every kind of background work this process runs when it has the worker role. */
 export function createJobRunners(services: Services, log: CallbackLogger = silentLogger): JobRunner[] {
-  return [createCallbackRunner(services, log), createImportFilesRunner(services.files, services.config), createIdempotencyPurgeRunner(services.tasks)];
+  return [createCallbackRunner(services, log), createImportFilesRunner(services.files, services.config), createIdempotencyPurgeRunner(services.tasks), createSessionPurgeRunner(services.sessions)];
 }
 
 const silentLogger: CallbackLogger = { info() {}, warn() {}, error() {} };

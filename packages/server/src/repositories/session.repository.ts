@@ -129,6 +129,13 @@ export class SessionRepository {
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepId).execute();
   }
 
+  /** Deletes every session past its end or idle since before the cutoff (both through an index); returns how many. */
+  async deleteEndedSessions(now: number, idleCutoff: number): Promise<number> {
+    const expired = await this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+    const idle = await this.db.deleteFrom('sessions').where('last_seen_at', '<=', idleCutoff).executeTakeFirst();
+    return Number(expired.numDeletedRows) + Number(idle.numDeletedRows);
+  }
+
   /** Ends every session of a user (after a password change). */
   async deleteUserSessions(userId: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();

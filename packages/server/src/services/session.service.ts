@@ -128,6 +128,12 @@ export class SessionService {
     if (token) await this.sessions.deleteSession(sha256(token));
   }
 
+  /** Deletes ended sessions (they are already refused; this keeps the table small). Returns how many. */
+  purgeEnded(): Promise<number> {
+    const now = this.now();
+    return this.sessions.deleteEndedSessions(now, now - this.policy.idleMs);
+  }
+
   /** Seconds a new session cookie should live: the absolute session length. */
   get cookieMaxAgeSeconds(): number {
     return Math.floor(this.policy.absoluteMs / 1000);

@@ -162,6 +162,23 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
     assert.equal((await server.current.request('GET', '/app/api/session', { key: null, headers: { cookie: old.cookie } })).status, 401);
   });
 
+  it('purges ended sessions in the background and keeps live ones', async () => {
+    const live = await signIn(server.current, 'ana@example.com', PASSWORD);
+    const ended = await signIn(server.current, 'ana@example.com', PASSWORD);
+    await sql().updateTable('sessions').set({ expires_at: Date.now() - 1 }).where('csrf_token', '=', ended.csrfToken).execute();
+    assert.ok((await server.current.server.services.sessions.purgeEnded()) >= 1);
+    const left = await sql().selectFrom('sessions').select('csrf_token').execute();
+    assert.equal(left.some((row) => row.csrf_token === ended.csrfToken), false);
+    assert.equal((await server.current.request('GET', '/app/api/session', { key: null, headers: { cookie: live.cookie } })).status, 200);
+  });
+
+  it('describes the session routes in the OpenAPI document', async () => {
+    const document = (await server.current.request('GET', '/openapi.json', { key: null })).body;
+    for (const route of ['/app/api/session/login', '/app/api/session/accept-invite', '/app/api/session/logout', '/app/api/session']) {
+      assert.ok(document.paths[route], route);
+    }
+  });
+
   it('stores only a hash of the cookie token', async () => {
     const { cookie } = await signIn(server.current, 'ana@example.com', PASSWORD);
     const token = decodeURIComponent(cookie.slice('tw_session='.length));

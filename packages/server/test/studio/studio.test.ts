@@ -271,6 +271,13 @@ describeEachDatabase('Studio API', (dialect) => {
     });
   });
 
+  it('describes every Studio route in the OpenAPI document', async () => {
+    const document = (await call('GET', '/openapi.json')).body;
+    for (const route of ['/studio/assignments', '/studio/assignments/add', '/studio/assignments/remove', '/studio/projects/{project}/groups', '/studio/projects/{project}/groups/{group}', '/studio/batches', '/studio/batches/{batch}', '/studio/batches/set_priorities', '/studio/batches/reset_priorities']) {
+      assert.ok(document.paths[route], route);
+    }
+  });
+
   it('needs an API key like every v1 route', async () => {
     const response = await call('GET', '/studio/batches', undefined, null as unknown as string);
     assert.equal(response.status, 401);

@@ -23,6 +23,7 @@ export function workMigration(dialect: DialectHelpers): Migration {
         .execute();
       await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
       await db.schema.createIndex('sessions_expiry').on('sessions').column('expires_at').execute();
+      await db.schema.createIndex('sessions_last_seen').on('sessions').column('last_seen_at').execute();
       // Accepting an invitation looks the user up by the hash of its one-time token.
       await db.schema.createIndex('users_invite_token').on('users').column('invite_token_hash').execute();
 
