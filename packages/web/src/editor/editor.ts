@@ -3,7 +3,7 @@ import { History } from './history.ts';
 import { clamp, distance, sub, type Vec } from './geometry.ts';
 import { fitCamera, panBy, screenToPage, zoomAt, type Camera } from './viewport.ts';
 import type { EditorConfig } from './config.ts';
-import { labelCaption, type LabelOption } from './labels.ts';
+import { labelCaption, labelPalette, type LabelOption } from './labels.ts';
 import { applicableAttributes, isAnswered, prunedAttributeValues } from './attributes.ts';
 import { loadAnnotations, serialiseResponse, type ImageResponse } from './serialise.ts';
 import { utilOf, type SizeRules } from './shapes/index.ts';
@@ -74,11 +74,14 @@ export class Editor {
   private readonly selectionListeners = new Set<Listener>();
   private nextIndex = 0;
   private panOrigin: Vec | null = null;
+  /** The colour each label is drawn in. */
+  readonly colorOf: (label: string) => string;
   private spaceHeld = false;
 
   constructor(config: EditorConfig) {
     this.config = config;
     this.tools = createTools(this);
+    this.colorOf = labelPalette(Object.values(config.geometries).flatMap((rules) => rules?.labels.map((option) => option.value) ?? []));
     const activeLabels: EditorState['activeLabels'] = {};
     for (const [geometry, rules] of Object.entries(config.geometries)) {
       activeLabels[geometry as GeometryType] = rules?.labels[0]?.value ?? '';
@@ -493,7 +496,7 @@ export class Editor {
     const problems: Problem[] = [];
     const perAnnotation = this.config.attributes.filter((definition) => !definition.global);
     this.store.getAll().forEach((shape, position) => {
-      const name = `${shape.type} #${position + 1}`;
+      const name = `${shape.type} #${position + 1}${shape.label ? ` (${shape.label})` : ''}`;
       const sizeProblem = utilOf(shape).sizeProblem(shape, this.rulesFor(shape.type));
       if (sizeProblem) problems.push({ shapeId: shape.id, message: `${name}: ${sizeProblem}` });
       const labels = this.labelsFor(shape.type);

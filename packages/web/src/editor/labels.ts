@@ -46,10 +46,24 @@ export function labelCaption(option: LabelOption): string {
   return [...option.path, option.display].join(' › ');
 }
 
+/** Distinct colours for a task's labels, in the order the task lists them. */
+const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#469990', '#9a6324', '#800000', '#000075'];
+
+/** Colours by position in the task's label list (distinct for up to 12 labels), else by hash. */
+export function labelPalette(labels: readonly string[]): (label: string) => string {
+  const colors = new Map<string, string>();
+  for (const label of labels) if (!colors.has(label) && colors.size < PALETTE.length) colors.set(label, PALETTE[colors.size]);
+  return (label) => colors.get(label) ?? labelColor(label);
+}
+
 /** A stable colour per label, so the same class looks the same across tasks. */
 export function labelColor(label: string): string {
-  let hash = 0;
-  for (let index = 0; index < label.length; index++) hash = (hash * 31 + label.charCodeAt(index)) | 0;
-  const hue = Math.abs(hash) % 360;
-  return `hsl(${hue} 85% 45%)`;
+  // FNV-1a, then spread hues by the golden angle so similar names still get distinct colours.
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < label.length; index++) {
+    hash ^= label.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  const hue = Math.round(((hash >>> 0) * 137.508) % 360);
+  return `hsl(${hue} 80% 45%)`;
 }

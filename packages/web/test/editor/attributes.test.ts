@@ -31,7 +31,7 @@ describe('annotation attributes', () => {
     const editor = makeEditor(TASK);
     drag(editor, { x: 10, y: 10 }, { x: 50, y: 50 });
     const messages = editor.validate().map((problem) => problem.message);
-    expect(messages).toEqual(['box #1: answer “Is the car parked?”.', 'box #1: answer “Speed”.', 'Answer “Weather”.']);
+    expect(messages).toEqual(['box #1 (car): answer “Is the car parked?”.', 'box #1 (car): answer “Speed”.', 'Answer “Weather”.']);
   });
 
   it('saves only the answers whose conditions still hold after a relabel', () => {
@@ -63,7 +63,7 @@ describe('annotation attributes', () => {
   it('flags a label that is not among objects_to_annotate', () => {
     const editor = makeEditor(TASK);
     editor.load({ annotations: [{ type: 'box', label: 'bus', left: 0, top: 0, width: 9, height: 9 }] });
-    expect(editor.validate()[0].message).toBe('box #1: choose a label.');
+    expect(editor.validate()[0].message).toBe('box #1 (bus): choose a label.');
   });
 
   it('flags a loaded box below the minimum size', () => {

@@ -100,3 +100,17 @@ describe('ImageAnnotator', () => {
     renders.mockRestore();
   });
 });
+
+describe('label picker', () => {
+  it('shows the selected shape’s label, and the label for new shapes when nothing is selected', () => {
+    const task = makeTask('imageannotation', {
+      ...TASK.params,
+      hypothesis: { annotations: [{ uuid: 'h1', type: 'box', label: 'bus', left: 5, top: 5, width: 50, height: 50 }] },
+    });
+    render(<ImageAnnotator task={task} onReady={() => {}} onChange={() => {}} />);
+    expect((screen.getByLabelText(/car/) as HTMLInputElement).checked).toBe(true);
+    fireEvent.keyDown(window, { key: 'v' });
+    dragOn(screen.getByTestId('canvas'), { x: 30, y: 30 }, { x: 30, y: 30 });
+    expect((screen.getByLabelText(/bus/) as HTMLInputElement).checked).toBe(true);
+  });
+});

@@ -1,6 +1,5 @@
 import { memo } from 'react';
 import type { Editor } from '../../editor/editor.ts';
-import { labelColor } from '../../editor/labels.ts';
 import { utilOf } from '../../editor/shapes/index.ts';
 import type { RenderPrimitive } from '../../editor/types.ts';
 import { useIsSelected, useShape } from './use-editor.ts';
@@ -14,7 +13,7 @@ export const ShapeView = memo(function ShapeView({ editor, id }: { editor: Edito
   const shape = useShape(editor, id);
   const selected = useIsSelected(editor, id);
   if (!shape) return null;
-  const color = labelColor(shape.label);
+  const color = editor.colorOf(shape.label);
   return (
     <g
       data-shape-id={shape.id}
