@@ -54,7 +54,14 @@ export class Batches {
       self_label_batch: params.selfLabelBatch ?? false,
       metadata: params.metadata ?? {},
     };
-    return this.transport.request({ method: 'POST', path: 'batches', body, options });
+    return this.transport.request({
+      method: 'POST',
+      path: 'batches',
+      body,
+      options,
+      // A retry that collides with the batch its own lost first attempt created gets that batch.
+      recoverConflict: () => this.retrieve(params.batchName, { ...options, idempotencyKey: undefined }),
+    });
   }
 
   retrieve(batchName: string, options?: RequestOptions): Promise<Batch> {

@@ -35,7 +35,14 @@ export class Projects {
     };
     if (params.pipeline !== undefined) body.pipeline = params.pipeline;
     if (params.consensusAttempts !== undefined) body.consensus_attempts = params.consensusAttempts;
-    return this.transport.request({ method: 'POST', path: 'projects', body, options });
+    return this.transport.request({
+      method: 'POST',
+      path: 'projects',
+      body,
+      options,
+      // A retry that collides with the project its own lost first attempt created gets that project.
+      recoverConflict: () => this.retrieve(params.projectName, { ...options, idempotencyKey: undefined }),
+    });
   }
 
   retrieve(projectName: string, options?: RequestOptions): Promise<Project> {

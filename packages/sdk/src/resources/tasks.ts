@@ -104,7 +104,7 @@ export class Tasks {
     const lookupOptions = { ...options, idempotencyKey: undefined };
     if (uniqueId !== undefined) {
       const page = await this.list({ uniqueId, limit: 1 }, lookupOptions);
-      return page.docs[0] as Task<R> | undefined;
+      if (page.docs[0]) return page.docs[0] as Task<R>;
     }
     const body = conflict.body as { task_id?: unknown } | undefined;
     if (typeof body?.task_id === 'string') return (await this.retrieve(body.task_id, lookupOptions)) as Task<R>;

@@ -176,7 +176,15 @@ export class V2 {
     if (params.projectName !== undefined) body.project_name = params.projectName;
     if (params.callback !== undefined) body.callback = params.callback;
     if (params.metadata !== undefined) body.metadata = params.metadata;
-    return this.transport.request({ api: 'v2', method: 'POST', path: '/v2/batch', body, options });
+    return this.transport.request({
+      api: 'v2',
+      method: 'POST',
+      path: '/v2/batch',
+      body,
+      options,
+      // A retry that collides with the batch its own lost first attempt created gets that batch.
+      recoverConflict: () => this.getBatch({ batchName: params.name }, { ...options, idempotencyKey: undefined }),
+    });
   }
 
   /** `staging` to `in_progress`; `ScaleInvalidRequest` from any other state. */

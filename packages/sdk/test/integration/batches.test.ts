@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { BatchStatus, ScaleDuplicateResource, ScaleInvalidRequest, ScaleResourceNotFound, TaskType, type Batch } from '../../src/index.ts';
-import { describeEachDatabase, plainName, uniqueName, useSdkServer } from '../helpers/server.ts';
+import { LIVE_KEY, describeEachDatabase, plainName, uniqueName, useSdkServer } from '../helpers/server.ts';
 
 describeEachDatabase('SDK batches against a real server', (dialect) => {
   const api = useSdkServer(dialect);
@@ -99,5 +99,26 @@ describeEachDatabase('SDK batches against a real server', (dialect) => {
     await assert.rejects(api.current.live.createBatch({ project: uniqueName('nowhere'), batchName: uniqueName('x') }), ScaleInvalidRequest);
     await assert.rejects(api.current.live.getBatch(uniqueName('nothing')), ScaleResourceNotFound);
     await assert.rejects(api.current.live.batchStatus(uniqueName('nothing')), ScaleResourceNotFound);
+  });
+
+  it('createBatch returns the batch its first attempt created when that answer was lost', async () => {
+    const projectName = await project();
+    const batchName = uniqueName('lost answer');
+    let lost = false;
+    const fetchLosingFirst = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (!lost && init?.method === 'POST') {
+        lost = true;
+        await response.arrayBuffer();
+        throw new TypeError('fetch failed', { cause: new Error('socket hang up') });
+      }
+      return response;
+    }) as typeof fetch;
+    const client = api.current.client(LIVE_KEY, { fetch: fetchLosingFirst });
+    const batch = await client.createBatch({ project: projectName, batchName, metadata: { once: true } });
+    assert.equal(batch.name, batchName);
+    assert.deepEqual(batch.metadata, { once: true });
+    const page = await api.current.live.listBatches({ projectName });
+    assert.equal(page.totalDocs, 1);
   });
 });

@@ -60,3 +60,34 @@ describe('409 after a retried create', () => {
     assert.equal(requests[0].headers.get('idempotency-key'), requests[1].headers.get('idempotency-key'));
   });
 });
+
+describe('409 after a retried create of a named resource', () => {
+  const batch = { id: 'b1', name: 'b 1', project: 'p', status: 'in_progress', created_at: '2024-05-01T00:00:00.000Z', metadata: {} };
+
+  it('createBatch returns the batch by name when a retry after a lost answer gets 409', async () => {
+    const { client, requests } = fakeClient((request, index) => {
+      if (index === 0) throw new TypeError('fetch failed', { cause: new Error('other side closed') });
+      if (index === 1) return jsonResponse({ status_code: 409, error: 'A batch named "b 1" already exists.' }, 409);
+      assert.equal(request.url.pathname, '/v1/batches/b%201');
+      return jsonResponse(batch);
+    });
+    assert.deepEqual(await client.createBatch({ project: 'p', batchName: 'b 1' }), batch);
+    assert.equal(requests[2].method, 'GET');
+  });
+
+  it('createProject and v2.createBatch recover the same way, and a first-attempt 409 is still thrown', async () => {
+    const project = { name: 'p', type: 'categorization', param_history: [], created_at: '2024-05-01T00:00:00.000Z' };
+    const projects = fakeClient((_request, index) => (index === 0 ? jsonResponse({}, 504) : index === 1 ? jsonResponse({ status_code: 409, error: 'taken' }, 409) : jsonResponse(project)));
+    assert.deepEqual(await projects.client.createProject({ projectName: 'p', taskType: 'categorization' }), project);
+    assert.equal(projects.requests[2].url.pathname, '/v1/projects/p');
+
+    const v2 = fakeClient((_request, index) => (index === 0 ? jsonResponse({}, 500) : index === 1 ? jsonResponse({ status_code: 409, error: 'taken' }, 409) : jsonResponse(batch)));
+    assert.deepEqual(await v2.client.v2.createBatch({ name: 'b 1', projectName: 'p' }), batch);
+    assert.equal(v2.requests[2].url.pathname, '/v2/batch');
+    assert.equal(v2.requests[2].url.searchParams.get('batch_name'), 'b 1');
+
+    const first = fakeClient(() => jsonResponse({ status_code: 409, error: 'taken' }, 409));
+    await assert.rejects(first.client.createBatch({ project: 'p', batchName: 'b 1' }), ScaleDuplicateResource);
+    assert.equal(first.requests.length, 1);
+  });
+});
