@@ -101,7 +101,8 @@ describeEachDatabase('v2 tasks', (dialect) => {
     const created = [];
     for (let i = 0; i < 7; i++) created.push(await createTask(client, { batch: ownBatch.name }));
     const expected = created.map((task) => task.task_id).reverse();
-    for (const query of [{ batch_id: ownBatch.id }, { batch_name: ownBatch.name }, { project_id: own.id }, { project_name: own.name, batch_id: ownBatch.id }]) {
+    const queries: Array<Record<string, string>> = [{ batch_id: ownBatch.id }, { batch_name: ownBatch.name }, { project_id: own.id }, { project_name: own.name, batch_id: ownBatch.id }];
+    for (const query of queries) {
       const { items, pages } = await collectPages(client, '/v2/tasks', 'tasks', { ...query, limit: 3 });
       assert.equal(pages, 3, JSON.stringify(query));
       assert.deepEqual(items.map((task) => task.task_id), expected);
