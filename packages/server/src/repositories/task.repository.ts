@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
 import type { TaskStatus, TasksTable, WorkState } from '../db/tables/tasks.ts';
+import { CompiledStatement } from '../db/compiled-statement.ts';
 
 export type TaskRow = Selectable<TasksTable>;
 
@@ -186,6 +187,44 @@ function patchToColumns(patch: TaskPatch): Partial<TaskRow> {
   return columns as Partial<TaskRow>;
 }
 
+/** Every column of a task row, in one fixed order (the compiled insert binds them positionally). */
+const TASK_COLUMNS = [
+  'id', 'account_id', 'environment', 'project_id', 'batch_id', 'type', 'status', 'work_state', 'instruction', 'params',
+  'callback_url', 'callback_succeeded', 'response', 'metadata', 'unique_id', 'tags', 'priority', 'project_param_version',
+  'customer_review_status', 'customer_review_comments', 'prior_responses', 'audits', 'created_at', 'updated_at', 'completed_at',
+] as const satisfies ReadonlyArray<keyof TaskRow>;
+
+// The hot statements, compiled once per dialect (building a Kysely query costs more than running these).
+const INSERT_TASK = new CompiledStatement(TASK_COLUMNS.length, (db: Kysely<Database>, ...values) =>
+  db
+    .insertInto('tasks')
+    .values(Object.fromEntries(TASK_COLUMNS.map((column, index) => [column, values[index]])) as unknown as TaskRow)
+    .onConflict((conflict) => conflict.columns(['account_id', 'environment', 'unique_id']).doNothing()),
+);
+
+const FIND_TASK = new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id, accountId, environment) =>
+  db
+    .selectFrom('tasks as t')
+    .innerJoin('projects as p', 'p.id', 't.project_id')
+    .leftJoin('batches as b', 'b.id', 't.batch_id')
+    .selectAll('t')
+    .select(['p.name as project_name', 'b.name as batch_name'])
+    .where('t.id', '=', id)
+    .where('t.account_id', '=', accountId)
+    .where('t.environment', '=', environment as Environment),
+);
+
+const UPSERT_COUNT = new CompiledStatement(7, (db: Kysely<Database>, accountId, environment, projectId, batchKey, type, status, n) =>
+  db
+    .insertInto('task_counts')
+    .values({ account_id: accountId, environment: environment as Environment, project_id: projectId, batch_key: batchKey, type, status: status as TaskStatus, n: n as unknown as number })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status'])
+        .doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
+    ),
+);
+
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits for 26 columns. */
 const INSERT_CHUNK = 1000;
 
@@ -214,12 +253,9 @@ export class TaskRepository {
    * unique_id is already held in its (account, environment).
    */
   async insert(task: NewTask): Promise<boolean> {
-    const result = await this.db
-      .insertInto('tasks')
-      .values(toRow(task))
-      .onConflict((conflict) => conflict.columns(['account_id', 'environment', 'unique_id']).doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    const row = toRow(task);
+    const result = await INSERT_TASK.execute(this.db, this.dialect.name, TASK_COLUMNS.map((column) => row[column]));
+    if (Number(result.numAffectedRows ?? 0) === 0) return false;
     if (task.tags && task.tags.length > 0) await this.insertTagRows(task.id, task.tags);
     await this.adjustCounts([{ ...countKey(task), delta: 1 }]);
     return true;
@@ -246,14 +282,9 @@ export class TaskRepository {
     await this.adjustCounts([...deltas.values()]);
   }
 
-  async findById(accountId: string, environment: Environment, id: string, options: { lock?: boolean } = {}): Promise<Task | undefined> {
-    const row = await this.selectJoined()
-      .where('t.id', '=', id)
-      .where('t.account_id', '=', accountId)
-      .where('t.environment', '=', environment)
-      .$if(options.lock === true, (query) => query.modifyEnd(this.dialect.forUpdate))
-      .executeTakeFirst();
-    return row && fromRow(row as JoinedRow);
+  async findById(accountId: string, environment: Environment, id: string): Promise<Task | undefined> {
+    const { rows } = await FIND_TASK.execute(this.db, this.dialect.name, [id, accountId, environment]);
+    return rows[0] && fromRow(rows[0]);
   }
 
   /** Locks the task row until commit (PostgreSQL), so read-modify-write changes of one task apply one at a time. */
@@ -364,23 +395,8 @@ export class TaskRepository {
     }
     const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [, delta] of ordered) {
-      await this.db
-        .insertInto('task_counts')
-        .values({
-          account_id: delta.account_id,
-          environment: delta.environment,
-          project_id: delta.project_id,
-          batch_key: delta.batch_id ?? '',
-          type: delta.type,
-          status: delta.status,
-          n: delta.delta,
-        })
-        .onConflict((conflict) =>
-          conflict
-            .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status'])
-            .doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
-        )
-        .execute();
+      const args = [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, delta.delta];
+      await UPSERT_COUNT.execute(this.db, this.dialect.name, args);
     }
   }
 

@@ -1,0 +1,43 @@
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+
+/**
+ * A query built and compiled once per SQL dialect, then run on any connection or transaction with
+ * new parameter values. Building a Kysely query costs more CPU than SQLite takes to run a
+ * primary-key lookup or a one-row insert, so the hottest task statements (insert, get by id,
+ * counter upsert) use this. Unlike a per-repository cache it also serves repositories constructed
+ * per transaction (`new TaskRepository(trx, ...)`), since the compiled form does not depend on the
+ * connection.
+ *
+ * `build` receives the Kysely instance and one placeholder string per parameter, and must pass each
+ * placeholder through as a plain bound value; one that does not come out as a bound parameter is a
+ * programming error, reported when the statement is first compiled.
+ */
+export class CompiledStatement<Row> {
+  private readonly byDialect = new Map<string, { compiled: CompiledQuery<Row>; slots: Array<number | undefined> }>();
+
+  constructor(
+    private readonly arity: number,
+    private readonly build: (db: Kysely<any>, ...placeholders: string[]) => Compilable<Row>,
+  ) {}
+
+  /** Runs the statement on `db` (a Kysely instance or a transaction) of the named dialect. */
+  async execute(db: Kysely<any>, dialect: string, args: readonly unknown[]): Promise<QueryResult<Row>> {
+    let entry = this.byDialect.get(dialect);
+    if (!entry) {
+      const placeholders = Array.from({ length: this.arity }, (_, index) => `\u0000compiled-parameter-${index}\u0000`);
+      const compiled = this.build(db, ...placeholders).compile();
+      const slots = compiled.parameters.map((value) => {
+        const index = placeholders.indexOf(value as string);
+        return index === -1 ? undefined : index;
+      });
+      for (let index = 0; index < this.arity; index++) {
+        if (!slots.includes(index)) throw new Error(`CompiledStatement: parameter ${index} is not a bound value in: ${compiled.sql}`);
+      }
+      entry = { compiled, slots };
+      this.byDialect.set(dialect, entry);
+    }
+    const { compiled, slots } = entry;
+    const parameters = slots.map((slot, position) => (slot === undefined ? compiled.parameters[position] : args[slot]));
+    return db.executeQuery<Row>({ ...compiled, parameters });
+  }
+}
