@@ -12,5 +12,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
+    // The machine may be busy with other suites; these limits only catch hangs, they time nothing.
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
   },
 });

@@ -2,14 +2,12 @@
 // serves the built SPA under /ui/ and answers /app/api/* from an in-memory queue of sample tasks.
 // Usage: npm run build -w @tagwright/web && node packages/web/scripts/mock-app-api.mjs [port] [--many]
 // (--many starts with an image task pre-filled with 1,000 boxes, to feel rendering at scale).
-// Sign in with any email and password. Not used by the tests; nothing here is production code.
+// Sign in with any email and password. The browser end-to-end test starts it too; it is not
+// production code.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const port = Number(process.argv.find((argument) => /^\d+$/.test(argument)) ?? 5174);
 
 const sampleImage = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="500">
 <rect width="800" height="500" fill="#9ca3af"/><rect y="330" width="800" height="170" fill="#4b5563"/>
@@ -17,97 +15,127 @@ const sampleImage = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height=
 <circle cx="280" cy="365" r="28" fill="#111"/><rect x="480" y="180" width="140" height="190" fill="#2563eb"/></svg>`;
 
 const now = () => new Date().toISOString();
-const tasks = [
-  {
-    task_id: 'demo-image',
-    type: 'imageannotation',
-    project: 'streets',
-    instruction: '# Vehicles\n\nDraw a **tight box** around every vehicle.\n\n- Include mirrors\n- Skip parked bicycles',
-    params: {
-      attachment: '/mock/street.svg',
-      attachment_type: 'image',
-      geometries: {
-        box: { objects_to_annotate: ['car', { choice: 'large', subchoices: ['bus', 'truck'] }], min_width: 8, min_height: 8 },
-        polygon: { objects_to_annotate: ['building'] },
-        point: { objects_to_annotate: ['wheel'] },
+
+/** The sample tasks the mock hands out, in order. */
+export function sampleTasks() {
+  return [
+    {
+      task_id: 'demo-image',
+      type: 'imageannotation',
+      project: 'streets',
+      instruction: '# Vehicles\n\nDraw a **tight box** around every vehicle.\n\n- Include mirrors\n- Skip parked bicycles',
+      params: {
+        attachment: '/mock/street.svg',
+        attachment_type: 'image',
+        geometries: {
+          box: { objects_to_annotate: ['car', { choice: 'large', subchoices: ['bus', 'truck'] }], min_width: 8, min_height: 8 },
+          polygon: { objects_to_annotate: ['building'] },
+          point: { objects_to_annotate: ['wheel'] },
+        },
+        annotation_attributes: {
+          occlusion: { description: 'How occluded?', choices: ['0%', '25%', '50%'] },
+          parked: { description: 'Parked?', choices: ['yes', 'no'], conditions: { label_condition: { label: 'car' } } },
+        },
+        hypothesis: { annotations: [{ uuid: 'hyp-1', type: 'box', label: 'truck', left: 478, top: 178, width: 145, height: 195, attributes: {} }] },
       },
-      annotation_attributes: {
-        occlusion: { description: 'How occluded?', choices: ['0%', '25%', '50%'] },
-        parked: { description: 'Parked?', choices: ['yes', 'no'], conditions: { label_condition: { label: 'car' } } },
-      },
-      hypothesis: { annotations: [{ uuid: 'hyp-1', type: 'box', label: 'truck', left: 478, top: 178, width: 145, height: 195, attributes: {} }] },
+      attachment_url: '/mock/street.svg',
+      created_at: now(),
     },
-    attachment_url: '/mock/street.svg',
-    created_at: now(),
-  },
-  { task_id: 'demo-category', type: 'categorization', project: 'animals', instruction: 'Pick the animal.', params: { attachment: 'A small cat sat on the mat.', attachment_type: 'text', categories: ['cat', 'dog', 'bird'] }, created_at: now() },
-  { task_id: 'demo-ner', type: 'namedentityrecognition', project: 'news', instruction: 'Label people and places.', params: { text: 'Ada Lovelace was born in London in 1815.', labels: [{ name: 'PER', description: 'Person' }, { name: 'LOC', description: 'Place' }] }, created_at: now() },
-];
-if (process.argv.includes('--many')) {
+    { task_id: 'demo-category', type: 'categorization', project: 'animals', instruction: 'Pick the animal.', params: { attachment: 'A small cat sat on the mat.', attachment_type: 'text', categories: ['cat', 'dog', 'bird'] }, created_at: now() },
+    { task_id: 'demo-ner', type: 'namedentityrecognition', project: 'news', instruction: 'Label people and places.', params: { text: 'Ada Lovelace was born in London in 1815.', labels: [{ name: 'PER', description: 'Person' }, { name: 'LOC', description: 'Place' }] }, created_at: now() },
+  ];
+}
+
+/** The sample tasks with an image task pre-filled with 1,000 boxes in front. */
+export function manyBoxTasks() {
+  const tasks = sampleTasks();
   const annotations = Array.from({ length: 1000 }, (_, index) => ({
     uuid: `many-${index}`, type: 'box', label: index % 2 ? 'car' : 'bus',
     left: (index % 40) * 20, top: Math.floor(index / 40) * 20, width: 14, height: 14, attributes: {},
   }));
-  tasks.unshift({ ...tasks[0], task_id: 'demo-many', params: { ...tasks[0].params, hypothesis: { annotations } } });
-}
-let position = 0;
-let held = null;
-const drafts = new Map();
-
-function send(response, status, body, type = 'application/json; charset=utf-8') {
-  response.writeHead(status, { 'content-type': type });
-  response.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+  return [{ ...tasks[0], task_id: 'demo-many', params: { ...tasks[0].params, hypothesis: { annotations } } }, ...tasks];
 }
 
-async function readJson(request) {
-  let text = '';
-  for await (const chunk of request) text += chunk;
-  return text ? JSON.parse(text) : {};
-}
+/**
+ * Starts the mock on `port` (0 picks a free one), serving the SPA from `distDir`. Every submit and
+ * skip is recorded in `actions`, so tests can check what the workbench sent.
+ */
+export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../dist/', import.meta.url)), tasks = sampleTasks() } = {}) {
+  const dist = distDir.endsWith('/') ? distDir : `${distDir}/`;
+  const actions = [];
+  let position = 0;
+  let held = null;
+  const drafts = new Map();
 
-const server = createServer(async (request, response) => {
-  const url = new URL(request.url, 'http://localhost');
-  const path = url.pathname;
-  if (path === '/mock/street.svg') return send(response, 200, sampleImage, 'image/svg+xml');
-  if (path.startsWith('/app/api/')) {
-    const route = `${request.method} ${path.slice('/app/api'.length)}`;
-    const body = request.method === 'POST' ? await readJson(request) : {};
-    if (route === 'POST /session/login') return send(response, 200, { user: { id: 'u1', email: body.email, role: 'labeler' } });
-    if (route === 'GET /session' || route === 'POST /session/logout') return send(response, 200, route.startsWith('GET') ? { user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } } : {});
-    if (route === 'GET /queue/projects') return send(response, 200, { projects: [{ name: 'streets', type: 'imageannotation', waiting_label: 1, waiting_review: 0 }] });
-    if (route === 'GET /queue/next') {
-      if (!held) {
-        if (position >= tasks.length) return send(response, 200, { assignment: null });
-        const task = tasks[position++];
-        held = { lease: { lease_id: `lease-${task.task_id}`, task_id: task.task_id, kind: 'label', expires_at: new Date(Date.now() + 300_000).toISOString() }, task };
-      }
-      const draft = drafts.get(held.task.task_id);
-      return send(response, 200, { assignment: { ...held, ...(draft ? { draft } : {}) } });
-    }
-    const action = path.match(/^\/app\/api\/(tasks|leases)\/([^/]+)\/(\w+)$/);
-    if (action && held) {
-      const [, , , verb] = action;
-      if (verb === 'renew') return send(response, 200, { lease: { ...held.lease, expires_at: new Date(Date.now() + 300_000).toISOString() } });
-      if (verb === 'draft') {
-        drafts.set(held.task.task_id, { response: body.response, saved_at: now() });
-        return send(response, 200, { saved_at: now() });
-      }
-      console.log(`${verb} ${held.task.task_id}: ${JSON.stringify(body)}`);
-      held = null;
-      return send(response, 200, verb === 'submit' ? { task_id: action[2], next_state: 'completed' } : {});
-    }
-    return send(response, 404, { status_code: 404, error: `No mock for ${route}.` });
+  function send(response, status, body, type = 'application/json; charset=utf-8') {
+    response.writeHead(status, { 'content-type': type });
+    response.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
   }
-  if (path === '/ui' || path.startsWith('/ui/')) {
-    const relative = normalize(path.slice('/ui/'.length) || 'index.html').replace(/^(\.\.[/\\])+/, '');
-    try {
-      const bytes = await readFile(join(dist, relative));
-      const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-      return send(response, 200, bytes, types[extname(relative)] ?? 'application/octet-stream');
-    } catch {
-      return send(response, 404, { status_code: 404, error: 'Not found.' });
-    }
+
+  async function readJson(request) {
+    let text = '';
+    for await (const chunk of request) text += chunk;
+    return text ? JSON.parse(text) : {};
   }
-  send(response, 404, { status_code: 404, error: 'Not found.' });
-});
-server.listen(port, '127.0.0.1', () => console.log(`Mock app API and workbench on http://127.0.0.1:${server.address().port}/ui/`));
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://localhost');
+    const path = url.pathname;
+    if (path === '/mock/street.svg') return send(response, 200, sampleImage, 'image/svg+xml');
+    if (path.startsWith('/app/api/')) {
+      const route = `${request.method} ${path.slice('/app/api'.length)}`;
+      const body = request.method === 'POST' ? await readJson(request) : {};
+      if (route === 'POST /session/login') return send(response, 200, { user: { id: 'u1', email: body.email, role: 'labeler' } });
+      if (route === 'GET /session' || route === 'POST /session/logout') return send(response, 200, route.startsWith('GET') ? { user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } } : {});
+      if (route === 'GET /queue/projects') return send(response, 200, { projects: [{ name: 'streets', type: 'imageannotation', waiting_label: 1, waiting_review: 0 }] });
+      if (route === 'GET /queue/next') {
+        if (!held) {
+          if (position >= tasks.length) return send(response, 200, { assignment: null });
+          const task = tasks[position++];
+          held = { lease: { lease_id: `lease-${task.task_id}`, task_id: task.task_id, kind: 'label', expires_at: new Date(Date.now() + 300_000).toISOString() }, task };
+        }
+        const draft = drafts.get(held.task.task_id);
+        return send(response, 200, { assignment: { ...held, ...(draft ? { draft } : {}) } });
+      }
+      const action = path.match(/^\/app\/api\/(tasks|leases)\/([^/]+)\/(\w+)$/);
+      if (action && held) {
+        const [, , , verb] = action;
+        if (verb === 'renew') return send(response, 200, { lease: { ...held.lease, expires_at: new Date(Date.now() + 300_000).toISOString() } });
+        if (verb === 'draft') {
+          drafts.set(held.task.task_id, { response: body.response, saved_at: now() });
+          return send(response, 200, { saved_at: now() });
+        }
+        actions.push({ verb, task_id: held.task.task_id, body });
+        held = null;
+        return send(response, 200, verb === 'submit' ? { task_id: action[2], next_state: 'completed' } : {});
+      }
+      return send(response, 404, { status_code: 404, error: `No mock for ${route}.` });
+    }
+    if (path === '/ui' || path.startsWith('/ui/')) {
+      const relative = normalize(path.slice('/ui/'.length) || 'index.html').replace(/^(\.\.[/\\])+/, '');
+      try {
+        const bytes = await readFile(join(dist, relative));
+        const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+        return send(response, 200, bytes, types[extname(relative)] ?? 'application/octet-stream');
+      } catch {
+        return send(response, 404, { status_code: 404, error: 'Not found.' });
+      }
+    }
+    send(response, 404, { status_code: 404, error: 'Not found.' });
+  });
+  return new Promise((resolve) => {
+    server.listen(port, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, actions, close: () => new Promise((done) => {
+        server.closeAllConnections();
+        server.close(done);
+      }) });
+    });
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const port = Number(process.argv.find((argument) => /^\d+$/.test(argument)) ?? 5174);
+  const tasks = process.argv.includes('--many') ? manyBoxTasks() : sampleTasks();
+  const { url } = await startMockServer({ port, tasks });
+  console.log(`Mock app API and workbench on ${url}/ui/`);
+}

@@ -98,7 +98,7 @@ describe('ImageAnnotator', () => {
     expect(renders.mock.calls.length).toBeLessThan(40);
     expect(container.querySelector('g[data-shape-id="b0"] rect')!.getAttribute('x')).toBe('20');
     renders.mockRestore();
-  });
+  }, 120_000);
 });
 
 describe('label picker', () => {
