@@ -1,0 +1,412 @@
+/**
+ * Tasks benchmark: task create and get throughput against a raw node:http hello-world baseline, and
+ * `GET /v1/tasks` latency on a project holding 1,000,000 tasks (page 1, a page at cursor depth
+ * 10,000, and the `limit=1` count call the SDK's get_tasks_count makes), all in one run.
+ *
+ *   node --import tsx bench/tasks.bench.ts                 (from the repository root)
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 BENCH_TASKS=1000000 node --import tsx bench/tasks.bench.ts
+ *   BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres node --import tsx bench/tasks.bench.ts
+ *
+ * Targets: create >= 0.35x raw; get >= 0.6x raw; deep page <= 1.2x page-1 latency; count on 1M < 50 ms.
+ *
+ * Each server (raw and Tagwright) runs in its own child process and the load generator (undici,
+ * keep-alive, a fixed number of requests in flight) in this one, so neither server shares its event
+ * loop with the client. Tagwright uses SQLite in a temporary folder (or a fresh PostgreSQL database
+ * created on BENCH_DATABASE_URL's server and dropped afterwards), its log at `warn` and a rate limit
+ * high enough never to answer 429; the limiter still runs on every request. The 1,000,000 tasks are
+ * inserted in one transaction with multi-row INSERTs through the task repository, which also writes
+ * the maintained counters. Throughput figures are the best of interleaved rounds.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import pg from 'pg';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
+const DEPTH = 10_000;
+const LIVE_KEY = 'live_0123456789abcdef0123456789abcdef';
+const TEST_KEY = 'test_0123456789abcdef0123456789abcdef';
+const AUTH = { authorization: `Basic ${Buffer.from(`${LIVE_KEY}:`).toString('base64')}`, 'content-type': 'application/json' };
+const BIG_PROJECT = 'bench million';
+const CREATE_PROJECT = 'bench creates';
+
+type Message =
+  | { type: 'ready'; url: string }
+  | { type: 'seeded'; seconds: number }
+  | { type: 'counted'; rowsMs: number; countersMs: number; n: number }
+  | { type: 'cpu'; micros: number }
+  | { type: 'error'; message: string };
+
+/** CPU time this process has used so far (user + system), in microseconds. */
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child side: a server process that answers commands from the parent over IPC.
+
+async function serveRaw(): Promise<void> {
+  const body = JSON.stringify({ hello: 'world' });
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    process.send!({ type: 'ready', url: `http://127.0.0.1:${port}` } satisfies Message);
+  });
+  process.on('message', (message: { cmd: string }) => {
+    if (message.cmd === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() } satisfies Message);
+    if (message.cmd === 'stop') {
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+    }
+  });
+}
+
+async function serveTagwright(): Promise<void> {
+  const { loadConfig } = await import('../packages/server/src/config.ts');
+  const { startServer } = await import('../packages/server/src/server.ts');
+  const { TaskRepository } = await import('../packages/server/src/repositories/task.repository.ts');
+  const { newId } = await import('../packages/server/src/domain/ids.ts');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-tasks-bench-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TAGWRIGHT_DATA_DIR: dataDir,
+    TAGWRIGHT_BOOTSTRAP_API_KEY: LIVE_KEY,
+    TAGWRIGHT_BOOTSTRAP_TEST_API_KEY: TEST_KEY,
+    TAGWRIGHT_RATE_LIMIT_PER_MINUTE: String(1_000_000_000),
+    LOG_LEVEL: 'warn',
+    ...(process.env.BENCH_CHILD_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_CHILD_DATABASE_URL } : {}),
+  });
+  const server = await startServer(config);
+  const { db } = server.services;
+  process.send!({ type: 'ready', url: server.url } satisfies Message);
+
+  process.on('message', async (message: { cmd: string; projectId?: string; n?: number }) => {
+    try {
+      if (message.cmd === 'seed') {
+        const caller = (await server.services.accounts.authenticate(LIVE_KEY))!;
+        const started = performance.now();
+        const params = { attachment: 'https://cdn.example.com/img/1.jpg', attachment_type: 'image', geometries: { box: { objects_to_annotate: ['kitten'] } } };
+        const statuses = ['pending', 'pending', 'completed', 'completed', 'completed', 'error', 'canceled'] as const;
+        const base = Date.now() - message.n! - 60_000;
+        await db.kysely.transaction().execute(async (trx) => {
+          const repository = new TaskRepository(trx, db.dialect);
+          const chunk = 50_000;
+          for (let start = 0; start < message.n!; start += chunk) {
+            const tasks = [];
+            for (let index = start; index < Math.min(message.n!, start + chunk); index++) {
+              const createdAt = base + index;
+              const status = statuses[index % statuses.length];
+              tasks.push({
+                id: newId(createdAt), account_id: caller.account.id, environment: 'live' as const, project_id: message.projectId!, batch_id: null,
+                type: 'imageannotation', status, work_state: status === 'pending' ? ('queued' as const) : status, instruction: null, params,
+                callback_url: null, callback_succeeded: null, response: status === 'completed' ? { annotations: [] } : null, metadata: {}, unique_id: null,
+                tags: null, priority: null, project_param_version: null, customer_review_status: null, customer_review_comments: null,
+                prior_responses: null, audits: null, created_at: createdAt, updated_at: createdAt, completed_at: status === 'completed' ? createdAt : null,
+              });
+            }
+            await repository.insertMany(tasks);
+          }
+        });
+        process.send!({ type: 'seeded', seconds: (performance.now() - started) / 1000 } satisfies Message);
+      } else if (message.cmd === 'count') {
+        // What the count would cost without the maintained counters: a row count on the project index.
+        const caller = (await server.services.accounts.authenticate(LIVE_KEY))!;
+        const repository = new TaskRepository(db.kysely, db.dialect);
+        const rowsMs: number[] = [];
+        const countersMs: number[] = [];
+        let n = 0;
+        for (let round = 0; round < 5; round++) {
+          let started = performance.now();
+          n = await repository.countRows(caller.account.id, 'live', { projectId: message.projectId });
+          rowsMs.push(performance.now() - started);
+          started = performance.now();
+          await repository.count(caller.account.id, 'live', { projectId: message.projectId });
+          countersMs.push(performance.now() - started);
+        }
+        process.send!({ type: 'counted', rowsMs: median(rowsMs), countersMs: median(countersMs), n } satisfies Message);
+      } else if (message.cmd === 'cpu') {
+        process.send!({ type: 'cpu', micros: cpuMicros() } satisfies Message);
+      } else if (message.cmd === 'stop') {
+        await server.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      }
+    } catch (error) {
+      process.send!({ type: 'error', message: String((error as Error).stack ?? error) } satisfies Message);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent side: the load generator and the report.
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+  next(): Promise<Message>;
+  send(message: object): void;
+}
+
+function startChild(role: 'raw' | 'tagwright', env: Record<string, string> = {}): Promise<Child> {
+  const file = fileURLToPath(import.meta.url);
+  const child = fork(file, ['--serve', role], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const queue: Message[] = [];
+  const waiting: Array<(message: Message) => void> = [];
+  child.on('message', (message: Message) => {
+    const resolve = waiting.shift();
+    if (resolve) resolve(message);
+    else queue.push(message);
+  });
+  const next = () =>
+    new Promise<Message>((resolve, reject) => {
+      const queued = queue.shift();
+      if (queued) return queued.type === 'error' ? reject(new Error(queued.message)) : resolve(queued);
+      waiting.push((message) => (message.type === 'error' ? reject(new Error(message.message)) : resolve(message)));
+    });
+  return next().then((ready) => ({ process: child, url: (ready as { url: string }).url, next, send: (message: object) => child.send(message) }));
+}
+
+async function stopChild(child: Child): Promise<void> {
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  child.send({ cmd: 'stop' });
+  await exited;
+}
+
+interface LoadResult {
+  requests: number;
+  failures: number;
+  seconds: number;
+  rps: number;
+  meanLatencyMs: number;
+  /** CPU time the server process spent per successful request, in microseconds. */
+  serverCpuMicros: number;
+}
+
+interface Target {
+  method: 'GET' | 'POST';
+  /** Called per request: the path and body to send. */
+  next(): { path: string; body?: string };
+  /** Sees each 200 body (to collect created ids). */
+  onBody?(text: string): void;
+}
+
+/** Keeps `connections` keep-alive requests in flight for `seconds`. */
+async function load(origin: string, target: Target, headers: Record<string, string>, seconds: number, connections: number): Promise<LoadResult> {
+  const pool = new Pool(origin, { connections, pipelining: 1 });
+  let requests = 0;
+  let failures = 0;
+  let latencyTotal = 0;
+  let firstFailure = '';
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  async function loop() {
+    while (performance.now() < deadline) {
+      const { path: urlPath, body } = target.next();
+      const sent = performance.now();
+      const response = await pool.request({ origin, path: urlPath, method: target.method, headers, body });
+      const text = await response.body.text();
+      latencyTotal += performance.now() - sent;
+      if (response.statusCode === 200) {
+        requests++;
+        target.onBody?.(text);
+      } else {
+        failures++;
+        firstFailure ||= `${response.statusCode} ${text.slice(0, 200)}`;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: connections }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  if (failures > 0) console.log(`  (${failures} non-200 answers on ${target.method}, first: ${firstFailure})`);
+  return { requests, failures, seconds: elapsed, rps: requests / elapsed, meanLatencyMs: latencyTotal / Math.max(1, requests + failures), serverCpuMicros: 0 };
+}
+
+async function serverCpu(child: Child): Promise<number> {
+  child.send({ cmd: 'cpu' });
+  return ((await child.next()) as { micros: number }).micros;
+}
+
+/** Warm-up, then the measured run, with the server process's CPU time per request. */
+async function measure(child: Child, target: Target, headers: Record<string, string>): Promise<LoadResult> {
+  await load(child.url, target, headers, Math.min(1, SECONDS), CONNECTIONS);
+  const cpuBefore = await serverCpu(child);
+  const result = await load(child.url, target, headers, SECONDS, CONNECTIONS);
+  result.serverCpuMicros = ((await serverCpu(child)) - cpuBefore) / Math.max(1, result.requests);
+  return result;
+}
+
+/** Sequential latency of one GET, one request at a time: median and mean in ms. */
+async function latency(origin: string, urlPath: string, samples = LATENCY_SAMPLES): Promise<{ median: number; mean: number; p95: number }> {
+  const pool = new Pool(origin, { connections: 1 });
+  const times: number[] = [];
+  for (let index = 0; index < samples + 10; index++) {
+    const started = performance.now();
+    const response = await pool.request({ origin, path: urlPath, method: 'GET', headers: AUTH });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`GET ${urlPath}: ${response.statusCode} ${text.slice(0, 300)}`);
+    if (index >= 10) times.push(performance.now() - started);
+  }
+  await pool.close();
+  times.sort((a, b) => a - b);
+  return { median: median(times), mean: times.reduce((a, b) => a + b, 0) / times.length, p95: times[Math.floor(times.length * 0.95)] };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function json(origin: string, method: string, urlPath: string, body?: unknown): Promise<any> {
+  const response = await fetch(origin + urlPath, { method, headers: AUTH, body: body === undefined ? undefined : JSON.stringify(body) });
+  const parsed = await response.json();
+  if (response.status !== 200) throw new Error(`${method} ${urlPath}: ${response.status} ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+async function createBenchDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
+  const admin = process.env.BENCH_DATABASE_URL;
+  if (!admin) return { drop: async () => {} };
+  const name = `tw_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = new pg.Client({ connectionString: admin });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const database = await createBenchDatabase();
+  const raw = await startChild('raw');
+  const tagwright = await startChild('tagwright', database.url ? { BENCH_CHILD_DATABASE_URL: database.url } : {});
+  try {
+    const origin = tagwright.url;
+    const big = await json(origin, 'POST', '/v1/projects', { type: 'imageannotation', name: BIG_PROJECT, params: { instruction: 'Box every kitten.' } });
+    await json(origin, 'POST', '/v1/projects', {
+      type: 'imageannotation',
+      name: CREATE_PROJECT,
+      params: { instruction: 'Box every kitten.', geometries: { box: { objects_to_annotate: ['kitten'], min_height: 10, min_width: 10 } } },
+    });
+    tagwright.send({ cmd: 'seed', projectId: big.id, n: TASKS });
+    const seeded = (await tagwright.next()) as { seconds: number };
+
+    // Throughput: raw vs create vs get, interleaved rounds.
+    const createdIds: string[] = [];
+    let sequence = 0;
+    const createTarget: Target = {
+      method: 'POST',
+      next: () => ({
+        path: '/v1/task/imageannotation',
+        body: JSON.stringify({
+          project: CREATE_PROJECT,
+          callback_url: 'https://receiver.example/scale',
+          instruction: 'Use tight boxes.',
+          attachment_type: 'image',
+          attachment: `https://cdn.example.com/img/${sequence++}.jpg`,
+          metadata: { source: 'bench' },
+        }),
+      }),
+      onBody: (text) => {
+        if (createdIds.length < 100_000) createdIds.push(JSON.parse(text).task_id);
+      },
+    };
+    let getIndex = 0;
+    const getTarget: Target = { method: 'GET', next: () => ({ path: `/v1/task/${createdIds[getIndex++ % createdIds.length]}` }) };
+    const rawTarget: Target = { method: 'GET', next: () => ({ path: '/' }) };
+    const rounds: Array<{ raw: LoadResult; create: LoadResult; get: LoadResult }> = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const rawResult = await measure(raw, rawTarget, {});
+      const create = await measure(tagwright, createTarget, AUTH);
+      const get = await measure(tagwright, getTarget, AUTH);
+      rounds.push({ raw: rawResult, create, get });
+    }
+    const best = (pick: (round: (typeof rounds)[number]) => LoadResult) => rounds.map(pick).reduce((a, b) => (b.rps > a.rps ? b : a));
+    const rawBest = best((round) => round.raw);
+    const createBest = best((round) => round.create);
+    const getBest = best((round) => round.get);
+
+    // List latency on the 1M-task project: page 1 vs a page at cursor depth 10,000, and the count call.
+    const projectQuery = `project=${encodeURIComponent(BIG_PROJECT)}`;
+    let token: string | null = null;
+    for (let page = 0; page < DEPTH / 100; page++) {
+      const body: any = await json(origin, 'GET', `/v1/tasks?${projectQuery}&limit=100${token ? `&next_token=${token}` : ''}`);
+      token = body.next_token;
+    }
+    const deepCheck = await json(origin, 'GET', `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
+    if (deepCheck.offset !== DEPTH || deepCheck.total !== TASKS || deepCheck.docs.length !== 100) {
+      throw new Error(`unexpected deep page: offset ${deepCheck.offset}, total ${deepCheck.total}, ${deepCheck.docs.length} docs`);
+    }
+    const firstPage = await latency(origin, `/v1/tasks?${projectQuery}&limit=100`);
+    const deepPage = await latency(origin, `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
+    const countCall = await latency(origin, `/v1/tasks?${projectQuery}&limit=1`);
+    const countCallCompleted = await latency(origin, `/v1/tasks?${projectQuery}&status=completed&limit=1`);
+    const countCallTimeFilter = await latency(origin, `/v1/tasks?${projectQuery}&start_time=2000-01-01&limit=1`, 20);
+    tagwright.send({ cmd: 'count', projectId: big.id });
+    const counted = (await tagwright.next()) as { rowsMs: number; countersMs: number; n: number };
+
+    const dialect = database.url ? 'PostgreSQL' : 'SQLite';
+    const line = (label: string, result: LoadResult, ratio?: number) =>
+      `${label.padEnd(34)} ${result.rps.toFixed(0).padStart(7)} req/s  ${ratio === undefined ? '          ' : `${ratio.toFixed(2)}x raw  `}mean ${result.meanLatencyMs.toFixed(2)} ms  ` +
+      `server CPU ${result.serverCpuMicros.toFixed(0)} µs/req`;
+    const ms = (value: number) => `${value.toFixed(2)} ms`;
+    console.log(`tasks benchmark: node ${process.version}, ${os.cpus().length} CPUs, ${dialect}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds`);
+    console.log(`inserted ${TASKS.toLocaleString('en')} tasks in one transaction (multi-row INSERTs + counters) in ${seeded.seconds.toFixed(1)} s`);
+    for (const [index, round] of rounds.entries()) {
+      console.log(`  round ${index + 1}: raw ${round.raw.rps.toFixed(0)}, create ${round.create.rps.toFixed(0)} (${(round.create.rps / round.raw.rps).toFixed(2)}x), get ${round.get.rps.toFixed(0)} (${(round.get.rps / round.raw.rps).toFixed(2)}x) req/s; load average ${os.loadavg()[0].toFixed(1)}`);
+    }
+    console.log(line('raw node:http hello world', rawBest));
+    console.log(line('POST /v1/task/imageannotation', createBest, createBest.rps / rawBest.rps));
+    console.log(line('GET /v1/task/{id}', getBest, getBest.rps / rawBest.rps));
+    const cpuRatio = (result: LoadResult) => (rawBest.serverCpuMicros / result.serverCpuMicros).toFixed(2);
+    console.log(`server CPU per request relative to raw (raw µs ÷ Tagwright µs; a throughput ratio less sensitive to other load on the machine): create ${cpuRatio(createBest)}x, get ${cpuRatio(getBest)}x`);
+    console.log(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, median / mean / p95):`);
+    console.log(`  page 1                          ${ms(firstPage.median)} / ${ms(firstPage.mean)} / ${ms(firstPage.p95)}`);
+    console.log(`  cursor depth ${DEPTH.toLocaleString('en')}             ${ms(deepPage.median)} / ${ms(deepPage.mean)} / ${ms(deepPage.p95)}   (${(deepPage.median / firstPage.median).toFixed(2)}x page 1)`);
+    console.log(`GET /v1/tasks?project=..&limit=1 (the count call)       ${ms(countCall.median)} / ${ms(countCall.mean)} / ${ms(countCall.p95)}`);
+    console.log(`  with &status=completed                                ${ms(countCallCompleted.median)} / ${ms(countCallCompleted.mean)} / ${ms(countCallCompleted.p95)}`);
+    console.log(`  with &start_time=.. (not covered by counters: counts rows) ${ms(countCallTimeFilter.median)} / ${ms(countCallTimeFilter.mean)} / ${ms(countCallTimeFilter.p95)}`);
+    console.log(`total for the project, in the repository: maintained counters ${ms(counted.countersMs)}, count(*) over the rows ${ms(counted.rowsMs)} (n = ${counted.n.toLocaleString('en')})`);
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`target create >= 0.35x raw: ${verdict(createBest.rps / rawBest.rps >= 0.35)} (${(createBest.rps / rawBest.rps).toFixed(2)}x)`);
+    console.log(`target get >= 0.6x raw: ${verdict(getBest.rps / rawBest.rps >= 0.6)} (${(getBest.rps / rawBest.rps).toFixed(2)}x)`);
+    console.log(`target deep page <= 1.2x page 1: ${verdict(deepPage.median <= 1.2 * firstPage.median)} (${(deepPage.median / firstPage.median).toFixed(2)}x, medians)`);
+    console.log(`target count on 1M < 50 ms: ${verdict(countCall.median < 50)} (${ms(countCall.median)} median for the whole HTTP call)`);
+  } finally {
+    await stopChild(tagwright);
+    await stopChild(raw);
+    await database.drop();
+  }
+}
+
+const serveAt = process.argv.indexOf('--serve');
+if (serveAt !== -1) {
+  if (process.argv[serveAt + 1] === 'raw') await serveRaw();
+  else await serveTagwright();
+} else {
+  await main();
+}
