@@ -60,16 +60,19 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
   const [skipReason, setSkipReason] = useState(SKIP_REASONS[0]);
   const [skipDetail, setSkipDetail] = useState('');
 
+  // Held in a ref so a parent re-render (a new callback) doesn't look like an edit to the editors.
+  const saveDraft = useRef(onSaveDraft);
+  saveDraft.current = onSaveDraft;
   const autosave = useAutosave(async () => {
-    if (source.current && onSaveDraft) await onSaveDraft(source.current.getResponse());
+    if (source.current && saveDraft.current) await saveDraft.current(source.current.getResponse());
   });
   const onReady = useCallback((ready: ResponseSource) => {
     source.current = ready;
   }, []);
   const { schedule } = autosave;
   const onChange = useCallback(() => {
-    if (onSaveDraft) schedule();
-  }, [onSaveDraft, schedule]);
+    if (saveDraft.current) schedule();
+  }, [schedule]);
 
   const Editor = editorForTaskType(task.type);
 

@@ -37,7 +37,7 @@ export function useAutosave(save: () => Promise<void>, delayMs = 2000) {
 
   const schedule = useCallback(() => {
     dirty.current = true;
-    setStatus((current) => (current === 'pending' ? current : 'pending'));
+    setStatus('pending');
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void run(), delayMs);
   }, [delayMs, run]);

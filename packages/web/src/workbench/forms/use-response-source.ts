@@ -3,7 +3,7 @@ import type { TaskEditorProps } from '../task-editor.ts';
 
 /**
  * For editors whose state lives in React: hands the task view a source that reads the latest
- * state, and reports each change after the first render.
+ * state, and reports each change of that state.
  */
 export function useResponseSource<State>(
   state: State,
@@ -19,12 +19,11 @@ export function useResponseSource<State>(
       validate: () => latest.current.validate(latest.current.state),
     });
   }, [onReady]);
-  const first = useRef(true);
+  // Report edits only: a change of state, not of the callback's identity.
+  const reported = useRef(state);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (reported.current === state) return;
+    reported.current = state;
     onChange();
   }, [state, onChange]);
 }
