@@ -38,6 +38,20 @@ export class FileRepository {
     return row && fromRow(row);
   }
 
+  /** Which of these ids name ready files of the account and environment, in one query. */
+  async readyIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('files')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .where('account_id', '=', accountId)
+      .where('environment', '=', environment)
+      .where('state', '=', 'ready')
+      .execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** By id alone, for signed links (the signature, not the caller, grants access). */
   async findById(id: string): Promise<StoredFile | undefined> {
     const row = await this.db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();

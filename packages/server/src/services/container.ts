@@ -16,6 +16,7 @@ import { FileRepository } from '../repositories/file.repository.ts';
 import { SettingsRepository } from '../repositories/settings.repository.ts';
 import { LocalFileStore } from '../storage/local-file-store.ts';
 import { FileService } from './file.service.ts';
+import { FileAttachmentLinks } from './attachment-links.ts';
 import { TeamService } from './team.service.ts';
 import { PublicUrl } from './public-url.ts';
 import { OutboxRepository } from '../repositories/outbox.repository.ts';
@@ -78,6 +79,7 @@ export function createServices(config: Config, db: Db): Services {
   });
   const taskLifecycle = new TaskLifecycle(db.dialect);
   const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
+  tasks.setAttachmentLinkResolver(new FileAttachmentLinks(files));
   const services: Services = {
     config,
     db,

@@ -254,6 +254,11 @@ export class FileService {
     return links;
   }
 
+  /** Which of these file ids are ready files of the caller's account and environment (one query). */
+  readyFileIds(caller: Caller, ids: readonly string[]): Promise<Set<string>> {
+    return this.files.readyIds(caller.account.id, caller.environment, [...new Set(ids)]);
+  }
+
   /** Claims imports for this worker; rows claimed too often (the worker died mid-download) fail for good. */
   async claimImports(limit: number, now = Date.now()): Promise<StoredFile[]> {
     const claimed = await this.files.claimImports(now, now + IMPORT_CLAIM_MS, limit);

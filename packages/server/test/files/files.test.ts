@@ -5,7 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { useTestServer, TEST_KEY } from '../helpers/server.ts';
+import { Agent, fetch as undiciFetch, FormData as UndiciFormData } from 'undici';
+import { useTestServer, LIVE_KEY, TEST_KEY } from '../helpers/server.ts';
 
 const LIMIT = 64 * 1024;
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
@@ -104,7 +105,7 @@ describeEachDatabase('Files', (dialect) => {
     assert.match(file.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
     const content = await fetch(`${server.current.url}/files/${file.id}/content`, {
-      headers: { authorization: `Basic ${Buffer.from(`${'live_00000000000000000000000000000001'}:`).toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`${LIVE_KEY}:`).toString('base64')}` },
     });
     assert.equal(content.status, 200);
     assert.equal(content.headers.get('content-type'), 'text/plain');
@@ -129,6 +130,23 @@ describeEachDatabase('Files', (dialect) => {
     assert.match(response.body.error, /larger/);
     assert.equal(response.headers.get('retry-after'), null);
     assert.deepEqual(storedFiles(server.current.config.dataDir), before);
+  });
+
+  it('keeps the connection usable after refusing a large upload part-way', async () => {
+    const agent = new Agent({ connections: 1 });
+    try {
+      const authorization = `Basic ${Buffer.from(`${LIVE_KEY}:`).toString('base64')}`;
+      const body = new UndiciFormData();
+      body.append('file', new Blob([new Uint8Array(4 * 1024 * 1024)]), 'big.bin');
+      const refused = await undiciFetch(`${server.current.url}/files/upload`, { method: 'POST', body, headers: { authorization }, dispatcher: agent });
+      assert.equal(refused.status, 413);
+      await refused.arrayBuffer();
+      const next = await undiciFetch(`${server.current.url}/teams`, { headers: { authorization }, dispatcher: agent, signal: AbortSignal.timeout(20_000) });
+      assert.equal(next.status, 200);
+      await next.arrayBuffer();
+    } finally {
+      await agent.close();
+    }
   });
 
   it('accepts an upload of exactly the limit', async () => {
@@ -162,7 +180,7 @@ describeEachDatabase('Files', (dialect) => {
     assert.equal(file.mime_type, 'image/png');
     assert.equal(file.display_name, 'photo.png');
     const content = await fetch(`${server.current.url}/files/${file.id}/content`, {
-      headers: { authorization: `Bearer live_00000000000000000000000000000001` },
+      headers: { authorization: `Bearer ${LIVE_KEY}` },
     });
     assert.deepEqual(Buffer.from(await content.arrayBuffer()), PNG);
   });
@@ -252,11 +270,44 @@ describeEachDatabase('Files', (dialect) => {
   it('honours a single byte Range on the content', async () => {
     const uploaded = await server.current.request('POST', '/files/upload', { rawBody: form({}, { bytes: PNG }) });
     const response = await fetch(`${server.current.url}/files/${uploaded.body.id}/content`, {
-      headers: { authorization: `Bearer live_00000000000000000000000000000001`, range: 'bytes=1-3' },
+      headers: { authorization: `Bearer ${LIVE_KEY}`, range: 'bytes=1-3' },
     });
     assert.equal(response.status, 206);
     assert.equal(response.headers.get('content-range'), `bytes 1-3/${PNG.length}`);
     assert.deepEqual(Buffer.from(await response.arrayBuffer()), PNG.subarray(1, 4));
+  });
+
+  it('gives tasks listed with include_attachment_url signed links to their server-held attachments only', async () => {
+    const uploaded = await server.current.request('POST', '/files/upload', { rawBody: form({}, { bytes: PNG }) });
+    const other = await server.current.createAccount();
+    const foreign = await server.current.request('POST', '/files/upload', { key: other.liveKey, rawBody: form({}, { bytes: PNG }) });
+    const external = 'https://cdn.example.com/a.png';
+    const single = await server.current.request('POST', '/task/categorization', { body: { categories: ['a', 'b'], attachment: uploaded.body.attachment_url, unique_id: 'links-single' } });
+    assert.equal(single.status, 200, single.text);
+    const many = await server.current.request('POST', '/task/categorization', {
+      body: { categories: ['a', 'b'], attachments: [external, uploaded.body.attachment_url], attachment: external, unique_id: 'links-many' },
+    });
+    assert.equal(many.status, 200, many.text);
+    const stolen = await server.current.request('POST', '/task/categorization', { body: { categories: ['a', 'b'], attachment: foreign.body.attachment_url, unique_id: 'links-foreign' } });
+    assert.equal(stolen.status, 200, stolen.text);
+
+    const listed = await server.current.request('GET', '/tasks?include_attachment_url=True&unique_id=links-single&unique_id=links-many&unique_id=links-foreign');
+    assert.equal(listed.status, 200, listed.text);
+    const byUniqueId = new Map(listed.body.docs.map((task: any) => [task.unique_id, task]));
+    const singleTask: any = byUniqueId.get('links-single');
+    assert.equal(singleTask.params.attachment, uploaded.body.attachment_url);
+    const link = await fetch(singleTask.attachment_url);
+    assert.equal(link.status, 200);
+    assert.deepEqual(Buffer.from(await link.arrayBuffer()), PNG);
+    const manyTask: any = byUniqueId.get('links-many');
+    assert.equal(manyTask.attachment_url, undefined);
+    assert.equal(manyTask.attachment_urls[0], external);
+    assert.match(manyTask.attachment_urls[1], /\/app\/files\//);
+    const foreignTask: any = byUniqueId.get('links-foreign');
+    assert.equal(foreignTask.attachment_url, undefined);
+
+    const plain = await server.current.request('GET', '/tasks?unique_id=links-single');
+    assert.equal(plain.body.docs[0].attachment_url, undefined);
   });
 
   it('answers 404 for an unknown file id', async () => {

@@ -38,6 +38,17 @@ async function* uploadParts(request: FastifyRequest): AsyncIterable<UploadPart> 
 }
 
 /**
+ * After an upload is refused part-way (413, 400), reads and drops the rest of the body. Node stops
+ * reading a socket whose request body nobody consumes, so without this the client's next request
+ * on the same keep-alive connection would hang.
+ */
+function discardUnreadBody(request: FastifyRequest): void {
+  if (request.raw.readableEnded) return;
+  request.raw.unpipe();
+  request.raw.resume();
+}
+
+/**
  * v1 files (contract 4.4): multipart upload streamed to the file store, import from a URL
  * (answers at once; a worker copies the bytes), and, as Tagwright additions, the file object
  * and its bytes by id.
@@ -62,7 +73,12 @@ export async function registerFileRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       if (!request.isMultipart()) throw new InvalidRequest('files/upload expects a multipart/form-data body with the file in the part named \'file\'.');
-      return presentFile(await files.upload(request.caller, uploadParts(request)));
+      try {
+        return presentFile(await files.upload(request.caller, uploadParts(request)));
+      } catch (error) {
+        discardUnreadBody(request);
+        throw error;
+      }
     },
   );
 
