@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { dialectHelpers, type DialectHelpers } from './dialect.ts';
 
@@ -35,7 +35,35 @@ export function connect(options: ConnectOptions): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return wrap(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialectHelpers('sqlite'));
+  return wrap(new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialectHelpers('sqlite'));
+}
+
+/**
+ * Kysely prepares every query afresh, and compiling a statement was the largest single cost of a
+ * simple read (measured in bench/foundation.bench.ts). Reuse compiled statements by SQL text, in a
+ * bounded least-recently-used map. A statement still being iterated (a streamed query) is never
+ * handed out twice: a busy one is replaced by a fresh statement.
+ */
+function withStatementCache(database: SQLite.Database, capacity = 1000): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement && !statement.busy) {
+        cache.delete(sql);
+        cache.set(sql, statement);
+        return statement;
+      }
+      statement = database.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > capacity) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+    close() {
+      cache.clear();
+      database.close();
+    },
+  };
 }
 
 function wrap(kysely: Kysely<Database>, dialect: DialectHelpers): Db {

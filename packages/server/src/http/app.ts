@@ -6,8 +6,7 @@ import { sql } from 'kysely';
 import type { Services } from '../services/container.ts';
 import { handleError, errorBody } from './errors.ts';
 import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
-import { requireApiKey, presentedKey } from './auth.ts';
-import { sha256 } from '../domain/ids.ts';
+import { requireApiKey } from './auth.ts';
 import { registerV1Routes } from '../routes/v1/index.ts';
 import { registerV2Routes } from '../routes/v2/index.ts';
 import { registerAppRoutes } from '../routes/app/index.ts';
@@ -34,6 +33,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Malformed percent escapes in the path (FST_ERR_BAD_URL) and over-long names answer in the contract's error shape too.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
   });
   app.decorate('services', services);
   registerJsonParser(app);
@@ -72,7 +73,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       hook: 'onRequest',
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      keyGenerator: (request) => sha256(presentedKey(request.headers.authorization) ?? request.ip),
+      // Authentication runs first in this scope, so the caller's key id is known: no second parse and hash of the header.
+      keyGenerator: (request) => request.caller?.keyId ?? request.ip,
       errorResponseBuilder: (_request, context) => {
         const error = new Error(`Rate limit of ${context.max} requests per minute reached; retry after ${Math.ceil(context.ttl / 1000)} s.`);
         return Object.assign(error, { statusCode: 429 });

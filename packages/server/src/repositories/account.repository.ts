@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepareQuery } from '../db/prepared.ts';
 import type { AccountsTable, ApiKeysTable, UsersTable } from '../db/tables/accounts.ts';
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -36,9 +37,9 @@ export class AccountRepository {
     await this.db.insertInto('api_keys').values(key).execute();
   }
 
-  /** The active key with this hash and its account, in one round trip. */
-  async findActiveKey(keyHash: string): Promise<KeyLookup | undefined> {
-    const row = await this.db
+  /** The active key with this hash and its account, in one round trip (built once: it runs on every API request). */
+  private readonly activeKeyQuery = prepareQuery(() => this.db, 1, (keyHash) =>
+    this.db
       .selectFrom('api_keys as k')
       .innerJoin('accounts as a', 'a.id', 'k.account_id')
       .select([
@@ -47,8 +48,11 @@ export class AccountRepository {
         'a.name', 'a.callback_auth_key_live', 'a.callback_auth_key_test', 'a.default_callback_url', 'a.created_at',
       ])
       .where('k.key_hash', '=', keyHash)
-      .where('k.revoked_at', 'is', null)
-      .executeTakeFirst();
+      .where('k.revoked_at', 'is', null),
+  );
+
+  async findActiveKey(keyHash: string): Promise<KeyLookup | undefined> {
+    const [row] = await this.activeKeyQuery(keyHash);
     if (!row) return undefined;
     return {
       key: {

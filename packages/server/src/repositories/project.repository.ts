@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepareQuery } from '../db/prepared.ts';
 import type { Environment, ProjectsTable } from '../db/tables/projects_batches.ts';
 
 export type ProjectRow = Selectable<ProjectsTable>;
@@ -74,14 +75,13 @@ export class ProjectRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  // Built once: project lookup by name runs on most v1 requests that name a project.
+  private readonly byNameQuery = prepareQuery(() => this.db, 3, (accountId, environment, name) =>
+    this.db.selectFrom('projects').selectAll().where('account_id', '=', accountId).where('environment', '=', environment as Environment).where('name', '=', name),
+  );
+
   async findByName(accountId: string, environment: Environment, name: string): Promise<Project | undefined> {
-    const row = await this.db
-      .selectFrom('projects')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('environment', '=', environment)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const [row] = await this.byNameQuery(accountId, environment, name);
     return row && fromRow(row);
   }
 

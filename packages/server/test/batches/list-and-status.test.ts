@@ -7,7 +7,10 @@ function projectBody(name: string) {
   return { type: 'imageannotation', name, params: null, rapid: false, studio: false, datasetId: null };
 }
 
-/** Inserts tasks straight into the table (no task API needed) so the counts can be checked. */
+/**
+ * Inserts tasks straight into the table (no task API needed), together with the maintained
+ * task_counts rows that the task repository writes in the same transaction as every insert.
+ */
 async function insertTasks(server: TestServer, batch: { id: string }, project: { id: string }, statuses: string[]) {
   const caller = (await server.server.services.accounts.authenticate(LIVE_KEY))!;
   const now = Date.now();
@@ -25,7 +28,20 @@ async function insertTasks(server: TestServer, batch: { id: string }, project: {
     created_at: now,
     updated_at: now,
   }));
-  await server.server.services.db.kysely.insertInto('tasks').values(rows).execute();
+  const perStatus = new Map<string, number>();
+  for (const status of statuses) perStatus.set(status, (perStatus.get(status) ?? 0) + 1);
+  await server.server.services.db.kysely.transaction().execute(async (trx) => {
+    await trx.insertInto('tasks').values(rows).execute();
+    for (const [status, n] of perStatus) {
+      await trx
+        .insertInto('task_counts')
+        .values({ account_id: caller.account.id, environment: 'live', project_id: project.id, batch_key: batch.id, type: 'imageannotation', status: status as 'pending', n })
+        .onConflict((conflict) =>
+          conflict.columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status']).doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
+        )
+        .execute();
+    }
+  });
 }
 
 describeEachDatabase('v1 batch list and status counts', (dialect) => {
