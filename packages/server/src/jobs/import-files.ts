@@ -1,34 +1,65 @@
-import type { Config } from '../config.ts';
-import type { FileService } from '../services/file.service.ts';
+import type { Services } from '../services/container.ts';
+import type { StoredFile } from '../services/file.service.ts';
 import { OutboundClient } from '../outbound/outbound-client.ts';
 import type { JobRunner } from './worker.ts';
 
 /** Imports downloaded at once by one worker process. */
 const CONCURRENT_IMPORTS = 4;
+/** On shutdown, how long to let running downloads finish; unfinished ones are retried by a worker once their claim expires. */
+const STOP_GRACE_MS = 5_000;
+
+export interface ImportLogger {
+  error(object: unknown, message: string): void;
+}
 
 /**
  * Copies `files/import` sources into the file store: claims `importing` rows (atomically, so
  * several workers never fetch the same row), downloads each with timeouts and the size cap, and
- * marks it ready or failed with the reason.
+ * marks it ready or failed with the reason. Downloads run in the background, so a slow source
+ * never holds up the worker's other jobs (callbacks).
  */
-export function createImportFilesRunner(files: FileService, config: Config): JobRunner {
+export function createImportFilesRunner(services: Services, log: ImportLogger): JobRunner {
+  const { files, config } = services;
   const outbound = new OutboundClient({
     timeoutMs: config.importTimeoutMs,
     maxResponseBytes: 0,
     allowPrivate: config.allowPrivateOutbound,
     userAgent: 'Tagwright-Import',
   });
+  const running = new Set<Promise<void>>();
+
+  function start(file: StoredFile): void {
+    const job = files
+      .runImport(file, (destination) => outbound.download(file.source_url ?? '', destination, config.importLimitBytes))
+      .then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error, fileId: file.id }, 'file import failed unexpectedly'),
+      )
+      .finally(() => {
+        running.delete(job);
+        // A slot is free: let the worker look for the next import without waiting for its poll.
+        services.onWorkQueued();
+      });
+    running.add(job);
+  }
+
   return {
     name: 'import-files',
     async runOnce() {
-      const claimed = await files.claimImports(CONCURRENT_IMPORTS);
-      await Promise.all(
-        claimed.map((file) =>
-          files.runImport(file, (destination) => outbound.download(file.source_url ?? '', destination, config.importLimitBytes)),
-        ),
-      );
+      const free = CONCURRENT_IMPORTS - running.size;
+      if (free <= 0) return 0;
+      const claimed = await files.claimImports(free);
+      for (const file of claimed) start(file);
       return claimed.length;
     },
-    stop: () => outbound.close(),
+    async stop() {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)));
+      await Promise.race([Promise.allSettled([...running]), grace]);
+      clearTimeout(timer);
+      // close() waits for requests in flight, so it is awaited only when none are left.
+      const closing = outbound.close().catch(() => undefined);
+      if (running.size === 0) await closing;
+    },
   };
 }

@@ -8,7 +8,7 @@ import { createSessionPurgeRunner } from './purge-sessions.ts';
 
 /** Every kind of background work this process runs when it has the worker role. */
 export function createJobRunners(services: Services, log: CallbackLogger = silentLogger): JobRunner[] {
-  return [createCallbackRunner(services, log), createImportFilesRunner(services.files, services.config), createIdempotencyPurgeRunner(services.tasks), createSessionPurgeRunner(services.sessions)];
+  return [createCallbackRunner(services, log), createImportFilesRunner(services, log), createIdempotencyPurgeRunner(services.tasks), createSessionPurgeRunner(services.sessions)];
 }
 
 const silentLogger: CallbackLogger = { info() {}, warn() {}, error() {} };
