@@ -94,7 +94,7 @@ export interface SaveDraftResponse {
 export interface SubmitRequest {
   lease_id: string;
   response: unknown;
-  /** Seconds the labeler spent on the task in this lease (active time, as the browser measured it). */
+  /** Wall-clock seconds from the task being handed out to this submit (idle time included). */
   time_spent_secs: number;
 }
 
