@@ -3,6 +3,13 @@ import { nextRetryAt } from '../domain/callback-schedule.ts';
 import { RESPONSE_LOG_BYTES, type CallbackAttemptResult, type CallbackSender } from '../outbound/callback-sender.ts';
 import type { JobRunner } from './worker.ts';
 
+/** How long a looked-up callback auth key is reused (a rotated key takes effect within this time). */
+const KEY_CACHE_MS = 5_000;
+/** Most attempts written in one transaction. */
+const WRITE_BATCH = 500;
+/** How long finished attempts may wait to be written together. */
+const WRITE_GATHER_MS = 5;
+
 export interface CallbackLogger {
   info(object: unknown, message: string): void;
   warn(object: unknown, message: string): void;
@@ -34,6 +41,9 @@ export class DeliverCallbacksRunner implements JobRunner {
   private finished: DeliveryOutcome[] = [];
   private writing: Promise<void> | undefined;
   private lastClaimWasFull = false;
+  private nextExpiredSweep = 0;
+  /** Callback auth keys by account, briefly cached: one lookup per claim pass would double the queries. */
+  private readonly keys = new Map<string, { live: string; test: string; until: number }>();
   private stopping = false;
   private readonly shutdown = new AbortController();
 
@@ -49,15 +59,30 @@ export class DeliverCallbacksRunner implements JobRunner {
     const free = this.options.concurrency - this.inFlight.size;
     // Refill in batches (at half capacity), not one claim statement per finished delivery.
     if (this.inFlight.size > 0 && free < Math.ceil(this.options.concurrency / 2)) return 0;
-    const rows = await this.outbox.claimDue(free, Date.now(), this.options.claimMs);
+    const now = Date.now();
+    // Claims of crashed workers are looked for a few times per lease, not on every pass.
+    const includeExpired = now >= this.nextExpiredSweep;
+    if (includeExpired) this.nextExpiredSweep = now + Math.min(1_000, this.options.claimMs / 4);
+    const rows = await this.outbox.claimDue(free, now, this.options.claimMs, { includeExpired });
     this.lastClaimWasFull = rows.length === free;
     if (rows.length === 0) return 0;
-    const keys = await this.outbox.callbackKeys([...new Set(rows.map((row) => row.account_id))]);
+    await this.loadKeys(rows, now);
     for (const row of rows) {
-      const account = keys.get(row.account_id);
+      const account = this.keys.get(row.account_id);
       this.start(row, account ? (row.environment === 'test' ? account.test : account.live) : undefined);
     }
     return rows.length;
+  }
+
+  private async loadKeys(rows: OutboxRow[], now: number): Promise<void> {
+    const missing = [...new Set(rows.map((row) => row.account_id))].filter((id) => (this.keys.get(id)?.until ?? 0) <= now);
+    if (missing.length === 0) return;
+    const found = await this.outbox.callbackKeys(missing);
+    for (const id of missing) {
+      const keys = found.get(id);
+      if (keys) this.keys.set(id, { ...keys, until: now + KEY_CACHE_MS });
+      else this.keys.delete(id);
+    }
   }
 
   /** Lets in-flight attempts finish (cutting off stragglers after the grace period) and writes their results. */
@@ -112,18 +137,24 @@ export class DeliverCallbacksRunner implements JobRunner {
     return { ...base, result: 'failed', retryAt };
   }
 
-  /** Writes finished attempts; one write at a time, each taking everything that finished meanwhile. */
+  /**
+   * Writes finished attempts; one write at a time, each taking everything that finished meanwhile.
+   * A short pause before a write gathers the answers arriving together into one transaction (with
+   * SQLite a write never yields to I/O, so without it every transaction would hold one attempt).
+   */
   private write(): void {
     if (this.writing) return;
-    this.writing = this.writeAll().finally(() => {
-      this.writing = undefined;
-      if (this.finished.length > 0) this.write();
-    });
+    this.writing = new Promise<void>((resolve) => setTimeout(resolve, this.finished.length >= WRITE_BATCH ? 0 : WRITE_GATHER_MS))
+      .then(() => this.writeAll())
+      .finally(() => {
+        this.writing = undefined;
+        if (this.finished.length > 0) this.write();
+      });
   }
 
   private async writeAll(): Promise<void> {
     while (this.finished.length > 0) {
-      const batch = this.finished.splice(0, 500);
+      const batch = this.finished.splice(0, WRITE_BATCH);
       try {
         await this.outbox.recordOutcomes(batch, Date.now(), RESPONSE_LOG_BYTES);
       } catch (error) {

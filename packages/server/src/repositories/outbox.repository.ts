@@ -94,21 +94,29 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` due rows in one statement: pending rows whose time has come and rows whose
-   * previous claim expired (a crashed worker). A row waits while an older live row of its subject
-   * exists, so one subject's events go out one at a time, in order. The claim's end time doubles as
-   * the claim token that recordOutcomes checks.
+   * Claims up to `limit` due rows: first rows whose previous claim expired (a crashed worker), then
+   * pending rows whose time has come, oldest due first. Each is one atomic UPDATE ... WHERE id IN
+   * (SELECT ... LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING *, so two workers never get the same
+   * row. They are two statements because one with `(pending AND due) OR (delivering AND expired)`
+   * cannot walk the (state, next_attempt_at) index in order: measured on PostgreSQL with 20,000
+   * pending rows, 104 ms per claim against 0.25 ms for the pending-only statement.
+   *
+   * A row waits while an older live row of its subject exists, so one subject's events go out one
+   * at a time, in order. The claim's end time doubles as the claim token that recordOutcomes checks.
    */
-  async claimDue(limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
+  async claimDue(limit: number, now: number, leaseMs: number, { includeExpired = true } = {}): Promise<OutboxRow[]> {
+    const expired = includeExpired ? await this.claimWhere(limit, now, leaseMs, 'delivering') : [];
+    if (expired.length >= limit) return expired;
+    return expired.concat(await this.claimWhere(limit - expired.length, now, leaseMs, 'pending'));
+  }
+
+  private claimWhere(limit: number, now: number, leaseMs: number, state: 'pending' | 'delivering'): Promise<OutboxRow[]> {
     const due = this.db
       .selectFrom('outbox as o')
       .select('o.id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('o.state', '=', 'pending'), eb('o.next_attempt_at', '<=', now)]),
-          eb.and([eb('o.state', '=', 'delivering'), eb('o.claimed_until', '<', now)]),
-        ]),
-      )
+      .where('o.state', '=', state)
+      .$if(state === 'pending', (query) => query.where('o.next_attempt_at', '<=', now))
+      .$if(state === 'delivering', (query) => query.where('o.claimed_until', '<', now))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -134,8 +142,8 @@ export class OutboxRepository {
 
   /**
    * Records a set of finished attempts in one transaction: the attempt log, each row's next state,
-   * and the subjects' callback_succeeded. A row whose claim was lost meanwhile (expired and taken by
-   * another worker) only gets its attempt logged; the current holder decides its state.
+   * and the subjects' callback_succeeded. A failed row whose claim was lost meanwhile (expired and
+   * taken by another worker) only gets its attempt logged; the current holder decides its state.
    */
   async recordOutcomes(outcomes: DeliveryOutcome[], now: number, responseLimit: number): Promise<void> {
     if (outcomes.length === 0) return;
@@ -160,78 +168,90 @@ export class OutboxRepository {
           })),
         )
         .execute();
-
-      const succeeded: CallbackSubject[] = [];
-      const givenUp: CallbackSubject[] = [];
-      for (const [token, group] of groupByClaim(outcomes)) {
-        // Taking the write lock first (PostgreSQL row locks, SQLite's writer lock) orders this against
-        // a concurrent enqueue, so the "is there a newer event" read below cannot miss one.
-        const held = await trx
-          .updateTable('outbox')
-          .set({ updated_at: now })
-          .where('claimed_until', '=', token)
-          .where('state', '=', 'delivering')
-          .where('id', 'in', group.map((outcome) => outcome.row.id))
-          .returning('id')
-          .execute();
-        const heldIds = new Set(held.map((row) => row.id));
-        const mine = group.filter((outcome) => heldIds.has(outcome.row.id));
-        if (mine.length === 0) continue;
-        const superseded = await this.rowsWithNewerEvent(trx, mine.map((outcome) => outcome.row));
-
-        const byNextState = { succeeded: [] as string[], failed: [] as string[], skipped: [] as string[], superseded: [] as string[], released: [] as string[] };
-        const retries: Array<{ id: string; at: number }> = [];
-        for (const { row, result, retryAt } of mine) {
-          const subject = { type: row.subject_type, id: row.subject_id };
-          if (result === 'succeeded') {
-            byNextState.succeeded.push(row.id);
-            succeeded.push(subject);
-          } else if (result === 'interrupted') {
-            byNextState.released.push(row.id);
-          } else if (superseded.has(row.id)) {
-            byNextState.superseded.push(row.id);
-          } else if (result === 'skipped' || retryAt === null || retryAt === undefined) {
-            byNextState[result === 'skipped' ? 'skipped' : 'failed'].push(row.id);
-            givenUp.push(subject);
-          } else {
-            retries.push({ id: row.id, at: retryAt });
-          }
-        }
-        for (const state of ['succeeded', 'failed', 'skipped', 'superseded'] as const) {
-          const ids = byNextState[state];
-          if (ids.length === 0) continue;
-          await trx
-            .updateTable('outbox')
-            .set((eb) => ({ state, attempts: eb('attempts', '+', 1), claimed_until: null, finished_at: now, updated_at: now }))
-            .where('id', 'in', ids)
-            .execute();
-        }
-        if (retries.length > 0) {
-          await trx
-            .updateTable('outbox')
-            .set((eb) => {
-              const [first, ...rest] = retries;
-              let next = eb.case().when('id', '=', first.id).then(first.at);
-              for (const retry of rest) next = next.when('id', '=', retry.id).then(retry.at);
-              // The ELSE gives the CASE the column's type, which PostgreSQL needs for the parameters.
-              const nextAttemptAt = next.else(eb.ref('next_attempt_at')).end();
-              return { state: 'pending', attempts: eb('attempts', '+', 1), claimed_until: null, next_attempt_at: nextAttemptAt, updated_at: now };
-            })
-            .where('id', 'in', retries.map((retry) => retry.id))
-            .execute();
-        }
-        if (byNextState.released.length > 0) {
-          await trx
-            .updateTable('outbox')
-            .set({ state: 'pending', claimed_until: null, updated_at: now })
-            .where('id', 'in', byNextState.released)
-            .execute();
-        }
-      }
       const subjects = new CallbackSubjectRepository(trx);
-      await subjects.setCallbackSucceeded(succeeded, true, now);
+
+      // A success stands whoever holds the row now: it was delivered. (If another worker took over an
+      // expired claim and already recorded a failure, the row is no longer 'delivering' and is sent again.)
+      const successes = outcomes.filter((outcome) => outcome.result === 'succeeded').map((outcome) => outcome.row.id);
+      if (successes.length > 0) {
+        const finished = await trx
+          .updateTable('outbox')
+          .set((eb) => ({ state: 'succeeded', attempts: eb('attempts', '+', 1), claimed_until: null, finished_at: now, updated_at: now }))
+          .where('id', 'in', successes)
+          .where('state', '=', 'delivering')
+          .returning(['subject_type', 'subject_id'])
+          .execute();
+        await subjects.setCallbackSucceeded(finished.map((row) => ({ type: row.subject_type, id: row.subject_id })), true, now);
+      }
+
+      const givenUp: CallbackSubject[] = [];
+      for (const [token, group] of groupByClaim(outcomes.filter((outcome) => outcome.result !== 'succeeded'))) {
+        givenUp.push(...(await this.recordUnsuccessful(trx, token, group, now)));
+      }
       await subjects.setCallbackSucceeded(givenUp, false, now);
     });
+  }
+
+  /**
+   * Next state of rows whose attempt did not succeed and that this worker still holds (by claim
+   * token): superseded when a newer event of the subject waits, else retried, or given up (failed,
+   * skipped). Interrupted rows are released without using a retry. Returns the subjects given up on.
+   */
+  private async recordUnsuccessful(trx: Kysely<Database>, token: number, group: DeliveryOutcome[], now: number): Promise<CallbackSubject[]> {
+    // Taking the write lock first (PostgreSQL row locks, SQLite's writer lock) orders this against a
+    // concurrent enqueue, which touches 'delivering' rows, so the read of newer events cannot miss one.
+    const held = await trx
+      .updateTable('outbox')
+      .set({ updated_at: now })
+      .where('claimed_until', '=', token)
+      .where('state', '=', 'delivering')
+      .where('id', 'in', group.map((outcome) => outcome.row.id))
+      .returning('id')
+      .execute();
+    const heldIds = new Set(held.map((row) => row.id));
+    const mine = group.filter((outcome) => heldIds.has(outcome.row.id));
+    if (mine.length === 0) return [];
+    const superseded = await this.rowsWithNewerEvent(trx, mine.map((outcome) => outcome.row));
+
+    const finalStates = { failed: [] as string[], skipped: [] as string[], superseded: [] as string[] };
+    const released: string[] = [];
+    const retries: Array<{ id: string; at: number }> = [];
+    const givenUp: CallbackSubject[] = [];
+    for (const { row, result, retryAt } of mine) {
+      if (result === 'interrupted') released.push(row.id);
+      else if (superseded.has(row.id)) finalStates.superseded.push(row.id);
+      else if (result === 'skipped' || retryAt === null || retryAt === undefined) {
+        finalStates[result === 'skipped' ? 'skipped' : 'failed'].push(row.id);
+        givenUp.push({ type: row.subject_type, id: row.subject_id });
+      } else retries.push({ id: row.id, at: retryAt });
+    }
+    for (const state of ['failed', 'skipped', 'superseded'] as const) {
+      const ids = finalStates[state];
+      if (ids.length === 0) continue;
+      await trx
+        .updateTable('outbox')
+        .set((eb) => ({ state, attempts: eb('attempts', '+', 1), claimed_until: null, finished_at: now, updated_at: now }))
+        .where('id', 'in', ids)
+        .execute();
+    }
+    if (retries.length > 0) {
+      await trx
+        .updateTable('outbox')
+        .set((eb) => {
+          const [first, ...rest] = retries;
+          let next = eb.case().when('id', '=', first.id).then(first.at);
+          for (const retry of rest) next = next.when('id', '=', retry.id).then(retry.at);
+          // The ELSE gives the CASE the column's type, which PostgreSQL needs for the parameters.
+          const nextAttemptAt = next.else(eb.ref('next_attempt_at')).end();
+          return { state: 'pending', attempts: eb('attempts', '+', 1), claimed_until: null, next_attempt_at: nextAttemptAt, updated_at: now };
+        })
+        .where('id', 'in', retries.map((retry) => retry.id))
+        .execute();
+    }
+    if (released.length > 0) {
+      await trx.updateTable('outbox').set({ state: 'pending', claimed_until: null, updated_at: now }).where('id', 'in', released).execute();
+    }
+    return givenUp;
   }
 
   /** Ids of the given rows for which a newer live row of the same subject exists. */
