@@ -250,8 +250,10 @@ export class BatchRepository {
   async findByIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Map<string, Batch>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.selectJoined().where('b.id', 'in', unique).where('b.account_id', '=', accountId).where('b.environment', '=', environment).execute();
-    return new Map(rows.map((row) => [row.id, fromRow(row)]));
+    // Only the primary key in SQL, so the planner never prefers the (account, environment) index; scope checked here.
+    const rows = await this.selectJoined().where('b.id', 'in', unique).execute();
+    const scoped = rows.filter((row) => row.account_id === accountId && row.environment === environment);
+    return new Map(scoped.map((row) => [row.id, fromRow(row)]));
   }
 
   /**

@@ -161,14 +161,10 @@ export class DeliveryRepository {
   async findByIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Map<string, Delivery>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('id', 'in', unique)
-      .where('account_id', '=', accountId)
-      .where('environment', '=', environment)
-      .execute();
-    return new Map(rows.map((row) => [row.id, fromRow(row)]));
+    // Only the primary key in SQL, so the planner never prefers the (account, environment) index; scope checked here.
+    const rows = await this.db.selectFrom('deliveries').selectAll().where('id', 'in', unique).execute();
+    const scoped = rows.filter((row) => row.account_id === accountId && row.environment === environment);
+    return new Map(scoped.map((row) => [row.id, fromRow(row)]));
   }
 
   /**
@@ -195,7 +191,9 @@ export class DeliveryRepository {
       .$if(filters.status !== undefined, (query) => query.where('t.status', '=', filters.status!))
       .$if(filters.completedFrom !== undefined, (query) => query.where('dt.completed_at', '>=', filters.completedFrom!))
       .$if(filters.completedTo !== undefined, (query) => query.where('dt.completed_at', '<=', filters.completedTo!))
-      .$if(after !== undefined, (query) =>
+      // Within one delivery the position is a plain range on task_id, which the primary key seeks to.
+      .$if(after !== undefined && after.deliveryId === scope.deliveryId, (query) => query.where('dt.task_id', '<', after!.taskId))
+      .$if(after !== undefined && after.deliveryId !== scope.deliveryId, (query) =>
         query
           .where('dt.delivery_id', '<=', after!.deliveryId)
           .where((eb) => eb.or([eb('dt.delivery_id', '<', after!.deliveryId), eb('dt.task_id', '<', after!.taskId)])),

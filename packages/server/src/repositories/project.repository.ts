@@ -149,13 +149,9 @@ export class ProjectRepository {
   async findByIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Map<string, Project>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('projects')
-      .selectAll()
-      .where('id', 'in', unique)
-      .where('account_id', '=', accountId)
-      .where('environment', '=', environment)
-      .execute();
-    return new Map(rows.map((row) => [row.id, fromRow(row)]));
+    // Only the primary key in SQL, so the planner never prefers the (account, environment) index; scope checked here.
+    const rows = await this.db.selectFrom('projects').selectAll().where('id', 'in', unique).execute();
+    const scoped = rows.filter((row) => row.account_id === accountId && row.environment === environment);
+    return new Map(scoped.map((row) => [row.id, fromRow(row)]));
   }
 }

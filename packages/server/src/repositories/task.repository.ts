@@ -548,8 +548,11 @@ export class TaskRepository {
   async findByIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Map<string, Task>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.selectJoined().where('t.id', 'in', unique).where('t.account_id', '=', accountId).where('t.environment', '=', environment).execute();
-    return new Map(rows.map((row) => [row.id, fromRow(row as JoinedRow)]));
+    // Only the primary key in SQL (with the scope columns too, SQLite chose the (account, environment)
+    // index and scanned the environment: 15 to 60 ms for 100 ids among 20,000); scope checked here.
+    const rows = await this.selectJoined().where('t.id', 'in', unique).execute();
+    const scoped = rows.filter((row) => row.account_id === accountId && row.environment === environment);
+    return new Map(scoped.map((row) => [row.id, fromRow(row as JoinedRow)]));
   }
 }
 
