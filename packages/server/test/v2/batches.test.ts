@@ -182,6 +182,11 @@ describeEachDatabase('v2 batches', (dialect) => {
     assert.equal(finalized.body.status, 'completed');
     assert.match(finalized.body.completed_at, ISO);
     assertError(await test.post('/v2/batch/cancel', { batch_id: batch.id }), 400, /completed/);
+    const at = Date.parse(finalized.body.completed_at);
+    const completed = await test.get('/v2/batches', { project_id: own.id, completed_after: v2Time(at), completed_before: v2Time(at) });
+    assert.deepEqual(completed.body.batches.map((item: any) => item.id), [batch.id]);
+    assert.deepEqual((await test.get('/v2/batches', { project_id: own.id, completed_after: v2Time(at + 1) })).body, { batches: [] });
+    assert.deepEqual((await test.get('/v2/batches', { project_id: own.id, status: 'completed' })).body.batches.length, 1);
   });
 
   it('hides other accounts and the other environment behind 404', async () => {
