@@ -13,6 +13,8 @@ export interface DialectHelpers {
   forUpdate: RawBuilder<unknown>;
   /** True when a unique-index violation raised by the driver is the given error. */
   isUniqueViolation(error: unknown): boolean;
+  /** True when the transaction was aborted by a deadlock or serialization failure (PostgreSQL) and may simply be run again. */
+  isRetryableConflict(error: unknown): boolean;
 }
 
 export function dialectHelpers(name: DialectName): DialectHelpers {
@@ -24,6 +26,10 @@ export function dialectHelpers(name: DialectName): DialectHelpers {
     isUniqueViolation(error: unknown): boolean {
       const code = (error as { code?: string } | null)?.code;
       return name === 'postgres' ? code === '23505' : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+    isRetryableConflict(error: unknown): boolean {
+      const code = (error as { code?: string } | null)?.code;
+      return name === 'postgres' ? code === '40P01' || code === '40001' : code === 'SQLITE_BUSY';
     },
   };
 }

@@ -21,6 +21,9 @@ export interface Auditor {
   timeSecs?: number;
 }
 
+/** How many times `transaction` runs its work when the database aborts it as a deadlock victim. */
+const TRANSACTION_ATTEMPTS = 3;
+
 /** Work states in which a labeler may be holding the task; all are `pending` on the wire. */
 export const ACTIVE_WORK_STATES: readonly WorkState[] = ['queued', 'in_progress', 'review'];
 
@@ -31,14 +34,31 @@ export const ACTIVE_WORK_STATES: readonly WorkState[] = ['queued', 'in_progress'
  * batch completion (contract 4.2, 8.7).
  *
  * Callers (API service, workbench, review) must:
- * - pass a transaction (`db.kysely.transaction().execute(trx => ...)`), and call
- *   `services.onWorkQueued()` after it commits so the worker sends the callbacks at once;
+ * - pass a transaction, preferably from `lifecycle.transaction(db.kysely, trx => ...)`, which
+ *   retries deadlock victims, and call `services.onWorkQueued()` after it commits so the worker
+ *   sends the callbacks at once;
  * - not hold a row lock on the task when calling: these functions lock the batch first, then the
  *   task (one order everywhere, so two writers never deadlock), and re-read the task under the lock;
  * - catch nothing: a state that does not allow the change is an InvalidRequest (400).
  */
 export class TaskLifecycle {
   constructor(private readonly dialect: DialectHelpers) {}
+
+  /**
+   * Runs `work` in a transaction, and runs it again (up to 3 times in all) when PostgreSQL aborts it
+   * as a deadlock victim or a serialization failure. Use it for every transaction that calls these
+   * functions: other writers (the callback worker recording delivery results, for one) may lock the
+   * same rows in another order.
+   */
+  async transaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(work);
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
+      }
+    }
+  }
 
   private tasks(trx: Kysely<Database>): TaskRepository {
     return new TaskRepository(trx, this.dialect);
@@ -47,10 +67,11 @@ export class TaskLifecycle {
   /**
    * Inserts a new task (`pending`, work state `queued`) into its batch, moving a completed batch
    * back to `in_progress`. With `testResponse` (test mode) the task is completed at once with it.
+   * `stagingOnly` (Studio and Rapid projects) admits the task only while the batch is staging.
    * Returns undefined, having written nothing, when the task's unique_id is already taken.
    */
-  async createTask(trx: Kysely<Database>, task: Task, options: { batch?: Batch; testResponse?: unknown } = {}): Promise<Task | undefined> {
-    if (task.batch_id !== null) await this.admitToBatch(trx, task.batch_id, task.created_at, options.batch);
+  async createTask(trx: Kysely<Database>, task: Task, options: { stagingOnly?: boolean; testResponse?: unknown } = {}): Promise<Task | undefined> {
+    if (task.batch_id !== null) await this.admitToBatch(trx, task, options.stagingOnly ?? false);
     const { project_name: _project, batch_name: _batch, ...row } = task;
     const fresh: NewTask = { ...row, status: 'pending', work_state: 'queued' };
     if (!(await this.tasks(trx).insert(fresh))) return undefined;
@@ -230,14 +251,20 @@ export class TaskLifecycle {
   }
 
   /**
-   * Locks the batch a new task enters; a completed batch moves back to `in_progress` and loses its
-   * `completed_at` (contract 4.2, Tagwright decision).
+   * Locks the batch a new task enters and checks, under the lock, that it still accepts tasks (not
+   * cancelled; still staging when `stagingOnly`). A completed batch moves back to `in_progress` and
+   * loses its `completed_at` (contract 4.2, Tagwright decision).
    */
-  private async admitToBatch(trx: Kysely<Database>, batchId: string, now: number, known?: Batch): Promise<void> {
+  private async admitToBatch(trx: Kysely<Database>, task: Task, stagingOnly: boolean): Promise<void> {
     const batches = new BatchRepository(trx);
-    await batches.lock(batchId, this.dialect.forUpdate);
-    if (known && known.status !== 'completed') return;
-    await batches.setStatus(batchId, 'in_progress', now, { completedAt: null, from: ['completed'] });
+    await batches.lock(task.batch_id!, this.dialect.forUpdate);
+    const batch = await batches.findById(task.account_id, task.environment, task.batch_id!);
+    if (!batch) throw new InvalidRequest(`Invalid value for 'batch': batch "${task.batch_name}" no longer exists.`);
+    if (batch.status === 'cancelled') throw new InvalidRequest(`Invalid value for 'batch': batch "${batch.name}" is cancelled and accepts no new tasks.`);
+    if (stagingOnly && batch.status !== 'staging') {
+      throw new InvalidRequest(`Invalid value for 'batch': batch "${batch.name}" has been finalized; tasks can only be added while it is staging.`);
+    }
+    if (batch.status === 'completed') await batches.setStatus(batch.id, 'in_progress', task.created_at, { completedAt: null, from: ['completed'] });
   }
 
   /**

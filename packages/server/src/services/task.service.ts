@@ -122,11 +122,11 @@ export class TaskService {
     const testResponse = caller.environment === 'test' ? syntheticResponse(taskType, fields.params) : undefined;
     let created: Task;
     try {
-      created = await this.db.kysely.transaction().execute(async (trx) => {
+      created = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
         if (idempotencyKey !== undefined && !(await this.recordIdempotencyKey(trx, caller, idempotencyKey, task.id, now))) {
           throw new DuplicateRefused();
         }
-        const result = await this.lifecycle.createTask(trx, task, { batch, testResponse });
+        const result = await this.lifecycle.createTask(trx, task, { stagingOnly: project.studio || project.rapid, testResponse });
         if (!result) throw new DuplicateRefused();
         return result;
       });
@@ -290,7 +290,7 @@ export class TaskService {
   /** `POST task/{id}/cancel` (contract 4.1.4). */
   async cancel(caller: Caller, id: string, options: { clearUniqueId?: boolean } = {}): Promise<Task> {
     const task = await this.get(caller, id);
-    return this.db.kysely.transaction().execute((trx) => this.lifecycle.cancelTask(trx, task, options));
+    return this.lifecycle.transaction(this.db.kysely, (trx) => this.lifecycle.cancelTask(trx, task, options));
   }
 
   /** `POST task/{id}/audit`: accept or reject a completed task, with an optional comment. */
@@ -301,7 +301,7 @@ export class TaskService {
     const comments = readString(body.comments, 'comments');
     const task = await this.get(caller, id);
     const auditor = { email: await this.ownerEmail(caller), source: 'customer' as const, timeSecs: 0 };
-    const audited = await this.db.kysely.transaction().execute((trx) => this.lifecycle.auditTask(trx, task, { accepted, comments, auditor }));
+    const audited = await this.lifecycle.transaction(this.db.kysely, (trx) => this.lifecycle.auditTask(trx, task, { accepted, comments, auditor }));
     this.notifyWork();
     return audited;
   }
@@ -377,7 +377,7 @@ export class TaskService {
 
   /** Runs a change of one task's non-status fields under its row lock, on the freshly read task. */
   private async mutate(task: Task, change: (tasks: TaskRepository, current: Task, now: number) => Promise<Task>): Promise<Task> {
-    return this.db.kysely.transaction().execute(async (trx) => {
+    return this.lifecycle.transaction(this.db.kysely, async (trx) => {
       const tasks = this.repository(trx);
       await tasks.lock(task.id);
       const current = await tasks.findById(task.account_id, task.environment, task.id);

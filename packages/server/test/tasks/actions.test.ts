@@ -14,7 +14,7 @@ describeEachDatabase('Task actions', (dialect) => {
   async function complete(taskId: string, response: unknown = { annotations: [] }) {
     const { db, tasks, taskLifecycle } = server.current.server.services;
     const task = await tasks.get(await liveCaller(server.current), taskId);
-    return db.kysely.transaction().execute((trx) => taskLifecycle.completeTask(trx, task, response));
+    return taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.completeTask(trx, task, response));
   }
 
   it('cancels a pending task that has not started, and returns an already canceled task unchanged', async () => {
@@ -57,7 +57,7 @@ describeEachDatabase('Task actions', (dialect) => {
     const started = await createTask(server.current, 'categorization');
     const { db, tasks, taskLifecycle } = server.current.server.services;
     const row = await tasks.get(await liveCaller(server.current), started.task_id);
-    await db.kysely.transaction().execute((trx) => taskLifecycle.setWorkState(trx, row, 'in_progress'));
+    await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.setWorkState(trx, row, 'in_progress'));
     const refused = await server.current.request('POST', `/v1/task/${started.task_id}/cancel`, empty);
     assert.equal(refused.status, 400);
     assert.match(refused.body.error, /started/);
@@ -251,16 +251,16 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
     assert.equal((await outboxFor(server.current, task.task_id)).length, 0);
 
     let row = await tasks.get(caller, task.task_id);
-    await db.kysely.transaction().execute((trx) => taskLifecycle.completeTask(trx, row, { category: 'dog' }));
+    await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.completeTask(trx, row, { category: 'dog' }));
     await server.current.request('POST', `/v1/task/${task.task_id}/audit`, { body: { accepted: false } });
     row = await tasks.get(caller, task.task_id);
-    await db.kysely.transaction().execute((trx) => taskLifecycle.recallTask(trx, row));
+    await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.recallTask(trx, row));
     const recalled = await server.current.request('GET', `/v1/task/${task.task_id}`);
     assert.equal(recalled.body.status, 'pending');
     assert.equal('response' in recalled.body, false);
     assert.equal('completed_at' in recalled.body, false);
     row = await tasks.get(caller, task.task_id);
-    await db.kysely.transaction().execute((trx) => taskLifecycle.completeTask(trx, row, { category: 'cat' }));
+    await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.completeTask(trx, row, { category: 'cat' }));
     const reworked = await server.current.request('GET', `/v1/task/${task.task_id}`);
     assert.deepEqual(reworked.body.prior_responses, [{ category: 'dog' }]);
     assert.deepEqual(reworked.body.response, { category: 'cat' });
@@ -279,7 +279,7 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
     const failing = await createTask(server.current, 'categorization', { callback_url: target });
     row = await tasks.get(caller, failing.task_id);
     const errorResponse = { error: 'Attachment could not be downloaded', attachments: [{ statusCode: 404, url: 'https://cdn.example.com/img/1.jpg' }] };
-    await db.kysely.transaction().execute((trx) => taskLifecycle.failTask(trx, row, errorResponse));
+    await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.failTask(trx, row, errorResponse));
     const failed = await server.current.request('GET', `/v1/task/${failing.task_id}`);
     assert.equal(failed.body.status, 'error');
     assert.deepEqual(failed.body.response, errorResponse);
@@ -305,14 +305,14 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
     const caller = await liveCaller(server.current);
     const [erroring, ...rest] = tasks.slice(1);
     const errorRow = await service.get(caller, erroring.task_id);
-    await db.kysely.transaction().execute((trx) => taskLifecycle.failTask(trx, errorRow, { error: 'gone' }));
+    await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.failTask(trx, errorRow, { error: 'gone' }));
     const midway = await server.current.request('GET', `/v1/batches/${encodeURIComponent(batch.name)}`);
     assert.equal(midway.body.status, 'in_progress');
     // The last two finish at the same time: exactly one of them completes the batch.
     await Promise.all(
       rest.map(async (task) => {
         const row = await service.get(caller, task.task_id);
-        await db.kysely.transaction().execute((trx) => taskLifecycle.completeTask(trx, row, { category: 'cat' }));
+        await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.completeTask(trx, row, { category: 'cat' }));
       }),
     );
     const done = await server.current.request('GET', `/v1/batches/${encodeURIComponent(batch.name)}`);
@@ -342,8 +342,8 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
     const { db, taskLifecycle, tasks: service } = server.current.server.services;
     const caller = await liveCaller(server.current);
     const started = await service.get(caller, tasks[0].task_id);
-    await db.kysely.transaction().execute((trx) => taskLifecycle.setWorkState(trx, started, 'in_progress'));
-    const canceled = await db.kysely.transaction().execute((trx) => taskLifecycle.cancelUnstartedTasksInBatch(trx, batch.id));
+    await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.setWorkState(trx, started, 'in_progress'));
+    const canceled = await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.cancelUnstartedTasksInBatch(trx, batch.id));
     assert.equal(canceled, 2);
     const counted = await server.current.request('GET', `/v1/tasks?batch=${encodeURIComponent(batch.name)}&status=canceled&limit=1`);
     assert.equal(counted.body.total, 2);

@@ -194,7 +194,7 @@ describeEachDatabase('GET tasks', (dialect) => {
     const caller = await liveCaller(server.current);
     const complete = async (id: string) => {
       const task = await server.current.server.services.tasks.get(caller, id);
-      await db.kysely.transaction().execute((trx) => taskLifecycle.completeTask(trx, task, { category: 'cat' }));
+      await taskLifecycle.transaction(db.kysely, (trx) => taskLifecycle.completeTask(trx, task, { category: 'cat' }));
     };
     await complete(red.task_id);
     await complete(blue.task_id);
