@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { useTestServer, TEST_KEY } from '../helpers/server.ts';
+import { useTestServer, LIVE_KEY, TEST_KEY } from '../helpers/server.ts';
 import { ISO, assertError, collectPages, createBatch, createProject, createTask, v2Client, v2Time, type V2Client } from './helpers.ts';
 
 /** A staging batch with `count` test-mode tasks (completed at once), finalized so that it completes. */
@@ -100,6 +100,29 @@ describeEachDatabase('v2 deliveries', (dialect) => {
     assert.deepEqual(newest.body.tasks.map((task: any) => task.task_id), [second.task_id]);
     const oldest = await test.get('/v2/delivery', { delivery_name: batch.name, project_name: project.name });
     assert.deepEqual(oldest.body.tasks.map((task: any) => task.task_id), [first.task_id]);
+  });
+
+  it('delivers a recalled task again once it is completed again, leaving the first delivery unchanged', async () => {
+    const project = await createProject(live);
+    const batch = await createBatch(live, project);
+    const created = await createTask(live, { batch: batch.name });
+    const { db, tasks, taskLifecycle, accounts } = server.current.server.services;
+    const caller = (await accounts.authenticate(LIVE_KEY))!;
+    // The workbench completes and recalls tasks through the lifecycle; no public endpoint does.
+    const complete = async (response: unknown) => {
+      const row = await tasks.get(caller, created.task_id);
+      await db.kysely.transaction().execute((trx) => taskLifecycle.completeTask(trx, row, response));
+    };
+    await complete({ category: 'dog' });
+    const recalled = await tasks.get(caller, created.task_id);
+    await db.kysely.transaction().execute((trx) => taskLifecycle.recallTask(trx, recalled));
+    await complete({ category: 'cat' });
+    const deliveries = (await live.get('/v2/deliveries', { project_id: project.id })).body.deliveries;
+    assert.deepEqual(deliveries.map((delivery: any) => [delivery.name, delivery.task_count]), [[`${batch.name} #2`, 1], [batch.name, 1]]);
+    for (const delivery of deliveries) {
+      const docs = (await live.get('/v2/delivery/tasks', { delivery_id: delivery.id })).body.docs;
+      assert.deepEqual(docs.map((doc: any) => [doc.task_id, doc.response]), [[created.task_id, { category: 'cat' }]]);
+    }
   });
 
   it('creates no delivery for a batch without completed tasks or one that is cancelled', async () => {
