@@ -164,7 +164,7 @@ export class BatchControlService {
    */
   async cancel(caller: Caller, ref: V2Ref): Promise<BatchOperationResult> {
     const batch = await this.references.batch(caller, ref);
-    const canceled = await this.db.kysely.transaction().execute(async (trx) => {
+    const canceled = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
       const batches = new BatchRepository(trx);
       await batches.lock(batch.id, this.db.dialect.forUpdate);
       const current = await batches.findById(batch.account_id, batch.environment, batch.id);
@@ -185,7 +185,7 @@ export class BatchControlService {
   /** `POST /v2/batch/metadata`: replaces the metadata, or with `merge` deep-merges into it (contract 9.3). */
   async setMetadata(caller: Caller, ref: V2Ref, metadata: Record<string, unknown>, merge: boolean): Promise<Batch> {
     const batch = await this.references.batch(caller, ref);
-    await this.db.kysely.transaction().execute(async (trx) => {
+    await this.lifecycle.transaction(this.db.kysely, async (trx) => {
       const batches = new BatchRepository(trx);
       await batches.lock(batch.id, this.db.dialect.forUpdate);
       const current = await batches.findById(batch.account_id, batch.environment, batch.id);
@@ -201,7 +201,7 @@ export class BatchControlService {
    */
   private async transition(batch: Batch, from: BatchStatus[], to: BatchStatus, refuse: (status: BatchStatus) => string): Promise<void> {
     if (!from.includes(batch.status)) throw new InvalidRequest(refuse(batch.status));
-    await this.db.kysely.transaction().execute(async (trx) => {
+    await this.lifecycle.transaction(this.db.kysely, async (trx) => {
       const batches = new BatchRepository(trx);
       await batches.lock(batch.id, this.db.dialect.forUpdate);
       if (!(await batches.setStatus(batch.id, to, Date.now(), { from }))) {
