@@ -24,8 +24,8 @@ export interface Auditor {
 /** How many times `transaction` runs its work when the database aborts it as a deadlock victim. */
 const TRANSACTION_ATTEMPTS = 3;
 
-/** Work states in which a labeler may be holding the task; all are `pending` on the wire. */
-export const ACTIVE_WORK_STATES: readonly WorkState[] = ['queued', 'in_progress', 'review'];
+/** Work states of a pending task (queued, held by a labeler, waiting for or in review); all are `pending` on the wire. */
+export type ActiveWorkState = Exclude<WorkState, 'completed' | 'canceled' | 'error'>;
 
 /**
  * THE task state machine (contract 5.3). Every change of a task's `status` or `work_state` goes
@@ -153,10 +153,10 @@ export class TaskLifecycle {
   }
 
   /**
-   * Moves a pending task between its internal work states (queued, in_progress, review) as labelers
+   * Moves a pending task between its internal work states (queued, in_progress, review, ...) as labelers
    * take, release and submit it. Not visible on the wire, so neither `updated_at` nor callbacks change.
    */
-  async setWorkState(trx: Kysely<Database>, task: Task, workState: 'queued' | 'in_progress' | 'review'): Promise<Task> {
+  async setWorkState(trx: Kysely<Database>, task: Task, workState: ActiveWorkState): Promise<Task> {
     const current = await this.lockFresh(trx, task);
     if (current.status !== 'pending') throw new InvalidRequest(`Task ${task.id} is ${current.status}; only pending tasks change work state.`);
     if (current.work_state === workState) return current;
