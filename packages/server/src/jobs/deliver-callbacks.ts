@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { DeliveryOutcome, OutboxRepository, OutboxRow } from '../repositories/outbox.repository.ts';
 import { nextRetryAt } from '../domain/callback-schedule.ts';
 import { RESPONSE_LOG_BYTES, type CallbackAttemptResult, type CallbackSender } from '../outbound/callback-sender.ts';
@@ -52,7 +53,10 @@ export class DeliverCallbacksRunner implements JobRunner {
     private readonly sender: CallbackSender,
     private readonly options: DeliverCallbacksOptions,
     private readonly log: CallbackLogger,
-  ) {}
+  ) {
+    // Every in-flight attempt listens for shutdown.
+    setMaxListeners(options.concurrency + 10, this.shutdown.signal);
+  }
 
   async runOnce(): Promise<number> {
     if (this.stopping) return 0;

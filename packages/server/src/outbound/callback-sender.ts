@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { isEmailTarget } from '../domain/callback-target.ts';
-import { OutboundClient } from './outbound-client.ts';
+import { OutboundClient, type PostResult } from './outbound-client.ts';
 import { SmtpClient } from './smtp-client.ts';
 
 /** Largest part of a receiver's answer kept in the delivery log. */
@@ -74,19 +74,34 @@ export class CallbackSender {
   }
 
   private async post(message: CallbackMessage, abort?: AbortSignal): Promise<CallbackAttemptResult> {
-    const deadline = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = abort ? AbortSignal.any([deadline, abort]) : deadline;
-    const answer = await this.http.postJson(
-      message.target,
-      message.body,
-      {
-        'scale-callback-auth': message.authKey,
-        'x-tagwright-signature': signCallbackBody(message.body, message.authKey),
-        'x-tagwright-delivery': message.deliveryId,
-        'x-tagwright-event': message.event,
-      },
-      signal,
-    );
+    // One controller bounds the whole exchange (undici's own timeouts are per phase) and also ends it
+    // on shutdown; cheaper per request than AbortSignal.timeout combined with AbortSignal.any.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    const onShutdown = () => controller.abort();
+    abort?.addEventListener('abort', onShutdown, { once: true });
+    let answer: PostResult;
+    try {
+      answer = await this.http.postJson(
+        message.target,
+        message.body,
+        {
+          'scale-callback-auth': message.authKey,
+          'x-tagwright-signature': signCallbackBody(message.body, message.authKey),
+          'x-tagwright-delivery': message.deliveryId,
+          'x-tagwright-event': message.event,
+        },
+        controller.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onShutdown);
+    }
+    if (timedOut && answer.status === undefined) answer.timedOut = true;
     const responseBody = answer.body === '' ? undefined : answer.body;
     if (answer.status === undefined) {
       const error = answer.timedOut ? `timeout: no complete answer within ${this.options.timeoutMs} ms` : answer.error ?? 'no answer';
