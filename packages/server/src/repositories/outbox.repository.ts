@@ -195,7 +195,7 @@ export class OutboxRepository {
   /**
    * Next state of rows whose attempt did not succeed and that this worker still holds (by claim
    * token): superseded when a newer event of the subject waits, else retried, or given up (failed,
-   * skipped). Interrupted rows are released without using a retry. Returns the subjects given up on.
+   * skipped); interrupted rows are released without using a retry. Returns the subjects given up on.
    */
   private async recordUnsuccessful(trx: Kysely<Database>, token: number, group: DeliveryOutcome[], now: number): Promise<CallbackSubject[]> {
     // Taking the write lock first (PostgreSQL row locks, SQLite's writer lock) orders this against a
@@ -218,8 +218,8 @@ export class OutboxRepository {
     const retries: Array<{ id: string; at: number }> = [];
     const givenUp: CallbackSubject[] = [];
     for (const { row, result, retryAt } of mine) {
-      if (result === 'interrupted') released.push(row.id);
-      else if (superseded.has(row.id)) finalStates.superseded.push(row.id);
+      if (superseded.has(row.id)) finalStates.superseded.push(row.id);
+      else if (result === 'interrupted') released.push(row.id);
       else if (result === 'skipped' || retryAt === null || retryAt === undefined) {
         finalStates[result === 'skipped' ? 'skipped' : 'failed'].push(row.id);
         givenUp.push({ type: row.subject_type, id: row.subject_id });
