@@ -38,6 +38,19 @@ export interface Config {
   /** smtp:// or smtps:// URL for email callbacks; unset means email callbacks are skipped (and logged). */
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** The work queue (docs/work-queue.md). */
+  queue: QueueSettings;
+}
+
+export interface QueueSettings {
+  /** How long a lease on a task lasts unless renewed (TAGWRIGHT_LEASE_SECONDS). */
+  leaseMs: number;
+  /** Share of label assignments that are gold tasks, 0..1 (TAGWRIGHT_GOLD_RATE). */
+  goldRate: number;
+  /** Consensus agreement at or above which the merged response is accepted, 0..1 (TAGWRIGHT_CONSENSUS_THRESHOLD). */
+  consensusThreshold: number;
+  /** How long a skipped task is kept from the user who skipped it (TAGWRIGHT_SKIP_COOLDOWN_SECONDS). */
+  skipCooldownMs: number;
 }
 
 function integer(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -110,6 +123,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPollMs: integer('TAGWRIGHT_WORKER_POLL_MS', 500, env),
     webDistDir: path.resolve(env.TAGWRIGHT_WEB_DIR || path.join(import.meta.dirname, '../../web/dist')),
     ...callbackSettings(env),
+    queue: queueSettings(env),
+  };
+}
+
+function fraction(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return value;
+}
+
+function queueSettings(env: NodeJS.ProcessEnv): QueueSettings {
+  const leaseSeconds = integer('TAGWRIGHT_LEASE_SECONDS', 300, env);
+  if (leaseSeconds < 1) throw new Error('TAGWRIGHT_LEASE_SECONDS must be at least 1');
+  return {
+    leaseMs: leaseSeconds * 1000,
+    goldRate: fraction('TAGWRIGHT_GOLD_RATE', 0.05, env),
+    consensusThreshold: fraction('TAGWRIGHT_CONSENSUS_THRESHOLD', 0.8, env),
+    skipCooldownMs: integer('TAGWRIGHT_SKIP_COOLDOWN_SECONDS', 86_400, env) * 1000,
   };
 }
 

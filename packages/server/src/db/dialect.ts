@@ -11,6 +11,11 @@ export interface DialectHelpers {
   skipLocked: RawBuilder<unknown>;
   /** Appended (modifyEnd) to a select whose rows must stay locked until commit: `FOR UPDATE` on PostgreSQL, nothing on SQLite (writes are serialised). */
   forUpdate: RawBuilder<unknown>;
+  /**
+   * Index column order that serves `ORDER BY x DESC NULLS LAST`: PostgreSQL must say so (its DESC
+   * puts NULLs first); SQLite's DESC already puts them last and rejects the clause in an index.
+   */
+  indexDescNullsLast: RawBuilder<unknown>;
   /** True when a unique-index violation raised by the driver is the given error. */
   isUniqueViolation(error: unknown): boolean;
   /** True when the transaction was aborted by a deadlock or serialization failure (PostgreSQL) and may simply be run again. */
@@ -23,6 +28,7 @@ export function dialectHelpers(name: DialectName): DialectHelpers {
     timestampType: name === 'postgres' ? 'bigint' : 'integer',
     skipLocked: name === 'postgres' ? sql`for update skip locked` : sql``,
     forUpdate: name === 'postgres' ? sql`for update` : sql``,
+    indexDescNullsLast: name === 'postgres' ? sql`desc nulls last` : sql`desc`,
     isUniqueViolation(error: unknown): boolean {
       const code = (error as { code?: string } | null)?.code;
       return name === 'postgres' ? code === '23505' : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

@@ -6,6 +6,7 @@ import type { OutboxTables } from './tables/outbox.ts';
 import type { WorkTables } from './tables/work.ts';
 import type { QualityTaskTables } from './tables/quality_tasks.ts';
 import type { DeliveryTables } from './tables/deliveries.ts';
+import type { QueueTables } from './tables/queue.ts';
 
 /** The whole schema as Kysely sees it: one interface per migration area. */
-export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables {}
+export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables {}

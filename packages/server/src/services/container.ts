@@ -29,6 +29,10 @@ import { V2References } from './v2-references.ts';
 import { V2TaskService } from './v2-task.service.ts';
 import { BatchControlService } from './batch-control.service.ts';
 import { DeliveryService } from './delivery.service.ts';
+import { QueueService } from './queue.service.ts';
+import { ReviewService } from './review.service.ts';
+import { DashboardRepository } from '../repositories/dashboard.repository.ts';
+import { DashboardService } from './dashboard.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -53,6 +57,12 @@ export interface Services {
   qualityTasks: QualityTaskService;
   /** The v2 API's rules (docs/v2.md): id-or-name references, task reads, batch control, deliveries. */
   v2: V2Services;
+  /** The manager dashboard: progress, throughput, task browser and detail, UI audits, labeler stats. */
+  dashboard: DashboardService;
+  /** The work queue (docs/work-queue.md): next task, leases, drafts, submit, skip, pipelines. */
+  queue: QueueService;
+  /** Internal review of submitted work. */
+  review: ReviewService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -80,6 +90,7 @@ export function createServices(config: Config, db: Db): Services {
   const taskLifecycle = new TaskLifecycle(db.dialect);
   const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
   tasks.setAttachmentLinkResolver(new FileAttachmentLinks(files));
+  const queue = new QueueService(db, config.queue, taskLifecycle, new FileAttachmentLinks(files), () => services.onWorkQueued());
   const services: Services = {
     config,
     db,
@@ -96,6 +107,19 @@ export function createServices(config: Config, db: Db): Services {
     taskLifecycle,
     qualityTasks: new QualityTaskService(db, tasks),
     v2: createV2Services(db, projectRepository, batchRepository, tasks, taskLifecycle, () => services.onWorkQueued()),
+    dashboard: new DashboardService(
+      db,
+      new DashboardRepository(db.kysely),
+      projectRepository,
+      batchRepository,
+      userRepository,
+      tasks,
+      taskLifecycle,
+      new FileAttachmentLinks(files),
+      () => services.onWorkQueued(),
+    ),
+    queue,
+    review: new ReviewService(db, queue, taskLifecycle, () => services.onWorkQueued()),
     onWorkQueued: () => {},
   };
   return services;

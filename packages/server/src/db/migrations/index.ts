@@ -8,6 +8,8 @@ import { outboxMigration } from './0005_outbox.ts';
 import { workMigration } from './0006_work.ts';
 import { qualityTasksMigration } from './0007_quality_tasks.ts';
 import { deliveriesMigration } from './0008_deliveries.ts';
+import { queueMigration } from './0009_queue.ts';
+import { dashboardMigration } from './0010_dashboard.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -20,5 +22,7 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0006_work': workMigration(dialect),
     '0007_quality_tasks': qualityTasksMigration(dialect),
     '0008_deliveries': deliveriesMigration(dialect),
+    '0009_queue': queueMigration(dialect),
+    '0010_dashboard': dashboardMigration(dialect),
   };
 }

@@ -6,8 +6,10 @@ export type TaskStatus = 'pending' | 'completed' | 'canceled' | 'error';
 /**
  * Finer internal state behind the wire status (contract 5.3): `queued` and `in_progress` are both
  * `pending` on the wire. The workbench issue may add states; the wire carries only TaskStatus.
+ * The work queue (docs/work-queue.md) uses `review` for "waiting for a reviewer" and `reviewing`
+ * for "a reviewer holds a lease on it".
  */
-export type WorkState = 'queued' | 'in_progress' | 'review' | 'completed' | 'canceled' | 'error';
+export type WorkState = 'queued' | 'in_progress' | 'review' | 'reviewing' | 'completed' | 'canceled' | 'error';
 
 export interface TasksTable {
   id: string;

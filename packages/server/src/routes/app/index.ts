@@ -3,6 +3,9 @@ import { authenticateAppRequests } from '../../http/app-auth.ts';
 import { registerPublicSessionRoutes, registerSessionRoutes } from './session.routes.ts';
 import { registerFileLinkRoutes } from './file-link.routes.ts';
 import { registerDeliveryRoutes } from './delivery.routes.ts';
+import { registerWorkbenchRoutes } from './workbench.routes.ts';
+import { registerDashboardRoutes } from './dashboard.routes.ts';
+import { registerAccountAdminRoutes } from './account-admin.routes.ts';
 
 /**
  * What the web UI and dashboard call, under /app. `/app/api/*` is authenticated by the session
@@ -20,6 +23,9 @@ export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
         authenticateAppRequests(authenticated, app.services);
         await authenticated.register(registerSessionRoutes);
         await authenticated.register(registerDeliveryRoutes);
+        await authenticated.register(registerWorkbenchRoutes);
+        await authenticated.register(registerDashboardRoutes);
+        await authenticated.register(registerAccountAdminRoutes);
         // Authenticated app routes register here.
       });
     },

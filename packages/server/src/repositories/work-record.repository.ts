@@ -1,0 +1,196 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { AttemptKind, TaskSource, WorkKind } from '../db/tables/queue.ts';
+
+/** One finished piece of work, JSON parsed. */
+export interface Attempt {
+  id: string;
+  account_id: string;
+  project_id: string;
+  task_id: string;
+  user_id: string;
+  kind: AttemptKind;
+  round: number;
+  attempt_no: number | null;
+  response: unknown;
+  started_at: number;
+  submitted_at: number;
+  time_spent_ms: number;
+  score: number | null;
+  result: string | null;
+  comments: string | null;
+}
+
+/** Pipeline state of a customer task (absent until its first submission). */
+export interface TaskWork {
+  task_id: string;
+  round: number;
+  attempts: number;
+  pending_response: unknown;
+  review_reason: string | null;
+  agreement: number | null;
+}
+
+export interface Draft {
+  response: unknown;
+  updated_at: number;
+}
+
+/** A labeler's running gold score in a project. */
+export interface LabelerQuality {
+  user_id: string;
+  email: string;
+  project_id: string;
+  gold_attempts: number;
+  score_sum: number;
+}
+
+function parse(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+/**
+ * What people did with tasks: attempts (label, review, gold), skips, drafts, each task's pipeline
+ * state and labelers' gold scores. The only code that builds SQL for these tables. Writes that
+ * belong to a state change take the caller's transaction as `db`.
+ */
+export class WorkRecordRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertAttempt(attempt: Attempt): Promise<void> {
+    await this.db
+      .insertInto('task_attempts')
+      .values({ ...attempt, response: attempt.response === undefined || attempt.response === null ? null : JSON.stringify(attempt.response) })
+      .execute();
+  }
+
+  /** The label attempts of one round of a task, in submission order. */
+  async roundAttempts(taskId: string, round: number): Promise<Attempt[]> {
+    const rows = await this.db
+      .selectFrom('task_attempts')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'label')
+      .where('round', '=', round)
+      .orderBy('attempt_no')
+      .execute();
+    return rows.map(fromAttemptRow);
+  }
+
+  /** Reviewers' comments on a task, oldest first (shown to the next labeler and reviewer). */
+  async reviewComments(taskId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('task_attempts')
+      .select('comments')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'review')
+      .where('comments', 'is not', null)
+      .orderBy('submitted_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.comments!).filter((comment) => comment.trim() !== '');
+  }
+
+  async insertSkip(skip: { id: string; task_id: string; task_source: TaskSource; user_id: string; kind: WorkKind; reason: string; skipped_at: number }): Promise<void> {
+    await this.db.insertInto('task_skips').values(skip).execute();
+  }
+
+  // Drafts.
+
+  async saveDraft(taskId: string, userId: string, response: unknown, now: number): Promise<void> {
+    const text = JSON.stringify(response ?? null);
+    await this.db
+      .insertInto('task_drafts')
+      .values({ task_id: taskId, user_id: userId, response: text, updated_at: now })
+      .onConflict((conflict) => conflict.columns(['task_id', 'user_id']).doUpdateSet({ response: text, updated_at: now }))
+      .execute();
+  }
+
+  async findDraft(taskId: string, userId: string): Promise<Draft | undefined> {
+    const row = await this.db.selectFrom('task_drafts').select(['response', 'updated_at']).where('task_id', '=', taskId).where('user_id', '=', userId).executeTakeFirst();
+    return row && { response: parse(row.response), updated_at: Number(row.updated_at) };
+  }
+
+  async deleteDraft(taskId: string, userId: string): Promise<void> {
+    await this.db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
+  }
+
+  // Pipeline state.
+
+  async findWork(taskId: string): Promise<TaskWork | undefined> {
+    const row = await this.db.selectFrom('task_work').selectAll().where('task_id', '=', taskId).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      task_id: row.task_id,
+      round: Number(row.round),
+      attempts: Number(row.attempts),
+      pending_response: row.pending_response === null ? null : parse(row.pending_response),
+      review_reason: row.review_reason,
+      agreement: row.agreement === null ? null : Number(row.agreement),
+    };
+  }
+
+  async saveWork(work: TaskWork, now: number): Promise<void> {
+    const values = {
+      round: work.round,
+      attempts: work.attempts,
+      pending_response: work.pending_response === null || work.pending_response === undefined ? null : JSON.stringify(work.pending_response),
+      review_reason: work.review_reason,
+      agreement: work.agreement,
+      updated_at: now,
+    };
+    await this.db
+      .insertInto('task_work')
+      .values({ task_id: work.task_id, ...values })
+      .onConflict((conflict) => conflict.column('task_id').doUpdateSet(values))
+      .execute();
+  }
+
+  // Gold scores.
+
+  async addGoldScore(input: { userId: string; projectId: string; accountId: string; score: number; now: number }): Promise<void> {
+    await this.db
+      .insertInto('labeler_quality')
+      .values({ user_id: input.userId, project_id: input.projectId, account_id: input.accountId, gold_attempts: 1, score_sum: input.score, updated_at: input.now })
+      .onConflict((conflict) =>
+        conflict.columns(['user_id', 'project_id']).doUpdateSet({
+          gold_attempts: sql`labeler_quality.gold_attempts + 1`,
+          score_sum: sql`labeler_quality.score_sum + ${input.score}`,
+          updated_at: input.now,
+        }),
+      )
+      .execute();
+  }
+
+  /** Gold scores of a project's labelers, by email. */
+  async projectQuality(projectId: string): Promise<LabelerQuality[]> {
+    const rows = await this.db
+      .selectFrom('labeler_quality as q')
+      .innerJoin('users as u', 'u.id', 'q.user_id')
+      .select(['q.user_id', 'u.email', 'q.project_id', 'q.gold_attempts', 'q.score_sum'])
+      .where('q.project_id', '=', projectId)
+      .orderBy('u.email')
+      .execute();
+    return rows.map((row) => ({ ...row, gold_attempts: Number(row.gold_attempts), score_sum: Number(row.score_sum) }));
+  }
+}
+
+function fromAttemptRow(row: Record<string, unknown>): Attempt {
+  return {
+    id: row.id as string,
+    account_id: row.account_id as string,
+    project_id: row.project_id as string,
+    task_id: row.task_id as string,
+    user_id: row.user_id as string,
+    kind: row.kind as AttemptKind,
+    round: Number(row.round),
+    attempt_no: row.attempt_no === null ? null : Number(row.attempt_no),
+    response: row.response === null ? null : parse(row.response),
+    started_at: Number(row.started_at),
+    submitted_at: Number(row.submitted_at),
+    time_spent_ms: Number(row.time_spent_ms),
+    score: row.score === null ? null : Number(row.score),
+    result: (row.result as string | null) ?? null,
+    comments: (row.comments as string | null) ?? null,
+  };
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { Forbidden, InvalidRequest } from '../../domain/errors.ts';
+import { readQuery } from '../../http/query.ts';
+import { requireRole, ROLES } from '../../http/app-auth.ts';
+import { presentAssignment, presentLease } from '../../presenters/assignment.presenter.ts';
+import type { Worker } from '../../services/queue.service.ts';
+
+const tags = ['app work queue'];
+
+const TaskParams = Type.Object({ taskId: Type.String({ description: 'The task id from the assignment.' }) });
+const LeaseParams = Type.Object({ leaseId: Type.String({ description: 'The lease_id from the assignment.' }) });
+// Bodies are read leniently by the services (400 naming the field); the schemas document them.
+const LeaseBody = Type.Object({ lease_id: Type.String() }, { additionalProperties: true });
+const DraftBody = Type.Object({ lease_id: Type.String(), response: Type.Unknown({ description: 'Any JSON: the work in progress.' }) }, { additionalProperties: true });
+const SubmitBody = Type.Object(
+  {
+    lease_id: Type.String(),
+    response: Type.Unknown({ description: "The response, in the task type's shape (docs/app-api.md)." }),
+    time_spent_secs: Type.Optional(Type.Unknown({ description: 'Active seconds spent in this lease.' })),
+  },
+  { additionalProperties: true },
+);
+const SkipBody = Type.Object({ lease_id: Type.String(), reason: Type.String({ description: 'Why the task is skipped.' }) }, { additionalProperties: true });
+const ReviewBody = Type.Object(
+  {
+    lease_id: Type.String(),
+    result: Type.String({ description: 'accepted, rejected (comments required), fixed (response required) or commented (comments required).' }),
+    comments: Type.Optional(Type.Unknown()),
+    response: Type.Optional(Type.Unknown({ description: 'The corrected response, for fixed.' })),
+    time_spent_secs: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: true },
+);
+
+/**
+ * The workbench's work queue (docs/app-api.md, docs/work-queue.md): next task, leases, drafts,
+ * submit, skip and review. Registered inside the authenticated /app/api scope. Labeling is open to
+ * every role; review and gold scores need member, manager or admin.
+ */
+export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<void> {
+  const { services } = app;
+  const worker = (request: FastifyRequest): Promise<Worker> => services.queue.workerFor(request.appUser, request.caller);
+  const taskId = (request: FastifyRequest) => (request.params as { taskId: string }).taskId;
+  const leaseId = (request: FastifyRequest) => (request.params as { leaseId: string }).leaseId;
+  const reviewers = requireRole(...ROLES.reviewers);
+
+  app.get('/queue/projects', { schema: { summary: 'The projects the caller works on, with how many tasks wait to be labeled and reviewed', tags } }, async (request) => {
+    return { projects: await services.queue.projectsFor(await worker(request)) };
+  });
+
+  app.get(
+    '/queue/next',
+    { schema: { summary: 'Lease the next task to label or review (query: kind=label|review, project=<name>); {assignment: null} when none waits', tags } },
+    async (request) => {
+      const query = readQuery(request.query);
+      const kind = query.oneOf('kind', ['label', 'review'] as const) ?? 'label';
+      const project = query.string('project')?.trim() || undefined;
+      const caller = await worker(request);
+      if (kind === 'review' && !ROLES.reviewers.includes(caller.role)) {
+        throw new Forbidden(`Reviewing needs one of the roles member, manager, admin; you are signed in as ${caller.role}.`);
+      }
+      const assignment = await services.queue.next(caller, kind, project);
+      return { assignment: assignment ? presentAssignment(assignment) : null };
+    },
+  );
+
+  app.post('/leases/:leaseId/renew', { schema: { summary: "Extend the caller's lease (409 when it expired, was released or is someone else's)", tags, params: LeaseParams } }, async (request) => {
+    return { lease: presentLease(await services.queue.renew(await worker(request), leaseId(request))) };
+  });
+
+  app.post('/leases/:leaseId/release', { schema: { summary: 'Give the task back to the queue; the draft is kept', tags, params: LeaseParams } }, async (request) => {
+    await services.queue.release(await worker(request), leaseId(request));
+    return {};
+  });
+
+  app.post('/tasks/:taskId/draft', { schema: { summary: "Save the caller's work in progress under their lease", tags, params: TaskParams, body: DraftBody } }, async (request) => {
+    const savedAt = await services.queue.saveDraft(await worker(request), taskId(request), request.body);
+    return { saved_at: new Date(savedAt).toISOString() };
+  });
+
+  app.post(
+    '/tasks/:taskId/submit',
+    { schema: { summary: 'Submit the response; answers next_state completed, review or queued', tags, params: TaskParams, body: SubmitBody } },
+    async (request) => {
+      const nextState = await services.queue.submit(await worker(request), taskId(request), request.body);
+      return { task_id: taskId(request), next_state: nextState };
+    },
+  );
+
+  app.post('/tasks/:taskId/skip', { schema: { summary: 'Give the task back with a reason', tags, params: TaskParams, body: SkipBody } }, async (request) => {
+    await services.queue.skip(await worker(request), taskId(request), request.body);
+    return {};
+  });
+
+  app.post(
+    '/tasks/:taskId/review',
+    { schema: { summary: 'Decide a review: accepted, rejected, fixed or commented', tags, params: TaskParams, body: ReviewBody }, preHandler: reviewers },
+    async (request) => {
+      const nextState = await services.review.review(await worker(request), taskId(request), request.body);
+      return { task_id: taskId(request), next_state: nextState };
+    },
+  );
+
+  app.get(
+    '/quality/gold-scores',
+    { schema: { summary: "Labelers' gold-task scores in a project (query: project=<name>)", tags }, preHandler: reviewers },
+    async (request) => {
+      const project = readQuery(request.query).string('project')?.trim();
+      if (!project) throw new InvalidRequest("Missing required parameter 'project': the project name.");
+      return { labelers: await services.queue.goldScores(await worker(request), project) };
+    },
+  );
+}

@@ -1,0 +1,452 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+import type { QueueSettings } from '../config.ts';
+import type { WorkKind } from '../db/tables/queue.ts';
+import { UserRepository, type TeamRole } from '../repositories/user.repository.ts';
+import type { Caller } from './account.service.ts';
+import type { AttachmentLinkResolver } from './task.service.ts';
+import type { TaskLifecycle } from './task-lifecycle.ts';
+import type { AttachmentLinks } from '../presenters/task.presenter.ts';
+import { QueueRepository, type Lease, type QueueSource } from '../repositories/queue.repository.ts';
+import { WorkRecordRepository, type Draft, type TaskWork } from '../repositories/work-record.repository.ts';
+import { TaskRepository, type Task } from '../repositories/task.repository.ts';
+import { ProjectRepository } from '../repositories/project.repository.ts';
+import { BatchRepository } from '../repositories/batch.repository.ts';
+import { QualityTaskRepository } from '../repositories/quality-task.repository.ts';
+import { Conflict, Forbidden, InvalidRequest, NotFound } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { objectBody, readString } from '../domain/lenient.ts';
+import { validateResponse } from './response-validation.ts';
+import { consensus, pairAgreement } from './consensus.ts';
+
+/** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
+export interface Worker {
+  userId: string;
+  email: string;
+  role: TeamRole;
+  /** The account, in the live environment: test tasks never reach the queue. */
+  caller: Caller;
+}
+
+/** The task part of an assignment: a customer task, or a gold task that looks like one. */
+export type WorkTask = Pick<Task, 'id' | 'type' | 'project_id' | 'project_name' | 'batch_name' | 'instruction' | 'params' | 'priority' | 'created_at'>;
+
+/** One unit of work handed out by the queue (docs/app-api.md). */
+export interface Assignment {
+  lease: Lease;
+  task: WorkTask;
+  links?: AttachmentLinks;
+  draft?: Draft;
+  /** Review: the response under review. */
+  response?: unknown;
+  /** Reviewers' earlier comments on the task (review, and labeling after a rejection). */
+  reviewComments?: string[];
+}
+
+export type SubmitState = 'completed' | 'review' | 'queued';
+
+/** Waiting counts above this are reported as this (an index range read per project, bounded). */
+export const WAITING_COUNT_CAP = 10_000;
+
+/** Consensus projects that do not say how many attempts they want get this many. */
+export const DEFAULT_CONSENSUS_ATTEMPTS = 2;
+
+/**
+ * The work queue (docs/work-queue.md): hands out the most urgent task a user may work, holds it for
+ * them with a lease, takes drafts, skips and submissions, and runs the labeling pipeline (standard:
+ * one attempt then review when asked; consensus: several independent attempts merged, or review on
+ * disagreement). Completion goes through the task lifecycle, so callbacks, batch completion and
+ * deliveries behave as for API-completed tasks.
+ */
+export class QueueService {
+  private readonly queue: QueueRepository;
+  private readonly records: WorkRecordRepository;
+  private readonly tasks: TaskRepository;
+  private readonly projects: ProjectRepository;
+  private readonly goldTasks: QualityTaskRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: QueueSettings,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly attachmentLinks: AttachmentLinkResolver | undefined,
+    private readonly notifyWork: () => void,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.queue = new QueueRepository(db.kysely, db.dialect);
+    this.records = new WorkRecordRepository(db.kysely);
+    this.tasks = new TaskRepository(db.kysely, db.dialect);
+    this.projects = new ProjectRepository(db.kysely);
+    this.goldTasks = new QualityTaskRepository(db.kysely);
+  }
+
+  /** `GET queue/projects`: the caller's projects with how many tasks wait to be labeled and reviewed. */
+  async projectsFor(worker: Worker): Promise<Array<{ name: string; type: string; waiting_label: number; waiting_review: number }>> {
+    const projects = await this.queue.assignedProjects(worker.caller.account.id, worker.userId);
+    return Promise.all(
+      projects.map(async (project) => {
+        const waiting = await this.queue.waitingCounts(project.id, WAITING_COUNT_CAP);
+        return { name: project.name, type: project.type, waiting_label: waiting.label, waiting_review: waiting.review };
+      }),
+    );
+  }
+
+  /**
+   * `GET queue/next`: the caller's current lease of this kind if they hold one (in the project, when
+   * one is named), else a newly claimed task, else null. Labeling mixes in gold tasks at the
+   * configured rate.
+   */
+  async next(worker: Worker, kind: WorkKind, projectName?: string): Promise<Assignment | null> {
+    const now = Date.now();
+    await this.queue.sweepExpiredLeases(now);
+    const projectId = projectName === undefined ? undefined : await this.projectIdByName(worker, projectName);
+    const projects = await this.queue.assignedProjects(worker.caller.account.id, worker.userId, projectId);
+    if (projectName !== undefined && projects.length === 0) {
+      throw new Forbidden(`You are not assigned to project "${projectName}"; a manager can assign you with POST studio/assignments/add.`);
+    }
+
+    const held = await this.queue.heldLease(worker.userId, kind, now);
+    if (held) {
+      const assignment = await this.assignmentFor(worker, held);
+      if (assignment && (projectId === undefined || assignment.task.project_id === projectId)) return assignment;
+      // Asking for another project (or the task went away): give the old one back, draft kept.
+      await this.db.kysely.transaction().execute((trx) => this.queue.endLease(trx, held, now, { requeue: true }));
+    }
+    if (projects.length === 0) return null;
+    const projectIds = projects.map((project) => project.id);
+    const skipCutoff = now - this.settings.skipCooldownMs;
+
+    if (kind === 'label' && this.settings.goldRate > 0 && this.random() < this.settings.goldRate) {
+      const gold = await this.claimGold(worker, projectIds, now, skipCutoff);
+      if (gold) return gold;
+    }
+
+    const sources = await this.queue.sources(projectIds, worker.userId, kind);
+    for (const tier of rankTiers(sources)) {
+      // Within a tier (same Studio and batch priority) the source whose first task is most urgent goes first.
+      const ordered = tier.length === 1 ? tier : (await this.queue.heads(tier, worker.userId, kind, skipCutoff)).sort(compareHeads).map((head) => head.source);
+      for (const source of ordered) {
+        const lease = await this.queue.claim(source, {
+          accountId: worker.caller.account.id,
+          userId: worker.userId,
+          kind,
+          leaseId: newId(now),
+          now,
+          expiresAt: now + this.settings.leaseMs,
+          skipCutoff,
+        });
+        if (!lease) continue;
+        const assignment = await this.assignmentFor(worker, lease);
+        if (assignment) return assignment;
+      }
+    }
+    return null;
+  }
+
+  /** `POST leases/:id/renew`: a later expiry for the caller's unexpired lease. */
+  async renew(worker: Worker, leaseId: string): Promise<Lease> {
+    const now = Date.now();
+    const lease = await this.queue.renewLease(leaseId, worker.userId, now, now + this.settings.leaseMs);
+    if (!lease) throw leaseLost(leaseId);
+    return lease;
+  }
+
+  /** `POST leases/:id/release`: the task goes back to the queue; the draft stays. */
+  async release(worker: Worker, leaseId: string): Promise<void> {
+    const now = Date.now();
+    const released = await this.db.kysely.transaction().execute((trx) => this.queue.endLease(trx, { id: leaseId, user_id: worker.userId }, now, { requeue: true }));
+    if (!released) throw leaseLost(leaseId);
+  }
+
+  /** `POST tasks/:id/draft`: stores the caller's work in progress (any JSON) under their lease. */
+  async saveDraft(worker: Worker, taskId: string, rawBody: unknown): Promise<number> {
+    const body = objectBody(rawBody);
+    const leaseId = requiredLeaseId(body);
+    if (!('response' in body)) throw new InvalidRequest("Missing required parameter 'response': the work in progress to keep.");
+    const now = Date.now();
+    await this.requireLease(worker, taskId, leaseId, now);
+    await this.records.saveDraft(taskId, worker.userId, body.response, now);
+    return now;
+  }
+
+  /** `POST tasks/:id/skip`: gives the task back with a reason; the caller is not handed it again during the skip cool-down. */
+  async skip(worker: Worker, taskId: string, rawBody: unknown): Promise<void> {
+    const body = objectBody(rawBody);
+    const leaseId = requiredLeaseId(body);
+    const reason = readString(body.reason, 'reason')?.trim();
+    if (!reason) throw new InvalidRequest("Missing required parameter 'reason': why the task is skipped (for example \"Image does not load\").");
+    const now = Date.now();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const lease = await this.lockOwnLease(trx, worker, taskId, leaseId, now);
+      await new WorkRecordRepository(trx).insertSkip({ id: newId(now), task_id: taskId, task_source: lease.task_source, user_id: worker.userId, kind: lease.kind, reason: reason.slice(0, 2000), skipped_at: now });
+      await this.queue.endLease(trx, lease, now, { requeue: true });
+    });
+  }
+
+  /**
+   * `POST tasks/:id/submit`: records the attempt and moves the task along its pipeline. Answers where
+   * it went: `completed`, `review` or `queued` (more consensus attempts needed).
+   */
+  async submit(worker: Worker, taskId: string, rawBody: unknown): Promise<SubmitState> {
+    const body = objectBody(rawBody);
+    const leaseId = requiredLeaseId(body);
+    if (!('response' in body)) throw new InvalidRequest("Missing required parameter 'response': the labeled response.");
+    const timeSpentMs = readTimeSpent(body.time_spent_secs);
+    const now = Date.now();
+    const lease = await this.requireLease(worker, taskId, leaseId, now, 'label');
+    if (lease.task_source === 'gold') return this.submitGold(worker, lease, body.response, timeSpentMs, now);
+
+    const task = await this.tasks.findById(worker.caller.account.id, 'live', taskId);
+    if (!task) throw new NotFound(`No task with id "${taskId}" exists.`);
+    validateResponse(task.type, task.params, body.response);
+    const project = await this.projects.findById(task.account_id, task.environment, task.project_id);
+    const required = project?.pipeline === 'consensus_task' ? Math.max(1, project.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
+
+    // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
+    const { state, completed } = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
+      const current = await this.lockWork(trx, worker, task, leaseId, now, 'in_progress');
+      const records = new WorkRecordRepository(trx);
+      const work: TaskWork = (await records.findWork(task.id)) ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
+      const attemptNo = work.attempts + 1;
+      await records.insertAttempt({
+        id: newId(now),
+        account_id: task.account_id,
+        project_id: task.project_id,
+        task_id: task.id,
+        user_id: worker.userId,
+        kind: 'label',
+        round: work.round,
+        attempt_no: attemptNo,
+        response: body.response,
+        started_at: lease.started_at,
+        submitted_at: now,
+        time_spent_ms: timeSpentMs,
+        score: null,
+        result: null,
+        comments: null,
+      });
+      await this.queue.deleteLease(trx, leaseId);
+      await records.deleteDraft(task.id, worker.userId);
+
+      if (attemptNo < required) {
+        await records.saveWork({ ...work, attempts: attemptNo }, now);
+        await moveWorkState(trx, task.id, 'queued');
+        return { state: 'queued' as const, completed: false };
+      }
+      let candidate = body.response;
+      let agreement: number | null = null;
+      if (required > 1) {
+        const attempts = await records.roundAttempts(task.id, work.round);
+        const result = consensus(task.type, task.params, attempts.map((attempt) => attempt.response));
+        candidate = result.merged;
+        agreement = result.agreement;
+      }
+      const reason = agreement !== null && agreement < this.settings.consensusThreshold ? 'disagreement' : reviewRequired(task) ? 'required' : null;
+      if (reason) {
+        await records.saveWork({ task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement }, now);
+        await moveWorkState(trx, task.id, 'review');
+        return { state: 'review' as const, completed: false };
+      }
+      await records.saveWork({ task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, now);
+      await this.lifecycle.completeTask(trx, current, candidate);
+      return { state: 'completed' as const, completed: true };
+    });
+    if (completed) this.notifyWork();
+    return state;
+  }
+
+  /** The unit of work behind a lease, or undefined when its task is gone or no longer workable. */
+  async assignmentFor(worker: Worker, lease: Lease): Promise<Assignment | undefined> {
+    const task: WorkTask | undefined =
+      lease.task_source === 'gold' ? await this.goldTasks.findById(worker.caller.account.id, 'live', lease.task_id) : await this.pendingTask(worker, lease.task_id);
+    if (!task) return undefined;
+    const [links, draft, reviewComments, work] = await Promise.all([
+      this.attachmentLinks ? this.attachmentLinks.resolve(worker.caller, [task as Task]) : Promise.resolve(new Map<string, AttachmentLinks>()),
+      this.records.findDraft(task.id, worker.userId),
+      lease.task_source === 'task' ? this.records.reviewComments(task.id) : Promise.resolve([]),
+      lease.kind === 'review' ? this.records.findWork(task.id) : Promise.resolve(undefined),
+    ]);
+    const assignment: Assignment = { lease, task, links: links.get(task.id), draft };
+    if (reviewComments.length > 0) assignment.reviewComments = reviewComments;
+    if (lease.kind === 'review') assignment.response = work?.pending_response ?? null;
+    return assignment;
+  }
+
+  /**
+   * The teammate an app request acts for: the signed-in user, or for an API key (live only) the
+   * account owner (its first admin teammate), as API audits are recorded.
+   */
+  async workerFor(appUser: { userId?: string; email?: string; role: TeamRole }, caller: Caller): Promise<Worker> {
+    if (caller.environment !== 'live') {
+      throw new Forbidden('The work queue serves live tasks only: test-mode tasks never reach labelers. Use a live key or sign in.');
+    }
+    if (appUser.userId && appUser.email) return { userId: appUser.userId, email: appUser.email, role: appUser.role, caller };
+    const teammates = await new UserRepository(this.db.kysely).listByAccount(caller.account.id);
+    const owner = teammates.find((user) => user.role === 'admin') ?? teammates[0];
+    if (!owner) throw new Forbidden('The work queue needs a teammate: sign in, or give the account an admin teammate.');
+    return { userId: owner.id, email: owner.email, role: 'admin', caller };
+  }
+
+  // Internals shared with the review service.
+
+  /** The caller's unexpired lease on this task (of this kind), read without locking; 409 otherwise. */
+  async requireLease(worker: Worker, taskId: string, leaseId: string, now: number, kind?: WorkKind): Promise<Lease> {
+    const lease = await this.queue.findLease(leaseId);
+    checkLease(lease, worker, taskId, leaseId, now, kind);
+    return lease!;
+  }
+
+  /** Locks the caller's lease row inside a transaction and checks it again; 409 when it is no longer theirs. */
+  async lockOwnLease(trx: Kysely<Database>, worker: Worker, taskId: string, leaseId: string, now: number, kind?: WorkKind): Promise<Lease> {
+    const lease = await this.queue.lockLease(trx, leaseId);
+    checkLease(lease, worker, taskId, leaseId, now, kind);
+    return lease!;
+  }
+
+  /**
+   * Takes the locks a pipeline step needs, in the one order used everywhere (batch, task, lease),
+   * checks the lease again under them, and returns the task as it now stands; 409 when the task
+   * left the expected state (canceled, failed) while the caller held it.
+   */
+  async lockWork(trx: Kysely<Database>, worker: Worker, task: Task, leaseId: string, now: number, expectedState: 'in_progress' | 'reviewing'): Promise<Task> {
+    if (task.batch_id !== null) await new BatchRepository(trx).lock(task.batch_id, this.db.dialect.forUpdate);
+    const tasks = new TaskRepository(trx, this.db.dialect);
+    await tasks.lock(task.id);
+    await this.lockOwnLease(trx, worker, task.id, leaseId, now);
+    const current = await tasks.findById(task.account_id, task.environment, task.id);
+    if (!current || current.status !== 'pending' || current.work_state !== expectedState) {
+      throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${current?.status ?? 'unknown'}); ask for the next task.`);
+    }
+    return current;
+  }
+
+  private async submitGold(worker: Worker, lease: Lease, response: unknown, timeSpentMs: number, now: number): Promise<SubmitState> {
+    const gold = await this.goldTasks.findById(worker.caller.account.id, 'live', lease.task_id);
+    if (!gold) throw new NotFound(`No task with id "${lease.task_id}" exists.`);
+    validateResponse(gold.type, gold.params, response);
+    const score = gold.expected_response === null ? null : pairAgreement(gold.type, gold.params, gold.expected_response, response);
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await this.lockOwnLease(trx, worker, gold.id, lease.id, now, 'label');
+      const records = new WorkRecordRepository(trx);
+      await records.insertAttempt({
+        id: newId(now),
+        account_id: gold.account_id,
+        project_id: gold.project_id,
+        task_id: gold.id,
+        user_id: worker.userId,
+        kind: 'gold',
+        round: 0,
+        attempt_no: null,
+        response,
+        started_at: lease.started_at,
+        submitted_at: now,
+        time_spent_ms: timeSpentMs,
+        score,
+        result: null,
+        comments: null,
+      });
+      if (score !== null) await records.addGoldScore({ userId: worker.userId, projectId: gold.project_id, accountId: gold.account_id, score, now });
+      await this.queue.deleteLease(trx, lease.id);
+      await records.deleteDraft(gold.id, worker.userId);
+    });
+    // A gold task looks like any other to the labeler: it is simply done.
+    return 'completed';
+  }
+
+  private async claimGold(worker: Worker, projectIds: readonly string[], now: number, skipCutoff: number): Promise<Assignment | undefined> {
+    const goldId = await this.queue.nextGoldTaskId(projectIds, worker.userId, skipCutoff);
+    if (!goldId) return undefined;
+    const lease: Lease = {
+      id: newId(now),
+      account_id: worker.caller.account.id,
+      task_id: goldId,
+      task_source: 'gold',
+      user_id: worker.userId,
+      kind: 'label',
+      started_at: now,
+      expires_at: now + this.settings.leaseMs,
+    };
+    if (!(await this.queue.insertGoldLease(lease))) return undefined;
+    return this.assignmentFor(worker, lease);
+  }
+
+  private async pendingTask(worker: Worker, taskId: string): Promise<Task | undefined> {
+    const task = await this.tasks.findById(worker.caller.account.id, 'live', taskId);
+    return task && task.status === 'pending' ? task : undefined;
+  }
+
+  private async projectIdByName(worker: Worker, name: string): Promise<string> {
+    const project = await this.projects.findByName(worker.caller.account.id, 'live', name);
+    if (!project) throw new NotFound(`No project named "${name}" exists.`);
+    return project.id;
+  }
+
+  /** Gold scores of a project's labelers (reviewers and managers look at these). */
+  async goldScores(worker: Worker, projectName: string): Promise<Array<{ email: string; gold_attempts: number; average_score: number }>> {
+    const projectId = await this.projectIdByName(worker, projectName);
+    const rows = await this.records.projectQuality(projectId);
+    return rows.map((row) => ({ email: row.email, gold_attempts: row.gold_attempts, average_score: row.gold_attempts > 0 ? row.score_sum / row.gold_attempts : 0 }));
+  }
+}
+
+/** Sources grouped by rank (Studio place first, then batch priority, higher first), most urgent tier first. */
+export function rankTiers(sources: readonly QueueSource[]): QueueSource[][] {
+  const key = (source: QueueSource) => [source.studio_priority ?? Number.POSITIVE_INFINITY, -(source.batch_priority ?? Number.NEGATIVE_INFINITY)] as const;
+  const sorted = [...sources].sort((a, b) => {
+    const [studioA, priorityA] = key(a);
+    const [studioB, priorityB] = key(b);
+    return studioA - studioB || priorityA - priorityB || 0;
+  });
+  const tiers: QueueSource[][] = [];
+  for (const source of sorted) {
+    const last = tiers.at(-1);
+    if (last && key(last[0])[0] === key(source)[0] && key(last[0])[1] === key(source)[1]) last.push(source);
+    else tiers.push([source]);
+  }
+  return tiers;
+}
+
+function compareHeads(a: { priority: number | null; created_at: number; task_id: string }, b: typeof a): number {
+  const priorityA = a.priority ?? Number.NEGATIVE_INFINITY;
+  const priorityB = b.priority ?? Number.NEGATIVE_INFINITY;
+  if (priorityA !== priorityB) return priorityB - priorityA;
+  if (a.created_at !== b.created_at) return a.created_at - b.created_at;
+  return a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0;
+}
+
+/** A task asks for review when its params say `review: true` (inherited from the project's params like any other key). */
+export function reviewRequired(task: Pick<Task, 'params'>): boolean {
+  const value = task.params.review;
+  return value === true || value === 1 || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+}
+
+/** Moves a pending task between its waiting and leased work states (never its wire status). */
+export async function moveWorkState(trx: Kysely<Database>, taskId: string, state: 'queued' | 'review'): Promise<void> {
+  await trx.updateTable('tasks').set({ work_state: state }).where('id', '=', taskId).where('status', '=', 'pending').execute();
+}
+
+function checkLease(lease: Lease | undefined, worker: Worker, taskId: string, leaseId: string, now: number, kind?: WorkKind): void {
+  if (!lease || lease.expires_at <= now) throw leaseLost(leaseId);
+  if (lease.user_id !== worker.userId) throw new Conflict(`Lease ${leaseId} is held by someone else; ask for the next task.`);
+  if (lease.task_id !== taskId) throw new Conflict(`Lease ${leaseId} is for task ${lease.task_id}, not ${taskId}.`);
+  if (kind !== undefined && lease.kind !== kind) throw new Conflict(`Lease ${leaseId} is for ${lease.kind} work, not ${kind}.`);
+}
+
+function leaseLost(leaseId: string): Conflict {
+  return new Conflict(`Lease ${leaseId} has expired or was released (or is not yours); ask for the next task.`);
+}
+
+function requiredLeaseId(body: Record<string, unknown>): string {
+  const leaseId = readString(body.lease_id, 'lease_id');
+  if (!leaseId) throw new InvalidRequest("Missing required parameter 'lease_id': the lease from queue/next.");
+  return leaseId;
+}
+
+/** `time_spent_secs` as whole milliseconds; absent means 0. */
+export function readTimeSpent(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw new InvalidRequest("Invalid value for 'time_spent_secs': expected a non-negative number of seconds.");
+  return Math.round(seconds * 1000);
+}
