@@ -1,29 +1,41 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, it } from 'node:test';
+import tls from 'node:tls';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { SmtpClient } from '../../src/outbound/smtp-client.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { useTestServer, LIVE_KEY } from '../helpers/server.ts';
 import { enqueueCallback, hmacHex, seedTask, taskCallbackBody, waitUntil } from './fixtures.ts';
 
 interface ReceivedMail {
+  /** True when the message came over a connection upgraded with STARTTLS. */
+  secure: boolean;
   auth?: string;
   from: string;
   to: string;
   data: string;
 }
 
-/** A tiny SMTP server on a free port: accepts AUTH PLAIN, rejects recipients at reject.example. */
-async function startFakeSmtp(): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
+/**
+ * A tiny SMTP server on a free port: accepts AUTH PLAIN, rejects recipients at reject.example, and
+ * offers STARTTLS when given a key and certificate.
+ */
+async function startFakeSmtp(starttls?: { key: string; cert: string }): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    const mail: Partial<ReceivedMail> = {};
+  const server = net.createServer((plain) => {
+    sockets.add(plain);
+    plain.on('close', () => sockets.delete(plain));
+    let socket: net.Socket = plain;
+    const mail: Partial<ReceivedMail> = { secure: false };
     let buffer = '';
     let inData = false;
     socket.write('220 fake.smtp ready\r\n');
-    socket.on('data', (chunk) => {
+    const onData = (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       for (;;) {
         if (inData) {
@@ -39,7 +51,15 @@ async function startFakeSmtp(): Promise<{ port: number; mails: ReceivedMail[]; c
         if (end === -1) return;
         const line = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        if (/^EHLO /i.test(line)) socket.write('250-fake.smtp\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n');
+        if (/^EHLO /i.test(line)) socket.write(`250-fake.smtp\r\n${starttls && !mail.secure ? '250-STARTTLS\r\n' : ''}250-AUTH PLAIN\r\n250 8BITMIME\r\n`);
+        else if (/^STARTTLS$/i.test(line) && starttls) {
+          socket.write('220 go ahead\r\n');
+          plain.removeListener('data', onData);
+          socket = new tls.TLSSocket(plain, { isServer: true, key: starttls.key, cert: starttls.cert });
+          socket.on('data', onData);
+          mail.secure = true;
+          return;
+        }
         else if (/^AUTH PLAIN /i.test(line)) {
           mail.auth = Buffer.from(line.slice(11), 'base64').toString('utf8');
           socket.write('235 2.7.0 accepted\r\n');
@@ -55,7 +75,8 @@ async function startFakeSmtp(): Promise<{ port: number; mails: ReceivedMail[]; c
         } else if (/^QUIT$/i.test(line)) socket.end('221 bye\r\n');
         else socket.write('502 unknown\r\n');
       }
-    });
+    };
+    plain.on('data', onData);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -118,6 +139,30 @@ describeEachDatabase('Email callbacks', (dialect) => {
     for (const attempt of log.body.attempts) {
       assert.equal(attempt.succeeded, false);
       assert.match(attempt.error, /RCPT: 550/);
+    }
+  });
+});
+
+describe('SMTP submission', () => {
+  it('upgrades to TLS with STARTTLS when the mail server offers it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-smtp-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=localhost', '-days', '1'], { stdio: 'ignore' });
+      const smtp = await startFakeSmtp({ key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') });
+      try {
+        const message = { from: 'a@tagwright.test', to: 'b@example.com', subject: 'hello', body: '{"ok":true}', contentType: 'application/json' };
+        await assert.rejects(new SmtpClient(`smtp://127.0.0.1:${smtp.port}`, 2_000).send(message), /certificate/, 'an unverifiable certificate is refused by default');
+        const reply = await new SmtpClient(`smtp://u:p@127.0.0.1:${smtp.port}?tls_verify=false`, 2_000).send(message);
+        assert.match(reply, /^250/);
+        const mail = smtp.mails.at(-1)!;
+        assert.equal(mail.secure, true);
+        assert.equal(mail.auth, '\0u\0p');
+        assert.equal(Buffer.from(mail.data.split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8'), '{"ok":true}');
+      } finally {
+        await smtp.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
