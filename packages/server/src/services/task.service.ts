@@ -18,6 +18,7 @@ import { validateTaskParams } from './task-validation.ts';
 import { syntheticResponse } from './test-mode.ts';
 import { deepMerge } from '../domain/deep-merge.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
+import { GroupCommitter } from '../db/group-commit.ts';
 
 /** Idempotency-Key records are honoured for this long (contract 7.3 asks for at least 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
@@ -79,6 +80,8 @@ class DuplicateRefused extends Error {}
 /** Customer tasks (contract 4.1, 5, 6.1, 7): creation, reads, lists, and the customer actions. */
 export class TaskService {
   private attachmentLinks: AttachmentLinkResolver | undefined;
+  /** SQLite only: concurrent creates share one commit (see db/group-commit.ts); PostgreSQL runs them in parallel transactions. */
+  private readonly createGroups: GroupCommitter | undefined;
 
   constructor(
     private readonly db: Db,
@@ -89,7 +92,14 @@ export class TaskService {
     private readonly users: UserRepository,
     /** Called after a commit that queued callbacks. */
     private readonly notifyWork: () => void,
-  ) {}
+  ) {
+    this.createGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
+  }
+
+  /** Runs one creation's writes: grouped with concurrent ones on SQLite, in its own transaction on PostgreSQL. */
+  private runCreate<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.createGroups ? this.createGroups.run(work) : this.lifecycle.transaction(this.db.kysely, work);
+  }
 
   /** Plugs in signed attachment URLs for `include_attachment_url` (the files area). */
   setAttachmentLinkResolver(resolver: AttachmentLinkResolver): void {
@@ -122,7 +132,7 @@ export class TaskService {
     const testResponse = caller.environment === 'test' ? syntheticResponse(taskType, fields.params) : undefined;
     let created: Task;
     try {
-      created = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
+      created = await this.runCreate(async (trx) => {
         if (idempotencyKey !== undefined && !(await this.recordIdempotencyKey(trx, caller, idempotencyKey, task.id, now))) {
           throw new DuplicateRefused();
         }

@@ -55,6 +55,26 @@ describeEachDatabase('unique_id and Idempotency-Key', (dialect) => {
     assert.equal(found.body.docs[0].task_id, winners[0].body.task_id);
   });
 
+  it('creates every distinct task of a concurrent burst while refusing only the duplicates in it', async () => {
+    const shared = unique('burst');
+    const distinct = Array.from({ length: 15 }, () => unique('solo'));
+    const requests = [
+      ...distinct.map((uniqueId) => ({ uniqueId, shared: false })),
+      ...Array.from({ length: 10 }, () => ({ uniqueId: shared, shared: true })),
+    ].sort(() => Math.random() - 0.5);
+    const responses = await Promise.all(
+      requests.map((request) => server.current.request('POST', '/v1/task/categorization', { body: { ...validBody('categorization'), unique_id: request.uniqueId } })),
+    );
+    const byValue = (value: string) => responses.filter((_, index) => requests[index].uniqueId === value);
+    for (const value of distinct) assert.deepEqual(byValue(value).map((response) => response.status), [200]);
+    const sharedStatuses = byValue(shared).map((response) => response.status).sort();
+    assert.deepEqual(sharedStatuses, [200, ...Array(9).fill(409)]);
+    for (const value of [...distinct, shared]) {
+      const found = await server.current.request('GET', `/v1/tasks?unique_id=${encodeURIComponent(value)}`);
+      assert.equal(found.body.total, 1, value);
+    }
+  });
+
   it('finds a task by unique_id with no other filter, whatever its status, in the list envelope', async () => {
     const uniqueId = unique('lookup');
     const project = await createProject(server.current, { name: unique('p'), type: 'categorization' });
