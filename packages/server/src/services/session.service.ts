@@ -61,7 +61,7 @@ export class SessionService {
    * password share one message; a locked user is told until when.
    */
   async login(email: string, password: string): Promise<StartedSession> {
-    const user = await this.sessions.findUserByEmail(email.trim());
+    const user = await this.sessions.findUserByEmail(email.trim().toLowerCase());
     const now = this.now();
     if (user?.locked_until && user.locked_until > now) throw this.lockedError(user.locked_until);
     if (!user || !user.password_hash) {
