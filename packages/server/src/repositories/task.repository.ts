@@ -402,6 +402,7 @@ export class TaskRepository {
 
   /** One page in (created_at desc, id desc) order, after the cursor or skipping `offset` matches. */
   async list(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<Task[]> {
+    if (filters.uniqueIds !== undefined) return this.listByUniqueIds(accountId, environment, filters, page);
     // The page is chosen on tasks alone (an index range scan), then joined for the names.
     const inner = this.db
       .selectFrom('tasks')
@@ -426,6 +427,29 @@ export class TaskRepository {
       .orderBy('t.id', 'desc')
       .execute();
     return rows.map((row) => fromRow(row as JoinedRow));
+  }
+
+  /**
+   * A unique_id filter matches at most one task per value, so the matches are read through the
+   * (account, environment, unique_id) index with no ORDER BY (which would tempt SQLite's planner to
+   * walk the whole account in date order instead) and the page is cut here.
+   */
+  private async listByUniqueIds(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<Task[]> {
+    const inner = this.db.selectFrom('tasks').selectAll('tasks').where((eb) => this.matching(eb, accountId, environment, filters));
+    const rows = await this.db
+      .selectFrom(inner.as('t'))
+      .innerJoin('projects as p', 'p.id', 't.project_id')
+      .leftJoin('batches as b', 'b.id', 't.batch_id')
+      .selectAll('t')
+      .select(['p.name as project_name', 'b.name as batch_name'])
+      .execute();
+    const after = page.after;
+    const ordered = rows
+      .map((row) => fromRow(row as JoinedRow))
+      .sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .filter((task) => !after || task.created_at < after.createdAt || (task.created_at === after.createdAt && task.id < after.id));
+    const skip = after === undefined ? (page.offset ?? 0) : 0;
+    return ordered.slice(skip, skip + page.limit);
   }
 
   /**
@@ -465,9 +489,16 @@ export class TaskRepository {
   }
 
   private matching(eb: ExpressionBuilder<Database, 'tasks'>, accountId: string, environment: Environment, filters: TaskFilters): Expression<SqlBool> {
-    const conditions: Expression<SqlBool>[] = [eb('tasks.account_id', '=', accountId), eb('tasks.environment', '=', environment)];
-    if (filters.projectId !== undefined) conditions.push(eb('tasks.project_id', '=', filters.projectId));
+    const conditions: Expression<SqlBool>[] = [];
+    // A project or batch id was resolved in the caller's (account, environment) and implies it. Leaving
+    // the account condition out then keeps SQLite's planner on the project or batch index instead of
+    // the (account, environment, created_at) one, which would scan every task of the account. With
+    // unique_id values it stays, so the (account, environment, unique_id) index applies.
+    if ((filters.projectId === undefined && filters.batchId === undefined) || filters.uniqueIds !== undefined) {
+      conditions.push(eb('tasks.account_id', '=', accountId), eb('tasks.environment', '=', environment));
+    }
     if (filters.batchId !== undefined) conditions.push(eb('tasks.batch_id', '=', filters.batchId));
+    else if (filters.projectId !== undefined) conditions.push(eb('tasks.project_id', '=', filters.projectId));
     if (filters.status !== undefined) conditions.push(eb('tasks.status', '=', filters.status));
     if (filters.type !== undefined) conditions.push(eb('tasks.type', '=', filters.type));
     if (filters.createdFrom !== undefined) conditions.push(eb('tasks.created_at', '>=', filters.createdFrom));

@@ -93,6 +93,14 @@ describeEachDatabase('unique_id and Idempotency-Key', (dialect) => {
     const found = await server.current.request('GET', `/v1/tasks?unique_id=${encodeURIComponent(a.unique_id)}&unique_id=${encodeURIComponent(b.unique_id)}&unique_id=missing`);
     assert.deepEqual(found.body.docs.map((doc: any) => doc.task_id).sort(), [a.task_id, b.task_id].sort());
     assert.equal(found.body.total, 2);
+    const query = `unique_id=${encodeURIComponent(a.unique_id)}&unique_id=${encodeURIComponent(b.unique_id)}&limit=1`;
+    const first = await server.current.request('GET', `/v1/tasks?${query}`);
+    assert.deepEqual(first.body.docs.map((doc: any) => doc.task_id), [b.task_id]);
+    assert.equal(first.body.has_more, true);
+    const second = await server.current.request('GET', `/v1/tasks?${query}&next_token=${first.body.next_token}`);
+    assert.deepEqual(second.body.docs.map((doc: any) => doc.task_id), [a.task_id]);
+    assert.equal(second.body.offset, 1);
+    assert.equal(second.body.next_token, null);
   });
 
   it('retries a unique_id lookup with + when the unencoded value arrived with spaces', async () => {
