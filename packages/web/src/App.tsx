@@ -3,10 +3,11 @@ import { AppApi, ApiError } from './api/client.ts';
 import type { SessionUser } from './api/types.ts';
 import { LoginPage } from './workbench/LoginPage.tsx';
 import { WorkbenchPage } from './workbench/WorkbenchPage.tsx';
-import { DashboardPage } from './dashboard/DashboardPage.tsx';
+import { DashboardPage, DASHBOARD_ROLES } from './dashboard/DashboardPage.tsx';
+import { AcceptInvitePage } from './workbench/AcceptInvitePage.tsx';
 
 /**
- * Hash routes (`#/work`, `#/review`, `#/dashboard`), so the server serves one index.html under
+ * Hash routes (`#/work`, `#/review`, `#/dashboard/...`, `#/accept-invite?token=`), so the server serves one index.html under
  * /ui/ and needs no fallback route for client paths.
  */
 function useHashRoute(): { path: string; query: URLSearchParams } {
@@ -40,10 +41,17 @@ export function App({ api: providedApi }: { api?: AppApi }) {
 
   const signOut = useCallback(() => setSession({ state: 'signed-out' }), []);
 
+  const signIn = useCallback((user: SessionUser) => setSession({ state: 'signed-in', user }), []);
+
   if (session.state === 'checking') return <p className="tw-page-message">Loading…</p>;
-  if (session.state === 'signed-out') return <LoginPage api={api} onSignedIn={(user) => setSession({ state: 'signed-in', user })} />;
+  // An invitation link opens the sign-up form even when someone else is signed in on this browser.
+  if (path === '/accept-invite' && query.get('token')) return <AcceptInvitePage api={api} token={query.get('token')!} onSignedIn={signIn} />;
+  if (session.state === 'signed-out') return <LoginPage api={api} onSignedIn={signIn} />;
 
   const project = query.get('project') ?? undefined;
+  const user = session.user;
+  const managesWork = DASHBOARD_ROLES.includes(user.role);
+  const onDashboard = path === '/dashboard' || path.startsWith('/dashboard/');
   return (
     <div className="tw-app">
       <header className="tw-header">
@@ -52,11 +60,13 @@ export function App({ api: providedApi }: { api?: AppApi }) {
           <a href="#/work" aria-current={path === '/work' ? 'page' : undefined}>
             Label
           </a>
-          <a href="#/review" aria-current={path === '/review' ? 'page' : undefined}>
-            Review
-          </a>
-          <a href="#/dashboard" aria-current={path === '/dashboard' ? 'page' : undefined}>
-            Projects
+          {managesWork && (
+            <a href="#/review" aria-current={path === '/review' ? 'page' : undefined}>
+              Review
+            </a>
+          )}
+          <a href="#/dashboard" aria-current={onDashboard ? 'page' : undefined}>
+            {managesWork ? 'Dashboard' : 'Projects'}
           </a>
         </nav>
         <span className="tw-user">{session.user.email}</span>
@@ -69,8 +79,8 @@ export function App({ api: providedApi }: { api?: AppApi }) {
           Sign out
         </button>
       </header>
-      {path === '/dashboard' ? (
-        <DashboardPage api={api} />
+      {onDashboard ? (
+        <DashboardPage api={api} user={user} path={path} query={query} />
       ) : (
         <WorkbenchPage
           key={`${path}?${project ?? ''}`}

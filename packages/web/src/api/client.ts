@@ -1,4 +1,5 @@
 import type {
+  AcceptInviteRequest,
   Assignment,
   ErrorBody,
   LoginRequest,
@@ -43,24 +44,55 @@ export interface AppApiOptions {
   fetch?: typeof fetch;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** The header every cookie-authenticated write must carry (docs/auth-and-roles.md, CSRF protection). */
+export const CSRF_HEADER = 'x-csrf-token';
+
 /** The workbench's calls to the server, one method per endpoint of docs/app-api.md. */
 export class AppApi {
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  /** The session's CSRF token, from the last sign-in, invitation acceptance or session answer. */
+  private csrfToken: string | null = null;
 
   constructor(options: AppApiOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
     this.fetchImpl = options.fetch ?? ((...args) => globalThis.fetch(...args));
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    // Every POST carries a JSON body and content type: a cross-site form cannot send that
-    // without a CORS preflight, which is what keeps cookie sessions safe from CSRF.
+  /**
+   * Sends one call to `/app/api<path>` and parses the JSON answer; a non-2xx answer becomes an
+   * ApiError carrying the server's message. Writes carry the CSRF token. When a write is refused
+   * with 403 and a fresh `GET /session` shows another token (the page outlived a sign-in in another
+   * tab), it is sent once more with the new token.
+   */
+  async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+    if (method === 'GET') return this.send<T>(method, path, body);
+    const sentToken = this.csrfToken;
+    try {
+      return await this.send<T>(method, path, body);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 403 || path === '/session/logout') throw error;
+      const refreshed = await this.session().catch(() => null);
+      if (!refreshed || refreshed.csrfToken === sentToken) throw error;
+      return this.send<T>(method, path, body);
+    }
+  }
+
+  private async send<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+    // Every write carries a JSON body and content type (a cross-site form cannot send that without a
+    // CORS preflight) and the session's CSRF token, which another site cannot read.
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (method !== 'GET') {
+      headers['Content-Type'] = 'application/json';
+      if (this.csrfToken) headers[CSRF_HEADER] = this.csrfToken;
+    }
     const response = await this.fetchImpl(`${this.baseUrl}/app/api${path}`, {
       method,
       credentials: 'same-origin',
-      headers: method === 'POST' ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
-      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+      headers,
+      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
     });
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -76,17 +108,32 @@ export class AppApi {
     return parsed as T;
   }
 
-  login(credentials: LoginRequest): Promise<SessionResponse> {
-    return this.request('POST', '/session/login', credentials);
+  /** Keeps the CSRF token of a session answer for the writes that follow. */
+  private remember(session: SessionResponse): SessionResponse {
+    this.csrfToken = session.csrfToken ?? null;
+    return session;
   }
 
-  logout(): Promise<Record<string, never>> {
-    return this.request('POST', '/session/logout');
+  async login(credentials: LoginRequest): Promise<SessionResponse> {
+    return this.remember(await this.request<SessionResponse>('POST', '/session/login', credentials));
+  }
+
+  /** Sets a password from an invitation token and signs in. */
+  async acceptInvite(body: AcceptInviteRequest): Promise<SessionResponse> {
+    return this.remember(await this.request<SessionResponse>('POST', '/session/accept-invite', body));
+  }
+
+  async logout(): Promise<Record<string, never>> {
+    try {
+      return await this.request<Record<string, never>>('POST', '/session/logout');
+    } finally {
+      this.csrfToken = null;
+    }
   }
 
   /** The signed-in user; throws an ApiError with status 401 when nobody is. */
-  session(): Promise<SessionResponse> {
-    return this.request('GET', '/session');
+  async session(): Promise<SessionResponse> {
+    return this.remember(await this.request<SessionResponse>('GET', '/session'));
   }
 
   queueProjects(): Promise<QueueProjectsResponse> {

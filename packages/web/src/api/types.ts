@@ -20,9 +20,25 @@ export interface LoginRequest {
   password: string;
 }
 
-/** `POST /app/api/session/login` and `GET /app/api/session` answer. */
+/** `POST /app/api/session/accept-invite` body: the one-time token from the invitation and the new password. */
+export interface AcceptInviteRequest {
+  token: string;
+  /** At least 10 characters. */
+  password: string;
+  first_name?: string;
+  last_name?: string;
+}
+
+/**
+ * `POST /app/api/session/login`, `POST /app/api/session/accept-invite` and `GET /app/api/session`
+ * answer. `csrfToken` must be sent back in the `x-csrf-token` header on every write.
+ */
 export interface SessionResponse {
   user: SessionUser;
+  csrfToken: string;
+  account: { id: string; name: string };
+  /** ISO 8601: the absolute end of the session. */
+  expires_at: string;
 }
 
 /** What the labeler is doing with a task: labeling it, or reviewing someone's response. */

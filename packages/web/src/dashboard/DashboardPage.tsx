@@ -1,50 +1,73 @@
-import { useEffect, useState } from 'react';
+import { useMemo } from 'react';
 import type { AppApi } from '../api/client.ts';
-import type { QueueProjectsResponse } from '../api/types.ts';
+import type { SessionUser } from '../api/types.ts';
+import { DashboardApi } from '../api/dashboard.ts';
+import { OverviewPage } from './OverviewPage.tsx';
+import { TaskBrowser, filtersFromQuery } from './TaskBrowser.tsx';
+import { TaskDetailPage } from './TaskDetailPage.tsx';
+import { LabelerStatsPage } from './LabelerStatsPage.tsx';
+import { TeamPage } from './TeamPage.tsx';
+import { KeysPage } from './KeysPage.tsx';
+import { WorkQueues } from './WorkQueues.tsx';
+
+/** Roles that see the manager dashboard (the server enforces the same). */
+export const DASHBOARD_ROLES = ['member', 'manager', 'admin'];
+
+interface Section {
+  path: string;
+  title: string;
+  adminOnly?: boolean;
+}
+
+const SECTIONS: Section[] = [
+  { path: '', title: 'Overview' },
+  { path: 'tasks', title: 'Tasks' },
+  { path: 'labelers', title: 'Labelers' },
+  { path: 'queues', title: 'Queues' },
+  { path: 'team', title: 'Team', adminOnly: true },
+  { path: 'keys', title: 'API keys', adminOnly: true },
+];
 
 /**
- * A stub: lists the projects the caller can work on with their waiting counts and links into the
- * labeling and review queues. Managers' dashboards (batches, throughput, teams) are not built yet.
+ * The manager dashboard under `#/dashboard/<section>`: overview (projects, batches, throughput),
+ * task browser and task pages, labeler statistics, and for admins the team and API keys. Labelers
+ * see only their work queues.
  */
-export function DashboardPage({ api }: { api: AppApi }) {
-  const [projects, setProjects] = useState<QueueProjectsResponse['projects'] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.queueProjects().then(
-      (body) => setProjects(body.projects),
-      (caught: Error) => setError(caught.message),
+export function DashboardPage({ api, user, path, query }: { api: AppApi; user: SessionUser; path: string; query: URLSearchParams }) {
+  const dashboard = useMemo(() => new DashboardApi(api), [api]);
+  const [section = '', ...rest] = path.replace(/^\/dashboard\/?/, '').split('/');
+  if (!DASHBOARD_ROLES.includes(user.role)) {
+    return (
+      <div className="tw-dashboard">
+        <WorkQueues api={api} canReview={false} />
+      </div>
     );
-  }, [api]);
-  if (error) return <p role="alert">{error}</p>;
-  if (!projects) return <p className="tw-page-message">Loading projects…</p>;
+  }
+  const isAdmin = user.role === 'admin';
+  const visible = SECTIONS.filter((entry) => !entry.adminOnly || isAdmin);
+  const active = visible.find((entry) => entry.path === section);
+
+  let content;
+  if (!active) content = <p role="alert">There is no dashboard page “{section}”{SECTIONS.some((entry) => entry.path === section) ? ' for your role' : ''}.</p>;
+  else if (section === 'tasks' && rest[0]) content = <TaskDetailPage key={rest[0]} dashboard={dashboard} taskId={decodeURIComponent(rest[0])} />;
+  else if (section === 'tasks') content = <TaskBrowser key={query.toString()} dashboard={dashboard} filters={filtersFromQuery(query)} />;
+  else if (section === 'labelers') content = <LabelerStatsPage dashboard={dashboard} />;
+  else if (section === 'queues') content = <WorkQueues api={api} canReview />;
+  else if (section === 'team') content = <TeamPage dashboard={dashboard} />;
+  else if (section === 'keys') content = <KeysPage dashboard={dashboard} />;
+  else content = <OverviewPage dashboard={dashboard} />;
+
   return (
     <div className="tw-dashboard">
-      <h1>Projects</h1>
-      {projects.length === 0 && <p>No projects have work for you.</p>}
-      <table>
-        <thead>
-          <tr>
-            <th>Project</th>
-            <th>Type</th>
-            <th>To label</th>
-            <th>To review</th>
-          </tr>
-        </thead>
-        <tbody>
-          {projects.map((project) => (
-            <tr key={project.name}>
-              <td>{project.name}</td>
-              <td>{project.type}</td>
-              <td>
-                <a href={`#/work?project=${encodeURIComponent(project.name)}`}>{project.waiting_label}</a>
-              </td>
-              <td>
-                <a href={`#/review?project=${encodeURIComponent(project.name)}`}>{project.waiting_review}</a>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <nav className="tw-subnav" aria-label="Dashboard">
+        {visible.map((entry) => (
+          <a key={entry.path} href={`#/dashboard${entry.path ? `/${entry.path}` : ''}`} aria-current={active === entry ? 'page' : undefined}>
+            {entry.title}
+          </a>
+        ))}
+      </nav>
+      <h1>{active?.title ?? 'Dashboard'}</h1>
+      {content}
     </div>
   );
 }

@@ -140,7 +140,7 @@ export async function registerDashboardRoutes(app: FastifyInstance): Promise<voi
     },
     async (request) => {
       const task = await dashboard.audit(actorOf(request), (request.params as { taskId: string }).taskId, request.body);
-      return { task: presentTask(task) };
+      return { task: { ...presentTask(task), work_state: task.work_state } };
     },
   );
 

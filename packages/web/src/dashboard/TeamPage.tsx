@@ -1,0 +1,115 @@
+import { useState, type FormEvent } from 'react';
+import type { DashboardApi } from '../api/dashboard.ts';
+import type { Invitation, TeamResponse } from '../api/dashboard-types.ts';
+import type { UserRole } from '../api/types.ts';
+import { formatTime, useLoad } from './use-load.ts';
+
+const ROLES: UserRole[] = ['labeler', 'member', 'manager', 'admin'];
+
+/** Admins: teammates with their roles, invitations (with the sign-up link, shown once) and role changes. */
+export function TeamPage({ dashboard }: { dashboard: DashboardApi }) {
+  const team = useLoad(() => dashboard.teammates(), 'team');
+  const [current, setCurrent] = useState<TeamResponse | null>(null);
+  const [emails, setEmails] = useState('');
+  const [role, setRole] = useState<UserRole>('labeler');
+  const [invitations, setInvitations] = useState<Invitation[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const teammates = (current ?? team.data)?.teammates;
+
+  const run = async (action: () => Promise<TeamResponse>) => {
+    setError(null);
+    try {
+      const answer = await action();
+      setCurrent(answer);
+      if (answer.invitations) setInvitations((shown) => [...answer.invitations!, ...shown]);
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  };
+  const invite = (event: FormEvent) => {
+    event.preventDefault();
+    const list = emails.split(/[\s,;]+/).filter(Boolean);
+    if (list.length === 0) return;
+    void run(() => dashboard.invite(list, role)).then(() => setEmails(''));
+  };
+
+  return (
+    <section>
+      <form className="tw-filters" onSubmit={invite} aria-label="Invite teammates">
+        <label>
+          Emails
+          <input type="text" placeholder="ana@example.com, ben@example.com" value={emails} onChange={(event) => setEmails(event.target.value)} />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(event) => setRole(event.target.value as UserRole)}>
+            {ROLES.map((value) => (
+              <option key={value}>{value}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="tw-primary">
+          Invite
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="tw-error">
+          {error}
+        </p>
+      )}
+      {invitations.length > 0 && (
+        <div className="tw-card tw-notice-card" role="status" aria-label="Invitation links">
+          <p>Send each person their sign-up link. It is shown only now and works once, for 7 days.</p>
+          <ul>
+            {invitations.map((invitation) => (
+              <li key={invitation.token}>
+                {invitation.email} ({invitation.role}): <code>{`${window.location.origin}${invitation.invite_path}`}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {team.error && <p role="alert">{team.error}</p>}
+      {teammates && (
+        <table className="tw-table" aria-label="Teammates">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Name</th>
+              <th>Role</th>
+              <th>State</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {teammates.map((teammate) => (
+              <tr key={teammate.id} data-email={teammate.email}>
+                <td>{teammate.email}</td>
+                <td>{[teammate.first_name, teammate.last_name].filter(Boolean).join(' ')}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${teammate.email}`}
+                    value={teammate.role}
+                    onChange={(event) => void run(() => dashboard.setRole([teammate.email], event.target.value as UserRole))}
+                  >
+                    {ROLES.map((value) => (
+                      <option key={value}>{value}</option>
+                    ))}
+                  </select>
+                </td>
+                <td>{teammate.signed_up ? 'active' : `invited, until ${formatTime(teammate.invite_expires_at)}`}</td>
+                <td>
+                  {!teammate.signed_up && (
+                    <button type="button" onClick={() => void run(() => dashboard.reinvite(teammate.email))}>
+                      New link
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import { useState, type FormEvent } from 'react';
+import type { AppApi } from '../api/client.ts';
+import type { SessionUser } from '../api/types.ts';
+
+const MIN_PASSWORD = 10;
+
+/** `#/accept-invite?token=…`: a new teammate sets their name and password from the invitation link, and is signed in. */
+export function AcceptInvitePage({ api, token, onSignedIn }: { api: AppApi; token: string; onSignedIn: (user: SessionUser) => void }) {
+  const [firstName, setFirstName] = useState('');
+  const [lastName, setLastName] = useState('');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password.length < MIN_PASSWORD) return setError(`Choose a password of at least ${MIN_PASSWORD} characters.`);
+    if (password !== repeat) return setError('The two passwords differ.');
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await api.acceptInvite({ token, password, first_name: firstName.trim() || undefined, last_name: lastName.trim() || undefined });
+      window.location.hash = '#/work';
+      onSignedIn(user);
+    } catch (caught) {
+      setError((caught as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="tw-login" onSubmit={submit}>
+      <h1>Join Tagwright</h1>
+      <p className="tw-hint">Choose the password you will sign in with.</p>
+      <label>
+        First name
+        <input type="text" autoComplete="given-name" value={firstName} onChange={(event) => setFirstName(event.target.value)} />
+      </label>
+      <label>
+        Last name
+        <input type="text" autoComplete="family-name" value={lastName} onChange={(event) => setLastName(event.target.value)} />
+      </label>
+      <label>
+        Password
+        <input type="password" autoComplete="new-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+      </label>
+      <label>
+        Repeat password
+        <input type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />
+      </label>
+      {error && (
+        <p role="alert" className="tw-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="tw-primary" disabled={busy}>
+        Set password and sign in
+      </button>
+    </form>
+  );
+}
