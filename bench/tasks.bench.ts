@@ -267,6 +267,26 @@ async function latency(origin: string, urlPath: string, samples = LATENCY_SAMPLE
   return { median: median(times), mean: times.reduce((a, b) => a + b, 0) / times.length, p95: times[Math.floor(times.length * 0.95)] };
 }
 
+/** Like `latency`, for two paths alternated request by request, so that load from elsewhere hits both alike. */
+async function latencyPair(origin: string, pathA: string, pathB: string, samples = LATENCY_SAMPLES) {
+  const pool = new Pool(origin, { connections: 1 });
+  const times: [number[], number[]] = [[], []];
+  for (let index = 0; index < 2 * (samples + 10); index++) {
+    const which = index % 2;
+    const started = performance.now();
+    const response = await pool.request({ origin, path: which === 0 ? pathA : pathB, method: 'GET', headers: AUTH });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`GET: ${response.statusCode} ${text.slice(0, 300)}`);
+    if (index >= 20) times[which].push(performance.now() - started);
+  }
+  await pool.close();
+  const summary = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { median: median(sorted), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, p95: sorted[Math.floor(sorted.length * 0.95)] };
+  };
+  return [summary(times[0]), summary(times[1])] as const;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -361,8 +381,7 @@ async function main(): Promise<void> {
     if (deepCheck.offset !== DEPTH || deepCheck.total !== TASKS || deepCheck.docs.length !== 100) {
       throw new Error(`unexpected deep page: offset ${deepCheck.offset}, total ${deepCheck.total}, ${deepCheck.docs.length} docs`);
     }
-    const firstPage = await latency(origin, `/v1/tasks?${projectQuery}&limit=100`);
-    const deepPage = await latency(origin, `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
+    const [firstPage, deepPage] = await latencyPair(origin, `/v1/tasks?${projectQuery}&limit=100`, `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
     const countCall = await latency(origin, `/v1/tasks?${projectQuery}&limit=1`);
     const countCallCompleted = await latency(origin, `/v1/tasks?${projectQuery}&status=completed&limit=1`);
     const countCallTimeFilter = await latency(origin, `/v1/tasks?${projectQuery}&start_time=2000-01-01&limit=1`, 20);
@@ -384,7 +403,7 @@ async function main(): Promise<void> {
     console.log(line('GET /v1/task/{id}', getBest, getBest.rps / rawBest.rps));
     const cpuRatio = (result: LoadResult) => (rawBest.serverCpuMicros / result.serverCpuMicros).toFixed(2);
     console.log(`server CPU per request relative to raw (raw µs ÷ Tagwright µs; a throughput ratio less sensitive to other load on the machine): create ${cpuRatio(createBest)}x, get ${cpuRatio(getBest)}x`);
-    console.log(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, median / mean / p95):`);
+    console.log(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, the two alternated; median / mean / p95):`);
     console.log(`  page 1                          ${ms(firstPage.median)} / ${ms(firstPage.mean)} / ${ms(firstPage.p95)}`);
     console.log(`  cursor depth ${DEPTH.toLocaleString('en')}             ${ms(deepPage.median)} / ${ms(deepPage.mean)} / ${ms(deepPage.p95)}   (${(deepPage.median / firstPage.median).toFixed(2)}x page 1)`);
     console.log(`GET /v1/tasks?project=..&limit=1 (the count call)       ${ms(countCall.median)} / ${ms(countCall.mean)} / ${ms(countCall.p95)}`);
