@@ -90,8 +90,8 @@ describeEachDatabase('Dashboard app API', (dialect) => {
     let token: string | null = null;
     let pages = 0;
     do {
-      const query = `project=${project}&limit=2${token ? `&next_token=${token}` : ''}`;
-      const page = ok(await manager.call('GET', `/app/api/dashboard/tasks?${query}`));
+      const query: string = `project=${project}&limit=2${token ? `&next_token=${token}` : ''}`;
+      const page: any = ok(await manager.call('GET', `/app/api/dashboard/tasks?${query}`));
       seen.push(...page.tasks.map((task: any) => task.task_id));
       token = page.next_token;
       pages += 1;
