@@ -106,9 +106,19 @@ async function openDatabase(): Promise<{ db: Db; label: string; drop(): Promise<
     db,
     label: 'PostgreSQL',
     async drop() {
+      // Not WITH (FORCE): that would kill this process's own pool connections while they close,
+      // which pg reports as an unhandled error; wait for them to go instead.
       const client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.query(`drop database if exists ${name}`);
+          break;
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
       await client.end();
     },
   };
