@@ -9,11 +9,17 @@
  *
  * Targets: create >= 0.35x raw; get >= 0.6x raw; deep page <= 1.2x page-1 latency; count on 1M < 50 ms.
  *
- * Each server (raw and Tagwright) runs in its own child process and the load generator (undici,
- * keep-alive, a fixed number of requests in flight) in this one, so neither server shares its event
- * loop with the client. Tagwright uses SQLite in a temporary folder (or a fresh PostgreSQL database
- * created on BENCH_DATABASE_URL's server and dropped afterwards), its log at `warn` and a rate limit
- * high enough never to answer 429; the limiter still runs on every request. The 1,000,000 tasks are
+ * Layout: by default the servers run in this process with the load generator (undici, keep-alive,
+ * a fixed number of requests in flight), as in bench/foundation.bench.ts, so ratios compare across
+ * the benchmarks; the client's cost then sits in both the raw and the Tagwright figures. With
+ * BENCH_LAYOUT=separate each server runs in its own child process instead, which is the stricter
+ * view (the client no longer dilutes the difference). "CPU µs/req" is the CPU time of the process
+ * the server runs in per successful request (in-process: client included), which is less sensitive
+ * to other load on the machine than req/s.
+ *
+ * Tagwright uses SQLite in a temporary folder (or a fresh PostgreSQL database created on
+ * BENCH_DATABASE_URL's server and dropped afterwards), its log at `warn` and a rate limit high
+ * enough never to answer 429; the limiter still runs on every request. The 1,000,000 tasks are
  * inserted in one transaction with multi-row INSERTs through the task repository, which also writes
  * the maintained counters. Throughput figures are the best of interleaved rounds.
  */
@@ -34,18 +40,13 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const DEPTH = 10_000;
+/** inprocess (default; as bench/foundation.bench.ts, so ratios compare across benchmarks) or separate (each server in its own process). */
+const LAYOUT = process.env.BENCH_LAYOUT === 'separate' ? 'separate' : 'inprocess';
 const LIVE_KEY = 'live_0123456789abcdef0123456789abcdef';
 const TEST_KEY = 'test_0123456789abcdef0123456789abcdef';
 const AUTH = { authorization: `Basic ${Buffer.from(`${LIVE_KEY}:`).toString('base64')}`, 'content-type': 'application/json' };
 const BIG_PROJECT = 'bench million';
 const CREATE_PROJECT = 'bench creates';
-
-type Message =
-  | { type: 'ready'; url: string }
-  | { type: 'seeded'; seconds: number }
-  | { type: 'counted'; rowsMs: number; countersMs: number; n: number }
-  | { type: 'cpu'; micros: number }
-  | { type: 'error'; message: string };
 
 /** CPU time this process has used so far (user + system), in microseconds. */
 function cpuMicros(): number {
@@ -54,28 +55,37 @@ function cpuMicros(): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child side: a server process that answers commands from the parent over IPC.
+// The servers, started in this process (default) or in a child process each (BENCH_LAYOUT=separate).
 
-async function serveRaw(): Promise<void> {
+interface Started {
+  url: string;
+  /** Benchmark commands the parent may ask of the server (Tagwright only). */
+  commands?: {
+    seed(projectId: string, n: number): Promise<number>;
+    count(projectId: string): Promise<{ rowsMs: number; countersMs: number; n: number }>;
+  };
+  close(): Promise<void>;
+}
+
+async function startRaw(): Promise<Started> {
   const body = JSON.stringify({ hello: 'world' });
   const server = http.createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     response.end(body);
   });
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    process.send!({ type: 'ready', url: `http://127.0.0.1:${port}` } satisfies Message);
-  });
-  process.on('message', (message: { cmd: string }) => {
-    if (message.cmd === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() } satisfies Message);
-    if (message.cmd === 'stop') {
-      server.closeAllConnections();
-      server.close(() => process.exit(0));
-    }
-  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }
 
-async function serveTagwright(): Promise<void> {
+async function startTagwright(databaseUrl: string | undefined): Promise<Started> {
   const { loadConfig } = await import('../packages/server/src/config.ts');
   const { startServer } = await import('../packages/server/src/server.ts');
   const { TaskRepository } = await import('../packages/server/src/repositories/task.repository.ts');
@@ -89,30 +99,29 @@ async function serveTagwright(): Promise<void> {
     TAGWRIGHT_BOOTSTRAP_TEST_API_KEY: TEST_KEY,
     TAGWRIGHT_RATE_LIMIT_PER_MINUTE: String(1_000_000_000),
     LOG_LEVEL: 'warn',
-    ...(process.env.BENCH_CHILD_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_CHILD_DATABASE_URL } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const server = await startServer(config);
   const { db } = server.services;
-  process.send!({ type: 'ready', url: server.url } satisfies Message);
-
-  process.on('message', async (message: { cmd: string; projectId?: string; n?: number }) => {
-    try {
-      if (message.cmd === 'seed') {
-        const caller = (await server.services.accounts.authenticate(LIVE_KEY))!;
+  const caller = (await server.services.accounts.authenticate(LIVE_KEY))!;
+  return {
+    url: server.url,
+    commands: {
+      async seed(projectId, n) {
         const started = performance.now();
         const params = { attachment: 'https://cdn.example.com/img/1.jpg', attachment_type: 'image', geometries: { box: { objects_to_annotate: ['kitten'] } } };
         const statuses = ['pending', 'pending', 'completed', 'completed', 'completed', 'error', 'canceled'] as const;
-        const base = Date.now() - message.n! - 60_000;
+        const base = Date.now() - n - 60_000;
         await db.kysely.transaction().execute(async (trx) => {
           const repository = new TaskRepository(trx, db.dialect);
           const chunk = 50_000;
-          for (let start = 0; start < message.n!; start += chunk) {
+          for (let start = 0; start < n; start += chunk) {
             const tasks = [];
-            for (let index = start; index < Math.min(message.n!, start + chunk); index++) {
+            for (let index = start; index < Math.min(n, start + chunk); index++) {
               const createdAt = base + index;
               const status = statuses[index % statuses.length];
               tasks.push({
-                id: newId(createdAt), account_id: caller.account.id, environment: 'live' as const, project_id: message.projectId!, batch_id: null,
+                id: newId(createdAt), account_id: caller.account.id, environment: 'live' as const, project_id: projectId, batch_id: null,
                 type: 'imageannotation', status, work_state: status === 'pending' ? ('queued' as const) : status, instruction: null, params,
                 callback_url: null, callback_succeeded: null, response: status === 'completed' ? { annotations: [] } : null, metadata: {}, unique_id: null,
                 tags: null, priority: null, project_param_version: null, customer_review_status: null, customer_review_comments: null,
@@ -122,70 +131,110 @@ async function serveTagwright(): Promise<void> {
             await repository.insertMany(tasks);
           }
         });
-        process.send!({ type: 'seeded', seconds: (performance.now() - started) / 1000 } satisfies Message);
-      } else if (message.cmd === 'count') {
-        // What the count would cost without the maintained counters: a row count on the project index.
-        const caller = (await server.services.accounts.authenticate(LIVE_KEY))!;
+        return (performance.now() - started) / 1000;
+      },
+      async count(projectId) {
+        // What the total would cost without the maintained counters: a row count on the project index.
         const repository = new TaskRepository(db.kysely, db.dialect);
         const rowsMs: number[] = [];
         const countersMs: number[] = [];
         let n = 0;
         for (let round = 0; round < 5; round++) {
           let started = performance.now();
-          n = await repository.countRows(caller.account.id, 'live', { projectId: message.projectId });
+          n = await repository.countRows(caller.account.id, 'live', { projectId });
           rowsMs.push(performance.now() - started);
           started = performance.now();
-          await repository.count(caller.account.id, 'live', { projectId: message.projectId });
+          await repository.count(caller.account.id, 'live', { projectId });
           countersMs.push(performance.now() - started);
         }
-        process.send!({ type: 'counted', rowsMs: median(rowsMs), countersMs: median(countersMs), n } satisfies Message);
-      } else if (message.cmd === 'cpu') {
-        process.send!({ type: 'cpu', micros: cpuMicros() } satisfies Message);
-      } else if (message.cmd === 'stop') {
-        await server.close();
-        fs.rmSync(dataDir, { recursive: true, force: true });
-        process.exit(0);
+        return { rowsMs: median(rowsMs), countersMs: median(countersMs), n };
+      },
+    },
+    async close() {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Child side of BENCH_LAYOUT=separate: start one server and answer the parent's commands over IPC. */
+async function serveChild(role: 'raw' | 'tagwright'): Promise<void> {
+  const started = role === 'raw' ? await startRaw() : await startTagwright(process.env.BENCH_CHILD_DATABASE_URL);
+  process.on('message', async (message: { id: number; cmd: string; args: unknown[] }) => {
+    try {
+      let result: unknown;
+      if (message.cmd === 'cpu') result = cpuMicros();
+      else if (message.cmd === 'seed') result = await started.commands!.seed(...(message.args as [string, number]));
+      else if (message.cmd === 'count') result = await started.commands!.count(...(message.args as [string]));
+      else if (message.cmd === 'stop') {
+        await started.close();
+        process.send!({ id: message.id, result: null }, () => process.exit(0));
+        return;
       }
+      process.send!({ id: message.id, result });
     } catch (error) {
-      process.send!({ type: 'error', message: String((error as Error).stack ?? error) } satisfies Message);
+      process.send!({ id: message.id, error: String((error as Error).stack ?? error) });
     }
   });
+  process.send!({ id: 0, result: started.url });
+}
+
+/** What the parent holds of a server, wherever it runs. */
+interface Handle {
+  url: string;
+  /** CPU time used so far by the process the server runs in (in-process: this one, client included). */
+  cpuMicros(): Promise<number>;
+  seed(projectId: string, n: number): Promise<number>;
+  count(projectId: string): Promise<{ rowsMs: number; countersMs: number; n: number }>;
+  stop(): Promise<void>;
+}
+
+async function inProcess(role: 'raw' | 'tagwright', databaseUrl?: string): Promise<Handle> {
+  const started = role === 'raw' ? await startRaw() : await startTagwright(databaseUrl);
+  return {
+    url: started.url,
+    cpuMicros: async () => cpuMicros(),
+    seed: (projectId, n) => started.commands!.seed(projectId, n),
+    count: (projectId) => started.commands!.count(projectId),
+    stop: () => started.close(),
+  };
+}
+
+async function inChild(role: 'raw' | 'tagwright', databaseUrl?: string): Promise<Handle> {
+  const file = fileURLToPath(import.meta.url);
+  const env = { ...process.env, ...(databaseUrl ? { BENCH_CHILD_DATABASE_URL: databaseUrl } : {}) };
+  const child: ChildProcess = fork(file, ['--serve', role], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<number, { resolve(value: any): void; reject(error: Error): void }>();
+  let nextId = 1;
+  const ready = new Promise<string>((resolve, reject) => waiting.set(0, { resolve, reject }));
+  child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+    const entry = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error !== undefined) entry?.reject(new Error(message.error));
+    else entry?.resolve(message.result);
+  });
+  const call = (cmd: string, ...args: unknown[]) =>
+    new Promise<any>((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      child.send({ id, cmd, args });
+    });
+  const url = await ready;
+  return {
+    url,
+    cpuMicros: () => call('cpu'),
+    seed: (projectId, n) => call('seed', projectId, n),
+    count: (projectId) => call('count', projectId),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await call('stop');
+      await exited;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parent side: the load generator and the report.
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  next(): Promise<Message>;
-  send(message: object): void;
-}
-
-function startChild(role: 'raw' | 'tagwright', env: Record<string, string> = {}): Promise<Child> {
-  const file = fileURLToPath(import.meta.url);
-  const child = fork(file, ['--serve', role], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const queue: Message[] = [];
-  const waiting: Array<(message: Message) => void> = [];
-  child.on('message', (message: Message) => {
-    const resolve = waiting.shift();
-    if (resolve) resolve(message);
-    else queue.push(message);
-  });
-  const next = () =>
-    new Promise<Message>((resolve, reject) => {
-      const queued = queue.shift();
-      if (queued) return queued.type === 'error' ? reject(new Error(queued.message)) : resolve(queued);
-      waiting.push((message) => (message.type === 'error' ? reject(new Error(message.message)) : resolve(message)));
-    });
-  return next().then((ready) => ({ process: child, url: (ready as { url: string }).url, next, send: (message: object) => child.send(message) }));
-}
-
-async function stopChild(child: Child): Promise<void> {
-  const exited = new Promise((resolve) => child.process.once('exit', resolve));
-  child.send({ cmd: 'stop' });
-  await exited;
-}
+// The load generator and the report.
 
 interface LoadResult {
   requests: number;
@@ -193,7 +242,7 @@ interface LoadResult {
   seconds: number;
   rps: number;
   meanLatencyMs: number;
-  /** CPU time the server process spent per successful request, in microseconds. */
+  /** CPU time of the process the server runs in, per successful request, in microseconds. */
   serverCpuMicros: number;
 }
 
@@ -237,17 +286,12 @@ async function load(origin: string, target: Target, headers: Record<string, stri
   return { requests, failures, seconds: elapsed, rps: requests / elapsed, meanLatencyMs: latencyTotal / Math.max(1, requests + failures), serverCpuMicros: 0 };
 }
 
-async function serverCpu(child: Child): Promise<number> {
-  child.send({ cmd: 'cpu' });
-  return ((await child.next()) as { micros: number }).micros;
-}
-
-/** Warm-up, then the measured run, with the server process's CPU time per request. */
-async function measure(child: Child, target: Target, headers: Record<string, string>): Promise<LoadResult> {
-  await load(child.url, target, headers, Math.min(1, SECONDS), CONNECTIONS);
-  const cpuBefore = await serverCpu(child);
-  const result = await load(child.url, target, headers, SECONDS, CONNECTIONS);
-  result.serverCpuMicros = ((await serverCpu(child)) - cpuBefore) / Math.max(1, result.requests);
+/** Warm-up, then the measured run, with the CPU time per request of the process the server runs in. */
+async function measure(server: Handle, target: Target, headers: Record<string, string>): Promise<LoadResult> {
+  await load(server.url, target, headers, Math.min(1, SECONDS), CONNECTIONS);
+  const cpuBefore = await server.cpuMicros();
+  const result = await load(server.url, target, headers, SECONDS, CONNECTIONS);
+  result.serverCpuMicros = ((await server.cpuMicros()) - cpuBefore) / Math.max(1, result.requests);
   return result;
 }
 
@@ -322,8 +366,9 @@ async function createBenchDatabase(): Promise<{ url?: string; drop(): Promise<vo
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase();
-  const raw = await startChild('raw');
-  const tagwright = await startChild('tagwright', database.url ? { BENCH_CHILD_DATABASE_URL: database.url } : {});
+  const start = LAYOUT === 'separate' ? inChild : inProcess;
+  const raw = await start('raw');
+  const tagwright = await start('tagwright', database.url);
   try {
     const origin = tagwright.url;
     const big = await json(origin, 'POST', '/v1/projects', { type: 'imageannotation', name: BIG_PROJECT, params: { instruction: 'Box every kitten.' } });
@@ -332,8 +377,7 @@ async function main(): Promise<void> {
       name: CREATE_PROJECT,
       params: { instruction: 'Box every kitten.', geometries: { box: { objects_to_annotate: ['kitten'], min_height: 10, min_width: 10 } } },
     });
-    tagwright.send({ cmd: 'seed', projectId: big.id, n: TASKS });
-    const seeded = (await tagwright.next()) as { seconds: number };
+    const seededSeconds = await tagwright.seed(big.id, TASKS);
 
     // Throughput: raw vs create vs get, interleaved rounds.
     const createdIds: string[] = [];
@@ -385,16 +429,15 @@ async function main(): Promise<void> {
     const countCall = await latency(origin, `/v1/tasks?${projectQuery}&limit=1`);
     const countCallCompleted = await latency(origin, `/v1/tasks?${projectQuery}&status=completed&limit=1`);
     const countCallTimeFilter = await latency(origin, `/v1/tasks?${projectQuery}&start_time=2000-01-01&limit=1`, 20);
-    tagwright.send({ cmd: 'count', projectId: big.id });
-    const counted = (await tagwright.next()) as { rowsMs: number; countersMs: number; n: number };
+    const counted = await tagwright.count(big.id);
 
     const dialect = database.url ? 'PostgreSQL' : 'SQLite';
     const line = (label: string, result: LoadResult, ratio?: number) =>
       `${label.padEnd(34)} ${result.rps.toFixed(0).padStart(7)} req/s  ${ratio === undefined ? '          ' : `${ratio.toFixed(2)}x raw  `}mean ${result.meanLatencyMs.toFixed(2)} ms  ` +
-      `server CPU ${result.serverCpuMicros.toFixed(0)} µs/req`;
+      `CPU ${result.serverCpuMicros.toFixed(0)} µs/req`;
     const ms = (value: number) => `${value.toFixed(2)} ms`;
-    console.log(`tasks benchmark: node ${process.version}, ${os.cpus().length} CPUs, ${dialect}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds`);
-    console.log(`inserted ${TASKS.toLocaleString('en')} tasks in one transaction (multi-row INSERTs + counters) in ${seeded.seconds.toFixed(1)} s`);
+    console.log(`tasks benchmark: node ${process.version}, ${os.cpus().length} CPUs, ${dialect}, layout ${LAYOUT}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds`);
+    console.log(`inserted ${TASKS.toLocaleString('en')} tasks in one transaction (multi-row INSERTs + counters) in ${seededSeconds.toFixed(1)} s`);
     for (const [index, round] of rounds.entries()) {
       console.log(`  round ${index + 1}: raw ${round.raw.rps.toFixed(0)}, create ${round.create.rps.toFixed(0)} (${(round.create.rps / round.raw.rps).toFixed(2)}x), get ${round.get.rps.toFixed(0)} (${(round.get.rps / round.raw.rps).toFixed(2)}x) req/s; load average ${os.loadavg()[0].toFixed(1)}`);
     }
@@ -402,7 +445,7 @@ async function main(): Promise<void> {
     console.log(line('POST /v1/task/imageannotation', createBest, createBest.rps / rawBest.rps));
     console.log(line('GET /v1/task/{id}', getBest, getBest.rps / rawBest.rps));
     const cpuRatio = (result: LoadResult) => (rawBest.serverCpuMicros / result.serverCpuMicros).toFixed(2);
-    console.log(`server CPU per request relative to raw (raw µs ÷ Tagwright µs; a throughput ratio less sensitive to other load on the machine): create ${cpuRatio(createBest)}x, get ${cpuRatio(getBest)}x`);
+    console.log(`CPU per request relative to raw (raw µs ÷ Tagwright µs; less sensitive to other load on the machine): create ${cpuRatio(createBest)}x, get ${cpuRatio(getBest)}x`);
     console.log(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, the two alternated; median / mean / p95):`);
     console.log(`  page 1                          ${ms(firstPage.median)} / ${ms(firstPage.mean)} / ${ms(firstPage.p95)}`);
     console.log(`  cursor depth ${DEPTH.toLocaleString('en')}             ${ms(deepPage.median)} / ${ms(deepPage.mean)} / ${ms(deepPage.p95)}   (${(deepPage.median / firstPage.median).toFixed(2)}x page 1)`);
@@ -416,16 +459,15 @@ async function main(): Promise<void> {
     console.log(`target deep page <= 1.2x page 1: ${verdict(deepPage.median <= 1.2 * firstPage.median)} (${(deepPage.median / firstPage.median).toFixed(2)}x, medians)`);
     console.log(`target count on 1M < 50 ms: ${verdict(countCall.median < 50)} (${ms(countCall.median)} median for the whole HTTP call)`);
   } finally {
-    await stopChild(tagwright);
-    await stopChild(raw);
+    await tagwright.stop();
+    await raw.stop();
     await database.drop();
   }
 }
 
 const serveAt = process.argv.indexOf('--serve');
 if (serveAt !== -1) {
-  if (process.argv[serveAt + 1] === 'raw') await serveRaw();
-  else await serveTagwright();
+  await serveChild(process.argv[serveAt + 1] === 'raw' ? 'raw' : 'tagwright');
 } else {
   await main();
 }
