@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { dialectHelpers, type DialectHelpers } from './dialect.ts';
+import { registerCommittedReader } from './prepared.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, which fit a JS number exactly.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -35,7 +36,15 @@ export function connect(options: ConnectOptions): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return wrap(new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialectHelpers('sqlite'));
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  if (file === ':memory:') return wrap(kysely, dialectHelpers('sqlite'));
+  // A second, read-only connection for prepared point reads (db/prepared.ts). In WAL mode it sees
+  // every committed write at once and never waits for a transaction held on the main connection.
+  const reader = new SQLite(file, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  const cachedReader = withStatementCache(reader);
+  registerCommittedReader(kysely, cachedReader);
+  return { kysely, dialect: dialectHelpers('sqlite'), close: async () => { await kysely.destroy(); cachedReader.close(); } };
 }
 
 /**

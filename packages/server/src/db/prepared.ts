@@ -1,4 +1,16 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, SqliteDatabase } from 'kysely';
+
+/**
+ * SQLite only: a second, read-only connection per database. Prepared reads made on the database
+ * itself (not on a transaction) run there: they see every committed write and never queue behind a
+ * transaction holding the main connection. Reads on a transaction go through it as usual.
+ */
+const committedReaders = new WeakMap<object, SqliteDatabase>();
+
+/** Registers the read-only connection that serves prepared reads made on `kysely` itself (not on a transaction). */
+export function registerCommittedReader(kysely: Kysely<any>, reader: SqliteDatabase): void {
+  committedReaders.set(kysely, reader);
+}
 
 /**
  * A Kysely query built and compiled once, then run with new parameter values. Building a query
@@ -7,7 +19,7 @@ import type { Compilable, CompiledQuery, Kysely } from 'kysely';
  *
  * `build` receives one placeholder per parameter and must pass each through as a plain value
  * (`where('name', '=', name)`); a placeholder that does not come out as a bound parameter is a
- * programming error, reported when the query is first built.
+ * programming error, reported when the query is first built. Selects only.
  */
 export function prepareQuery<Args extends readonly (string | number)[], Row>(
   /** Read when the query first runs, so a repository can pass `() => this.db` from a field initializer. */
@@ -17,10 +29,13 @@ export function prepareQuery<Args extends readonly (string | number)[], Row>(
 ): (...args: Args) => Promise<Row[]> {
   let compiled: CompiledQuery<Row> | undefined;
   let slots: Array<number | undefined>;
+  let readerStatement: ReturnType<SqliteDatabase['prepare']> | undefined;
+  let readerOf: SqliteDatabase | undefined;
   return async (...args: Args) => {
     if (!compiled) {
       const placeholders = Array.from({ length: arity }, (_, index) => `\u0000prepared-parameter-${index}\u0000`);
       compiled = build(...placeholders).compile();
+      if (compiled.query.kind !== 'SelectQueryNode') throw new Error(`prepareQuery is for selects only: ${compiled.sql}`);
       slots = compiled.parameters.map((value) => {
         const index = placeholders.indexOf(value as string);
         return index === -1 ? undefined : index;
@@ -31,7 +46,16 @@ export function prepareQuery<Args extends readonly (string | number)[], Row>(
     }
     const constants = compiled.parameters;
     const parameters = slots.map((slot, position) => (slot === undefined ? constants[position] : args[slot]));
-    const result = await database().executeQuery<Row>({ ...compiled, parameters });
+    const db = database();
+    const reader = committedReaders.get(db);
+    if (reader) {
+      if (readerStatement === undefined || readerOf !== reader) {
+        readerStatement = reader.prepare(compiled.sql);
+        readerOf = reader;
+      }
+      return readerStatement.all(parameters) as Row[];
+    }
+    const result = await db.executeQuery<Row>({ ...compiled, parameters });
     return result.rows;
   };
 }
