@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { useTestServer, TEST_KEY } from '../helpers/server.ts';
+import { useTestServer, LIVE_KEY, TEST_KEY } from '../helpers/server.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -169,6 +169,22 @@ describeEachDatabase('v1 batches', (dialect) => {
     assertError(await post('/batches', sdkBatchBody('plain', 'x'), other.liveKey), 400, /plain/);
     const list = await get('/batches', other.liveKey);
     assert.equal(list.body.totalDocs, 0);
+  });
+
+  it('reads only committed batches, and answers while another transaction is still open', async () => {
+    const plain = (await get('/projects/plain')).body;
+    const caller = (await server.current.server.services.accounts.authenticate(LIVE_KEY))!;
+    const now = Date.now();
+    await server.current.server.services.db.kysely.transaction().execute(async (trx) => {
+      await trx.insertInto('batches').values({
+        id: `uncommitted${now}`, account_id: caller.account.id, environment: 'live', project_id: plain.id, name: 'uncommitted',
+        status: 'in_progress', callback: null, calibration_batch: 0, self_label_batch: 0, metadata: '{}', priority: null,
+        studio_priority: null, archived: 0, callback_succeeded: null, created_at: now, updated_at: now, completed_at: null,
+      }).execute();
+      assertError(await get('/batches/uncommitted'), 404, /uncommitted/);
+      assert.equal((await get('/batches/first-batch/status')).status, 200);
+    });
+    assert.equal((await get('/batches/uncommitted')).status, 200);
   });
 
   it('answers 401 without a valid key, before validating the query', async () => {
