@@ -48,10 +48,13 @@ const server = http.createServer((request, response) => {
 });
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+// Exit with the benchmark, even when it dies without stopping this process.
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
 `;
 
 async function startReceiver(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['-e', RECEIVER_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', RECEIVER_SOURCE], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
   return { url: `http://127.0.0.1:${port}/callback`, stop: () => child.kill() };
 }
