@@ -42,7 +42,7 @@ export function KeysPage({ dashboard }: { dashboard: DashboardApi }) {
           Environment
           <select value={environment} onChange={(event) => setEnvironment(event.target.value as 'live' | 'test')}>
             <option value="live">live</option>
-            <option value="test">test (tasks complete at once with synthetic answers)</option>
+            <option value="test">test (instant synthetic answers)</option>
           </select>
         </label>
         <label>

@@ -44,7 +44,8 @@ export function TaskDetailPage({ dashboard, taskId }: { dashboard: DashboardApi;
           <dd>{task.type}</dd>
           <dt>Status</dt>
           <dd>
-            <span className={`tw-status tw-status-${task.status}`}>{task.status}</span> ({task.work_state.replace('_', ' ')})
+            <span className={`tw-status tw-status-${task.status}`}>{task.status}</span>
+            {task.work_state !== task.status && ` (${task.work_state.replace('_', ' ')})`}
           </dd>
           {task.completed_at && (
             <>

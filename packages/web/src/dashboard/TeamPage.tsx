@@ -38,7 +38,7 @@ export function TeamPage({ dashboard }: { dashboard: DashboardApi }) {
       <form className="tw-filters" onSubmit={invite} aria-label="Invite teammates">
         <label>
           Emails
-          <input type="text" placeholder="ana@example.com, ben@example.com" value={emails} onChange={(event) => setEmails(event.target.value)} />
+          <input type="text" className="tw-wide" placeholder="ana@example.com, ben@example.com" value={emails} onChange={(event) => setEmails(event.target.value)} />
         </label>
         <label>
           Role
@@ -97,7 +97,7 @@ export function TeamPage({ dashboard }: { dashboard: DashboardApi }) {
                     ))}
                   </select>
                 </td>
-                <td>{teammate.signed_up ? 'active' : `invited, until ${formatTime(teammate.invite_expires_at)}`}</td>
+                <td>{teammate.signed_up ? 'active' : teammate.invite_expires_at ? `invited, until ${formatTime(teammate.invite_expires_at)}` : 'no password set'}</td>
                 <td>
                   {!teammate.signed_up && (
                     <button type="button" onClick={() => void run(() => dashboard.reinvite(teammate.email))}>
