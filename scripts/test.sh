@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== typecheck"
-npx tsc -p packages/server --noEmit
+echo "== typecheck (server, sdk, web)"
+npm run typecheck
 
 echo "== server tests (SQLite${TEST_DATABASE_URL:+ and PostgreSQL})"
 npm test -w @tagwright/server

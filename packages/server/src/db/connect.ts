@@ -27,6 +27,9 @@ export interface ConnectOptions {
 export function connect(options: ConnectOptions): Db {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client whose connection the server ends (restart, admin kill) must not crash the process;
+    // the pool drops it and the next query opens a fresh one.
+    pool.on('error', (error) => process.emitWarning(`PostgreSQL idle connection lost: ${error.message}`));
     return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialectHelpers('postgres'));
   }
   const file = options.sqliteFile ?? ':memory:';
