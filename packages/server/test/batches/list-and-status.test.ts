@@ -162,6 +162,25 @@ describeEachDatabase('v1 batch list and status counts', (dialect) => {
     });
   });
 
+  it('counts tasks created and canceled through the task API', async () => {
+    await post('/batches', { project: 'beta', name: 'through-api', callback: '' });
+    const created = [];
+    for (let i = 0; i < 3; i++) {
+      const task = await post('/task/imageannotation', { batch: 'through-api', attachment: `https://example.com/${i}.jpg`, geometries: { box: { objects_to_annotate: ['cat'] } } });
+      assert.equal(task.status, 200, task.text);
+      created.push(task.body);
+    }
+    assert.equal((await post(`/task/${created[0].task_id}/cancel`)).status, 200);
+    const counts = await get('/batches/through-api/status');
+    assert.equal(counts.body.pending, 2);
+    assert.equal(counts.body.canceled, 1);
+    assert.equal(counts.body.tasks_pending, 2);
+    assert.equal(counts.body.tasks_canceled, 1);
+    assert.equal(counts.body.completed, 0);
+    const total = await get('/tasks?batch=through-api&limit=1');
+    assert.equal(total.body.total, counts.body.pending + counts.body.canceled);
+  });
+
   it('adds the status counts to each batch when detailed=true', async () => {
     const batch = (await post('/batches', { project: 'alpha', name: 'detailed-one', callback: '' })).body;
     await insertTasks(server.current, batch, alpha, ['completed', 'completed', 'error']);
