@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { TaskLeasesTable, TaskSource, WorkKind } from '../db/tables/queue.ts';
 import { CompiledStatement } from '../db/compiled-statement.ts';
+import { prepareQuery } from '../db/prepared.ts';
 
 export type Lease = Selectable<TaskLeasesTable>;
 
@@ -33,6 +34,10 @@ export interface SourceHead {
   priority: number | null;
   created_at: number;
 }
+
+type AssignedProjectRow = Omit<AssignedProject, 'consensus_attempts'> & { consensus_attempts: number | null };
+type BatchSourceRow = { id: string; project_id: string; studio_priority: number | null; priority: number | null };
+type HeadRow = { id: string; priority: number | null; created_at: number };
 
 /** Waiting states and the state a claim moves them to. */
 const CLAIM_STATES: Record<WorkKind, { from: string; to: string }> = {
@@ -84,12 +89,6 @@ function firstAvailable(db: Kysely<Database>, kind: WorkKind, projectId: string,
     .limit(1);
 }
 
-function headStatement(kind: WorkKind) {
-  return new CompiledStatement<{ id: string; priority: number | null; created_at: number }>(4, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff) =>
-    firstAvailable(db, kind, projectId, batchKey, userId, skipCutoff),
-  );
-}
-
 /**
  * THE claim: one statement moves the first available task of the source from its waiting state to
  * its leased state. On PostgreSQL the sub-select skips rows other claimers have locked, and the
@@ -108,53 +107,138 @@ function claimStatement(kind: WorkKind, dialect: DialectHelpers) {
   );
 }
 
-const STATEMENTS = new Map<string, { head: ReturnType<typeof headStatement>; claim: ReturnType<typeof claimStatement> }>();
+/** Statements whose SQL depends on the dialect (row locks), compiled once per dialect. */
+function dialectStatements(dialect: DialectHelpers) {
+  return {
+    label: { claim: claimStatement('label', dialect) },
+    review: { claim: claimStatement('review', dialect) },
+    lockLease: new CompiledStatement<Lease>(1, (db: Kysely<Database>, id) => db.selectFrom('task_leases').selectAll().where('id', '=', id).modifyEnd(dialect.forUpdate)),
+    sweep: new CompiledStatement<{ task_id: string; task_source: string; kind: string }>(2, (db: Kysely<Database>, now, again) =>
+      db
+        .deleteFrom('task_leases')
+        .where('id', 'in', (eb) => eb.selectFrom('task_leases').select('id').where('expires_at', '<=', now as unknown as number).limit(200).modifyEnd(dialect.skipLocked))
+        .where('expires_at', '<=', again as unknown as number)
+        .returning(['task_id', 'task_source', 'kind']),
+    ),
+  };
+}
 
-function statementsFor(kind: WorkKind, dialect: DialectHelpers) {
-  const key = `${dialect.name}:${kind}`;
-  let entry = STATEMENTS.get(key);
+const BY_DIALECT = new Map<string, ReturnType<typeof dialectStatements>>();
+
+function statementsFor(dialect: DialectHelpers) {
+  let entry = BY_DIALECT.get(dialect.name);
   if (!entry) {
-    entry = { head: headStatement(kind), claim: claimStatement(kind, dialect) };
-    STATEMENTS.set(key, entry);
+    entry = dialectStatements(dialect);
+    BY_DIALECT.set(dialect.name, entry);
   }
   return entry;
 }
 
+const LEASE_COLUMNS = ['id', 'account_id', 'task_id', 'task_source', 'user_id', 'kind', 'started_at', 'expires_at'] as const;
+const INSERT_LEASE = new CompiledStatement(LEASE_COLUMNS.length, (db: Kysely<Database>, ...values) =>
+  db.insertInto('task_leases').values(Object.fromEntries(LEASE_COLUMNS.map((column, index) => [column, values[index]])) as unknown as Lease),
+);
+const INSERT_GOLD_LEASE = new CompiledStatement(LEASE_COLUMNS.length, (db: Kysely<Database>, ...values) =>
+  db
+    .insertInto('task_leases')
+    .values(Object.fromEntries(LEASE_COLUMNS.map((column, index) => [column, values[index]])) as unknown as Lease)
+    .onConflict((conflict) => conflict.columns(['task_source', 'task_id', 'user_id']).doNothing()),
+);
+const RENEW_LEASE = new CompiledStatement<Lease>(4, (db: Kysely<Database>, expiresAt, id, userId, now) =>
+  db
+    .updateTable('task_leases')
+    .set({ expires_at: expiresAt as unknown as number })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now as unknown as number)
+    .returningAll(),
+);
+const END_LEASE = new CompiledStatement<{ task_id: string; task_source: string; kind: string }>(3, (db: Kysely<Database>, id, userId, now) =>
+  db
+    .deleteFrom('task_leases')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now as unknown as number)
+    .returning(['task_id', 'task_source', 'kind']),
+);
+const DELETE_LEASE = new CompiledStatement(1, (db: Kysely<Database>, id) => db.deleteFrom('task_leases').where('id', '=', id));
+const REQUEUE = {
+  label: requeueStatement('label'),
+  review: requeueStatement('review'),
+};
+
+function requeueStatement(kind: WorkKind) {
+  const { from, to } = CLAIM_STATES[kind];
+  return new CompiledStatement(1, (db: Kysely<Database>, id) =>
+    db
+      .updateTable('tasks')
+      .set({ work_state: sql.lit(from) as never })
+      .where('id', '=', id)
+      .where('status', '=', sql.lit('pending') as never)
+      .where('work_state', '=', sql.lit(to) as never),
+  );
+}
+
+function leaseValues(lease: Lease): unknown[] {
+  return LEASE_COLUMNS.map((column) => lease[column]);
+}
+
 /** Leases of the work queue and the queries that find and claim work. The only code that builds SQL for task_leases. */
 export class QueueRepository {
+  // The reads that run on every "next task", compiled once (building a Kysely query costs more than running these).
+  private readonly assignedAll = prepareQuery<[string, string], AssignedProjectRow>(() => this.db, 2, (userId, accountId) => this.assignedQuery(userId, accountId));
+  private readonly assignedOne = prepareQuery<[string, string, string], AssignedProjectRow>(() => this.db, 3, (userId, accountId, projectId) =>
+    this.assignedQuery(userId, accountId).where('p.id', '=', projectId),
+  );
+  private readonly labelBatches = prepareQuery<[string, string], BatchSourceRow>(() => this.db, 2, (projectId, userId) => this.batchQuery(projectId, userId));
+  private readonly reviewBatches = prepareQuery<[string], BatchSourceRow>(() => this.db, 1, (projectId) => this.batchQuery(projectId));
+  private readonly heldLeaseQuery = prepareQuery<[string, string, number], Lease>(() => this.db, 3, (userId, kind, now) =>
+    this.db
+      .selectFrom('task_leases')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('kind', '=', kind as WorkKind)
+      .where('expires_at', '>', now as unknown as number)
+      .orderBy('expires_at', 'desc')
+      .limit(1),
+  );
+  private readonly leaseById = prepareQuery<[string], Lease>(() => this.db, 1, (id) => this.db.selectFrom('task_leases').selectAll().where('id', '=', id));
+  private readonly expiredProbe = prepareQuery<[number], { id: string }>(() => this.db, 1, (now) =>
+    this.db.selectFrom('task_leases').select('id').where('expires_at', '<=', now as unknown as number).limit(1),
+  );
+  private readonly headQueries = {
+    label: prepareQuery<[string, string, string, number], HeadRow>(() => this.db, 4, (projectId, batchKey, userId, cutoff) =>
+      firstAvailable(this.db, 'label', projectId, batchKey, userId, cutoff),
+    ),
+    review: prepareQuery<[string, string, string, number], HeadRow>(() => this.db, 4, (projectId, batchKey, userId, cutoff) =>
+      firstAvailable(this.db, 'review', projectId, batchKey, userId, cutoff),
+    ),
+  };
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectHelpers,
   ) {}
 
-  /** The user's live projects (optionally only one), in name order. */
-  async assignedProjects(accountId: string, userId: string, projectId?: string): Promise<AssignedProject[]> {
-    const rows = await this.db
+  private assignedQuery(userId: string, accountId: string) {
+    return this.db
       .selectFrom('studio_assignments as a')
       .innerJoin('projects as p', 'p.id', 'a.project_id')
       .select(['p.id', 'p.name', 'p.type', 'p.pipeline', 'p.consensus_attempts'])
       .where('a.user_id', '=', userId)
       .where('p.account_id', '=', accountId)
-      .where('p.environment', '=', 'live')
-      .$if(projectId !== undefined, (query) => query.where('p.id', '=', projectId!))
-      .orderBy('p.name')
-      .execute();
-    return rows.map((row) => ({ ...row, consensus_attempts: row.consensus_attempts === null ? null : Number(row.consensus_attempts) }));
+      .where('p.environment', '=', sql.lit('live') as never)
+      .orderBy('p.name');
   }
 
-  /**
-   * The sources of these projects a user may take `kind` work from: every running batch (for
-   * labeling, only batches with no groups or with a group the user belongs to) and each project's
-   * tasks outside batches. Staging, paused, cancelled and completed batches are not sources.
-   */
-  async sources(projectIds: readonly string[], userId: string, kind: WorkKind): Promise<QueueSource[]> {
-    if (projectIds.length === 0) return [];
-    const batches = await this.db
+  /** Running batches of a project; with a user, only those without groups or with a group they belong to (labeling). */
+  private batchQuery(projectId: string, userId?: string) {
+    return this.db
       .selectFrom('batches as b')
       .select(['b.id', 'b.project_id', 'b.studio_priority', 'b.priority'])
-      .where('b.project_id', 'in', projectIds)
-      .where('b.status', '=', 'in_progress')
-      .$if(kind === 'label', (query) =>
+      .where('b.project_id', '=', projectId)
+      .where('b.status', '=', sql.lit('in_progress') as never)
+      .$if(userId !== undefined, (query) =>
         query.where((eb) =>
           eb.or([
             eb.not(eb.exists(eb.selectFrom('batch_groups as g').select(sql.lit(1).as('one')).whereRef('g.batch_id', '=', 'b.id'))),
@@ -164,13 +248,27 @@ export class QueueRepository {
                 .innerJoin('project_group_members as m', 'm.group_id', 'g.group_id')
                 .select(sql.lit(1).as('one'))
                 .whereRef('g.batch_id', '=', 'b.id')
-                .where('m.user_id', '=', userId),
+                .where('m.user_id', '=', userId!),
             ),
           ]),
         ),
-      )
-      .execute();
-    const sources: QueueSource[] = batches.map((batch) => ({
+      );
+  }
+
+  /** The user's live projects (optionally only one), in name order. */
+  async assignedProjects(accountId: string, userId: string, projectId?: string): Promise<AssignedProject[]> {
+    const rows = projectId === undefined ? await this.assignedAll(userId, accountId) : await this.assignedOne(userId, accountId, projectId);
+    return rows.map((row) => ({ ...row, consensus_attempts: row.consensus_attempts === null ? null : Number(row.consensus_attempts) }));
+  }
+
+  /**
+   * The sources of these projects a user may take `kind` work from: every running batch (for
+   * labeling, only batches with no groups or with a group the user belongs to) and each project's
+   * tasks outside batches. Staging, paused, cancelled and completed batches are not sources.
+   */
+  async sources(projectIds: readonly string[], userId: string, kind: WorkKind): Promise<QueueSource[]> {
+    const perProject = await Promise.all(projectIds.map((projectId) => (kind === 'label' ? this.labelBatches(projectId, userId) : this.reviewBatches(projectId))));
+    const sources: QueueSource[] = perProject.flat().map((batch) => ({
       project_id: batch.project_id,
       batch_key: batch.id,
       studio_priority: batch.studio_priority === null ? null : Number(batch.studio_priority),
@@ -182,11 +280,9 @@ export class QueueRepository {
 
   /** The first available task of each source (one index probe each), for choosing among sources of equal rank. */
   async heads(sources: readonly QueueSource[], userId: string, kind: WorkKind, skipCutoff: number): Promise<SourceHead[]> {
-    const { head } = statementsFor(kind, this.dialect);
     const found = await Promise.all(
       sources.map(async (source) => {
-        const { rows } = await head.execute(this.db, this.dialect.name, [source.project_id, source.batch_key, userId, skipCutoff]);
-        const row = rows[0];
+        const [row] = await this.headQueries[kind](source.project_id, source.batch_key, userId, skipCutoff);
         return row && { source, task_id: row.id, priority: row.priority === null ? null : Number(row.priority), created_at: Number(row.created_at) };
       }),
     );
@@ -198,7 +294,7 @@ export class QueueRepository {
    * transaction. Returns the lease, or undefined when the source had nothing left for them.
    */
   async claim(source: QueueSource, input: { accountId: string; userId: string; kind: WorkKind; leaseId: string; now: number; expiresAt: number; skipCutoff: number }): Promise<Lease | undefined> {
-    const { claim } = statementsFor(input.kind, this.dialect);
+    const { claim } = statementsFor(this.dialect)[input.kind];
     return this.db.transaction().execute(async (trx) => {
       const { rows } = await claim.execute(trx, this.dialect.name, [source.project_id, source.batch_key, input.userId, input.skipCutoff]);
       if (rows.length === 0) return undefined;
@@ -212,41 +308,26 @@ export class QueueRepository {
         started_at: input.now,
         expires_at: input.expiresAt,
       };
-      await trx.insertInto('task_leases').values(lease).execute();
+      await INSERT_LEASE.execute(trx, this.dialect.name, leaseValues(lease));
       return lease;
     });
   }
 
   /** The user's newest unexpired lease of this kind, if any. */
   async heldLease(userId: string, kind: WorkKind, now: number): Promise<Lease | undefined> {
-    const row = await this.db
-      .selectFrom('task_leases')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('kind', '=', kind)
-      .where('expires_at', '>', now)
-      .orderBy('expires_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const [row] = await this.heldLeaseQuery(userId, kind, now);
     return row && normalizeLease(row);
   }
 
   async findLease(leaseId: string): Promise<Lease | undefined> {
-    const row = await this.db.selectFrom('task_leases').selectAll().where('id', '=', leaseId).executeTakeFirst();
+    const [row] = await this.leaseById(leaseId);
     return row && normalizeLease(row);
   }
 
   /** Extends the user's unexpired lease; undefined when it is expired, released or someone else's. */
   async renewLease(leaseId: string, userId: string, now: number, expiresAt: number): Promise<Lease | undefined> {
-    const row = await this.db
-      .updateTable('task_leases')
-      .set({ expires_at: expiresAt })
-      .where('id', '=', leaseId)
-      .where('user_id', '=', userId)
-      .where('expires_at', '>', now)
-      .returningAll()
-      .executeTakeFirst();
-    return row && normalizeLease(row);
+    const { rows } = await RENEW_LEASE.execute(this.db, this.dialect.name, [expiresAt, leaseId, userId, now]);
+    return rows[0] && normalizeLease(rows[0]);
   }
 
   /**
@@ -255,51 +336,38 @@ export class QueueRepository {
    * or has expired.
    */
   async endLease(trx: Kysely<Database>, lease: Pick<Lease, 'id' | 'user_id'>, now: number, options: { requeue: boolean }): Promise<boolean> {
-    const ended = await trx
-      .deleteFrom('task_leases')
-      .where('id', '=', lease.id)
-      .where('user_id', '=', lease.user_id)
-      .where('expires_at', '>', now)
-      .returning(['task_id', 'task_source', 'kind'])
-      .executeTakeFirst();
+    const { rows } = await END_LEASE.execute(trx, this.dialect.name, [lease.id, lease.user_id, now]);
+    const ended = rows[0];
     if (!ended) return false;
-    if (options.requeue && ended.task_source === 'task') await requeue(trx, [ended.task_id], ended.kind as WorkKind);
+    if (options.requeue && ended.task_source === 'task') await REQUEUE[ended.kind as WorkKind].execute(trx, this.dialect.name, [ended.task_id]);
     return true;
   }
 
   /**
-   * Gives the tasks of expired leases back to their queues (up to `limit` per call). Runs before
-   * every claim, so an expired lease is gone as soon as anyone asks for work; rows another process
-   * is sweeping are skipped, not waited for.
+   * Gives the tasks of expired leases back to their queues (up to 200 per call). Runs before every
+   * claim, so an expired lease is gone as soon as anyone asks for work; rows another process is
+   * sweeping are skipped, not waited for.
    */
-  async sweepExpiredLeases(now: number, limit = 200): Promise<number> {
-    const expired = await this.db.selectFrom('task_leases').select('id').where('expires_at', '<=', now).limit(1).execute();
-    if (expired.length === 0) return 0;
+  async sweepExpiredLeases(now: number): Promise<number> {
+    if ((await this.expiredProbe(now)).length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      const ended = await trx
-        .deleteFrom('task_leases')
-        .where('id', 'in', (eb) => eb.selectFrom('task_leases').select('id').where('expires_at', '<=', now).limit(limit).modifyEnd(this.dialect.skipLocked))
-        .where('expires_at', '<=', now)
-        .returning(['task_id', 'task_source', 'kind'])
-        .execute();
-      const customer = ended.filter((lease) => lease.task_source === 'task');
-      for (const kind of ['label', 'review'] as const) {
-        const ids = customer.filter((lease) => lease.kind === kind).map((lease) => lease.task_id);
-        if (ids.length > 0) await requeue(trx, ids, kind);
+      const { rows } = await statementsFor(this.dialect).sweep.execute(trx, this.dialect.name, [now, now]);
+      for (const lease of rows) {
+        if (lease.task_source === 'task') await REQUEUE[lease.kind as WorkKind].execute(trx, this.dialect.name, [lease.task_id]);
       }
-      return ended.length;
+      return rows.length;
     });
   }
 
   /** Locks a lease row until commit (PostgreSQL) and re-reads it: submit, skip and review hold it while they work. */
   async lockLease(trx: Kysely<Database>, leaseId: string): Promise<Lease | undefined> {
-    const row = await trx.selectFrom('task_leases').selectAll().where('id', '=', leaseId).modifyEnd(this.dialect.forUpdate).executeTakeFirst();
-    return row && normalizeLease(row);
+    const { rows } = await statementsFor(this.dialect).lockLease.execute(trx, this.dialect.name, [leaseId]);
+    return rows[0] && normalizeLease(rows[0]);
   }
 
   /** Deletes a lease inside the caller's transaction (the task's new state is set by the caller). */
   async deleteLease(trx: Kysely<Database>, leaseId: string): Promise<void> {
-    await trx.deleteFrom('task_leases').where('id', '=', leaseId).execute();
+    await DELETE_LEASE.execute(trx, this.dialect.name, [leaseId]);
   }
 
   // Gold tasks.
@@ -337,12 +405,8 @@ export class QueueRepository {
 
   /** Records a lease on a gold task for the user; false when they already hold one on it. */
   async insertGoldLease(lease: Lease): Promise<boolean> {
-    const result = await this.db
-      .insertInto('task_leases')
-      .values(lease)
-      .onConflict((conflict) => conflict.columns(['task_source', 'task_id', 'user_id']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    const result = await INSERT_GOLD_LEASE.execute(this.db, this.dialect.name, leaseValues(lease));
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   /** Tasks waiting in a project's label and review queues, each counted up to `cap` (an index range read, never a table scan). */
@@ -367,18 +431,6 @@ export class QueueRepository {
     const [label, review] = await Promise.all([count('queued'), count('review')]);
     return { label, review };
   }
-}
-
-/** Moves customer tasks whose lease ended back to the waiting state of that kind (pending tasks only). */
-async function requeue(trx: Kysely<Database>, taskIds: readonly string[], kind: WorkKind): Promise<void> {
-  const { from, to } = CLAIM_STATES[kind];
-  await trx
-    .updateTable('tasks')
-    .set({ work_state: from as never })
-    .where('id', 'in', taskIds)
-    .where('status', '=', 'pending')
-    .where('work_state', '=', to as never)
-    .execute();
 }
 
 function normalizeLease(row: Lease): Lease {

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { DialectHelpers } from '../db/dialect.ts';
+import { CompiledStatement } from '../db/compiled-statement.ts';
 import type { AttemptKind, TaskSource, WorkKind } from '../db/tables/queue.ts';
 
 /** One finished piece of work, JSON parsed. */
@@ -49,19 +51,60 @@ function parse(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
+const ATTEMPT_COLUMNS = [
+  'id', 'account_id', 'project_id', 'task_id', 'user_id', 'kind', 'round', 'attempt_no', 'response',
+  'started_at', 'submitted_at', 'time_spent_ms', 'score', 'result', 'comments',
+] as const;
+const WORK_COLUMNS = ['round', 'attempts', 'pending_response', 'review_reason', 'agreement', 'updated_at'] as const;
+
+// The statements every submission runs, compiled once per dialect.
+const INSERT_ATTEMPT = new CompiledStatement(ATTEMPT_COLUMNS.length, (db: Kysely<Database>, ...values) =>
+  db.insertInto('task_attempts').values(Object.fromEntries(ATTEMPT_COLUMNS.map((column, index) => [column, values[index]])) as never),
+);
+const FIND_WORK = new CompiledStatement<Record<string, unknown>>(1, (db: Kysely<Database>, taskId) => db.selectFrom('task_work').selectAll().where('task_id', '=', taskId));
+const SAVE_WORK = new CompiledStatement(1 + WORK_COLUMNS.length * 2, (db: Kysely<Database>, taskId, ...values) => {
+  const insert = Object.fromEntries(WORK_COLUMNS.map((column, index) => [column, values[index]]));
+  const update = Object.fromEntries(WORK_COLUMNS.map((column, index) => [column, values[WORK_COLUMNS.length + index]]));
+  return db
+    .insertInto('task_work')
+    .values({ task_id: taskId, ...insert } as never)
+    .onConflict((conflict) => conflict.column('task_id').doUpdateSet(update as never));
+});
+const FIND_DRAFT = new CompiledStatement<{ response: string; updated_at: number }>(2, (db: Kysely<Database>, taskId, userId) =>
+  db.selectFrom('task_drafts').select(['response', 'updated_at']).where('task_id', '=', taskId).where('user_id', '=', userId),
+);
+const SAVE_DRAFT = new CompiledStatement(6, (db: Kysely<Database>, taskId, userId, response, updatedAt, newResponse, newUpdatedAt) =>
+  db
+    .insertInto('task_drafts')
+    .values({ task_id: taskId, user_id: userId, response, updated_at: updatedAt as unknown as number })
+    .onConflict((conflict) => conflict.columns(['task_id', 'user_id']).doUpdateSet({ response: newResponse, updated_at: newUpdatedAt as unknown as number })),
+);
+const DELETE_DRAFT = new CompiledStatement(2, (db: Kysely<Database>, taskId, userId) => db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', userId));
+const REVIEW_COMMENTS = new CompiledStatement<{ comments: string | null }>(1, (db: Kysely<Database>, taskId) =>
+  db
+    .selectFrom('task_attempts')
+    .select('comments')
+    .where('task_id', '=', taskId)
+    .where('kind', '=', sql.lit('review') as never)
+    .where('comments', 'is not', null)
+    .orderBy('submitted_at')
+    .orderBy('id'),
+);
+
 /**
  * What people did with tasks: attempts (label, review, gold), skips, drafts, each task's pipeline
  * state and labelers' gold scores. The only code that builds SQL for these tables. Writes that
  * belong to a state change take the caller's transaction as `db`.
  */
 export class WorkRecordRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectHelpers,
+  ) {}
 
   async insertAttempt(attempt: Attempt): Promise<void> {
-    await this.db
-      .insertInto('task_attempts')
-      .values({ ...attempt, response: attempt.response === undefined || attempt.response === null ? null : JSON.stringify(attempt.response) })
-      .execute();
+    const row: Record<string, unknown> = { ...attempt, response: attempt.response === undefined || attempt.response === null ? null : JSON.stringify(attempt.response) };
+    await INSERT_ATTEMPT.execute(this.db, this.dialect.name, ATTEMPT_COLUMNS.map((column) => row[column]));
   }
 
   /** The label attempts of one round of a task, in submission order. */
@@ -79,15 +122,7 @@ export class WorkRecordRepository {
 
   /** Reviewers' comments on a task, oldest first (shown to the next labeler and reviewer). */
   async reviewComments(taskId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('task_attempts')
-      .select('comments')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'review')
-      .where('comments', 'is not', null)
-      .orderBy('submitted_at')
-      .orderBy('id')
-      .execute();
+    const { rows } = await REVIEW_COMMENTS.execute(this.db, this.dialect.name, [taskId]);
     return rows.map((row) => row.comments!).filter((comment) => comment.trim() !== '');
   }
 
@@ -99,51 +134,45 @@ export class WorkRecordRepository {
 
   async saveDraft(taskId: string, userId: string, response: unknown, now: number): Promise<void> {
     const text = JSON.stringify(response ?? null);
-    await this.db
-      .insertInto('task_drafts')
-      .values({ task_id: taskId, user_id: userId, response: text, updated_at: now })
-      .onConflict((conflict) => conflict.columns(['task_id', 'user_id']).doUpdateSet({ response: text, updated_at: now }))
-      .execute();
+    await SAVE_DRAFT.execute(this.db, this.dialect.name, [taskId, userId, text, now, text, now]);
   }
 
   async findDraft(taskId: string, userId: string): Promise<Draft | undefined> {
-    const row = await this.db.selectFrom('task_drafts').select(['response', 'updated_at']).where('task_id', '=', taskId).where('user_id', '=', userId).executeTakeFirst();
+    const { rows } = await FIND_DRAFT.execute(this.db, this.dialect.name, [taskId, userId]);
+    const row = rows[0];
     return row && { response: parse(row.response), updated_at: Number(row.updated_at) };
   }
 
   async deleteDraft(taskId: string, userId: string): Promise<void> {
-    await this.db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', userId).execute();
+    await DELETE_DRAFT.execute(this.db, this.dialect.name, [taskId, userId]);
   }
 
   // Pipeline state.
 
   async findWork(taskId: string): Promise<TaskWork | undefined> {
-    const row = await this.db.selectFrom('task_work').selectAll().where('task_id', '=', taskId).executeTakeFirst();
+    const { rows } = await FIND_WORK.execute(this.db, this.dialect.name, [taskId]);
+    const row = rows[0];
     if (!row) return undefined;
     return {
-      task_id: row.task_id,
+      task_id: row.task_id as string,
       round: Number(row.round),
       attempts: Number(row.attempts),
       pending_response: row.pending_response === null ? null : parse(row.pending_response),
-      review_reason: row.review_reason,
+      review_reason: (row.review_reason as string | null) ?? null,
       agreement: row.agreement === null ? null : Number(row.agreement),
     };
   }
 
   async saveWork(work: TaskWork, now: number): Promise<void> {
-    const values = {
-      round: work.round,
-      attempts: work.attempts,
-      pending_response: work.pending_response === null || work.pending_response === undefined ? null : JSON.stringify(work.pending_response),
-      review_reason: work.review_reason,
-      agreement: work.agreement,
-      updated_at: now,
-    };
-    await this.db
-      .insertInto('task_work')
-      .values({ task_id: work.task_id, ...values })
-      .onConflict((conflict) => conflict.column('task_id').doUpdateSet(values))
-      .execute();
+    const values = [
+      work.round,
+      work.attempts,
+      work.pending_response === null || work.pending_response === undefined ? null : JSON.stringify(work.pending_response),
+      work.review_reason,
+      work.agreement,
+      now,
+    ];
+    await SAVE_WORK.execute(this.db, this.dialect.name, [work.task_id, ...values, ...values]);
   }
 
   // Gold scores.

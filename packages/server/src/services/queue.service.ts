@@ -75,7 +75,7 @@ export class QueueService {
     private readonly random: () => number = Math.random,
   ) {
     this.queue = new QueueRepository(db.kysely, db.dialect);
-    this.records = new WorkRecordRepository(db.kysely);
+    this.records = new WorkRecordRepository(db.kysely, db.dialect);
     this.tasks = new TaskRepository(db.kysely, db.dialect);
     this.projects = new ProjectRepository(db.kysely);
     this.goldTasks = new QualityTaskRepository(db.kysely);
@@ -179,7 +179,7 @@ export class QueueService {
     const now = Date.now();
     await this.db.kysely.transaction().execute(async (trx) => {
       const lease = await this.lockOwnLease(trx, worker, taskId, leaseId, now);
-      await new WorkRecordRepository(trx).insertSkip({ id: newId(now), task_id: taskId, task_source: lease.task_source, user_id: worker.userId, kind: lease.kind, reason: reason.slice(0, 2000), skipped_at: now });
+      await new WorkRecordRepository(trx, this.db.dialect).insertSkip({ id: newId(now), task_id: taskId, task_source: lease.task_source, user_id: worker.userId, kind: lease.kind, reason: reason.slice(0, 2000), skipped_at: now });
       await this.queue.endLease(trx, lease, now, { requeue: true });
     });
   }
@@ -206,7 +206,7 @@ export class QueueService {
     // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
     const { state, completed } = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
       const current = await this.lockWork(trx, worker, task, leaseId, now, 'in_progress');
-      const records = new WorkRecordRepository(trx);
+      const records = new WorkRecordRepository(trx, this.db.dialect);
       const work: TaskWork = (await records.findWork(task.id)) ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
       const attemptNo = work.attempts + 1;
       await records.insertAttempt({
@@ -264,7 +264,8 @@ export class QueueService {
     const [links, draft, reviewComments, work] = await Promise.all([
       this.attachmentLinks ? this.attachmentLinks.resolve(worker.caller, [task as Task]) : Promise.resolve(new Map<string, AttachmentLinks>()),
       this.records.findDraft(task.id, worker.userId),
-      lease.task_source === 'task' ? this.records.reviewComments(task.id) : Promise.resolve([]),
+      // Only reviewed tasks have comments, and every review leaves an audits entry.
+      lease.task_source === 'task' && (task as Task).audits !== null ? this.records.reviewComments(task.id) : Promise.resolve([]),
       lease.kind === 'review' ? this.records.findWork(task.id) : Promise.resolve(undefined),
     ]);
     const assignment: Assignment = { lease, task, links: links.get(task.id), draft };
@@ -328,7 +329,7 @@ export class QueueService {
     const score = gold.expected_response === null ? null : pairAgreement(gold.type, gold.params, gold.expected_response, response);
     await this.db.kysely.transaction().execute(async (trx) => {
       await this.lockOwnLease(trx, worker, gold.id, lease.id, now, 'label');
-      const records = new WorkRecordRepository(trx);
+      const records = new WorkRecordRepository(trx, this.db.dialect);
       await records.insertAttempt({
         id: newId(now),
         account_id: gold.account_id,
