@@ -3,10 +3,12 @@ import { DomainError } from '../domain/errors.ts';
 import { TEAM_ROLES, normalizeEmail } from '../services/team.service.ts';
 import { iso, printJson, printTable, withServices, type GlobalOptions } from './context.ts';
 import { readPassword } from './read-password.ts';
+import { registerImportExportCommands } from './import-export.ts';
 
 /**
- * The admin CLI: `tagwright serve`, and account, API key and teammate administration straight on
- * the database the server uses (same environment variables). Documented in docs/cli.md.
+ * The admin CLI: `tagwright serve`, account, API key and teammate administration, and bulk task
+ * import and export (import-export.ts), straight on the database the server uses (same environment
+ * variables). Documented in docs/cli.md.
  */
 const program = new Command()
   .name('tagwright')
@@ -186,6 +188,8 @@ users
       process.stdout.write(`Set the password of ${user.email}.\n`);
     });
   });
+
+registerImportExportCommands(program, globals);
 
 try {
   await program.parseAsync(process.argv);

@@ -93,6 +93,34 @@ export class OutboxRepository {
     return id;
   }
 
+  // --- Added by the import area: callbacks of tasks created in bulk (TaskLifecycle.createTasks). ---
+
+  /**
+   * Queues callbacks for subjects created in the same transaction, in multi-row INSERTs. Only for
+   * brand-new subjects: none can have an earlier live row to supersede, so enqueue's UPDATE is skipped.
+   */
+  static async enqueueForNewSubjects(db: Kysely<Database>, events: readonly CallbackEvent[], now = Date.now()): Promise<void> {
+    const rows = events.map((event) => ({
+      id: newId(now),
+      account_id: event.accountId,
+      environment: event.environment,
+      subject_type: event.subjectType,
+      subject_id: event.subjectId,
+      event: event.event,
+      target: event.target,
+      payload: JSON.stringify(event.payload),
+      state: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: now,
+      claimed_until: null,
+      created_at: now,
+      updated_at: now,
+      finished_at: null,
+    }));
+    // 15 columns: 1,000 rows stay under both databases' bound-parameter limits.
+    for (let start = 0; start < rows.length; start += 1000) await db.insertInto('outbox').values(rows.slice(start, start + 1000)).execute();
+  }
+
   /**
    * Claims up to `limit` due rows: first rows whose previous claim expired (a crashed worker), then
    * pending rows whose time has come, oldest due first. Each is one atomic UPDATE ... WHERE id IN

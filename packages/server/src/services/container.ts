@@ -33,6 +33,8 @@ import { QueueService } from './queue.service.ts';
 import { ReviewService } from './review.service.ts';
 import { DashboardRepository } from '../repositories/dashboard.repository.ts';
 import { DashboardService } from './dashboard.service.ts';
+import { TaskImportService } from './task-import.service.ts';
+import { TaskExportService } from './task-export.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -63,6 +65,10 @@ export interface Services {
   queue: QueueService;
   /** Internal review of submitted work. */
   review: ReviewService;
+  /** Bulk task import from JSONL/CSV (docs/import-export.md). */
+  taskImport: TaskImportService;
+  /** Streaming task exports: JSONL, CSV, COCO, YOLO, Pascal VOC (docs/import-export.md). */
+  taskExport: TaskExportService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -120,6 +126,8 @@ export function createServices(config: Config, db: Db): Services {
     ),
     queue,
     review: new ReviewService(db, queue, taskLifecycle, () => services.onWorkQueued()),
+    taskImport: new TaskImportService(db, tasks, taskLifecycle, () => services.onWorkQueued()),
+    taskExport: new TaskExportService(db, projectRepository, batchRepository),
     onWorkQueued: () => {},
   };
   return services;

@@ -5,7 +5,7 @@ import type { TaskStatus, WorkState } from '../db/tables/tasks.ts';
 import { TaskRepository, statusChangeDeltas, type AuditEntry, type NewTask, type Task, type TaskPatch } from '../repositories/task.repository.ts';
 import { BatchRepository, type Batch } from '../repositories/batch.repository.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
-import { OutboxRepository } from '../repositories/outbox.repository.ts';
+import { OutboxRepository, type CallbackEvent } from '../repositories/outbox.repository.ts';
 import { DeliveryRepository } from '../repositories/delivery.repository.ts';
 import { presentTask } from '../presenters/task.presenter.ts';
 import { presentBatch } from '../presenters/batch.presenter.ts';
@@ -184,6 +184,71 @@ export class TaskLifecycle {
     await this.evaluateBatchCompletion(trx, { batch_id: batch.id, account_id: batch.account_id, environment: batch.environment }, Date.now());
   }
 
+  // --- Added by the import area: set-based creation for bulk imports (services/task-import.service.ts). ---
+
+  /**
+   * Creates many tasks of one (account, environment) in the caller's transaction, applying
+   * createTask's rules per set instead of per row: every batch that receives a task is locked (in id
+   * order) and admitted once; a task whose unique_id is taken (or repeated in the list) is left out,
+   * before any batch is reopened; with a `testResponse` (test mode) the task is stored completed with
+   * it and its `completed` callback queued. Each admitted batch is then checked for completion once.
+   * Returns the created tasks; the others were left out as duplicates.
+   */
+  async createTasks(trx: Kysely<Database>, entries: readonly NewTaskEntry[]): Promise<Task[]> {
+    if (entries.length === 0) return [];
+    const { account_id: accountId, environment } = entries[0].task;
+    if (entries.some(({ task }) => task.account_id !== accountId || task.environment !== environment)) {
+      throw new Error('createTasks: every task must belong to one account and environment');
+    }
+    const tasks = this.tasks(trx);
+    const batches = new BatchRepository(trx);
+    const batchIds = [...new Set(entries.map(({ task }) => task.batch_id).filter((id): id is string => id !== null))].sort();
+    for (const id of batchIds) await batches.lock(id, this.dialect.forUpdate);
+
+    const uniqueIds = entries.map(({ task }) => task.unique_id).filter((id): id is string => id !== null);
+    const taken = uniqueIds.length > 0 ? await tasks.takenUniqueIds(accountId, environment, uniqueIds) : new Set<string>();
+    const claimed = new Set<string>();
+    const fresh = entries.filter(({ task }) => {
+      if (task.unique_id === null) return true;
+      if (taken.has(task.unique_id) || claimed.has(task.unique_id)) return false;
+      claimed.add(task.unique_id);
+      return true;
+    });
+    const admitted = new Set<string>();
+    for (const entry of fresh) {
+      if (entry.task.batch_id === null || admitted.has(entry.task.batch_id)) continue;
+      await this.admitToBatch(trx, entry.task, entry.stagingOnly);
+      admitted.add(entry.task.batch_id);
+    }
+
+    const rows = fresh.map(({ task, testResponse }): Task => {
+      if (testResponse === undefined) return { ...task, status: 'pending', work_state: 'queued' };
+      // As createTask then applyCompletion at the creation instant.
+      return { ...task, status: 'completed', work_state: 'completed', response: testResponse, completed_at: task.created_at, updated_at: task.created_at };
+    });
+    // A Task is a NewTask with its names added; insertNew reads only the columns.
+    const inserted = await tasks.insertNew(rows);
+    const created = rows.filter((task) => inserted.has(task.id));
+
+    const now = Date.now();
+    const completed = created.filter((task) => task.status === 'completed');
+    if (completed.length > 0) {
+      const accountDefault = completed.some((task) => task.callback_url === null)
+        ? ((await new AccountRepository(trx).findAccount(accountId))?.default_callback_url ?? null)
+        : null;
+      const events = completed.flatMap((task) => {
+        const target = task.callback_url ?? accountDefault;
+        return target ? [taskCallbackEvent(task, 'completed', target)] : [];
+      });
+      await OutboxRepository.enqueueForNewSubjects(trx, events, now);
+    }
+    const waiting = new Set(created.filter((task) => task.status === 'pending' && task.batch_id !== null).map((task) => task.batch_id!));
+    for (const batchId of [...admitted].sort()) {
+      if (!waiting.has(batchId)) await this.evaluateBatchCompletion(trx, { batch_id: batchId, account_id: accountId, environment }, now);
+    }
+    return created;
+  }
+
   // Internals.
 
   private async review(
@@ -302,19 +367,27 @@ export class TaskLifecycle {
   private async enqueueTaskCallback(trx: Kysely<Database>, task: Task, event: 'completed' | 'error' | 'audit' | 'pending', now: number): Promise<void> {
     const target = task.callback_url ?? (await new AccountRepository(trx).findAccount(task.account_id))?.default_callback_url ?? null;
     if (!target) return;
-    const wire = presentTask(task);
-    await OutboxRepository.enqueue(
-      trx,
-      {
-        accountId: task.account_id,
-        environment: task.environment,
-        subjectType: 'task',
-        subjectId: task.id,
-        event,
-        target,
-        payload: { task: wire, response: wire.response ?? null, task_id: task.id, status: task.status },
-      },
-      now,
-    );
+    await OutboxRepository.enqueue(trx, taskCallbackEvent(task, event, target), now);
   }
+}
+
+/** A task entering createTasks: the row as TaskService's buildNewTask made it, its batch admission rule, and its test-mode response. */
+export interface NewTaskEntry {
+  task: Task;
+  stagingOnly: boolean;
+  testResponse?: unknown;
+}
+
+/** The task callback (contract 8.2): the wire task, its response, id and status. */
+function taskCallbackEvent(task: Task, event: 'completed' | 'error' | 'audit' | 'pending', target: string): CallbackEvent {
+  const wire = presentTask(task);
+  return {
+    accountId: task.account_id,
+    environment: task.environment,
+    subjectType: 'task',
+    subjectId: task.id,
+    event,
+    target,
+    payload: { task: wire, response: wire.response ?? null, task_id: task.id, status: task.status },
+  };
 }

@@ -13,7 +13,7 @@ import { Conflict, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { isPlainObject, objectBody, readBoolean, readString } from '../domain/lenient.ts';
 import { TASK_TYPES, isTaskType, type TaskType } from '../domain/task-types.ts';
-import { buildTaskFields, chooseParamVersion, dedupe, readPlacement, readUniqueId, type TaskFields } from './task-input.ts';
+import { buildTaskFields, chooseParamVersion, dedupe, readPlacement, readUniqueId, type TaskFields, type TaskPlacement } from './task-input.ts';
 import { validateTaskParams } from './task-validation.ts';
 import { syntheticResponse } from './test-mode.ts';
 import { deepMerge } from '../domain/deep-merge.ts';
@@ -116,27 +116,21 @@ export class TaskService {
    * and stored. A test-mode task is completed in the same transaction.
    */
   async create(caller: Caller, type: string, rawBody: unknown, options: { idempotencyKey?: string } = {}): Promise<Task> {
-    const taskType = readTaskType(type);
-    const body = objectBody(rawBody);
-    const placement = readPlacement(body);
-    const uniqueId = readUniqueId(body.unique_id);
+    const request = readCreateRequest(type, rawBody);
+    const uniqueId = request.uniqueId;
     const idempotencyKey = options.idempotencyKey?.trim() || undefined;
     await this.refuseDuplicates(caller, uniqueId, idempotencyKey);
 
-    const { project, batch } = await this.place(caller, taskType, placement);
-    const fields = buildTaskFields(body, chooseParamVersion(project, placement.projectVersion));
-    validateTaskParams(taskType, fields.params);
-
+    const placed = await this.place(caller, request.type, request.placement);
     const now = Date.now();
-    const task = newTask(caller, taskType, project, batch, fields, now);
-    const testResponse = caller.environment === 'test' ? syntheticResponse(taskType, fields.params) : undefined;
+    const { task, stagingOnly, testResponse } = buildNewTask(caller, request, placed, now);
     let created: Task;
     try {
       created = await this.runCreate(async (trx) => {
         if (idempotencyKey !== undefined && !(await this.recordIdempotencyKey(trx, caller, idempotencyKey, task.id, now))) {
           throw new DuplicateRefused();
         }
-        const result = await this.lifecycle.createTask(trx, task, { stagingOnly: project.studio || project.rapid, testResponse });
+        const result = await this.lifecycle.createTask(trx, task, { stagingOnly, testResponse });
         if (!result) throw new DuplicateRefused();
         return result;
       });
@@ -177,8 +171,12 @@ export class TaskService {
     return this.repository(trx).recordIdempotencyKey(caller.account.id, caller.environment, idempotencyKey, taskId, now, now - IDEMPOTENCY_RETENTION_MS);
   }
 
-  /** Project and batch of a new task (contract 4.1.1, 4.1.3) and the batch admission rules; also used for evaluation and training tasks. */
-  async place(caller: Caller, type: TaskType, placement: ReturnType<typeof readPlacement>): Promise<{ project: Project; batch?: Batch }> {
+  /**
+   * Project and batch of a new task (contract 4.1.1, 4.1.3) and the batch admission rules; also used
+   * for evaluation and training tasks and by bulk imports. With `dryRun`, a missing default project
+   * is described but not created.
+   */
+  async place(caller: Caller, type: TaskType, placement: ReturnType<typeof readPlacement>, options: { dryRun?: boolean } = {}): Promise<PlacedTask> {
     let batch: Batch | undefined;
     if (placement.batch !== undefined) {
       batch = await this.batches.findByName(caller.account.id, caller.environment, placement.batch);
@@ -196,7 +194,7 @@ export class TaskService {
       project = await this.projects.findById(caller.account.id, caller.environment, batch.project_id);
       if (!project) throw new InvalidRequest(`Invalid value for 'batch': the project of batch "${batch.name}" no longer exists.`);
     } else {
-      project = await this.defaultProject(caller, type);
+      project = await this.defaultProject(caller, type, options.dryRun ?? false);
     }
     // The default project accepts every task type, however it is reached (Tagwright decision, docs/tasks.md).
     if (project.name !== this.config.defaultProjectName && project.type !== type) {
@@ -211,12 +209,12 @@ export class TaskService {
   }
 
   /** The account's default project (contract 4.1.3), created on first use with this task's type. */
-  private async defaultProject(caller: Caller, type: TaskType): Promise<Project> {
+  private async defaultProject(caller: Caller, type: TaskType, dryRun: boolean): Promise<Project> {
     const name = this.config.defaultProjectName;
     const existing = await this.projects.findByName(caller.account.id, caller.environment, name);
     if (existing) return existing;
     const now = Date.now();
-    await this.projects.insert({
+    const row = {
       id: newId(now),
       account_id: caller.account.id,
       environment: caller.environment,
@@ -231,7 +229,9 @@ export class TaskService {
       dataset_id: null,
       created_at: now,
       updated_at: now,
-    });
+    };
+    if (dryRun) return row as Project;
+    await this.projects.insert(row);
     // Either ours or the one a concurrent first task created.
     const created = await this.projects.findByName(caller.account.id, caller.environment, name);
     if (!created) throw new Error(`the default project "${name}" could not be created`);
@@ -412,6 +412,47 @@ export class TaskService {
       return { ...current, metadata: merged, updated_at: now };
     });
   }
+}
+
+/** A creation request read before its project is known: what `POST task/{type}` checks first. */
+export interface CreateRequest {
+  type: TaskType;
+  body: Record<string, unknown>;
+  placement: TaskPlacement;
+  uniqueId: string | undefined;
+}
+
+/** Where a new task goes. */
+export interface PlacedTask {
+  project: Project;
+  batch?: Batch;
+}
+
+/** A validated task ready for the lifecycle's createTask (or createTasks): the row, its admission rule and its test-mode response. */
+export interface PreparedTask {
+  task: Task;
+  stagingOnly: boolean;
+  testResponse: unknown;
+}
+
+/** Reads the type and the fields needed before the project is known (400s name the field). */
+export function readCreateRequest(type: string, rawBody: unknown): CreateRequest {
+  const taskType = readTaskType(type);
+  const body = objectBody(rawBody);
+  return { type: taskType, body, placement: readPlacement(body), uniqueId: readUniqueId(body.unique_id) };
+}
+
+/**
+ * Inherits the project's parameters, validates the result for the type, and builds the new task
+ * (with its synthetic response in test mode). The one path every task creation takes, single or bulk.
+ */
+export function buildNewTask(caller: Caller, request: CreateRequest, placed: PlacedTask, now: number): PreparedTask {
+  const { project, batch } = placed;
+  const fields = buildTaskFields(request.body, chooseParamVersion(project, request.placement.projectVersion));
+  validateTaskParams(request.type, fields.params);
+  const task = newTask(caller, request.type, project, batch, fields, now);
+  const testResponse = caller.environment === 'test' ? syntheticResponse(request.type, fields.params) : undefined;
+  return { task, stagingOnly: project.studio || project.rapid, testResponse };
 }
 
 /** The `{type}` path segment: 400 for a name outside the contract's enum. Every known type is supported. */

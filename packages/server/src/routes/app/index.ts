@@ -6,6 +6,7 @@ import { registerDeliveryRoutes } from './delivery.routes.ts';
 import { registerWorkbenchRoutes } from './workbench.routes.ts';
 import { registerDashboardRoutes } from './dashboard.routes.ts';
 import { registerAccountAdminRoutes } from './account-admin.routes.ts';
+import { registerExportRoutes } from './export.routes.ts';
 
 /**
  * What the web UI and dashboard call, under /app. `/app/api/*` is authenticated by the session
@@ -26,6 +27,7 @@ export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
         await authenticated.register(registerWorkbenchRoutes);
         await authenticated.register(registerDashboardRoutes);
         await authenticated.register(registerAccountAdminRoutes);
+        await authenticated.register(registerExportRoutes);
         // Authenticated app routes register here.
       });
     },

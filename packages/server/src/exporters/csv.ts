@@ -1,0 +1,82 @@
+import type { Task } from '../repositories/task.repository.ts';
+import { csvRecord } from '../domain/csv.ts';
+import { isPlainObject } from '../domain/lenient.ts';
+import { toIso } from '../domain/time.ts';
+import { attachmentOf } from './geometry.ts';
+import { emptyStats, type StreamExporter } from './types.ts';
+
+const LEADING = ['task_id', 'type', 'status', 'project', 'batch', 'unique_id', 'attachment', 'created_at', 'completed_at', 'category'];
+const TRAILING = ['response', 'metadata'];
+
+/**
+ * CSV, one row per task: task_id, type, status, project, batch, unique_id, attachment, created_at,
+ * completed_at, category (categorization), one `fields.<key>` column per answer field (text tasks),
+ * and the whole response and metadata as JSON. The field columns are those the first page of tasks
+ * defines or answers, since a streamed file cannot go back to widen its header; a field first seen
+ * later is still in the `response` column. Lists and objects are written as JSON text.
+ */
+export function csvExporter(): StreamExporter {
+  const stats = emptyStats();
+  return {
+    kind: 'stream',
+    contentType: 'text/csv; charset=utf-8',
+    extension: 'csv',
+    stats,
+    async *write(pages: AsyncIterable<Task[]>) {
+      let fields: string[] | undefined;
+      for await (const page of pages) {
+        if (!fields) {
+          fields = fieldKeys(page);
+          yield csvRecord([...LEADING, ...fields.map((key) => `fields.${key}`), ...TRAILING]);
+        }
+        let text = '';
+        for (const task of page) text += csvRecord(row(task, fields));
+        stats.tasks += page.length;
+        yield text;
+      }
+      if (!fields) yield csvRecord([...LEADING, ...TRAILING]);
+    },
+  };
+}
+
+function row(task: Task, fields: readonly string[]): string[] {
+  const response = isPlainObject(task.response) && (task.status === 'completed' || task.status === 'error') ? task.response : undefined;
+  const answers = response && isPlainObject(response.fields) ? response.fields : {};
+  return [
+    task.id,
+    task.type,
+    task.status,
+    task.project_name,
+    task.batch_name ?? '',
+    task.unique_id ?? '',
+    attachmentOf(task),
+    toIso(task.created_at),
+    task.status === 'completed' && task.completed_at !== null ? toIso(task.completed_at) : '',
+    task.type === 'categorization' && response ? cell(response.category) : '',
+    ...fields.map((key) => cell(answers[key])),
+    response ? JSON.stringify(response) : '',
+    JSON.stringify(task.metadata),
+  ];
+}
+
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** Answer field keys of the page's tasks: defined in params (`fields`), then answered (`response.fields`), first seen first. */
+function fieldKeys(page: readonly Task[]): string[] {
+  const keys = new Set<string>();
+  for (const task of page) {
+    const defined = task.params.fields;
+    if (Array.isArray(defined)) {
+      for (const field of defined) if (isPlainObject(field) && typeof field.field_id === 'string') keys.add(field.field_id);
+    } else if (isPlainObject(defined)) {
+      for (const key of Object.keys(defined)) keys.add(key);
+    }
+    if (isPlainObject(task.response) && isPlainObject(task.response.fields)) for (const key of Object.keys(task.response.fields)) keys.add(key);
+  }
+  return [...keys];
+}

@@ -1,0 +1,25 @@
+import { cocoExporter } from './coco.ts';
+import { csvExporter } from './csv.ts';
+import { jsonlExporter } from './jsonl.ts';
+import { vocExporter } from './voc.ts';
+import { yoloExporter } from './yolo.ts';
+import type { ExportFormat, Exporter, ExporterOptions } from './types.ts';
+
+export { EXPORT_FORMATS } from './types.ts';
+export type { ExportEntry, ExportFormat, ExportStats, Exporter, ExporterOptions, FileSetExporter, StreamExporter } from './types.ts';
+
+/** The writer of one export format. */
+export function createExporter(format: ExportFormat, options: ExporterOptions = {}): Exporter {
+  switch (format) {
+    case 'jsonl':
+      return jsonlExporter();
+    case 'csv':
+      return csvExporter();
+    case 'coco':
+      return cocoExporter(options);
+    case 'yolo':
+      return yoloExporter(options);
+    case 'voc':
+      return vocExporter(options);
+  }
+}

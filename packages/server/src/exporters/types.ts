@@ -1,0 +1,54 @@
+import type { Task } from '../repositories/task.repository.ts';
+
+/** Every export format (docs/import-export.md). */
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExporterOptions {
+  /** Image size for tasks whose metadata gives none (YOLO needs it to normalise; COCO and VOC record it). */
+  imageSize?: { width: number; height: number };
+  /** Where COCO keeps its images list until the annotations are written (default: the system temp folder). */
+  tempDir?: string;
+}
+
+/** What an export wrote, for its summary. */
+export interface ExportStats {
+  /** Tasks read. */
+  tasks: number;
+  /** Images written (image formats): tasks with an image geometry type. */
+  images: number;
+  /** Boxes and polygons written (image formats). */
+  annotations: number;
+  /** Tasks left out by an image format because their type has no image geometry. */
+  skippedTasks: number;
+  /** Lines, points and cuboids, which the image formats cannot hold. */
+  skippedShapes: number;
+  /** Image tasks without a known image size (YOLO writes no label file for them). */
+  missingSize: number;
+}
+
+export function emptyStats(): ExportStats {
+  return { tasks: 0, images: 0, annotations: 0, skippedTasks: 0, skippedShapes: 0, missingSize: 0 };
+}
+
+/** A format that writes one stream: a file, standard output, or an HTTP response. */
+export interface StreamExporter {
+  kind: 'stream';
+  contentType: string;
+  extension: string;
+  stats: ExportStats;
+  /** The output, in pieces, as the pages are read. */
+  write(pages: AsyncIterable<Task[]>): AsyncGenerator<string | Buffer>;
+}
+
+/** A whole file of a file-set export, or one line appended to a file that grows through the export (a manifest). */
+export type ExportEntry = { kind: 'file'; path: string; content: string } | { kind: 'line'; path: string; content: string };
+
+/** A format that writes many files: a folder, or a tar stream of it. */
+export interface FileSetExporter {
+  kind: 'files';
+  stats: ExportStats;
+  entries(pages: AsyncIterable<Task[]>): AsyncGenerator<ExportEntry>;
+}
+
+export type Exporter = StreamExporter | FileSetExporter;

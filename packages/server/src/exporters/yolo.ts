@@ -1,0 +1,76 @@
+import type { Task } from '../repositories/task.repository.ts';
+import { csvRecord } from '../domain/csv.ts';
+import { LabelRegistry, attachmentOf, decimal, imageFileName, imageObjects, imageSize, isImageTask } from './geometry.ts';
+import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.ts';
+
+/**
+ * YOLO detection labels: `labels/<task id>.txt` per image task with one `class cx cy w h` line per
+ * box, polygon or ellipse (its bounding box clipped to the image, normalised to 0..1 by the image
+ * size), `classes.txt` (class names, line n is class n), `data.yaml` (the names for Ultralytics), and
+ * `images.csv` mapping each task to its image file name and attachment URL (images are not
+ * downloaded). Normalising needs the image size: from the task's metadata, else `imageSize`; a task
+ * with neither gets no label file and is counted in `missingSize`.
+ */
+export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
+  const stats = emptyStats();
+  return {
+    kind: 'files',
+    stats,
+    async *entries(pages: AsyncIterable<Task[]>) {
+      const labels = new LabelRegistry();
+      yield { kind: 'line', path: 'images.csv', content: csvRecord(['task_id', 'image_file', 'label_file', 'attachment', 'width', 'height']) };
+      for await (const page of pages) {
+        let manifest = '';
+        for (const task of page) {
+          stats.tasks += 1;
+          if (!isImageTask(task)) {
+            stats.skippedTasks += 1;
+            continue;
+          }
+          labels.declareLabelsOf(task);
+          stats.images += 1;
+          const size = imageSize(task, options.imageSize);
+          const { objects, skipped } = imageObjects(task);
+          stats.skippedShapes += skipped;
+          if (!size) {
+            stats.missingSize += 1;
+            manifest += csvRecord([task.id, imageFileName(task), '', attachmentOf(task), '', '']);
+            continue;
+          }
+          let lines = '';
+          for (const object of objects) {
+            const x0 = Math.max(0, object.x);
+            const y0 = Math.max(0, object.y);
+            const x1 = Math.min(size.width, object.x + object.width);
+            const y1 = Math.min(size.height, object.y + object.height);
+            if (x1 <= x0 || y1 <= y0) {
+              stats.skippedShapes += 1;
+              continue;
+            }
+            const values = [(x0 + x1) / 2 / size.width, (y0 + y1) / 2 / size.height, (x1 - x0) / size.width, (y1 - y0) / size.height];
+            lines += `${labels.index(object.label)} ${values.map((value) => decimal(value, 6)).join(' ')}\n`;
+            stats.annotations += 1;
+          }
+          const labelFile = `labels/${task.id}.txt`;
+          yield { kind: 'file', path: labelFile, content: lines };
+          manifest += csvRecord([task.id, imageFileName(task), labelFile, attachmentOf(task), String(size.width), String(size.height)]);
+        }
+        if (manifest !== '') yield { kind: 'line', path: 'images.csv', content: manifest };
+      }
+      const names = labels.entries.map((entry) => entry.name);
+      yield { kind: 'file', path: 'classes.txt', content: names.map((name) => `${name}\n`).join('') };
+      const yaml = [
+        '# Written by tagwright export --format yolo. Images are not downloaded: save each attachment of',
+        '# images.csv as images/<image_file>; its labels are labels/<task_id>.txt.',
+        'path: .',
+        'train: images',
+        'val: images',
+        `nc: ${names.length}`,
+        'names:',
+        ...names.map((name, index) => `  ${index}: ${JSON.stringify(name)}`),
+        '',
+      ].join('\n');
+      yield { kind: 'file', path: 'data.yaml', content: yaml };
+    },
+  };
+}
