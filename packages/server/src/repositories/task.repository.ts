@@ -214,16 +214,31 @@ const FIND_TASK = new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id,
     .where('t.environment', '=', environment as Environment),
 );
 
-const UPSERT_COUNT = new CompiledStatement(7, (db: Kysely<Database>, accountId, environment, projectId, batchKey, type, status, n) =>
+const UPSERT_COUNT = new CompiledStatement(8, (db: Kysely<Database>, accountId, environment, projectId, batchKey, type, status, shard, n) =>
   db
     .insertInto('task_counts')
-    .values({ account_id: accountId, environment: environment as Environment, project_id: projectId, batch_key: batchKey, type, status: status as TaskStatus, n: n as unknown as number })
+    .values({
+      account_id: accountId,
+      environment: environment as Environment,
+      project_id: projectId,
+      batch_key: batchKey,
+      type,
+      status: status as TaskStatus,
+      shard: shard as unknown as number,
+      n: n as unknown as number,
+    })
     .onConflict((conflict) =>
       conflict
-        .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status'])
+        .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status', 'shard'])
         .doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
     ),
 );
+
+/**
+ * Rows per counter (migration 0011). On PostgreSQL concurrent creates in one project would otherwise
+ * queue on one row lock until each commit; SQLite serialises writers, so one row is enough there.
+ */
+const COUNT_SHARDS: Record<DialectHelpers['name'], number> = { postgres: 16, sqlite: 1 };
 
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits for 26 columns. */
 const INSERT_CHUNK = 1000;
@@ -458,10 +473,10 @@ export class TaskRepository {
 
   /**
    * Applies counter changes. Deltas on one key are summed, and keys are written in a fixed order so
-   * that two transactions touching the same counters never lock them in opposite orders.
+   * that two transactions touching the same counters never lock them in opposite orders. Each call
+   * writes to one randomly chosen shard row of each counter; readers sum the shards.
    */
   async adjustCounts(deltas: readonly CountDelta[]): Promise<void> {
-    if (process.env.NO_COUNTS) return;
     const merged = new Map<string, CountDelta>();
     for (const delta of deltas) {
       const id = deltaId(delta);
@@ -470,8 +485,10 @@ export class TaskRepository {
       else merged.set(id, { ...delta });
     }
     const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // One shard for the whole call: the rows it locks still follow the sorted key order.
+    const shard = Math.floor(Math.random() * COUNT_SHARDS[this.dialect.name]);
     for (const [, delta] of ordered) {
-      const args = [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, delta.delta];
+      const args = [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, shard, delta.delta];
       await UPSERT_COUNT.execute(this.db, this.dialect.name, args);
     }
   }

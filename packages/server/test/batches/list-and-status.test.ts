@@ -37,7 +37,7 @@ async function insertTasks(server: TestServer, batch: { id: string }, project: {
         .insertInto('task_counts')
         .values({ account_id: caller.account.id, environment: 'live', project_id: project.id, batch_key: batch.id, type: 'imageannotation', status: status as 'pending', n })
         .onConflict((conflict) =>
-          conflict.columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status']).doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
+          conflict.columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status', 'shard']).doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
         )
         .execute();
     }

@@ -10,6 +10,7 @@ import { qualityTasksMigration } from './0007_quality_tasks.ts';
 import { deliveriesMigration } from './0008_deliveries.ts';
 import { queueMigration } from './0009_queue.ts';
 import { dashboardMigration } from './0010_dashboard.ts';
+import { taskCountShardsMigration } from './0011_task_count_shards.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0008_deliveries': deliveriesMigration(dialect),
     '0009_queue': queueMigration(dialect),
     '0010_dashboard': dashboardMigration(dialect),
+    '0011_task_count_shards': taskCountShardsMigration(dialect),
   };
 }

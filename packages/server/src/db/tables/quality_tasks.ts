@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { Environment } from './projects_batches.ts';
 import type { TaskStatus } from './tasks.ts';
 
@@ -44,6 +45,9 @@ export interface TaskCountsTable {
   batch_key: string;
   type: string;
   status: TaskStatus;
+  /** Which of the counter's rows (migration 0011): concurrent writers add to different ones; readers sum them. */
+  shard: Generated<number>;
+  /** May be negative in one shard (a task counted in one shard can leave its status through another); the sum is the count. */
   n: number;
 }
 
