@@ -205,7 +205,10 @@ export class QueueService {
 
     // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
     const { state, completed } = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
-      const current = await this.lockWork(trx, worker, task, leaseId, now, 'in_progress');
+      // Only the lease row is locked up front: the lifecycle locks the batch and then the task when
+      // (and only if) this submission completes the task, so completions of one batch, which queue on
+      // that batch lock, wait for the completing statements alone, not for the attempt bookkeeping.
+      const current = await this.lockLeaseAndRead(trx, worker, task, leaseId, now, 'in_progress');
       const records = new WorkRecordRepository(trx, this.db.dialect);
       const work: TaskWork = (await records.findWork(task.id)) ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
       const attemptNo = work.attempts + 1;
@@ -316,6 +319,20 @@ export class QueueService {
     await tasks.lock(task.id);
     await this.lockOwnLease(trx, worker, task.id, leaseId, now);
     const current = await tasks.findById(task.account_id, task.environment, task.id);
+    if (!current || current.status !== 'pending' || current.work_state !== expectedState) {
+      throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${current?.status ?? 'unknown'}); ask for the next task.`);
+    }
+    return current;
+  }
+
+  /**
+   * Locks the caller's lease row, checks it again, and reads the task (without locking it) in the
+   * expected work state; 409 when it left that state. Nothing else may change a task a lease holds
+   * except a failure (error), which the lifecycle then refuses to complete.
+   */
+  private async lockLeaseAndRead(trx: Kysely<Database>, worker: Worker, task: Task, leaseId: string, now: number, expectedState: 'in_progress' | 'reviewing'): Promise<Task> {
+    await this.lockOwnLease(trx, worker, task.id, leaseId, now);
+    const current = await new TaskRepository(trx, this.db.dialect).findById(task.account_id, task.environment, task.id);
     if (!current || current.status !== 'pending' || current.work_state !== expectedState) {
       throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${current?.status ?? 'unknown'}); ask for the next task.`);
     }
