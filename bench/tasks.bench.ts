@@ -449,8 +449,9 @@ async function main(): Promise<void> {
     const cpuRatio = (result: LoadResult) => (rawBest.serverCpuMicros / result.serverCpuMicros).toFixed(2);
     console.log(`CPU per request relative to raw (raw µs ÷ Tagwright µs; less sensitive to other load on the machine): create ${cpuRatio(createBest)}x, get ${cpuRatio(getBest)}x`);
     console.log(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, the two alternated; median / mean / p95):`);
+    const deepLabel = `cursor depth ${depth.toLocaleString('en')}`.padEnd(32);
     console.log(`  page 1                          ${ms(firstPage.median)} / ${ms(firstPage.mean)} / ${ms(firstPage.p95)}`);
-    console.log(`  cursor depth ${depth.toLocaleString('en').padEnd(6)}         ${ms(deepPage.median)} / ${ms(deepPage.mean)} / ${ms(deepPage.p95)}   (${(deepPage.median / firstPage.median).toFixed(2)}x page 1)`);
+    console.log(`  ${deepLabel}${ms(deepPage.median)} / ${ms(deepPage.mean)} / ${ms(deepPage.p95)}   (${(deepPage.median / firstPage.median).toFixed(2)}x page 1)`);
     console.log(`GET /v1/tasks?project=..&limit=1 (the count call)       ${ms(countCall.median)} / ${ms(countCall.mean)} / ${ms(countCall.p95)}`);
     console.log(`  with &status=completed                                ${ms(countCallCompleted.median)} / ${ms(countCallCompleted.mean)} / ${ms(countCallCompleted.p95)}`);
     console.log(`  with &start_time=.. (not covered by counters: counts rows) ${ms(countCallTimeFilter.median)} / ${ms(countCallTimeFilter.mean)} / ${ms(countCallTimeFilter.p95)}`);
