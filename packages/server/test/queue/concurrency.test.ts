@@ -6,9 +6,7 @@ import { after, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { useTestServer, type TestServer } from '../helpers/server.ts';
-import { loadConfig } from '../../src/config.ts';
-import { connect } from '../../src/db/connect.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { TaskRepository, type NewTask } from '../../src/repositories/task.repository.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { addWorkers, assign, createBatch, createProject, unique, type TestWorker } from './helpers.ts';
@@ -66,12 +64,36 @@ async function appCall(baseUrl: string, worker: TestWorker, method: 'GET' | 'POS
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+/** A second Tagwright server in its own process (test/callbacks/server-entry.ts) on the given database; resolves with its URL. */
+async function startChildServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../callbacks/server-entry.ts')], {
+    cwd: path.join(here, '../..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]).url);
+    });
+    child.once('exit', (code) => reject(new Error(`child server exited early with code ${code}`)));
+  });
+  return { child, url };
+}
+
 describeEachDatabase('Work queue under concurrency', (dialect) => {
   const server = useTestServer(dialect, { TAGWRIGHT_GOLD_RATE: '0' });
-  let second: RunningServer | undefined;
+  let second: ChildProcess | undefined;
   let secondDataDir: string | undefined;
   after(async () => {
-    await second?.close();
+    if (second && second.exitCode === null && second.signalCode === null) {
+      const exited = new Promise((resolve) => second!.once('exit', resolve));
+      second.kill('SIGTERM');
+      await exited;
+    }
     if (secondDataDir) fs.rmSync(secondDataDir, { recursive: true, force: true });
   });
 
@@ -87,13 +109,20 @@ describeEachDatabase('Work queue under concurrency', (dialect) => {
     const labelers = await addWorkers(server.current, LABELERS);
     await assign(server.current, labelers, [standard, consensusProject]);
 
-    // On PostgreSQL, half the labelers talk to a second server on the same database.
+    // On PostgreSQL, half the labelers talk to a second server process on the same database.
     const urls = [server.current.url];
     if (dialect === 'postgres') {
       secondDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-second-'));
-      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TAGWRIGHT_DATA_DIR: secondDataDir, TAGWRIGHT_GOLD_RATE: '0', LOG_LEVEL: 'silent', TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND: 'true' });
-      second = await startServer(config, { db: connect({ databaseUrl: server.current.database.databaseUrl }), logger: false });
-      urls.push(second.url);
+      const started = await startChildServer({
+        DATABASE_URL: server.current.database.databaseUrl!,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TAGWRIGHT_DATA_DIR: secondDataDir,
+        TAGWRIGHT_GOLD_RATE: '0',
+        LOG_LEVEL: 'silent',
+      });
+      second = started.child;
+      urls.push(started.url);
     }
 
     const expectedAttempts = STANDARD_TASKS + CONSENSUS_TASKS * CONSENSUS_ATTEMPTS;
