@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { BatchStatus } from '../db/tables/projects_batches.ts';
 import type { Caller } from './account.service.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
+import type { BatchService } from './batch.service.ts';
 import { BatchRepository, type Batch } from '../repositories/batch.repository.ts';
 import { Conflict, InvalidRequest } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -45,6 +46,8 @@ export class BatchControlService {
     private readonly lifecycle: TaskLifecycle,
     /** Called after a commit that may have queued a batch callback. */
     private readonly notifyWork: () => void,
+    /** v1 batch rules, whose creation path v2 shares. */
+    private readonly batchCreation: BatchService,
   ) {}
 
   /** `GET /v2/batch`: by `batch_id` or `batch_name`; 404 when unknown. */
@@ -88,32 +91,14 @@ export class BatchControlService {
       throw new InvalidRequest("Invalid value for 'metadata': expected a JSON object.");
     }
     const project = await this.references.project(caller, readProjectRef(body), 'invalid');
-    const now = Date.now();
-    const batch: Batch = {
-      id: newId(now),
-      account_id: caller.account.id,
-      environment: caller.environment,
-      project_id: project.id,
-      project_name: project.name,
+    return this.batchCreation.insertBatch(caller, project, {
       name,
-      status: staging || project.studio || project.rapid ? 'staging' : 'in_progress',
       callback: callback ?? null,
-      calibration_batch: false,
-      self_label_batch: false,
       metadata: (body.metadata as Record<string, unknown> | undefined) ?? {},
-      priority: null,
-      studio_priority: null,
-      archived: false,
-      callback_succeeded: null,
-      created_at: now,
-      updated_at: now,
-      completed_at: null,
-    };
-    const { project_name: _projectName, ...row } = batch;
-    if (!(await this.batches.insert(row))) {
-      throw new Conflict(`A batch named "${name}" already exists. Batch names are unique; choose another name.`);
-    }
-    return batch;
+      calibration: false,
+      selfLabel: false,
+      staging,
+    });
   }
 
   /**

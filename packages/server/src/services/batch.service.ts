@@ -1,5 +1,5 @@
 import type { Caller } from './account.service.ts';
-import type { ProjectRepository } from '../repositories/project.repository.ts';
+import type { Project, ProjectRepository } from '../repositories/project.repository.ts';
 import type { Batch, BatchListFilters, BatchRepository, TaskStatusCounts } from '../repositories/batch.repository.ts';
 import type { BatchStatus } from '../db/tables/projects_batches.ts';
 import { Conflict, InvalidRequest, NotFound } from '../domain/errors.ts';
@@ -14,6 +14,17 @@ export interface CreateBatchInput {
   calibration_batch?: unknown;
   self_label_batch?: unknown;
   metadata?: unknown;
+}
+
+/** What a new batch is made of, once its request has been read and its project resolved. */
+export interface NewBatchFields {
+  name: string;
+  callback: string | null;
+  metadata: Record<string, unknown>;
+  calibration: boolean;
+  selfLabel: boolean;
+  /** v2 `staging_batch`: start in staging even outside Studio and Rapid projects. */
+  staging: boolean;
 }
 
 export interface BatchListQuery {
@@ -61,7 +72,21 @@ export class BatchService {
     const selfLabel = readBoolean(input.self_label_batch, 'self_label_batch') ?? false;
     const project = await this.projects.findByName(caller.account.id, caller.environment, projectName);
     if (!project) throw new InvalidRequest(`Invalid value for 'project': no project named "${projectName}" exists. Create it first with POST projects.`);
+    return this.insertBatch(caller, project, {
+      name,
+      callback: callback ?? null,
+      metadata: (input.metadata as Record<string, unknown> | undefined) ?? {},
+      calibration,
+      selfLabel,
+      staging: false,
+    });
+  }
 
+  /**
+   * Inserts a batch in a resolved project; v1 and v2 creation share it. Studio and Rapid batches
+   * (and v2 `staging_batch`) wait in staging until finalized; others start at once (contracts 4.2, 9.4).
+   */
+  async insertBatch(caller: Caller, project: Project, fields: NewBatchFields): Promise<Batch> {
     const now = Date.now();
     const batch: Batch = {
       id: newId(now),
@@ -69,13 +94,12 @@ export class BatchService {
       environment: caller.environment,
       project_id: project.id,
       project_name: project.name,
-      name,
-      // Studio and Rapid batches wait in staging until finalized; others start at once (contract 4.2).
-      status: project.studio || project.rapid ? 'staging' : 'in_progress',
-      callback: callback ?? null,
-      calibration_batch: calibration,
-      self_label_batch: selfLabel,
-      metadata: (input.metadata as Record<string, unknown> | undefined) ?? {},
+      name: fields.name,
+      status: fields.staging || project.studio || project.rapid ? 'staging' : 'in_progress',
+      callback: fields.callback,
+      calibration_batch: fields.calibration,
+      self_label_batch: fields.selfLabel,
+      metadata: fields.metadata,
       priority: null,
       studio_priority: null,
       archived: false,
@@ -86,7 +110,7 @@ export class BatchService {
     };
     const { project_name: _projectName, ...row } = batch;
     if (!(await this.batches.insert(row))) {
-      throw new Conflict(`A batch named "${name}" already exists. Batch names are unique; choose another name.`);
+      throw new Conflict(`A batch named "${fields.name}" already exists. Batch names are unique; choose another name.`);
     }
     return batch;
   }

@@ -97,6 +97,7 @@ export function createServices(config: Config, db: Db): Services {
   const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
   tasks.setAttachmentLinkResolver(new FileAttachmentLinks(files));
   const queue = new QueueService(db, config.queue, taskLifecycle, new FileAttachmentLinks(files), () => services.onWorkQueued());
+  const batches = new BatchService(batchRepository, projectRepository);
   const services: Services = {
     config,
     db,
@@ -104,7 +105,7 @@ export function createServices(config: Config, db: Db): Services {
     sessions: new SessionService(new SessionRepository(db.kysely)),
     studio: new StudioService(new StudioRepository(db.kysely)),
     projects,
-    batches: new BatchService(batchRepository, projectRepository),
+    batches,
     files,
     teams: new TeamService(userRepository),
     publicUrl,
@@ -112,7 +113,7 @@ export function createServices(config: Config, db: Db): Services {
     tasks,
     taskLifecycle,
     qualityTasks: new QualityTaskService(db, tasks),
-    v2: createV2Services(db, projectRepository, batchRepository, tasks, taskLifecycle, () => services.onWorkQueued()),
+    v2: createV2Services(db, projectRepository, batchRepository, batches, tasks, taskLifecycle, () => services.onWorkQueued()),
     dashboard: new DashboardService(
       db,
       new DashboardRepository(db.kysely),
@@ -137,6 +138,7 @@ function createV2Services(
   db: Db,
   projectRepository: ProjectRepository,
   batchRepository: BatchRepository,
+  batches: BatchService,
   tasks: TaskService,
   taskLifecycle: TaskLifecycle,
   notifyWork: () => void,
@@ -145,7 +147,7 @@ function createV2Services(
   return {
     references,
     tasks: new V2TaskService(db, tasks, references),
-    batches: new BatchControlService(db, batchRepository, references, taskLifecycle, notifyWork),
+    batches: new BatchControlService(db, batchRepository, references, taskLifecycle, notifyWork, batches),
     deliveries: new DeliveryService(db, references),
   };
 }
