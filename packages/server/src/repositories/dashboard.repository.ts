@@ -29,11 +29,11 @@ export interface TaskBrowserFilters {
   search?: string;
 }
 
-/** A position in the (created_at desc, id desc) order: the last task of the previous page. */
-export interface TaskPosition {
-  createdAt: number;
-  id: string;
-}
+/**
+ * Where the previous page ended: its last task's (created_at, id); when searching, its last
+ * unique_id instead (`''`: the page held only the task whose id matched, so start at the prefix).
+ */
+export type TaskPosition = { createdAt: number; id: string; uniqueId?: undefined } | { uniqueId: string; createdAt?: undefined; id?: undefined };
 
 export interface ThroughputRange {
   accountId: string;
@@ -91,7 +91,7 @@ export interface AttemptTotals {
 }
 
 export interface StatsRange {
-  accountId: string;
+  /** The account's teammates (their attempts are the account's). */
   userIds: readonly string[];
   projectId?: string;
   from?: number;
@@ -144,16 +144,55 @@ export class DashboardRepository {
       .where('environment', '=', range.environment)
       .where('completed_at', '>=', range.from)
       .where('completed_at', '<', range.to)
-      .where('status', '=', 'completed')
+      // A literal, not a bound parameter: only then may SQLite use the partial index on completed tasks.
+      .where('status', '=', sql.lit('completed'))
       .$if(range.projectId !== undefined, (query) => query.where('project_id', '=', range.projectId!))
       .groupBy(bucket)
       .execute();
     return new Map(rows.map((row) => [Number(row.bucket), Number(row.n)]));
   }
 
-  /** One page of tasks, newest first, after the position (keyset on created_at, id). */
+  /**
+   * One page of tasks after the position. Without a search, newest first (keyset on created_at,
+   * id). With one, the task whose id is the search text, then the tasks whose unique_id starts with
+   * it in unique_id order (keyset on unique_id): a prefix can match millions of tasks, and only
+   * the unique_id index's own order lets a page of them be read without sorting every match.
+   */
   async browseTasks(accountId: string, environment: Environment, filters: TaskBrowserFilters, page: { limit: number; after?: TaskPosition }): Promise<TaskSummary[]> {
-    const inner = this.db
+    if (filters.search !== undefined) return this.searchTasks(accountId, environment, filters, filters.search, page);
+    const inner = this.summaries(accountId, environment, filters)
+      .$if(page.after?.createdAt !== undefined, (query) =>
+        query
+          .where('tasks.created_at', '<=', page.after!.createdAt!)
+          .where((eb) => eb.or([eb('tasks.created_at', '<', page.after!.createdAt!), eb('tasks.id', '<', page.after!.id!)])),
+      )
+      .orderBy('tasks.created_at', 'desc')
+      .orderBy('tasks.id', 'desc')
+      .limit(page.limit);
+    return this.withNames(inner, 'recent');
+  }
+
+  private async searchTasks(accountId: string, environment: Environment, filters: TaskBrowserFilters, search: string, page: { limit: number; after?: TaskPosition }): Promise<TaskSummary[]> {
+    const found: TaskSummary[] = [];
+    if (page.after === undefined) {
+      const byId = this.summaries(accountId, environment, filters).where('tasks.id', '=', search);
+      found.push(...(await this.withNames(byId, 'recent')));
+    }
+    // A prefix range, not LIKE: both databases serve it from the (account, environment, unique_id) index.
+    const after = page.after?.uniqueId;
+    const byPrefix = this.summaries(accountId, environment, filters)
+      .where('tasks.unique_id', '>=', search)
+      .where('tasks.unique_id', '<', `${search}\u{10FFFF}`)
+      .$if(Boolean(after), (query) => query.where('tasks.unique_id', '>', after!))
+      .orderBy('tasks.unique_id')
+      .limit(page.limit);
+    const matches = await this.withNames(byPrefix, 'unique_id');
+    return [...found, ...matches.filter((task) => !found.some((first) => first.id === task.id))];
+  }
+
+  /** The summary columns of the caller's tasks matching the filters (no search). */
+  private summaries(accountId: string, environment: Environment, filters: TaskBrowserFilters) {
+    return this.db
       .selectFrom('tasks')
       .select([
         'tasks.id', 'tasks.type', 'tasks.status', 'tasks.work_state', 'tasks.project_id', 'tasks.batch_id', 'tasks.unique_id',
@@ -165,32 +204,20 @@ export class DashboardRepository {
         if (filters.batchId !== undefined) conditions.push(eb('tasks.batch_id', '=', filters.batchId));
         if (filters.status !== undefined) conditions.push(eb('tasks.status', '=', filters.status));
         if (filters.workStates !== undefined) conditions.push(eb('tasks.work_state', 'in', filters.workStates));
-        if (filters.search !== undefined) {
-          // A prefix range, not LIKE: both databases serve it from the (account, environment, unique_id) index.
-          conditions.push(
-            eb.or([
-              eb('tasks.id', '=', filters.search),
-              eb.and([eb('tasks.unique_id', '>=', filters.search), eb('tasks.unique_id', '<', `${filters.search}\u{10FFFF}`)]),
-            ]),
-          );
-        }
-        if (page.after !== undefined) {
-          conditions.push(eb('tasks.created_at', '<=', page.after.createdAt));
-          conditions.push(eb.or([eb('tasks.created_at', '<', page.after.createdAt), eb('tasks.id', '<', page.after.id)]));
-        }
         return eb.and(conditions);
-      })
-      .orderBy('tasks.created_at', 'desc')
-      .orderBy('tasks.id', 'desc')
-      .limit(page.limit);
+      });
+  }
+
+  /** The page chosen on tasks alone (an index range read), then joined for project and batch names, in the same order. */
+  private async withNames(inner: ReturnType<DashboardRepository['summaries']>, order: 'recent' | 'unique_id'): Promise<TaskSummary[]> {
     const rows = await this.db
       .selectFrom(inner.as('t'))
       .innerJoin('projects as p', 'p.id', 't.project_id')
       .leftJoin('batches as b', 'b.id', 't.batch_id')
       .selectAll('t')
       .select(['p.name as project_name', 'b.name as batch_name'])
-      .orderBy('t.created_at', 'desc')
-      .orderBy('t.id', 'desc')
+      .$if(order === 'recent', (query) => query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc'))
+      .$if(order === 'unique_id', (query) => query.orderBy('t.unique_id'))
       .execute();
     return rows.map((row) => ({
       id: row.id,
@@ -259,8 +286,9 @@ export class DashboardRepository {
   }
 
   /**
-   * Per (user, kind) totals of attempts: count, time spent, and gold scores. One grouped query that
-   * reads each listed user's slice of the (user_id, submitted_at) index.
+   * Per (user, kind) totals of attempts: count, time spent, and gold scores. One grouped query whose
+   * every (user, kind) pair is a range read of the covering (user_id, kind, submitted_at, …) index;
+   * the users are the account's teammates, so their attempts are the account's.
    */
   async attemptTotals(range: StatsRange): Promise<AttemptTotals[]> {
     if (range.userIds.length === 0) return [];
@@ -275,10 +303,10 @@ export class DashboardRepository {
         (eb) => eb.fn.sum<number>('score').as('score_sum'),
       ])
       .where('user_id', 'in', [...range.userIds])
-      .where('account_id', '=', range.accountId)
-      .$if(range.projectId !== undefined, (query) => query.where('project_id', '=', range.projectId!))
+      .where('kind', 'in', ['label', 'review', 'gold'])
       .$if(range.from !== undefined, (query) => query.where('submitted_at', '>=', range.from!))
       .$if(range.to !== undefined, (query) => query.where('submitted_at', '<', range.to!))
+      .$if(range.projectId !== undefined, (query) => query.where('project_id', '=', range.projectId!))
       .groupBy(['user_id', 'kind'])
       .execute();
     return rows.map((row) => ({
@@ -292,22 +320,22 @@ export class DashboardRepository {
   }
 
   /**
-   * Per user: the mean consensus agreement of the tasks they labeled whose round was scored, and
-   * how many such tasks. One grouped join of their label attempts with task_work.
+   * Per user: the mean consensus agreement of the tasks they labeled in the given consensus
+   * projects whose round was scored, and how many such tasks. Their label attempts come from the
+   * covering index; each probes task_work by its primary key.
    */
-  async agreementByUser(range: StatsRange): Promise<Map<string, { tasks: number; mean: number }>> {
-    if (range.userIds.length === 0) return new Map();
+  async agreementByUser(range: StatsRange, consensusProjectIds: readonly string[]): Promise<Map<string, { tasks: number; mean: number }>> {
+    if (range.userIds.length === 0 || consensusProjectIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('task_attempts as a')
       .innerJoin('task_work as w', 'w.task_id', 'a.task_id')
       .select(['a.user_id', (eb) => eb.fn.count<number>('w.agreement').as('tasks'), (eb) => eb.fn.avg<number>('w.agreement').as('mean')])
       .where('a.user_id', 'in', [...range.userIds])
-      .where('a.account_id', '=', range.accountId)
       .where('a.kind', '=', 'label')
-      .where('w.agreement', 'is not', null)
-      .$if(range.projectId !== undefined, (query) => query.where('a.project_id', '=', range.projectId!))
       .$if(range.from !== undefined, (query) => query.where('a.submitted_at', '>=', range.from!))
       .$if(range.to !== undefined, (query) => query.where('a.submitted_at', '<', range.to!))
+      .where('a.project_id', 'in', [...consensusProjectIds])
+      .where('w.agreement', 'is not', null)
       .groupBy('a.user_id')
       .execute();
     return new Map(rows.map((row) => [row.user_id, { tasks: Number(row.tasks), mean: Number(row.mean) }]));
@@ -315,20 +343,21 @@ export class DashboardRepository {
 
   /**
    * Per labeler: how reviewers judged their work (accepted, rejected, fixed, commented), counting
-   * each review of a round they labeled. One grouped self-join of task_attempts.
+   * the reviews made in the range (by the listed teammates) of rounds they labeled. Driven from the
+   * reviews, which are far fewer than label attempts; each finds its round's label attempts through
+   * the (task_id, kind, round, attempt_no) index.
    */
   async reviewOutcomesByLabeler(range: StatsRange): Promise<Map<string, Record<string, number>>> {
     if (range.userIds.length === 0) return new Map();
     const rows = await this.db
-      .selectFrom('task_attempts as l')
-      .innerJoin('task_attempts as r', (join) => join.onRef('r.task_id', '=', 'l.task_id').onRef('r.round', '=', 'l.round').on('r.kind', '=', 'review'))
+      .selectFrom('task_attempts as r')
+      .innerJoin('task_attempts as l', (join) => join.onRef('l.task_id', '=', 'r.task_id').on('l.kind', '=', 'label').onRef('l.round', '=', 'r.round'))
       .select(['l.user_id', 'r.result', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('l.user_id', 'in', [...range.userIds])
-      .where('l.account_id', '=', range.accountId)
-      .where('l.kind', '=', 'label')
-      .$if(range.projectId !== undefined, (query) => query.where('l.project_id', '=', range.projectId!))
-      .$if(range.from !== undefined, (query) => query.where('l.submitted_at', '>=', range.from!))
-      .$if(range.to !== undefined, (query) => query.where('l.submitted_at', '<', range.to!))
+      .where('r.user_id', 'in', [...range.userIds])
+      .where('r.kind', '=', 'review')
+      .$if(range.from !== undefined, (query) => query.where('r.submitted_at', '>=', range.from!))
+      .$if(range.to !== undefined, (query) => query.where('r.submitted_at', '<', range.to!))
+      .$if(range.projectId !== undefined, (query) => query.where('r.project_id', '=', range.projectId!))
       .groupBy(['l.user_id', 'r.result'])
       .execute();
     const outcomes = new Map<string, Record<string, number>>();

@@ -181,11 +181,20 @@ export class DashboardService {
       filters.batchId = batch.id;
     }
     const after = query.nextToken !== undefined ? decodePosition(query.nextToken) : undefined;
+    if (after !== undefined && (after.uniqueId !== undefined) !== (filters.search !== undefined)) {
+      throw new InvalidRequest("Invalid value for 'next_token': it belongs to a list with other filters; pass the next_token of the previous page with the same filters.");
+    }
     const rows = await this.dashboard.browseTasks(caller.account.id, caller.environment, filters, { limit: limit + 1, after });
     const hasMore = rows.length > limit;
     const tasks = hasMore ? rows.slice(0, limit) : rows;
-    const last = tasks.at(-1);
-    return { tasks, nextToken: hasMore && last ? encodePosition({ createdAt: last.created_at, id: last.id }) : null };
+    if (!hasMore) return { tasks, nextToken: null };
+    if (filters.search === undefined) {
+      const last = tasks.at(-1)!;
+      return { tasks, nextToken: encodePosition({ createdAt: last.created_at, id: last.id }) };
+    }
+    // Search pages continue in unique_id order after the last prefix match (the id match comes first, once).
+    const lastMatch = tasks.filter((task) => task.unique_id !== null && task.unique_id.startsWith(filters.search!)).at(-1);
+    return { tasks, nextToken: encodePosition({ uniqueId: lastMatch?.unique_id ?? '' }) };
   }
 
   /** The task with a browser-loadable attachment link, its work history (attempts, reviews), pipeline state and current holder. */
@@ -243,17 +252,20 @@ export class DashboardService {
    * agreement of the tasks they labeled, and how reviewers judged their work.
    */
   async labelerStats(caller: Caller, query: LabelerStatsQuery): Promise<LabelerStats[]> {
+    const projects = await this.projects.list(caller.account.id, caller.environment);
     let projectId: string | undefined;
     if (query.project !== undefined) {
-      const project = await this.projects.findByName(caller.account.id, caller.environment, query.project);
+      const project = projects.find((candidate) => candidate.name === query.project);
       if (!project) throw new NotFound(`No project named "${query.project}" exists.`);
       projectId = project.id;
     }
+    // Agreement is only measured in consensus projects; reading other projects' attempts for it would find nothing.
+    const consensus = projects.filter((project) => project.pipeline === 'consensus_task' && (projectId === undefined || project.id === projectId)).map((project) => project.id);
     const teammates = await this.users.listByAccount(caller.account.id);
-    const range = { accountId: caller.account.id, userIds: teammates.map((user) => user.id), projectId, from: query.from, to: query.to };
+    const range = { userIds: teammates.map((user) => user.id), projectId, from: query.from, to: query.to };
     const [totals, agreement, outcomes] = await Promise.all([
       this.dashboard.attemptTotals(range),
-      this.dashboard.agreementByUser(range),
+      this.dashboard.agreementByUser(range, consensus),
       this.dashboard.reviewOutcomesByLabeler(range),
     ]);
     const stats = new Map<string, LabelerStats>();
@@ -293,11 +305,14 @@ export class DashboardService {
 }
 
 function encodePosition(position: TaskPosition): string {
-  return Buffer.from(`${position.createdAt}:${position.id}`, 'utf8').toString('base64url');
+  const text = position.uniqueId !== undefined ? `u:${position.uniqueId}` : `t:${position.createdAt}:${position.id}`;
+  return Buffer.from(text, 'utf8').toString('base64url');
 }
 
 function decodePosition(token: string): TaskPosition {
-  const match = /^(\d+):([A-Za-z0-9_-]+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  if (text.startsWith('u:')) return { uniqueId: text.slice(2) };
+  const match = /^t:(\d+):([A-Za-z0-9_-]+)$/.exec(text);
   if (!match) throw new InvalidRequest("Invalid value for 'next_token': pass the next_token of the previous page unchanged.");
   return { createdAt: Number(match[1]), id: match[2] };
 }

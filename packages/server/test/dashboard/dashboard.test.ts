@@ -114,6 +114,21 @@ describeEachDatabase('Dashboard app API', (dialect) => {
     assert.equal(queued.tasks.length, 5);
   });
 
+  it('pages a unique_id search in unique_id order, after the task whose id matches', async () => {
+    const project = unique('search');
+    await createProject(server.current, { name: project });
+    const prefix = `${project}/cam-1/`;
+    const ids: Record<string, string> = {};
+    for (const name of ['c.jpg', 'a.jpg', 'b.jpg']) ids[name] = (await createTask(server.current, 'imageannotation', { project, unique_id: `${prefix}${name}` })).task_id;
+    const first = ok(await manager.call('GET', `/app/api/dashboard/tasks?q=${encodeURIComponent(prefix)}&limit=2`));
+    assert.deepEqual(first.tasks.map((task: any) => task.unique_id), [`${prefix}a.jpg`, `${prefix}b.jpg`]);
+    const second = ok(await manager.call('GET', `/app/api/dashboard/tasks?q=${encodeURIComponent(prefix)}&limit=2&next_token=${first.next_token}`));
+    assert.deepEqual(second.tasks.map((task: any) => task.unique_id), [`${prefix}c.jpg`]);
+    assert.equal(second.next_token, null);
+    const mixed = await manager.call('GET', `/app/api/dashboard/tasks?limit=2&next_token=${first.next_token}`);
+    assert.equal(mixed.status, 400, 'a search token is refused without the search');
+  });
+
   it('answers 404 for an unknown project and 400 for a bad filter value in the task browser', async () => {
     assert.equal((await manager.call('GET', '/app/api/dashboard/tasks?project=no-such-project')).status, 404);
     const bad = await manager.call('GET', '/app/api/dashboard/tasks?work_state=sleeping');
@@ -170,7 +185,7 @@ describeEachDatabase('Dashboard app API', (dialect) => {
   });
 
   it("aggregates labelers' attempts: counts, mean time, gold accuracy, agreement and review outcomes", async () => {
-    const project = await createProject(server.current, { name: unique('stats') });
+    const project = await createProject(server.current, { name: unique('stats'), pipeline: 'consensus_task', consensus_attempts: 2 });
     const worker = await signedIn(server.current, `worker-${dialect}@example.com`, 'labeler');
     const accountId = (await liveCaller(server.current)).account.id;
     const kysely = server.current.server.services.db.kysely;
