@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Command, Option } from 'commander';
 import type { Caller } from '../services/account.service.ts';
 import type { Services } from '../services/container.ts';
-import type { Task } from '../repositories/task.repository.ts';
+import type { StoredTask } from '../repositories/task.repository.ts';
 import type { TaskStatus } from '../db/tables/tasks.ts';
 import { parseTimestamp } from '../domain/time.ts';
 import type { ImportError, ImportSummary } from '../services/task-import.service.ts';
@@ -70,8 +70,16 @@ export function registerImportExportCommands(program: Command, globals: (command
     .option('--no-progress', 'no progress bar')
     .action(async (file: string, options: ImportCommandOptions, command: Command) => {
       const json = Boolean(globals(command).json);
-      const summary = await withServices((services) => runImport(services, file, options));
-      report(summary, file, json);
+      let cpuMs = 0;
+      const summary = await withServices(async (services) => {
+        const cpu = process.cpuUsage();
+        try {
+          return await runImport(services, file, options);
+        } finally {
+          cpuMs = cpuMillis(cpu);
+        }
+      });
+      report(summary, file, json, cpuMs);
       if (summary.failed > 0) process.exitCode = 1;
     });
 
@@ -154,7 +162,13 @@ async function runImport(services: Services, file: string, options: ImportComman
   }
 }
 
-function report(summary: ImportSummary, file: string, json: boolean): void {
+/** CPU time (user and system) this process has used since `start`, in milliseconds. */
+function cpuMillis(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1000);
+}
+
+function report(summary: ImportSummary, file: string, json: boolean, cpuMs: number): void {
   const rate = summary.elapsedMs > 0 ? Math.round((summary.records / summary.elapsedMs) * 1000) : summary.records;
   if (json) {
     printJson({
@@ -165,6 +179,7 @@ function report(summary: ImportSummary, file: string, json: boolean): void {
       skipped: summary.skipped,
       failed: summary.failed,
       elapsed_ms: summary.elapsedMs,
+      cpu_ms: cpuMs,
       tasks_per_second: rate,
       errors: summary.errors,
     });
@@ -191,6 +206,8 @@ interface ExportResult {
   total: number;
   stats: ExportStats;
   elapsedMs: number;
+  /** CPU time of the export, in milliseconds. */
+  cpuMs: number;
   destination: string;
   /** Standard output was closed by its reader before the end. */
   readerGone: boolean;
@@ -199,13 +216,14 @@ interface ExportResult {
 async function runExport(services: Services, options: ExportCommandOptions): Promise<ExportResult> {
   const caller = await callerOf(services, options.account, options.env);
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const plan = await services.taskExport.plan(caller, options.format, exportQuery(options), { imageSize: readImageSize(options.imageSize) });
   const toStdout = options.out === '-';
   const exporter = plan.exporter;
   let destination = '';
   let read = 0;
   const progress = new ProgressBar('exporting', 'tasks', plan.total, options.progress);
-  async function* counted(): AsyncGenerator<Task[]> {
+  async function* counted(): AsyncGenerator<StoredTask[]> {
     for await (const page of plan.pages()) {
       yield page;
       read += page.length;
@@ -236,7 +254,7 @@ async function runExport(services: Services, options: ExportCommandOptions): Pro
     progress.stop();
     if (toStdout) process.stdout.off('error', ignoreStdoutError);
   }
-  return { total: plan.total, stats: exporter.stats, elapsedMs: Date.now() - started, destination, readerGone };
+  return { total: plan.total, stats: exporter.stats, elapsedMs: Date.now() - started, cpuMs: cpuMillis(cpu), destination, readerGone };
 }
 
 function exportQuery(options: ExportCommandOptions): ExportQuery {
@@ -281,6 +299,7 @@ function reportExport(result: ExportResult, options: ExportCommandOptions, json:
       tasks: stats.tasks,
       ...(image ? { images: stats.images, annotations: stats.annotations, skipped_tasks: stats.skippedTasks, skipped_shapes: stats.skippedShapes, missing_size: stats.missingSize } : {}),
       elapsed_ms: result.elapsedMs,
+      cpu_ms: result.cpuMs,
       tasks_per_second: rate,
     };
     out.write(JSON.stringify(body, null, 2) + '\n');

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Task } from '../repositories/task.repository.ts';
+import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
 import { LabelRegistry, attachmentOf, imageFileName, imageObjects, imageSize, isImageTask } from './geometry.ts';
 import { writeWithBackpressure } from './sinks.ts';
-import { emptyStats, type ExporterOptions, type StreamExporter } from './types.ts';
+import { PIECE_CHARS, emptyStats, type ExporterOptions, type StreamExporter } from './types.ts';
 
 /**
  * COCO object detection JSON: one image per image task (`file_name` `<task id><ext>`, `coco_url` the
@@ -23,7 +23,7 @@ export function cocoExporter(options: ExporterOptions = {}): StreamExporter {
     contentType: 'application/json; charset=utf-8',
     extension: 'json',
     stats,
-    async *write(pages: AsyncIterable<Task[]>) {
+    async *write(pages: AsyncIterable<StoredTask[]>) {
       const dir = await fs.promises.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'tagwright-coco-'));
       const imagesFile = path.join(dir, 'images.json');
       const images = fs.createWriteStream(imagesFile);
@@ -33,7 +33,8 @@ export function cocoExporter(options: ExporterOptions = {}): StreamExporter {
         const labels = new LabelRegistry();
         let imageId = 0;
         let annotationId = 0;
-        for await (const page of pages) {
+        for await (const stored of pages) {
+        const page = stored.map(taskFromStored);
           let annotationsText = '';
           let imagesText = '';
           for (const task of page) {
@@ -49,6 +50,10 @@ export function cocoExporter(options: ExporterOptions = {}): StreamExporter {
             if (!size) stats.missingSize += 1;
             const image = { id: imageId, file_name: imageFileName(task), coco_url: attachmentOf(task), ...size, tagwright_task_id: task.id };
             imagesText += (imageId === 1 ? '' : ',') + JSON.stringify(image);
+            if (imagesText.length >= PIECE_CHARS) {
+              await writeWithBackpressure(images, imagesText);
+              imagesText = '';
+            }
             const { objects, skipped } = imageObjects(task);
             stats.skippedShapes += skipped;
             for (const object of objects) {
@@ -63,6 +68,10 @@ export function cocoExporter(options: ExporterOptions = {}): StreamExporter {
                 segmentation: object.polygon ? [object.polygon] : [],
               };
               annotationsText += (annotationId === 1 ? '' : ',') + JSON.stringify(annotation);
+            }
+            if (annotationsText.length >= PIECE_CHARS) {
+              yield annotationsText;
+              annotationsText = '';
             }
           }
           stats.annotations = annotationId;

@@ -1,9 +1,9 @@
-import type { Task } from '../repositories/task.repository.ts';
+import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
 import { csvRecord } from '../domain/csv.ts';
 import { isPlainObject } from '../domain/lenient.ts';
 import { toIso } from '../domain/time.ts';
 import { attachmentOf } from './geometry.ts';
-import { emptyStats, type StreamExporter } from './types.ts';
+import { PIECE_CHARS, emptyStats, type StreamExporter } from './types.ts';
 
 const LEADING = ['task_id', 'type', 'status', 'project', 'batch', 'unique_id', 'attachment', 'created_at', 'completed_at', 'category'];
 const TRAILING = ['response', 'metadata'];
@@ -22,17 +22,24 @@ export function csvExporter(): StreamExporter {
     contentType: 'text/csv; charset=utf-8',
     extension: 'csv',
     stats,
-    async *write(pages: AsyncIterable<Task[]>) {
+    async *write(pages: AsyncIterable<StoredTask[]>) {
       let fields: string[] | undefined;
-      for await (const page of pages) {
+      for await (const stored of pages) {
+        const page = stored.map(taskFromStored);
         if (!fields) {
           fields = fieldKeys(page);
           yield csvRecord([...LEADING, ...fields.map((key) => `fields.${key}`), ...TRAILING]);
         }
         let text = '';
-        for (const task of page) text += csvRecord(row(task, fields));
+        for (const task of page) {
+          text += csvRecord(row(task, fields));
+          if (text.length >= PIECE_CHARS) {
+            yield text;
+            text = '';
+          }
+        }
         stats.tasks += page.length;
-        yield text;
+        if (text !== '') yield text;
       }
       if (!fields) yield csvRecord([...LEADING, ...TRAILING]);
     },

@@ -1,4 +1,4 @@
-import type { Task } from '../repositories/task.repository.ts';
+import type { StoredTask } from '../repositories/task.repository.ts';
 
 /** Every export format (docs/import-export.md). */
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc'] as const;
@@ -27,6 +27,13 @@ export interface ExportStats {
   missingSize: number;
 }
 
+/**
+ * Longest piece of text an exporter hands on at once, in characters. Longer strings are allocated by
+ * V8 in its large-object space, which only a full collection frees: pieces of a whole page each made
+ * the heap, and the peak RSS, grow with the length of the export.
+ */
+export const PIECE_CHARS = 32 * 1024;
+
 export function emptyStats(): ExportStats {
   return { tasks: 0, images: 0, annotations: 0, skippedTasks: 0, skippedShapes: 0, missingSize: 0 };
 }
@@ -38,7 +45,7 @@ export interface StreamExporter {
   extension: string;
   stats: ExportStats;
   /** The output, in pieces, as the pages are read. */
-  write(pages: AsyncIterable<Task[]>): AsyncGenerator<string | Buffer>;
+  write(pages: AsyncIterable<StoredTask[]>): AsyncGenerator<string | Buffer>;
 }
 
 /** A whole file of a file-set export, or one line appended to a file that grows through the export (a manifest). */
@@ -48,7 +55,7 @@ export type ExportEntry = { kind: 'file'; path: string; content: string } | { ki
 export interface FileSetExporter {
   kind: 'files';
   stats: ExportStats;
-  entries(pages: AsyncIterable<Task[]>): AsyncGenerator<ExportEntry>;
+  entries(pages: AsyncIterable<StoredTask[]>): AsyncGenerator<ExportEntry>;
 }
 
 export type Exporter = StreamExporter | FileSetExporter;

@@ -1,4 +1,4 @@
-import type { Task } from '../repositories/task.repository.ts';
+import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
 import { LabelRegistry, attachmentOf, decimal, imageFileName, imageObjects, imageSize, isImageTask } from './geometry.ts';
 import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.ts';
 
@@ -14,9 +14,10 @@ export function vocExporter(options: ExporterOptions = {}): FileSetExporter {
   return {
     kind: 'files',
     stats,
-    async *entries(pages: AsyncIterable<Task[]>) {
+    async *entries(pages: AsyncIterable<StoredTask[]>) {
       const labels = new LabelRegistry();
-      for await (const page of pages) {
+      for await (const stored of pages) {
+        const page = stored.map(taskFromStored);
         let ids = '';
         for (const task of page) {
           stats.tasks += 1;

@@ -1,4 +1,4 @@
-import type { Task } from '../repositories/task.repository.ts';
+import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
 import { csvRecord } from '../domain/csv.ts';
 import { LabelRegistry, attachmentOf, decimal, imageFileName, imageObjects, imageSize, isImageTask } from './geometry.ts';
 import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.ts';
@@ -16,10 +16,11 @@ export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
   return {
     kind: 'files',
     stats,
-    async *entries(pages: AsyncIterable<Task[]>) {
+    async *entries(pages: AsyncIterable<StoredTask[]>) {
       const labels = new LabelRegistry();
       yield { kind: 'line', path: 'images.csv', content: csvRecord(['task_id', 'image_file', 'label_file', 'attachment', 'width', 'height']) };
-      for await (const page of pages) {
+      for await (const stored of pages) {
+        const page = stored.map(taskFromStored);
         let manifest = '';
         for (const task of page) {
           stats.tasks += 1;

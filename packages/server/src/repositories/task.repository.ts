@@ -100,6 +100,29 @@ export interface CountDelta {
 
 type JoinedRow = TaskRow & { project_name: string; batch_name: string | null };
 
+/** A task row as stored, with its project and batch names: JSON columns as text, flags 0/1, times as numbers. */
+export type StoredTask = JoinedRow;
+
+const JSON_COLUMNS = ['params', 'response', 'metadata', 'tags', 'customer_review_comments', 'prior_responses', 'audits'] as const;
+
+/** The row with JSON columns as text and times as numbers on both databases (a driver may hand back parsed JSON or numeric strings). */
+function storedRow(row: Record<string, unknown>): StoredTask {
+  const stored = row as JoinedRow;
+  for (const column of JSON_COLUMNS) {
+    const value = row[column];
+    if (value !== null && value !== undefined && typeof value !== 'string') (stored as Record<string, unknown>)[column] = JSON.stringify(value);
+  }
+  if (typeof stored.created_at !== 'number') stored.created_at = Number(stored.created_at);
+  if (typeof stored.updated_at !== 'number') stored.updated_at = Number(stored.updated_at);
+  if (stored.completed_at !== null && typeof stored.completed_at !== 'number') stored.completed_at = Number(stored.completed_at);
+  return stored;
+}
+
+/** The task as the rest of the code sees it, from a stored row (listStored). */
+export function taskFromStored(row: StoredTask): Task {
+  return fromRow(row);
+}
+
 function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
@@ -496,6 +519,15 @@ export class TaskRepository {
   /** One page in (created_at desc, id desc) order, after the cursor or skipping `offset` matches. */
   async list(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<Task[]> {
     if (filters.uniqueIds !== undefined) return this.listByUniqueIds(accountId, environment, filters, page);
+    return (await this.listStored(accountId, environment, filters, page)).map(fromRow);
+  }
+
+  /**
+   * `list` without parsing: the rows as stored, JSON columns as text (exports write them as they
+   * are). Not for unique_id filters.
+   */
+  async listStored(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<StoredTask[]> {
+    if (filters.uniqueIds !== undefined) throw new Error('listStored does not take unique_id filters; use list');
     // The page is chosen on tasks alone (an index range scan), then joined for the names.
     const inner = this.db
       .selectFrom('tasks')
@@ -519,7 +551,7 @@ export class TaskRepository {
       .orderBy('t.created_at', 'desc')
       .orderBy('t.id', 'desc')
       .execute();
-    return rows.map((row) => fromRow(row as JoinedRow));
+    return rows.map(storedRow);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import type { TaskStatus } from '../db/tables/tasks.ts';
 import type { Caller } from './account.service.ts';
-import { TaskRepository, type Task, type TaskCursor, type TaskFilters } from '../repositories/task.repository.ts';
+import { TaskRepository, type StoredTask, type TaskCursor, type TaskFilters } from '../repositories/task.repository.ts';
 import type { ProjectRepository } from '../repositories/project.repository.ts';
 import type { BatchRepository } from '../repositories/batch.repository.ts';
 import { InvalidRequest } from '../domain/errors.ts';
@@ -32,8 +32,8 @@ export interface ExportPlan {
   format: ExportFormat;
   total: number;
   exporter: Exporter;
-  /** The matching tasks, newest first, one page at a time; memory stays at one page. */
-  pages(): AsyncGenerator<Task[]>;
+  /** The matching tasks as stored, newest first, one page at a time; memory stays at one page. */
+  pages(): AsyncGenerator<StoredTask[]>;
 }
 
 /**
@@ -95,11 +95,11 @@ export class TaskExportService {
     return filters;
   }
 
-  private async *pages(caller: Caller, filters: TaskFilters): AsyncGenerator<Task[]> {
+  private async *pages(caller: Caller, filters: TaskFilters): AsyncGenerator<StoredTask[]> {
     const repository = new TaskRepository(this.db.kysely, this.db.dialect);
     let after: TaskCursor | undefined;
     for (;;) {
-      const page = await repository.list(caller.account.id, caller.environment, filters, { limit: EXPORT_PAGE_SIZE, after });
+      const page = await repository.listStored(caller.account.id, caller.environment, filters, { limit: EXPORT_PAGE_SIZE, after });
       if (page.length > 0) yield page;
       if (page.length < EXPORT_PAGE_SIZE) return;
       const last = page[page.length - 1];

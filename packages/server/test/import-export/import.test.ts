@@ -77,7 +77,7 @@ describeEachDatabase('Bulk import rules', (dialect) => {
       JSON.stringify({ type: 'categorization', attachment: 'https://x/1.jpg', categories: ['a', 'b'] }),
       JSON.stringify({ type: 'categorization', attachment: 'https://x/2.jpg' }),
       '{not json',
-      JSON.stringify({ type: 'imageannotation', ...IMAGE, attachment: 'https://x/3.jpg' }),
+      JSON.stringify({ ...IMAGE, attachment: 'https://x/3.jpg' }),
       JSON.stringify({ type: 'nonsense', attachment: 'https://x/4.jpg' }),
       JSON.stringify({ type: 'categorization', attachment: 'https://x/5.jpg', categories: ['c'], priority: 99 }),
       JSON.stringify({ type: 'categorization', attachment: 'https://x/6.jpg', categories: ['d'] }),
