@@ -370,6 +370,11 @@ export class QueueRepository {
     await DELETE_LEASE.execute(trx, this.dialect.name, [leaseId]);
   }
 
+  /** Moves a pending task between its waiting work states (never its wire status). */
+  async moveWorkState(trx: Kysely<Database>, taskId: string, state: 'queued' | 'review'): Promise<void> {
+    await trx.updateTable('tasks').set({ work_state: state }).where('id', '=', taskId).where('status', '=', 'pending').execute();
+  }
+
   // Gold tasks.
 
   /** The oldest evaluation task of these projects the user has neither answered, skipped recently nor leased. */

@@ -234,7 +234,7 @@ export class QueueService {
 
       if (attemptNo < required) {
         await records.saveWork({ ...work, attempts: attemptNo }, now);
-        await moveWorkState(trx, task.id, 'queued');
+        await this.queue.moveWorkState(trx, task.id, 'queued');
         return { state: 'queued' as const, completed: false };
       }
       let candidate = body.response;
@@ -248,7 +248,7 @@ export class QueueService {
       const reason = agreement !== null && agreement < this.settings.consensusThreshold ? 'disagreement' : reviewRequired(task) ? 'required' : null;
       if (reason) {
         await records.saveWork({ task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement }, now);
-        await moveWorkState(trx, task.id, 'review');
+        await this.queue.moveWorkState(trx, task.id, 'review');
         return { state: 'review' as const, completed: false };
       }
       await records.saveWork({ task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, now);
@@ -437,11 +437,6 @@ function compareHeads(a: { priority: number | null; created_at: number; task_id:
 export function reviewRequired(task: Pick<Task, 'params'>): boolean {
   const value = task.params.review;
   return value === true || value === 1 || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
-}
-
-/** Moves a pending task between its waiting and leased work states (never its wire status). */
-export async function moveWorkState(trx: Kysely<Database>, taskId: string, state: 'queued' | 'review'): Promise<void> {
-  await trx.updateTable('tasks').set({ work_state: state }).where('id', '=', taskId).where('status', '=', 'pending').execute();
 }
 
 function checkLease(lease: Lease | undefined, worker: Worker, taskId: string, leaseId: string, now: number, kind?: WorkKind): void {

@@ -8,7 +8,7 @@ import { newId } from '../domain/ids.ts';
 import { objectBody, readString } from '../domain/lenient.ts';
 import { toIso } from '../domain/time.ts';
 import { validateResponse } from './response-validation.ts';
-import { moveWorkState, readTimeSpent, type QueueService, type Worker } from './queue.service.ts';
+import { readTimeSpent, type QueueService, type Worker } from './queue.service.ts';
 
 export const REVIEW_RESULTS = ['accepted', 'rejected', 'fixed', 'commented'] as const;
 export type ReviewResult = (typeof REVIEW_RESULTS)[number];
@@ -74,7 +74,8 @@ export class ReviewService {
         result,
         comments: comments ?? null,
       });
-      await new QueueRepository(trx, this.db.dialect).deleteLease(trx, leaseId);
+      const queue = new QueueRepository(trx, this.db.dialect);
+      await queue.deleteLease(trx, leaseId);
       await records.deleteDraft(task.id, worker.userId);
 
       const entry: AuditEntry = { audit_result: result, audited_by: worker.email, audited_at: toIso(now), audit_time_secs: Math.round(timeSpentMs / 1000), audit_source: 'internal' };
@@ -84,7 +85,7 @@ export class ReviewService {
       if (result === 'rejected') {
         await tasks.update(task.id, { audits }, now);
         await records.saveWork({ task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement: work.agreement }, now);
-        await moveWorkState(trx, task.id, 'queued');
+        await queue.moveWorkState(trx, task.id, 'queued');
         return 'queued' as const;
       }
       if (result === 'fixed') {
