@@ -23,6 +23,17 @@ export class QueryReader {
     return commas ? values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '') : values;
   }
 
+  /** A comma list whose every value must be one of `allowed`; undefined when absent or empty. */
+  commaListOf<T extends string>(key: string, allowed: readonly T[]): T[] | undefined {
+    const values = this.list(key, { commas: true });
+    for (const value of values ?? []) {
+      if (!(allowed as readonly string[]).includes(value)) {
+        throw new InvalidRequest(`Invalid value for '${key}': "${value}". Use ${allowed.join(', ')} (comma-separated for several).`);
+      }
+    }
+    return values && values.length > 0 ? (values as T[]) : undefined;
+  }
+
   boolean(key: string): boolean | undefined {
     const value = this.last(key);
     if (value === undefined) return undefined;

@@ -7,25 +7,14 @@ import type { BatchRepository } from '../repositories/batch.repository.ts';
 import { InvalidRequest } from '../domain/errors.ts';
 import { isTaskType } from '../domain/task-types.ts';
 import { EXPORT_FORMATS, createExporter, type ExportFormat, type Exporter, type ExporterOptions } from '../exporters/index.ts';
+import { taskFiltersOf, type TaskFilterQuery } from './task.service.ts';
 
 /** Tasks read per keyset page. */
 export const EXPORT_PAGE_SIZE = 1000;
 
 /** Which tasks an export holds: the filters of `GET tasks`, by name. `status` undefined means every status. */
-export interface ExportQuery {
-  project?: string;
-  batch?: string;
-  status?: TaskStatus;
-  type?: string;
-  createdFrom?: number;
-  createdTo?: number;
-  completedFrom?: number;
-  completedTo?: number;
-  updatedFrom?: number;
-  updatedTo?: number;
-  reviewStatuses?: string[];
-  tags?: string[];
-}
+/** Export filters: those of GET tasks except unique_id (an export is a bulk read). */
+export type ExportQuery = Omit<TaskFilterQuery, 'uniqueIds'>;
 
 /** An export ready to run: the resolved filters, how many tasks match, and the format's writer. */
 export interface ExportPlan {
@@ -67,18 +56,7 @@ export class TaskExportService {
   }
 
   private async resolve(caller: Caller, query: ExportQuery): Promise<TaskFilters> {
-    const filters: TaskFilters = {
-      status: query.status,
-      type: query.type,
-      createdFrom: query.createdFrom,
-      createdTo: query.createdTo,
-      completedFrom: query.completedFrom,
-      completedTo: query.completedTo,
-      updatedFrom: query.updatedFrom,
-      updatedTo: query.updatedTo,
-      reviewStatuses: query.reviewStatuses,
-      tags: query.tags,
-    };
+    const filters = taskFiltersOf(query);
     if (query.project !== undefined) {
       const project = await this.projects.findByName(caller.account.id, caller.environment, query.project);
       if (!project) throw new InvalidRequest(`Invalid value for 'project': no project named "${query.project}" exists.`);

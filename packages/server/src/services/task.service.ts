@@ -37,7 +37,8 @@ export interface AttachmentLinkResolver {
 }
 
 /** `GET tasks` as the route read it (names, not ids; instants as epoch ms). */
-export interface TaskListQuery {
+/** The task filters a caller names (GET tasks, exports); project and batch are names, resolved by each use. */
+export interface TaskFilterQuery {
   project?: string;
   batch?: string;
   status?: TaskStatus;
@@ -51,6 +52,26 @@ export interface TaskListQuery {
   reviewStatuses?: string[];
   uniqueIds?: string[];
   tags?: string[];
+}
+
+/** The repository filters for a query, except project and batch, whose names each use resolves its own way. */
+export function taskFiltersOf(query: TaskFilterQuery): TaskFilters {
+  return {
+    status: query.status,
+    type: query.type,
+    createdFrom: query.createdFrom,
+    createdTo: query.createdTo,
+    completedFrom: query.completedFrom,
+    completedTo: query.completedTo,
+    updatedFrom: query.updatedFrom,
+    updatedTo: query.updatedTo,
+    reviewStatuses: query.reviewStatuses,
+    uniqueIds: query.uniqueIds,
+    tags: query.tags,
+  };
+}
+
+export interface TaskListQuery extends TaskFilterQuery {
   limit: number;
   nextToken?: string;
   offset?: number;
@@ -249,19 +270,7 @@ export class TaskService {
   async list(caller: Caller, query: TaskListQuery): Promise<TaskPage> {
     const empty: TaskPage = { tasks: [], links: new Map(), total: 0, limit: query.limit, offset: 0, hasMore: false, nextToken: null };
     const token = query.nextToken !== undefined ? decodeToken(query.nextToken) : undefined;
-    const filters: TaskFilters = {
-      status: query.status,
-      type: query.type,
-      createdFrom: query.createdFrom,
-      createdTo: query.createdTo,
-      completedFrom: query.completedFrom,
-      completedTo: query.completedTo,
-      updatedFrom: query.updatedFrom,
-      updatedTo: query.updatedTo,
-      reviewStatuses: query.reviewStatuses,
-      uniqueIds: query.uniqueIds,
-      tags: query.tags,
-    };
+    const filters = taskFiltersOf(query);
     // Unknown project or batch names match nothing (Tagwright decision, contract 4.1.5).
     if (query.project !== undefined) {
       const project = await this.projects.findByName(caller.account.id, caller.environment, query.project);

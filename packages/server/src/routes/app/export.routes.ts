@@ -65,12 +65,6 @@ function exportQuery(query: QueryReader): ExportQuery {
   if (status !== undefined && status !== 'any' && !(TASK_STATUSES as readonly string[]).includes(status)) {
     throw new InvalidRequest(`Invalid value for 'status': "${status}". Use one of ${TASK_STATUSES.join(', ')}, or any.`);
   }
-  const reviewStatuses = query.list('customer_review_status', { commas: true });
-  for (const review of reviewStatuses ?? []) {
-    if (!(REVIEW_STATUSES as readonly string[]).includes(review)) {
-      throw new InvalidRequest(`Invalid value for 'customer_review_status': "${review}". Use ${REVIEW_STATUSES.join(', ')} (comma-separated for several).`);
-    }
-  }
   const tags = query.list('tags');
   return {
     project: query.string('project'),
@@ -83,7 +77,7 @@ function exportQuery(query: QueryReader): ExportQuery {
     completedTo: query.timestamp('completed_before'),
     updatedFrom: query.timestamp('updated_after'),
     updatedTo: query.timestamp('updated_before'),
-    reviewStatuses: reviewStatuses && reviewStatuses.length > 0 ? reviewStatuses : undefined,
+    reviewStatuses: query.commaListOf('customer_review_status', REVIEW_STATUSES),
     tags: tags && tags.length > 0 ? tags : undefined,
   };
 }

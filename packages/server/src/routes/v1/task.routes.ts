@@ -4,7 +4,6 @@ import { readQuery } from '../../http/query.ts';
 import { emptyBodyAs } from '../../http/empty-body.ts';
 import { presentLimitedTask, presentTask, presentTaskPage } from '../../presenters/task.presenter.ts';
 import { presentQualityTask } from '../../presenters/quality-task.presenter.ts';
-import { InvalidRequest } from '../../domain/errors.ts';
 import { TASK_TYPES } from '../../domain/task-types.ts';
 import { MAX_PAGE_SIZE, REVIEW_STATUSES, TASK_STATUSES } from '../../services/task.service.ts';
 
@@ -77,12 +76,6 @@ export async function registerTaskRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/tasks', { schema: { summary: 'List tasks, newest first (cursor pagination)', tags } }, async (request) => {
     const query = readQuery(request.query);
-    const reviewStatuses = query.list('customer_review_status', { commas: true });
-    for (const status of reviewStatuses ?? []) {
-      if (!(REVIEW_STATUSES as readonly string[]).includes(status)) {
-        throw new InvalidRequest(`Invalid value for 'customer_review_status': "${status}". Use ${REVIEW_STATUSES.join(', ')} (comma-separated for several).`);
-      }
-    }
     const limited = query.boolean('limited_response') ?? false;
     const page = await tasks.list(request.caller, {
       project: query.string('project'),
@@ -95,7 +88,7 @@ export async function registerTaskRoutes(app: FastifyInstance): Promise<void> {
       completedTo: query.timestamp('completed_before'),
       updatedFrom: query.timestamp('updated_after'),
       updatedTo: query.timestamp('updated_before'),
-      reviewStatuses: reviewStatuses && reviewStatuses.length > 0 ? reviewStatuses : undefined,
+      reviewStatuses: query.commaListOf('customer_review_status', REVIEW_STATUSES),
       uniqueIds: query.list('unique_id'),
       tags: query.list('tags'),
       limit: query.integer('limit', { min: 1, max: MAX_PAGE_SIZE, clampMax: true }) ?? MAX_PAGE_SIZE,
