@@ -1,4 +1,7 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteDatabase } from 'kysely';
+import { committedReaderOf } from './prepared.ts';
+
+type ReaderStatement = ReturnType<SqliteDatabase['prepare']>;
 
 /**
  * A query built and compiled once per SQL dialect, then run on any connection or transaction with
@@ -11,13 +14,21 @@ import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
  * `build` receives the Kysely instance and one placeholder string per parameter, and must pass each
  * placeholder through as a plain bound value; one that does not come out as a bound parameter is a
  * programming error, reported when the statement is first compiled.
+ *
+ * With `committedReads` (selects only), a run on the database itself rather than on a transaction
+ * goes, on SQLite, straight to the read-only connection of db/prepared.ts: it sees every committed
+ * write, never waits for a transaction holding the main connection, and skips Kysely's connection
+ * handling. On a transaction, on PostgreSQL and on an in-memory database it runs as usual.
  */
 export class CompiledStatement<Row> {
   private readonly byDialect = new Map<string, { compiled: CompiledQuery<Row>; slots: Array<number | undefined> }>();
+  /** The prepared statement of this query on each read-only connection (committedReads). */
+  private readonly onReader = new WeakMap<SqliteDatabase, ReaderStatement>();
 
   constructor(
     private readonly arity: number,
     private readonly build: (db: Kysely<any>, ...placeholders: string[]) => Compilable<Row>,
+    private readonly options: { committedReads?: boolean } = {},
   ) {}
 
   /** Runs the statement on `db` (a Kysely instance or a transaction) of the named dialect. */
@@ -26,6 +37,7 @@ export class CompiledStatement<Row> {
     if (!entry) {
       const placeholders = Array.from({ length: this.arity }, (_, index) => `\u0000compiled-parameter-${index}\u0000`);
       const compiled = this.build(db, ...placeholders).compile();
+      if (this.options.committedReads && compiled.query.kind !== 'SelectQueryNode') throw new Error(`CompiledStatement: committedReads is for selects only: ${compiled.sql}`);
       const slots = compiled.parameters.map((value) => {
         const index = placeholders.indexOf(value as string);
         return index === -1 ? undefined : index;
@@ -38,6 +50,15 @@ export class CompiledStatement<Row> {
     }
     const { compiled, slots } = entry;
     const parameters = slots.map((slot, position) => (slot === undefined ? compiled.parameters[position] : args[slot]));
+    const reader = this.options.committedReads ? committedReaderOf(db) : undefined;
+    if (reader) {
+      let statement = this.onReader.get(reader);
+      if (!statement) {
+        statement = reader.prepare(compiled.sql);
+        this.onReader.set(reader, statement);
+      }
+      return { rows: statement.all(parameters) as Row[] };
+    }
     return db.executeQuery<Row>({ ...compiled, parameters });
   }
 }

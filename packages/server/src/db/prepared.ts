@@ -12,6 +12,11 @@ export function registerCommittedReader(kysely: Kysely<any>, reader: SqliteDatab
   committedReaders.set(kysely, reader);
 }
 
+/** The read-only connection registered for `kysely` itself; undefined for a transaction, PostgreSQL or an in-memory database. */
+export function committedReaderOf(kysely: Kysely<any>): SqliteDatabase | undefined {
+  return committedReaders.get(kysely);
+}
+
 /**
  * A Kysely query built and compiled once, then run with new parameter values. Building a query
  * (parsing every column and alias into nodes, then compiling) costs more CPU than SQLite takes to

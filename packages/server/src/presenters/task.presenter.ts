@@ -1,4 +1,4 @@
-import type { Task } from '../repositories/task.repository.ts';
+import type { StoredTask, Task } from '../repositories/task.repository.ts';
 import { toIso } from '../domain/time.ts';
 
 /**
@@ -44,6 +44,46 @@ export function presentTask(task: Task, links?: AttachmentLinks): Record<string,
   if (links?.attachment_url !== undefined) wire.attachment_url = links.attachment_url;
   if (links?.attachment_urls !== undefined) wire.attachment_urls = links.attachment_urls;
   return wire;
+}
+
+/**
+ * JSON.stringify(presentTask(task)) for a stored row (`GET task/{id}`, JSONL exports), written
+ * without parsing its JSON columns: they hold JSON.stringify output already, so parsing them only to
+ * serialise them again would cost most of the work. Must keep presentTask's keys, order and
+ * omissions; test/import-export/jsonl.test.ts compares the two on tasks in every state.
+ */
+export function presentStoredTaskJson(row: StoredTask): string {
+  let line = `{"task_id":${JSON.stringify(row.id)},"type":${JSON.stringify(row.type)},"status":${JSON.stringify(row.status)},"project":${JSON.stringify(row.project_name)}`;
+  if (row.batch_name !== null) line += `,"batch":${JSON.stringify(row.batch_name)}`;
+  line += `,"created_at":"${iso(row.created_at)}","updated_at":"${iso(row.updated_at)}"`;
+  if (row.status === 'completed' && row.completed_at !== null) line += `,"completed_at":"${iso(row.completed_at)}"`;
+  if (row.instruction !== null) line += `,"instruction":${JSON.stringify(row.instruction)}`;
+  line += `,"params":${row.params}`;
+  if (row.callback_url !== null) line += `,"callback_url":${JSON.stringify(row.callback_url)}`;
+  if (row.callback_succeeded !== null) line += `,"callback_succeeded":${row.callback_succeeded ? 'true' : 'false'}`;
+  if ((row.status === 'completed' || row.status === 'error') && row.response !== null) line += `,"response":${row.response}`;
+  line += `,"metadata":${row.metadata}`;
+  if (row.unique_id !== null) line += `,"unique_id":${JSON.stringify(row.unique_id)}`;
+  if (row.tags !== null) line += `,"tags":${row.tags}`;
+  if (row.priority !== null) line += `,"priority":${row.priority}`;
+  if (row.project_param_version !== null) line += `,"project_param_version":${row.project_param_version}`;
+  if (row.customer_review_status !== null) line += `,"customer_review_status":${JSON.stringify(row.customer_review_status)}`;
+  if (row.customer_review_comments !== null) line += `,"customer_review_comments":${row.customer_review_comments}`;
+  if (row.prior_responses !== null) line += `,"prior_responses":${row.prior_responses}`;
+  if (row.audits !== null) line += `,"audits":${row.audits}`;
+  return line + '}';
+}
+
+// Consecutive tasks often share an instant (created_at, updated_at and completed_at of a test task).
+let lastMillis = NaN;
+let lastIso = '';
+
+function iso(millis: number): string {
+  if (millis !== lastMillis) {
+    lastMillis = millis;
+    lastIso = toIso(millis);
+  }
+  return lastIso;
 }
 
 /** `limited_response=true` (contract 5.8): exactly these keys; Tagwright has no task versions, so no `otherVersion`. */

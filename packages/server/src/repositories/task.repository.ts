@@ -235,6 +235,7 @@ const FIND_TASK = new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id,
     .where('t.id', '=', id)
     .where('t.account_id', '=', accountId)
     .where('t.environment', '=', environment as Environment),
+  { committedReads: true },
 );
 
 const UPSERT_COUNT = new CompiledStatement(8, (db: Kysely<Database>, accountId, environment, projectId, batchKey, type, status, shard, n) =>
@@ -398,6 +399,12 @@ export class TaskRepository {
   async findById(accountId: string, environment: Environment, id: string): Promise<Task | undefined> {
     const { rows } = await FIND_TASK.execute(this.db, this.dialect.name, [id, accountId, environment]);
     return rows[0] && fromRow(rows[0]);
+  }
+
+  /** findById without parsing: the row as stored, JSON columns as text (`GET task/{id}` writes them as they are). */
+  async findStoredById(accountId: string, environment: Environment, id: string): Promise<StoredTask | undefined> {
+    const { rows } = await FIND_TASK.execute(this.db, this.dialect.name, [id, accountId, environment]);
+    return rows[0] && storedRow(rows[0]);
   }
 
   /** Locks the task row until commit (PostgreSQL), so read-modify-write changes of one task apply one at a time. */

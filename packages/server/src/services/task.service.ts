@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import type { TaskStatus } from '../db/tables/tasks.ts';
 import type { Caller } from './account.service.ts';
-import { TaskRepository, type Task, type TaskCursor, type TaskFilters } from '../repositories/task.repository.ts';
+import { TaskRepository, type StoredTask, type Task, type TaskCursor, type TaskFilters } from '../repositories/task.repository.ts';
 import type { Project, ProjectRepository } from '../repositories/project.repository.ts';
 import type { Batch, BatchRepository } from '../repositories/batch.repository.ts';
 import type { UserRepository } from '../repositories/user.repository.ts';
@@ -262,6 +262,13 @@ export class TaskService {
   /** `GET task/{id}`: 404 unless the task is in the caller's account and environment. */
   async get(caller: Caller, id: string): Promise<Task> {
     const task = await this.repository().findById(caller.account.id, caller.environment, id);
+    if (!task) throw new NotFound(`No task with id "${id}" exists.`);
+    return task;
+  }
+
+  /** `get` without parsing the JSON columns, for answering with presentStoredTaskJson (`GET task/{id}`). */
+  async getStored(caller: Caller, id: string): Promise<StoredTask> {
+    const task = await this.repository().findStoredById(caller.account.id, caller.environment, id);
     if (!task) throw new NotFound(`No task with id "${id}" exists.`);
     return task;
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { readQuery } from '../../http/query.ts';
 import { emptyBodyAs } from '../../http/empty-body.ts';
-import { presentLimitedTask, presentTask, presentTaskPage } from '../../presenters/task.presenter.ts';
+import { presentLimitedTask, presentStoredTaskJson, presentTask, presentTaskPage } from '../../presenters/task.presenter.ts';
 import { presentQualityTask } from '../../presenters/quality-task.presenter.ts';
 import { TASK_TYPES } from '../../domain/task-types.ts';
 import { MAX_PAGE_SIZE, REVIEW_STATUSES, TASK_STATUSES } from '../../services/task.service.ts';
@@ -69,9 +69,11 @@ export async function registerTaskRoutes(app: FastifyInstance): Promise<void> {
     return presentTask(await tasks.create(request.caller, type, request.body, { idempotencyKey: idempotencyKey(request) }));
   });
 
-  app.get('/task/:id', { schema: { summary: 'Get a task', tags, params: TaskIdParams } }, async (request) => {
+  // Written from the stored row (JSON columns as stored), the same object presentTask would give.
+  app.get('/task/:id', { schema: { summary: 'Get a task', tags, params: TaskIdParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    return presentTask(await tasks.get(request.caller, id));
+    const json = presentStoredTaskJson(await tasks.getStored(request.caller, id));
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.get('/tasks', { schema: { summary: 'List tasks, newest first (cursor pagination)', tags } }, async (request) => {
