@@ -15,6 +15,8 @@ export interface Config {
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   rateLimitPerMinute: number;
+  /** How long an authenticated API key is remembered; bounds how late another process's revocation applies here. */
+  keyCacheMs: number;
   defaultProjectName: string;
   /** Base URL used in links the server hands out (attachment URLs); defaults to http://host:port. */
   publicUrl: string | undefined;
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: integer('TAGWRIGHT_BODY_LIMIT_BYTES', 10 * 1024 * 1024, env),
     uploadLimitBytes: integer('TAGWRIGHT_UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, env),
     rateLimitPerMinute: integer('TAGWRIGHT_RATE_LIMIT_PER_MINUTE', 60_000, env),
+    keyCacheMs: integer('TAGWRIGHT_KEY_CACHE_MS', 1000, env),
     defaultProjectName: env.TAGWRIGHT_DEFAULT_PROJECT || 'default',
     publicUrl: env.TAGWRIGHT_PUBLIC_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',

@@ -61,3 +61,12 @@ export class PayloadTooLarge extends DomainError {
     super('payload_too_large', message);
   }
 }
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    /** Whole seconds until a retry can succeed, sent as Retry-After. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
+  }
+}

@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import rateLimit from '@fastify/rate-limit';
 import { sql } from 'kysely';
 import type { Services } from '../services/container.ts';
 import { handleError, errorBody } from './errors.ts';
 import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
 import { requireApiKey } from './auth.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { registerV1Routes } from '../routes/v1/index.ts';
 import { registerV2Routes } from '../routes/v2/index.ts';
 import { registerAppRoutes } from '../routes/app/index.ts';
@@ -42,15 +42,6 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).type('application/json; charset=utf-8').send(errorBody(404, `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
-  // Every JSON answer carries an explicit charset (contract 1.4).
-  app.addHook('onSend', async (_request, reply, payload) => {
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('application/json') && !type.includes('charset')) {
-      reply.header('content-type', 'application/json; charset=utf-8');
-    }
-    return payload;
-  });
-
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tagwright API', version: '0.1.0', description: 'Scale-compatible labeling API. v1 routes answer at the root and under /v1.' },
@@ -66,20 +57,9 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     return reply.send({ status: 'ok' });
   });
 
-  // The API: authenticated by key, rate limited per key, v1 at the root and v2 under /v2.
+  // The API: authenticated by key, rate limited per key (one hook), v1 at the root and v2 under /v2.
   await app.register(async (api) => {
-    requireApiKey(api, services.accounts);
-    await api.register(rateLimit, {
-      hook: 'onRequest',
-      max: config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      // Authentication runs first in this scope, so the caller's key id is known: no second parse and hash of the header.
-      keyGenerator: (request) => request.caller?.keyId ?? request.ip,
-      errorResponseBuilder: (_request, context) => {
-        const error = new Error(`Rate limit of ${context.max} requests per minute reached; retry after ${Math.ceil(context.ttl / 1000)} s.`);
-        return Object.assign(error, { statusCode: 429 });
-      },
-    });
+    requireApiKey(api, services.accounts, new RateLimiter(config.rateLimitPerMinute));
     await api.register(registerV1Routes);
     await api.register(registerV2Routes, { prefix: '/v2' });
   });

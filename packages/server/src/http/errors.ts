@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorCode } from '../domain/errors.ts';
+import { DomainError, RateLimited, type DomainErrorCode } from '../domain/errors.ts';
 import { isPlainObject } from '../domain/lenient.ts';
 
 /** The one table from domain error code to HTTP status (contract 3.4). */
@@ -81,7 +81,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   // The Python client reads a 409's request body as an object whenever the path contains "task";
   // with no body or an array body it crashes instead of raising (contract 7.4). Say 400 there.
   if (status === 409 && request.url.includes('task') && !isPlainObject(request.body)) status = 400;
-  const retryAfter = RETRY_AFTER_SECONDS[status];
+  const retryAfter = error instanceof RateLimited ? error.retryAfterSeconds : RETRY_AFTER_SECONDS[status];
   if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
   if (status === 413) reply.removeHeader('retry-after');
   reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message, details));

@@ -18,6 +18,7 @@ export interface IssuedKey {
 }
 
 const TEST_SUFFIX = '|test';
+const RECENT_KEYS_LIMIT = 10_000;
 
 /**
  * The mode a presented key selects (contract 1.3). An explicit `|test` suffix wins, since someone
@@ -32,19 +33,46 @@ export function environmentOf(presented: string, recorded: Environment): Environ
 
 /** Accounts and API keys: bootstrap, issue, authenticate, revoke. */
 export class AccountService {
+  /**
+   * Keys that authenticated in the last `keyCacheMs`, by the presented key: a hash and a database
+   * read cost more than the rest of a simple read request. Revoking through this service drops the
+   * key at once; a revocation made by another process (the CLI, another server on the same
+   * PostgreSQL) takes effect here within `keyCacheMs` (README, TAGWRIGHT_KEY_CACHE_MS). Unknown
+   * keys are never cached, so a new key works at once.
+   */
+  private readonly recent = new Map<string, { caller: Caller; expiresAt: number }>();
+
   constructor(
     private readonly accounts: AccountRepository,
     private readonly users: UserRepository,
+    private readonly keyCacheMs = 0,
   ) {}
+
+  /** The caller of a key that authenticated within the cache period, without touching the database. */
+  recentCaller(presented: string): Caller | undefined {
+    const entry = this.recent.get(presented);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.caller;
+    this.recent.delete(presented);
+    return undefined;
+  }
 
   /** Resolves a presented API key to its caller, or undefined when it is unknown or revoked. */
   async authenticate(presented: string): Promise<Caller | undefined> {
+    const cached = this.recentCaller(presented);
+    if (cached) return cached;
     let found: KeyLookup | undefined = await this.accounts.findActiveKey(sha256(presented));
     if (!found && presented.endsWith(TEST_SUFFIX)) {
       found = await this.accounts.findActiveKey(sha256(presented.slice(0, -TEST_SUFFIX.length)));
     }
     if (!found) return undefined;
-    return { account: found.account, environment: environmentOf(presented, found.key.environment), keyId: found.key.id };
+    const caller: Caller = { account: found.account, environment: environmentOf(presented, found.key.environment), keyId: found.key.id };
+    if (this.keyCacheMs > 0) {
+      // Bounded: past the limit the oldest entry goes (Map keeps insertion order).
+      if (this.recent.size >= RECENT_KEYS_LIMIT) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(presented, { caller, expiresAt: Date.now() + this.keyCacheMs });
+    }
+    return caller;
   }
 
   /** Creates an account with an admin teammate and one live and one test key (given or generated). */
@@ -93,6 +121,7 @@ export class AccountService {
 
   async revokeKey(accountId: string, keyId: string): Promise<void> {
     if (!(await this.accounts.revokeKey(accountId, keyId, Date.now()))) throw new NotFound(`No active API key with id ${keyId}.`);
+    for (const [presented, entry] of this.recent) if (entry.caller.keyId === keyId) this.recent.delete(presented);
   }
 
   async hasAnyAccount(): Promise<boolean> {

@@ -101,7 +101,7 @@ export function createServices(config: Config, db: Db): Services {
   const services: Services = {
     config,
     db,
-    accounts: new AccountService(accountRepository, userRepository),
+    accounts: new AccountService(accountRepository, userRepository, config.keyCacheMs),
     sessions: new SessionService(new SessionRepository(db.kysely)),
     studio: new StudioService(new StudioRepository(db.kysely)),
     projects,
