@@ -97,6 +97,11 @@ export class FileService {
     private readonly options: FileServiceOptions,
   ) {}
 
+  /** Deletes upload leftovers of crashed processes (see jobs/purge-unfinished-uploads.ts). */
+  purgeUnfinishedUploads(olderThanMs: number): Promise<number> {
+    return this.store.purgeUnfinished(olderThanMs);
+  }
+
   /** Stores the one part named `file` and records it with the text parts (`project_name`, `display_name`). */
   async upload(caller: Caller, parts: AsyncIterable<UploadPart>): Promise<StoredFile> {
     const fields = new Map<string, string[]>();

@@ -32,4 +32,6 @@ export interface FileStore {
   openRead(key: string, range?: ByteRange): Promise<Readable>;
   /** Removes the object; a missing object is not an error. */
   delete(key: string): Promise<void>;
+  /** Deletes what puts that never finished (a crash mid-upload) left behind, once older than `olderThanMs`; returns how many. */
+  purgeUnfinished(olderThanMs: number): Promise<number>;
 }

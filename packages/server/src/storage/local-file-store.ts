@@ -57,4 +57,25 @@ export class LocalFileStore implements FileStore {
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.pathOf(key), { force: true });
   }
+
+  async purgeUnfinished(olderThanMs: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(this.temporaryDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let purged = 0;
+    for (const name of names) {
+      const file = path.join(this.temporaryDir, name);
+      // A put still streaming touches its file with every chunk, so only abandoned ones are this old.
+      const stat = await fs.promises.stat(file).catch(() => undefined);
+      if (!stat || stat.mtimeMs >= cutoff) continue;
+      await fs.promises.rm(file, { force: true });
+      purged++;
+    }
+    return purged;
+  }
 }
