@@ -11,6 +11,12 @@
  * plus the mean latency of batch status both on its own (one connection) and under load.
  * Targets: project get >= 0.6x raw; batch status < 10 ms per request.
  *
+ * A third baseline, the floor, is what the stack itself allows for a project get: a bare Fastify app
+ * reading the same row from the same SQLite file with one prepared statement and answering with
+ * Tagwright's presenter (the run checks both answers are identical). On this 2-CPU machine it
+ * measured 0.46-0.52x raw, so the distance from the floor to Tagwright is the cost of Tagwright's own
+ * request pipeline (key check, rate limit, scoping, error handling).
+ *
  * The load generator (undici, keep-alive) runs in the same process as the servers, so both the
  * baseline and Tagwright pay for it equally. Tagwright runs with SQLite in a temporary folder, its
  * request log at `warn` (info would print two lines per request) and a rate limit high enough not to
@@ -21,10 +27,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
 import { Pool } from 'undici';
 import { loadConfig } from '../packages/server/src/config.ts';
 import { startServer } from '../packages/server/src/server.ts';
 import { newId } from '../packages/server/src/domain/ids.ts';
+import { presentProject } from '../packages/server/src/presenters/project.presenter.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -97,6 +106,24 @@ function startRawServer(): Promise<{ origin: string; close(): Promise<void> }> {
   });
 }
 
+/**
+ * The floor this stack allows for a project get: a bare Fastify app (logger at warn, no auth, no rate
+ * limit, no hooks) that reads the same project row from Tagwright's SQLite file with one prepared
+ * statement on a read-only connection and presents it with Tagwright's presenter. What Tagwright
+ * adds on top (key check, rate limit, scoping, error handling) is the gap between the two.
+ */
+async function startFloorServer(sqliteFile: string, accountId: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const reader = new Database(sqliteFile, { readonly: true });
+  const byName = reader.prepare('select * from projects where account_id = ? and environment = ? and name = ?');
+  const app = Fastify({ logger: { level: 'warn' } });
+  app.get('/v1/projects/:name', async (request) => {
+    const row = byName.get(accountId, 'live', (request.params as { name: string }).name) as Record<string, any>;
+    return presentProject({ ...row, param_history: JSON.parse(row.param_history), archived: Boolean(row.archived), rapid: Boolean(row.rapid), studio: Boolean(row.studio) } as any);
+  });
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { origin, close: async () => { await app.close(); reader.close(); } };
+}
+
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-bench-'));
   const raw = await startRawServer();
@@ -110,6 +137,7 @@ async function main() {
     LOG_LEVEL: 'warn',
   });
   const tagwright = await startServer(config);
+  let floor: Awaited<ReturnType<typeof startFloorServer>> | undefined;
   try {
     const origin = tagwright.url;
     const projectName = 'bench project/α';
@@ -149,7 +177,11 @@ async function main() {
     });
     const insertSeconds = (performance.now() - insertStarted) / 1000;
 
+    floor = await startFloorServer(path.join(dataDir, 'tagwright.sqlite'), caller.account.id);
     const projectPath = `/v1/projects/${encodeURIComponent(projectName)}`;
+    const floorCheck = await (await fetch(floor.origin + projectPath)).json();
+    const tagwrightCheck = await (await fetch(origin + projectPath, { headers: AUTH })).json();
+    if (JSON.stringify(floorCheck) !== JSON.stringify(tagwrightCheck)) throw new Error('the floor server does not answer what Tagwright answers');
     const statusPath = `/v1/batches/${encodeURIComponent(batchName)}/status`;
     const check = await fetch(origin + statusPath, { headers: AUTH });
     const counts = (await check.json()) as Record<string, number>;
@@ -158,10 +190,11 @@ async function main() {
 
     // Rounds interleave the three targets so that a burst of load from elsewhere on the machine hits
     // all of them alike; each figure is the best of its rounds.
-    const rounds: Array<{ raw: LoadResult; project: LoadResult; status: LoadResult; alone: LoadResult }> = [];
+    const rounds: Array<{ raw: LoadResult; floor: LoadResult; project: LoadResult; status: LoadResult; alone: LoadResult }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       rounds.push({
         raw: await measure(raw.origin, '/'),
+        floor: await measure(floor.origin, projectPath),
         project: await measure(origin, projectPath, AUTH),
         status: await measure(origin, statusPath, AUTH),
         alone: await measure(origin, statusPath, AUTH, 1, Math.min(3, SECONDS)),
@@ -169,6 +202,7 @@ async function main() {
     }
     const best = (pick: (round: (typeof rounds)[number]) => LoadResult) => rounds.map(pick).reduce((a, b) => (b.rps > a.rps ? b : a));
     const rawResult = best((round) => round.raw);
+    const floorResult = best((round) => round.floor);
     const projectResult = best((round) => round.project);
     const statusResult = best((round) => round.status);
     const statusAlone = best((round) => round.alone);
@@ -179,20 +213,22 @@ async function main() {
     console.log(`foundation benchmark: node ${process.version}, ${os.cpus().length} CPUs, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, SQLite`);
     console.log(`inserted ${TASKS} tasks in one transaction in ${insertSeconds.toFixed(2)} s; best of ${ROUNDS} interleaved rounds`);
     for (const [index, round] of rounds.entries()) {
-      console.log(`  round ${index + 1}: raw ${round.raw.rps.toFixed(0)}, project ${round.project.rps.toFixed(0)} (${(round.project.rps / round.raw.rps).toFixed(2)}x), ` +
+      console.log(`  round ${index + 1}: raw ${round.raw.rps.toFixed(0)}, floor ${round.floor.rps.toFixed(0)} (${(round.floor.rps / round.raw.rps).toFixed(2)}x), project ${round.project.rps.toFixed(0)} (${(round.project.rps / round.raw.rps).toFixed(2)}x), ` +
         `status ${round.status.rps.toFixed(0)} (${(round.status.rps / round.raw.rps).toFixed(2)}x) req/s, status alone ${round.alone.meanLatencyMs.toFixed(2)} ms`);
     }
     console.log(line('raw node:http hello world', rawResult));
+    console.log(line('  floor: bare Fastify + one SQLite read', floorResult, floorResult.rps / rawResult.rps));
     console.log(line('GET /v1/projects/{name}', projectResult, projectResult.rps / rawResult.rps));
     console.log(line(`GET /v1/batches/{name}/status (${TASKS} tasks)`, statusResult, statusResult.rps / rawResult.rps));
     console.log(line('  the same, one connection at a time', statusAlone));
     const projectOk = projectResult.rps / rawResult.rps >= 0.6;
     const statusOk = statusAlone.meanLatencyMs < 10;
-    console.log(`CPU per request vs raw (less sensitive to other load on the machine): project get ${(rawResult.cpuMicrosPerRequest / projectResult.cpuMicrosPerRequest).toFixed(2)}x, ` +
+    console.log(`CPU per request vs raw (less sensitive to other load on the machine): floor ${(rawResult.cpuMicrosPerRequest / floorResult.cpuMicrosPerRequest).toFixed(2)}x, project get ${(rawResult.cpuMicrosPerRequest / projectResult.cpuMicrosPerRequest).toFixed(2)}x, ` +
       `batch status ${(rawResult.cpuMicrosPerRequest / statusResult.cpuMicrosPerRequest).toFixed(2)}x (raw CPU/req divided by each)`);
     console.log(`target project get >= 0.6x raw: ${projectOk ? 'met' : 'MISSED'} (${(projectResult.rps / rawResult.rps).toFixed(2)}x)`);
     console.log(`target batch status < 10 ms per request: ${statusOk ? 'met' : 'MISSED'} (${statusAlone.meanLatencyMs.toFixed(2)} ms alone, ${statusResult.meanLatencyMs.toFixed(2)} ms with ${CONNECTIONS} in flight)`);
   } finally {
+    await floor?.close();
     await tagwright.close();
     await raw.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
