@@ -37,6 +37,8 @@ export interface Config {
   callbackClaimMs: number;
   /** Callback deliveries in flight at once, per worker process. */
   callbackConcurrency: number;
+  /** Days of callback delivery history kept (attempts, finished outbox rows but each subject's latest); 0 keeps all. */
+  deliveryLogDays: number;
   /** smtp:// or smtps:// URL for email callbacks; unset means email callbacks are skipped (and logged). */
   smtpUrl: string | undefined;
   smtpFrom: string;
@@ -163,6 +165,7 @@ function callbackSettings(env: NodeJS.ProcessEnv) {
     callbackTimeoutMs,
     callbackClaimMs,
     callbackConcurrency,
+    deliveryLogDays: integer('TAGWRIGHT_DELIVERY_LOG_DAYS', 30, env),
     smtpUrl: smtpUrl(env),
     smtpFrom: env.TAGWRIGHT_SMTP_FROM || 'tagwright@localhost',
   };

@@ -311,6 +311,37 @@ export class OutboxRepository {
     return new Map(rows.map((row) => [row.id, { live: row.callback_auth_key_live, test: row.callback_auth_key_test }]));
   }
 
+  /**
+   * Deletes up to `limit` finished rows that finished before `cutoff`, keeping each subject's latest
+   * row (what a redelivery sends again). Returns how many went.
+   */
+  async purgeFinished(cutoff: number, limit: number): Promise<number> {
+    const stale = this.db
+      .selectFrom('outbox as o')
+      .select('o.id')
+      .where('o.finished_at', '<', cutoff)
+      .where('o.state', 'not in', LIVE_STATES)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('outbox as n')
+            .select(sql.lit(1).as('one'))
+            .whereRef('n.subject_type', '=', 'o.subject_type')
+            .whereRef('n.subject_id', '=', 'o.subject_id')
+            .whereRef('n.id', '>', 'o.id'),
+        ),
+      )
+      .limit(limit);
+    const result = await this.db.deleteFrom('outbox').where('id', 'in', stale).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Deletes up to `limit` delivery attempts made before `cutoff`; returns how many went. */
+  async purgeAttempts(cutoff: number, limit: number): Promise<number> {
+    const stale = this.db.selectFrom('delivery_attempts').select('id').where('attempted_at', '<', cutoff).limit(limit);
+    const result = await this.db.deleteFrom('delivery_attempts').where('id', 'in', stale).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** The most recent outbox row of a subject (any state): what a redelivery sends again. */
   latestForSubject(subject: CallbackSubject): Promise<OutboxRow | undefined> {
     return this.db

@@ -43,6 +43,23 @@ export class CallbackService {
     return queued;
   }
 
+  /**
+   * Forgets delivery history older than `cutoff`: attempts, and finished outbox rows other than each
+   * subject's latest. Deletes in batches of `batchSize` (short transactions; other writers interleave)
+   * and stops after `maxBatches` per call, so one pass is bounded; returns how many rows went.
+   */
+  async purgeHistory(cutoff: number, batchSize = 1000, maxBatches = 100): Promise<number> {
+    let purged = 0;
+    for (const purge of [(limit: number) => this.outbox.purgeAttempts(cutoff, limit), (limit: number) => this.outbox.purgeFinished(cutoff, limit)]) {
+      for (let batch = 0; batch < maxBatches; batch++) {
+        const deleted = await purge(batchSize);
+        purged += deleted;
+        if (deleted < batchSize) break;
+      }
+    }
+    return purged;
+  }
+
   private async requireOwned(caller: Caller, subject: CallbackSubject): Promise<void> {
     if (!(await this.subjects.belongsTo(subject, caller.account.id, caller.environment))) {
       throw new NotFound(`No ${subject.type} with id ${subject.id}.`);

@@ -11,6 +11,7 @@ import { deliveriesMigration } from './0008_deliveries.ts';
 import { queueMigration } from './0009_queue.ts';
 import { dashboardMigration } from './0010_dashboard.ts';
 import { taskCountShardsMigration } from './0011_task_count_shards.ts';
+import { deliveryLogRetentionMigration } from './0012_delivery_log_retention.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -26,5 +27,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0009_queue': queueMigration(dialect),
     '0010_dashboard': dashboardMigration(dialect),
     '0011_task_count_shards': taskCountShardsMigration(dialect),
+    '0012_delivery_log_retention': deliveryLogRetentionMigration(dialect),
   };
 }
