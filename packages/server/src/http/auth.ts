@@ -24,7 +24,8 @@ export function presentedKey(header: string | undefined): string | undefined {
 /**
  * Adds the one onRequest hook of the API scope: authenticate the key, then spend one request of its
  * rate limit, before any parsing or validation. A recently seen key is answered from the account
- * service's cache without a promise, which is most of what a cheap read costs (bench/foundation.bench.ts).
+ * service's memory with no hash, query or promise: the lookup was about a quarter of the CPU of a
+ * project get (bench/foundation.bench.ts).
  */
 export function requireApiKey(app: FastifyInstance, accounts: AccountService, limiter: RateLimiter): void {
   app.decorateRequest('caller', undefined as unknown as Caller);
