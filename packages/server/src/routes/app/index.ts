@@ -7,6 +7,7 @@ import { registerWorkbenchRoutes } from './workbench.routes.ts';
 import { registerDashboardRoutes } from './dashboard.routes.ts';
 import { registerAccountAdminRoutes } from './account-admin.routes.ts';
 import { registerExportRoutes } from './export.routes.ts';
+import { registerStudioAppRoutes } from './studio.routes.ts';
 
 /**
  * What the web UI and dashboard call, under /app. `/app/api/*` is authenticated by the session
@@ -28,6 +29,7 @@ export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
         await authenticated.register(registerDashboardRoutes);
         await authenticated.register(registerAccountAdminRoutes);
         await authenticated.register(registerExportRoutes);
+        await authenticated.register(registerStudioAppRoutes);
         // Authenticated app routes register here.
       });
     },
