@@ -154,25 +154,32 @@ export function presentLabelerStats(stats: LabelerStats[]): Record<string, unkno
   };
 }
 
-/** A teammate as the admin pages show it: who, which role, and whether they have signed up yet. */
-export function presentTeammateRow(user: UserRow): Record<string, unknown> {
+/**
+ * A teammate as the admin pages show it: who, which role, whether they have signed up yet, an open
+ * invitation or password-reset link, and a sign-in lock-out while it lasts.
+ */
+export function presentTeammateRow(user: UserRow, now = Date.now()): Record<string, unknown> {
   const wire: Record<string, unknown> = { id: user.id, email: user.email, role: user.role, signed_up: user.password_hash !== null, created_at: toIso(user.created_at) };
   if (user.first_name) wire.first_name = user.first_name;
   if (user.last_name) wire.last_name = user.last_name;
   if (user.password_hash === null && user.invite_expires_at !== null) wire.invite_expires_at = toIso(user.invite_expires_at);
+  if (user.password_hash !== null && user.invite_expires_at !== null && user.invite_expires_at > now) wire.password_reset_expires_at = toIso(user.invite_expires_at);
+  if (user.locked_until !== null && user.locked_until > now) wire.locked_until = toIso(user.locked_until);
   return wire;
 }
 
 /** The teammates list, plus the one-time invitation tokens created by this call (shown once). */
 export function presentTeam(teammates: UserRow[], invitations: Invitation[] = []): Record<string, unknown> {
-  const wire: Record<string, unknown> = { teammates: teammates.map(presentTeammateRow) };
+  const now = Date.now();
+  const wire: Record<string, unknown> = { teammates: teammates.map((user) => presentTeammateRow(user, now)) };
   if (invitations.length > 0) {
     wire.invitations = invitations.map((invitation) => ({
       email: invitation.user.email,
       role: invitation.user.role,
       token: invitation.token,
-      invite_path: `/ui/#/accept-invite?token=${encodeURIComponent(invitation.token)}`,
+      invite_path: `/ui/#/accept-invite?token=${encodeURIComponent(invitation.token)}${invitation.purpose === 'password_reset' ? '&reset=1' : ''}`,
       expires_at: toIso(invitation.user.invite_expires_at!),
+      ...(invitation.purpose === 'password_reset' ? { purpose: 'password_reset' } : {}),
     }));
   }
   return wire;

@@ -75,6 +75,11 @@ export class UserRepository {
       .execute();
   }
 
+  /** Lifts a sign-in lock and restarts the count of failed sign-ins. */
+  async clearLock(userId: string): Promise<void> {
+    await this.db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
+  }
+
   /** Sets a password; any pending invitation ends and a sign-in lock is lifted. */
   async setPassword(userId: string, passwordHash: string): Promise<void> {
     await this.db

@@ -9,6 +9,8 @@ import { checkPassword } from './session.service.ts';
 export const TEAM_ROLES: readonly TeamRole[] = ['labeler', 'member', 'manager', 'admin'];
 /** How long a one-time sign-up token stays valid. */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long a password-reset link (a one-time token for a teammate who has signed up) stays valid. */
+export const PASSWORD_RESET_TTL_MS = 24 * 60 * 60 * 1000;
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -16,6 +18,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 export interface Invitation {
   user: UserRow;
   token: string;
+  /** `password_reset` when the token lets a teammate who has signed up choose a new password. */
+  purpose?: 'invite' | 'password_reset';
 }
 
 /** Emails are compared and stored in lower case, so one person has one account whatever they type. */
@@ -138,6 +142,40 @@ export class TeamService {
     const user = await this.users.findByEmail(normalizeEmail(email));
     if (!user) throw new NotFound(`No teammate with email ${normalizeEmail(email)}.`);
     await this.users.setPassword(user.id, await hashPassword(password));
+    return user;
+  }
+
+  /**
+   * Lifts a teammate's sign-in lock-out (after repeated failed sign-ins) and restarts their count of
+   * failed attempts, so they can sign in at once. Harmless when they are not locked.
+   */
+  async unlock(accountId: string, email: string): Promise<UserRow> {
+    const user = await this.teammate(accountId, email);
+    await this.users.clearLock(user.id);
+    return { ...user, failed_logins: 0, locked_until: null };
+  }
+
+  /**
+   * A one-time link with which a teammate who has signed up chooses a new password (through the
+   * same accept-invite step as an invitation; using it ends their sessions and lifts a lock-out).
+   * Valid PASSWORD_RESET_TTL_MS; a newer link replaces an older one. The current password keeps
+   * working until the link is used. A teammate who has not signed up gets a new invitation instead.
+   */
+  async issuePasswordReset(accountId: string, email: string): Promise<Invitation> {
+    const user = await this.teammate(accountId, email);
+    if (!user.password_hash) {
+      throw new InvalidRequest(`${user.email} has not signed up yet; send them a new invitation link (reinvite) instead.`);
+    }
+    const token = newInviteToken();
+    const renewed = { inviteTokenHash: sha256(token), inviteExpiresAt: this.now() + PASSWORD_RESET_TTL_MS };
+    await this.users.renewInvite(user.id, renewed);
+    return { user: { ...user, invite_token_hash: renewed.inviteTokenHash, invite_expires_at: renewed.inviteExpiresAt }, token, purpose: 'password_reset' };
+  }
+
+  /** The account's teammate with this email; anyone else (unknown, or another account's) is a 400 naming the email. */
+  private async teammate(accountId: string, email: string): Promise<UserRow> {
+    const user = await this.users.findByEmail(normalizeEmail(email));
+    if (!user || user.account_id !== accountId) throw new InvalidRequest(`Invalid value for 'email': ${normalizeEmail(email)} is not a teammate of this account.`);
     return user;
   }
 

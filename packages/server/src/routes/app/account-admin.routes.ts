@@ -17,6 +17,13 @@ const TeamBody = Type.Object(
   { additionalProperties: true },
 );
 const ReinviteBody = Type.Object({ email: Type.String(), team_role: Type.Optional(Type.String()) }, { additionalProperties: true });
+const EmailBody = Type.Object({ email: Type.String({ description: "The teammate's email." }) }, { additionalProperties: true });
+
+function requiredEmail(body: Record<string, unknown>, what: string): string {
+  const email = readString(body.email, 'email');
+  if (!email) throw new InvalidRequest(`Missing required parameter 'email': ${what}.`);
+  return email;
+}
 const CreateKeyBody = Type.Object(
   { environment: Type.String({ description: 'live or test.' }), label: Type.Optional(Type.String({ description: 'A name to tell keys apart.' })) },
   { additionalProperties: true },
@@ -68,6 +75,30 @@ export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<
     '/admin/teammates/set_role',
     { schema: { summary: "Change teammates' role (the account keeps at least one admin)", tags, body: TeamBody }, preHandler: admins },
     async (request) => presentTeam(await teams.setRole(request.caller.account.id, objectBody(request.body))),
+  );
+
+  app.post(
+    '/admin/teammates/unlock',
+    { schema: { summary: 'Lift the sign-in lock-out of a teammate (after repeated failed sign-ins)', tags, body: EmailBody }, preHandler: admins },
+    async (request) => {
+      const user = await teams.unlock(request.caller.account.id, requiredEmail(objectBody(request.body), 'the teammate to unlock'));
+      // No audit table exists; the log line records who lifted whose lock.
+      request.log.info({ event: 'teammate_unlocked', teammate: user.email, by: request.appUser.email ?? 'api key' }, 'teammate unlocked');
+      return presentTeam(await teams.list(request.caller.account.id));
+    },
+  );
+
+  app.post(
+    '/admin/teammates/reset_password',
+    {
+      schema: { summary: 'Issue a one-time link (24 h) with which a teammate who has signed up chooses a new password', tags, body: EmailBody },
+      preHandler: admins,
+    },
+    async (request) => {
+      const invitation = await teams.issuePasswordReset(request.caller.account.id, requiredEmail(objectBody(request.body), 'the teammate whose password to reset'));
+      request.log.info({ event: 'password_reset_issued', teammate: invitation.user.email, by: request.appUser.email ?? 'api key' }, 'password reset link issued');
+      return presentTeam(await teams.list(request.caller.account.id), [invitation]);
+    },
   );
 
   app.get('/admin/keys', { schema: { summary: 'API keys of the account (hints only), oldest first', tags }, preHandler: admins }, async (request) => ({
