@@ -9,6 +9,8 @@ import { LabelerStatsPage } from './LabelerStatsPage.tsx';
 import { TeamPage } from './TeamPage.tsx';
 import { KeysPage } from './KeysPage.tsx';
 import { WorkQueues } from './WorkQueues.tsx';
+import { StudioPage } from './StudioPage.tsx';
+import { StudioApi } from '../api/studio.ts';
 
 /** Roles that see the manager dashboard (the server enforces the same). */
 export const DASHBOARD_ROLES = ['member', 'manager', 'admin'];
@@ -24,17 +26,19 @@ const SECTIONS: Section[] = [
   { path: 'tasks', title: 'Tasks' },
   { path: 'labelers', title: 'Labelers' },
   { path: 'queues', title: 'Queues' },
+  { path: 'studio', title: 'Studio' },
   { path: 'team', title: 'Team', adminOnly: true },
   { path: 'keys', title: 'API keys', adminOnly: true },
 ];
 
 /**
  * The manager dashboard under `#/dashboard/<section>`: overview (projects, batches, throughput),
- * task browser and task pages, labeler statistics, and for admins the team and API keys. Labelers
- * see only their work queues.
+ * task browser and task pages, labeler statistics, Studio (who works on what), and for admins the
+ * team and API keys. Labelers see only their work queues.
  */
 export function DashboardPage({ api, user, path, query }: { api: AppApi; user: SessionUser; path: string; query: URLSearchParams }) {
   const dashboard = useMemo(() => new DashboardApi(api), [api]);
+  const studio = useMemo(() => new StudioApi(api), [api]);
   const [section = '', ...rest] = path.replace(/^\/dashboard\/?/, '').split('/');
   if (!DASHBOARD_ROLES.includes(user.role)) {
     return (
@@ -53,6 +57,7 @@ export function DashboardPage({ api, user, path, query }: { api: AppApi; user: S
   else if (section === 'tasks') content = <TaskBrowser key={query.toString()} dashboard={dashboard} filters={filtersFromQuery(query)} />;
   else if (section === 'labelers') content = <LabelerStatsPage dashboard={dashboard} />;
   else if (section === 'queues') content = <WorkQueues api={api} canReview />;
+  else if (section === 'studio') content = <StudioPage dashboard={dashboard} studio={studio} project={query.get('project') ?? undefined} />;
   else if (section === 'team') content = <TeamPage dashboard={dashboard} />;
   else if (section === 'keys') content = <KeysPage dashboard={dashboard} />;
   else content = <OverviewPage dashboard={dashboard} />;

@@ -285,7 +285,7 @@ describe('DashboardPage', () => {
     const server = fakeServer({ 'GET /dashboard/projects': () => ({ projects: [] }), 'GET /dashboard/throughput': () => ({ ...THROUGHPUT, points: [] }) });
     const { unmount } = render(<DashboardPage api={server.api} user={user('manager')} path="/dashboard" query={new URLSearchParams()} />);
     const nav = screen.getByRole('navigation', { name: 'Dashboard' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Overview', 'Tasks', 'Labelers', 'Queues']);
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Overview', 'Tasks', 'Labelers', 'Queues', 'Studio']);
     unmount();
     render(<DashboardPage api={server.api} user={user('admin')} path="/dashboard/keys" query={new URLSearchParams()} />);
     expect(within(screen.getByRole('navigation', { name: 'Dashboard' })).getAllByRole('link').map((link) => link.textContent)).toContain('API keys');
