@@ -45,7 +45,7 @@ export function App({ api: providedApi }: { api?: AppApi }) {
 
   if (session.state === 'checking') return <p className="tw-page-message">Loading…</p>;
   // An invitation link opens the sign-up form even when someone else is signed in on this browser.
-  if (path === '/accept-invite' && query.get('token')) return <AcceptInvitePage api={api} token={query.get('token')!} onSignedIn={signIn} />;
+  if (path === '/accept-invite' && query.get('token')) return <AcceptInvitePage api={api} token={query.get('token')!} reset={query.get('reset') === '1'} onSignedIn={signIn} />;
   if (session.state === 'signed-out') return <LoginPage api={api} onSignedIn={signIn} />;
 
   const project = query.get('project') ?? undefined;

@@ -220,6 +220,10 @@ export interface Teammate {
   first_name?: string;
   last_name?: string;
   invite_expires_at?: string;
+  /** While a password-reset link issued by an admin is open (teammates who have signed up). */
+  password_reset_expires_at?: string;
+  /** While the teammate is locked out after repeated failed sign-ins. */
+  locked_until?: string;
 }
 
 export interface Invitation {
@@ -229,6 +233,8 @@ export interface Invitation {
   /** `/ui/#/accept-invite?token=…`, relative to the server's origin. */
   invite_path: string;
   expires_at: string;
+  /** Set for a password-reset link (the teammate has signed up before). */
+  purpose?: 'password_reset';
 }
 
 export interface TeamResponse {

@@ -86,6 +86,16 @@ export class DashboardApi {
     return this.api.request('POST', '/admin/teammates/set_role', { emails, team_role: role });
   }
 
+  /** Lifts a teammate's sign-in lock-out. */
+  unlock(email: string): Promise<TeamResponse> {
+    return this.api.request('POST', '/admin/teammates/unlock', { email });
+  }
+
+  /** A one-time link (in `invitations`) with which a teammate who has signed up chooses a new password. */
+  resetPassword(email: string): Promise<TeamResponse> {
+    return this.api.request('POST', '/admin/teammates/reset_password', { email });
+  }
+
   async keys(): Promise<ApiKey[]> {
     return (await this.api.request<{ keys: ApiKey[] }>('GET', '/admin/keys')).keys;
   }

@@ -6,7 +6,10 @@ import { formatTime, useLoad } from './use-load.ts';
 
 const ROLES: UserRole[] = ['labeler', 'member', 'manager', 'admin'];
 
-/** Admins: teammates with their roles, invitations (with the sign-up link, shown once) and role changes. */
+/**
+ * Admins: teammates with their roles, invitations (with the sign-up link, shown once), role changes,
+ * lifting a sign-in lock-out, and password-reset links (shown once) for teammates who have signed up.
+ */
 export function TeamPage({ dashboard }: { dashboard: DashboardApi }) {
   const team = useLoad(() => dashboard.teammates(), 'team');
   const [current, setCurrent] = useState<TeamResponse | null>(null);
@@ -21,7 +24,9 @@ export function TeamPage({ dashboard }: { dashboard: DashboardApi }) {
     try {
       const answer = await action();
       setCurrent(answer);
-      if (answer.invitations) setInvitations((shown) => [...answer.invitations!, ...shown]);
+      // A newer link for the same person replaces the older one, which stopped working.
+      const fresh = answer.invitations ?? [];
+      if (fresh.length > 0) setInvitations((shown) => [...fresh, ...shown.filter((old) => !fresh.some((link) => link.email === old.email))]);
     } catch (caught) {
       setError((caught as Error).message);
     }
@@ -59,11 +64,12 @@ export function TeamPage({ dashboard }: { dashboard: DashboardApi }) {
       )}
       {invitations.length > 0 && (
         <div className="tw-card tw-notice-card" role="status" aria-label="Invitation links">
-          <p>Send each person their sign-up link. It is shown only now and works once, for 7 days.</p>
+          <p>Send each person their link. It is shown only now and works once: sign-up links for 7 days, password-reset links for 24 hours.</p>
           <ul>
             {invitations.map((invitation) => (
               <li key={invitation.token}>
-                {invitation.email} ({invitation.role}): <code>{`${window.location.origin}${invitation.invite_path}`}</code>
+                {invitation.email} ({invitation.purpose === 'password_reset' ? 'password reset' : invitation.role}):{' '}
+                <code>{`${window.location.origin}${invitation.invite_path}`}</code>
               </li>
             ))}
           </ul>
@@ -97,11 +103,42 @@ export function TeamPage({ dashboard }: { dashboard: DashboardApi }) {
                     ))}
                   </select>
                 </td>
-                <td>{teammate.signed_up ? 'active' : teammate.invite_expires_at ? `invited, until ${formatTime(teammate.invite_expires_at)}` : 'no password set'}</td>
                 <td>
+                  {teammate.locked_until ? (
+                    <span className="tw-locked" title={new Date(teammate.locked_until).toISOString()}>
+                      locked until {formatTime(teammate.locked_until)}
+                    </span>
+                  ) : teammate.signed_up ? (
+                    'active'
+                  ) : teammate.invite_expires_at ? (
+                    `invited, until ${formatTime(teammate.invite_expires_at)}`
+                  ) : (
+                    'no password set'
+                  )}
+                  {teammate.password_reset_expires_at && <span className="tw-hint"> · reset link open until {formatTime(teammate.password_reset_expires_at)}</span>}
+                </td>
+                <td>
+                  {teammate.locked_until && (
+                    <button type="button" aria-label={`Unlock ${teammate.email}`} onClick={() => void run(() => dashboard.unlock(teammate.email))}>
+                      Unlock
+                    </button>
+                  )}
                   {!teammate.signed_up && (
                     <button type="button" onClick={() => void run(() => dashboard.reinvite(teammate.email))}>
                       New link
+                    </button>
+                  )}
+                  {teammate.signed_up && (
+                    <button
+                      type="button"
+                      aria-label={`Reset the password of ${teammate.email}`}
+                      onClick={() => {
+                        if (window.confirm(`Create a one-time link with which ${teammate.email} chooses a new password? Their current password keeps working until the link is used.`)) {
+                          void run(() => dashboard.resetPassword(teammate.email));
+                        }
+                      }}
+                    >
+                      Reset password
                     </button>
                   )}
                 </td>

@@ -4,8 +4,11 @@ import type { SessionUser } from '../api/types.ts';
 
 const MIN_PASSWORD = 10;
 
-/** `#/accept-invite?token=…`: a new teammate sets their name and password from the invitation link, and is signed in. */
-export function AcceptInvitePage({ api, token, onSignedIn }: { api: AppApi; token: string; onSignedIn: (user: SessionUser) => void }) {
+/**
+ * `#/accept-invite?token=…`: a new teammate sets their name and password from the invitation link, and is signed in.
+ * With `&reset=1` (a password-reset link an admin made) the same token sets a new password; the name is not asked.
+ */
+export function AcceptInvitePage({ api, token, reset = false, onSignedIn }: { api: AppApi; token: string; reset?: boolean; onSignedIn: (user: SessionUser) => void }) {
   const [firstName, setFirstName] = useState('');
   const [lastName, setLastName] = useState('');
   const [password, setPassword] = useState('');
@@ -32,16 +35,20 @@ export function AcceptInvitePage({ api, token, onSignedIn }: { api: AppApi; toke
 
   return (
     <form className="tw-login" onSubmit={submit}>
-      <h1>Join Tagwright</h1>
-      <p className="tw-hint">Choose the password you will sign in with.</p>
-      <label>
-        First name
-        <input type="text" autoComplete="given-name" value={firstName} onChange={(event) => setFirstName(event.target.value)} />
-      </label>
-      <label>
-        Last name
-        <input type="text" autoComplete="family-name" value={lastName} onChange={(event) => setLastName(event.target.value)} />
-      </label>
+      <h1>{reset ? 'Choose a new password' : 'Join Tagwright'}</h1>
+      <p className="tw-hint">{reset ? 'Your other sessions end once the new password is set.' : 'Choose the password you will sign in with.'}</p>
+      {!reset && (
+        <>
+          <label>
+            First name
+            <input type="text" autoComplete="given-name" value={firstName} onChange={(event) => setFirstName(event.target.value)} />
+          </label>
+          <label>
+            Last name
+            <input type="text" autoComplete="family-name" value={lastName} onChange={(event) => setLastName(event.target.value)} />
+          </label>
+        </>
+      )}
       <label>
         Password
         <input type="password" autoComplete="new-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
