@@ -2,7 +2,7 @@
  * Takes the PNG screenshots in docs/screenshots/ (listed in docs/workbench.md): starts a real
  * Tagwright server on a temporary SQLite database with the freshly built web UI, fills it with two
  * weeks of sample work, does some real labeling and review in headless Chromium, and photographs
- * the workbench, the review view and the dashboard pages.
+ * the workbench, the review view and the dashboard pages (the Studio page last, on Studio projects of its own).
  *
  *   node --import tsx scripts/screenshots.ts [output folder, default docs/screenshots]
  *
@@ -237,7 +237,28 @@ async function main(): Promise<void> {
     await shoot(ana.page, 'dashboard-keys');
     await ana.context.close();
 
-    const errors = [lee, rae, mia, ana].flatMap((session) => session.errors);
+    // The Studio page: who works on what (two Studio projects, groups, batches given to groups, a priority order).
+    await call(server, 'POST', '/v1/projects', { type: 'categorization', name: 'sidewalk-signs', studio: true });
+    await call(server, 'POST', '/v1/projects', { type: 'categorization', name: 'shelf-audit', studio: true });
+    for (const [project, batch, tasks] of [['sidewalk-signs', 'signs-pilot', 4], ['shelf-audit', 'shelves-aisle-4', 6], ['sidewalk-signs', 'signs-city-centre', 9]] as const) {
+      await call(server, 'POST', '/v1/batches', { project, name: batch });
+      for (let n = 0; n < tasks; n++) {
+        await call(server, 'POST', '/v1/task/categorization', { project, batch, attachment: `Sign ${n + 1} of ${batch}`, attachment_type: 'text', categories: ['stop', 'yield', 'other'] });
+      }
+    }
+    await call(server, 'POST', '/v1/studio/assignments/add', { emails: [people.lee.email, people.sam.email, people.kai.email, people.rae.email], projects: ['sidewalk-signs'] });
+    await call(server, 'POST', '/v1/studio/projects/sidewalk-signs/groups', { name: 'day shift', emails: [people.lee.email, people.sam.email] });
+    await call(server, 'POST', '/v1/studio/projects/sidewalk-signs/groups', { name: 'night shift', emails: [people.kai.email] });
+    await call(server, 'PUT', '/v1/studio/batches/signs-city-centre', { groups: ['night shift'] });
+    await call(server, 'POST', '/v1/studio/batches/set_priorities', { batches: [{ name: 'signs-city-centre' }, { name: 'signs-pilot' }, { name: 'shelves-aisle-4' }] });
+    const manager = await signInPage(browser, server, people.mia.email, PASSWORD, '#/dashboard/studio?project=sidewalk-signs');
+    await manager.page.getByRole('table', { name: 'Priority order' }).waitFor();
+    await manager.page.getByRole('group', { name: 'Group night shift' }).waitFor();
+    await manager.page.setViewportSize({ width: 1400, height: 1000 });
+    await shoot(manager.page, 'dashboard-studio');
+    await manager.context.close();
+
+    const errors = [lee, rae, mia, ana, manager].flatMap((session) => session.errors);
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
   } finally {
     await browser.close();

@@ -1,0 +1,112 @@
+/**
+ * Managing who works on what in a real browser (Debian's Chromium through playwright-core) against
+ * a real Tagwright server with the built web UI: a manager assigns a labeler to a project on the
+ * dashboard's Studio page and the labeler then gets that project's task; an admin unlocks a
+ * locked-out teammate on the Team page.
+ */
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { describeEachDatabase } from '../helpers/databases.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { unique } from '../tasks/helpers.ts';
+import { NO_CHROMIUM, acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, signInPage } from './browser.ts';
+
+const PASSWORD = 'who works on what';
+
+describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    if (!hasChromium) return;
+    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Invites a teammate and accepts the invitation through the app API; assigns them nowhere. */
+  async function teammate(role: string): Promise<string> {
+    const email = `${unique(role)}@example.com`.toLowerCase();
+    await acceptInvitation(server, await inviteTeammate(server, email, role), PASSWORD);
+    return email;
+  }
+
+  async function v1(method: string, url: string, body: unknown): Promise<any> {
+    const response = await server.request(method, url, { body });
+    assert.equal(response.status, 200, response.text);
+    return response.body;
+  }
+
+  it('a manager assigns a labeler to a project on the Studio page, and the labeler then gets its task', async (t) => {
+    if (!hasChromium) return t.skip(NO_CHROMIUM);
+    const project = unique('animals');
+    await v1('POST', '/v1/projects', { type: 'categorization', name: project, studio: true });
+    const labeler = await teammate('labeler');
+    const manager = await teammate('manager');
+    const { task_id: taskId } = await v1('POST', '/v1/task/categorization', {
+      project,
+      instruction: 'Which animal is it?',
+      attachment: 'A small dog barks at the mail carrier.',
+      attachment_type: 'text',
+      categories: ['cat', 'dog', 'bird'],
+    });
+
+    // Not assigned yet: nothing waits for the labeler.
+    const before = await signInPage(browser, server, labeler, PASSWORD);
+    await before.page.getByText(/No tasks are waiting/).waitFor();
+    await before.context.close();
+
+    const managing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/studio?project=${encodeURIComponent(project)}`);
+    const page = managing.page;
+    await page.getByRole('heading', { name: 'Studio', level: 1 }).waitFor();
+    const team = page.getByRole('table', { name: 'Assigned teammates' });
+    await team.getByText('Nobody is assigned to this project yet.').waitFor();
+    await page.getByLabel('Teammate to assign').selectOption(labeler);
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await team.locator(`tr[data-email="${labeler}"]`).waitFor();
+    await page.getByRole('status').filter({ hasText: `Assigned ${labeler} to ${project}.` }).waitFor();
+    const assignments = await v1('GET', '/v1/studio/assignments', undefined);
+    assert.deepEqual(assignments[labeler], [project]);
+    assert.deepEqual(managing.errors, []);
+    await managing.context.close();
+
+    const labeling = await signInPage(browser, server, labeler, PASSWORD);
+    await labeling.page.getByLabel(/dog/).check();
+    await labeling.page.getByRole('button', { name: 'Submit' }).click();
+    await labeling.page.getByText(/No tasks are waiting/).waitFor();
+    assert.deepEqual(labeling.errors, []);
+    await labeling.context.close();
+
+    const task = (await server.request('GET', `/v1/task/${taskId}`)).body;
+    assert.equal(task.status, 'completed');
+    assert.deepEqual(task.response, { category: 'dog' });
+  });
+
+  it('an admin sees a locked-out teammate on the Team page and unlocks them, after which they can sign in', async (t) => {
+    if (!hasChromium) return t.skip(NO_CHROMIUM);
+    const admin = await teammate('admin');
+    const locked = await teammate('labeler');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const refused = await server.request('POST', '/app/api/session/login', { key: null, body: { email: locked, password: 'not the password' } });
+      assert.equal(refused.status, 401);
+    }
+
+    const admining = await signInPage(browser, server, admin, PASSWORD, '#/dashboard/team');
+    const row = admining.page.locator(`tr[data-email="${locked}"]`);
+    await row.getByText(/locked until/).waitFor();
+    await row.getByRole('button', { name: `Unlock ${locked}` }).click();
+    await row.getByText('active', { exact: true }).waitFor();
+    assert.equal(await row.getByRole('button', { name: `Unlock ${locked}` }).count(), 0);
+    assert.deepEqual(admining.errors, []);
+    await admining.context.close();
+
+    const signedIn = await signInPage(browser, server, locked, PASSWORD);
+    await signedIn.page.getByText(/No tasks are waiting/).waitFor();
+    await signedIn.context.close();
+  });
+});
