@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import type { Database } from './schema.ts';
 import { dialectHelpers, type DialectHelpers } from './dialect.ts';
 import { registerCommittedReader } from './prepared.ts';
+import { startCheckpointer } from './checkpointer.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, which fit a JS number exactly.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -47,7 +48,17 @@ export function connect(options: ConnectOptions): Db {
   reader.pragma('busy_timeout = 5000');
   const cachedReader = withStatementCache(reader);
   registerCommittedReader(kysely, cachedReader);
-  return { kysely, dialect: dialectHelpers('sqlite'), close: async () => { await kysely.destroy(); cachedReader.close(); } };
+  // Checkpoints run on a thread of their own, not inside a request's commit (db/checkpointer.ts).
+  const checkpointer = startCheckpointer(file, database);
+  return {
+    kysely,
+    dialect: dialectHelpers('sqlite'),
+    close: async () => {
+      await checkpointer.stop();
+      await kysely.destroy();
+      cachedReader.close();
+    },
+  };
 }
 
 /**
