@@ -161,6 +161,7 @@ const END_LEASE = new CompiledStatement<{ task_id: string; task_source: string; 
     .where('expires_at', '>', now as unknown as number)
     .returning(['task_id', 'task_source', 'kind']),
 );
+const TASK_STATE = new CompiledStatement<{ status: string; work_state: string }>(1, (db: Kysely<Database>, id) => db.selectFrom('tasks').select(['status', 'work_state']).where('id', '=', id));
 const DELETE_LEASE = new CompiledStatement(1, (db: Kysely<Database>, id) => db.deleteFrom('task_leases').where('id', '=', id));
 const REQUEUE = {
   label: requeueStatement('label'),
@@ -201,6 +202,9 @@ export class QueueRepository {
       .where('expires_at', '>', now as unknown as number)
       .orderBy('expires_at', 'desc')
       .limit(1),
+  );
+  private readonly pipelineQuery = prepareQuery<[string], { pipeline: AssignedProject['pipeline']; consensus_attempts: number | null }>(() => this.db, 1, (projectId) =>
+    this.db.selectFrom('projects').select(['pipeline', 'consensus_attempts']).where('id', '=', projectId),
   );
   private readonly leaseById = prepareQuery<[string], Lease>(() => this.db, 1, (id) => this.db.selectFrom('task_leases').selectAll().where('id', '=', id));
   private readonly expiredProbe = prepareQuery<[number], { id: string }>(() => this.db, 1, (now) =>
@@ -368,6 +372,18 @@ export class QueueRepository {
   /** Deletes a lease inside the caller's transaction (the task's new state is set by the caller). */
   async deleteLease(trx: Kysely<Database>, leaseId: string): Promise<void> {
     await DELETE_LEASE.execute(trx, this.dialect.name, [leaseId]);
+  }
+
+  /** A project's labeling pipeline (the project of a task the caller holds; undefined when it is gone). */
+  async pipelineOf(projectId: string): Promise<Pick<AssignedProject, 'pipeline' | 'consensus_attempts'> | undefined> {
+    const [row] = await this.pipelineQuery(projectId);
+    return row && { pipeline: row.pipeline, consensus_attempts: row.consensus_attempts === null ? null : Number(row.consensus_attempts) };
+  }
+
+  /** A task's wire status and work state, read inside the caller's transaction (the whole row is not needed to check them). */
+  async taskState(trx: Kysely<Database>, taskId: string): Promise<{ status: string; work_state: string } | undefined> {
+    const { rows } = await TASK_STATE.execute(trx, this.dialect.name, [taskId]);
+    return rows[0];
   }
 
   /** Moves a pending task between its waiting work states (never its wire status). */

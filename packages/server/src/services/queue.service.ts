@@ -200,15 +200,15 @@ export class QueueService {
     const task = await this.tasks.findById(worker.caller.account.id, 'live', taskId);
     if (!task) throw new NotFound(`No task with id "${taskId}" exists.`);
     validateResponse(task.type, task.params, body.response);
-    const project = await this.projects.findById(task.account_id, task.environment, task.project_id);
+    const project = await this.queue.pipelineOf(task.project_id);
     const required = project?.pipeline === 'consensus_task' ? Math.max(1, project.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
 
     // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
-    const { state, completed } = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
+    const { state, callbacks } = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
       // Only the lease row is locked up front: the lifecycle locks the batch and then the task when
       // (and only if) this submission completes the task, so completions of one batch, which queue on
       // that batch lock, wait for the completing statements alone, not for the attempt bookkeeping.
-      const current = await this.lockLeaseAndRead(trx, worker, task, leaseId, now, 'in_progress');
+      await this.lockLeaseAndCheck(trx, worker, task, leaseId, now, 'in_progress');
       const records = new WorkRecordRepository(trx, this.db.dialect);
       const work: TaskWork = (await records.findWork(task.id)) ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
       const attemptNo = work.attempts + 1;
@@ -235,7 +235,7 @@ export class QueueService {
       if (attemptNo < required) {
         await records.saveWork({ ...work, attempts: attemptNo }, now);
         await this.queue.moveWorkState(trx, task.id, 'queued');
-        return { state: 'queued' as const, completed: false };
+        return { state: 'queued' as const, callbacks: false };
       }
       let candidate = body.response;
       let agreement: number | null = null;
@@ -249,13 +249,15 @@ export class QueueService {
       if (reason) {
         await records.saveWork({ task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement }, now);
         await this.queue.moveWorkState(trx, task.id, 'review');
-        return { state: 'review' as const, completed: false };
+        return { state: 'review' as const, callbacks: false };
       }
       await records.saveWork({ task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, now);
-      await this.lifecycle.completeTask(trx, current, candidate);
-      return { state: 'completed' as const, completed: true };
+      // The lifecycle locks the task and reads it afresh before completing it.
+      await this.lifecycle.completeTask(trx, task, candidate);
+      return { state: 'completed' as const, callbacks: this.lifecycle.queuedCallbacks(trx) };
     });
-    if (completed) this.notifyWork();
+    // The worker is woken only when the completion queued a callback for it to send.
+    if (callbacks) this.notifyWork();
     return state;
   }
 
@@ -326,17 +328,16 @@ export class QueueService {
   }
 
   /**
-   * Locks the caller's lease row, checks it again, and reads the task (without locking it) in the
+   * Locks the caller's lease row, checks it again, and checks that the task is still pending in the
    * expected work state; 409 when it left that state. Nothing else may change a task a lease holds
    * except a failure (error), which the lifecycle then refuses to complete.
    */
-  private async lockLeaseAndRead(trx: Kysely<Database>, worker: Worker, task: Task, leaseId: string, now: number, expectedState: 'in_progress' | 'reviewing'): Promise<Task> {
+  private async lockLeaseAndCheck(trx: Kysely<Database>, worker: Worker, task: Task, leaseId: string, now: number, expectedState: 'in_progress' | 'reviewing'): Promise<void> {
     await this.lockOwnLease(trx, worker, task.id, leaseId, now);
-    const current = await new TaskRepository(trx, this.db.dialect).findById(task.account_id, task.environment, task.id);
+    const current = await this.queue.taskState(trx, task.id);
     if (!current || current.status !== 'pending' || current.work_state !== expectedState) {
       throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${current?.status ?? 'unknown'}); ask for the next task.`);
     }
-    return current;
   }
 
   private async submitGold(worker: Worker, lease: Lease, response: unknown, timeSpentMs: number, now: number): Promise<SubmitState> {

@@ -42,7 +42,19 @@ export type ActiveWorkState = Exclude<WorkState, 'completed' | 'canceled' | 'err
  * - catch nothing: a state that does not allow the change is an InvalidRequest (400).
  */
 export class TaskLifecycle {
+  /** Transactions in which these functions queued a callback (see `queuedCallbacks`). */
+  private readonly withCallbacks = new WeakSet<object>();
+
   constructor(private readonly dialect: DialectHelpers) {}
+
+  /**
+   * True when a function of this lifecycle queued a callback in `trx`: only then has the worker
+   * something to send, so a caller completing tasks at a high rate (the work queue) nudges it only
+   * then, instead of making it poll the outbox after every completion.
+   */
+  queuedCallbacks(trx: Kysely<Database>): boolean {
+    return this.withCallbacks.has(trx);
+  }
 
   /**
    * Runs `work` in a transaction, and runs it again (up to 3 times in all) when PostgreSQL aborts it
@@ -348,6 +360,7 @@ export class TaskLifecycle {
     if (batch) await new DeliveryRepository(trx).createForBatch(batch, now);
     if (!batch?.callback) return;
     const counts = await batches.statusCounts(batch.id);
+    this.withCallbacks.add(trx);
     await OutboxRepository.enqueue(
       trx,
       {
@@ -367,6 +380,7 @@ export class TaskLifecycle {
   private async enqueueTaskCallback(trx: Kysely<Database>, task: Task, event: 'completed' | 'error' | 'audit' | 'pending', now: number): Promise<void> {
     const target = task.callback_url ?? (await new AccountRepository(trx).findAccount(task.account_id))?.default_callback_url ?? null;
     if (!target) return;
+    this.withCallbacks.add(trx);
     await OutboxRepository.enqueue(trx, taskCallbackEvent(task, event, target), now);
   }
 }
