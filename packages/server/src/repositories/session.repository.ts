@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { SessionsTable } from '../db/tables/work.ts';
 import type { AccountRow, UserRow } from './account.repository.ts';
+import { prepareQuery } from '../db/prepared.ts';
 
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -17,6 +18,20 @@ export interface SessionLookup {
  * one-time invitation token). The only code that builds SQL for sessions and for those columns.
  */
 export class SessionRepository {
+  // Read on every cookie-authenticated request: built and compiled once (db/prepared.ts).
+  private readonly sessionById = prepareQuery(() => this.db, 1, (id) =>
+    this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .innerJoin('accounts as a', 'a.id', 's.account_id')
+      .select([
+        's.id', 's.user_id', 's.account_id', 's.csrf_token', 's.created_at as session_created_at', 's.expires_at', 's.last_seen_at',
+        'u.email', 'u.role', 'u.first_name', 'u.last_name',
+        'a.name', 'a.callback_auth_key_live', 'a.callback_auth_key_test', 'a.default_callback_url', 'a.created_at as account_created_at',
+      ])
+      .where('s.id', '=', id),
+  );
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The user signing in with this email. Emails are matched as given and lower-cased, both through the unique index. */
@@ -83,17 +98,7 @@ export class SessionRepository {
   }
 
   async findSession(id: string): Promise<SessionLookup | undefined> {
-    const row = await this.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .innerJoin('accounts as a', 'a.id', 's.account_id')
-      .select([
-        's.id', 's.user_id', 's.account_id', 's.csrf_token', 's.created_at as session_created_at', 's.expires_at', 's.last_seen_at',
-        'u.email', 'u.role', 'u.first_name', 'u.last_name',
-        'a.name', 'a.callback_auth_key_live', 'a.callback_auth_key_test', 'a.default_callback_url', 'a.created_at as account_created_at',
-      ])
-      .where('s.id', '=', id)
-      .executeTakeFirst();
+    const [row] = await this.sessionById(id);
     if (!row) return undefined;
     return {
       session: {
