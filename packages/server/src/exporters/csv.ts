@@ -10,7 +10,8 @@ const TRAILING = ['response', 'metadata'];
 
 /**
  * CSV, one row per task: task_id, type, status, project, batch, unique_id, attachment, created_at,
- * completed_at, category (categorization), one `fields.<key>` column per answer field (text tasks),
+ * completed_at, category (categorization), one `fields.<key>` column per answer field (text tasks:
+ * `response.annotations` of textcollection, `response.fields` of the others),
  * and the whole response and metadata as JSON. The field columns are those the first page of tasks
  * defines or answers, since a streamed file cannot go back to widen its header; a field first seen
  * later is still in the `response` column. Lists and objects are written as JSON text.
@@ -48,7 +49,7 @@ export function csvExporter(): StreamExporter {
 
 function row(task: Task, fields: readonly string[]): string[] {
   const response = isPlainObject(task.response) && (task.status === 'completed' || task.status === 'error') ? task.response : undefined;
-  const answers = response && isPlainObject(response.fields) ? response.fields : {};
+  const answers = (response && answersOf(task.type, response)) ?? {};
   return [
     task.id,
     task.type,
@@ -66,6 +67,13 @@ function row(task: Task, fields: readonly string[]): string[] {
   ];
 }
 
+/** Where a response keeps its field answers: `annotations` for textcollection (as Scale returns it), else `fields`. */
+function answersOf(type: string, response: unknown): Record<string, unknown> | undefined {
+  if (!isPlainObject(response)) return undefined;
+  const answers = type === 'textcollection' ? response.annotations : response.fields;
+  return isPlainObject(answers) ? answers : undefined;
+}
+
 function cell(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
@@ -73,7 +81,7 @@ function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Answer field keys of the page's tasks: defined in params (`fields`), then answered (`response.fields`), first seen first. */
+/** Answer field keys of the page's tasks: defined in params (`fields`), then answered (`response.annotations`/`fields`), first seen first. */
 function fieldKeys(page: readonly Task[]): string[] {
   const keys = new Set<string>();
   for (const task of page) {
@@ -83,7 +91,8 @@ function fieldKeys(page: readonly Task[]): string[] {
     } else if (isPlainObject(defined)) {
       for (const key of Object.keys(defined)) keys.add(key);
     }
-    if (isPlainObject(task.response) && isPlainObject(task.response.fields)) for (const key of Object.keys(task.response.fields)) keys.add(key);
+    const answers = answersOf(task.type, task.response);
+    if (answers) for (const key of Object.keys(answers)) keys.add(key);
   }
   return [...keys];
 }

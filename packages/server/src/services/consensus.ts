@@ -9,7 +9,8 @@ import { isPlainObject } from '../domain/lenient.ts';
  *   at least 0.5. Agreement of two responses = F1 of the matching.
  * - Categories and comparison choices: exact match (a multi-category answer is compared as a set).
  * - Named entities: token-level F1 over (token, label) pairs.
- * - Text fields: token-level F1 per field (numbers exactly, lists as sets), averaged over fields.
+ * - Text fields (`annotations` of textcollection, `fields` of the others): token-level F1 per field
+ *   (numbers exactly, lists as sets, a FieldSet's object by its own fields), averaged over fields.
  * - Anything else: exact equality of the JSON.
  *
  * A round's agreement is the mean, over its attempts, of each attempt's agreement with the merged
@@ -423,11 +424,20 @@ function transcriptionTokens(response: unknown): string[] {
   return annotationsOf(response).flatMap((a) => (isPlainObject(a) && typeof a.text === 'string' ? words(a.text).map((word) => `${a.label ?? ''}\u0000${word}`) : []));
 }
 
-/** The answers of a field-shaped response: `fields` entries, `choice` (comparison) and `repeatable_fields` as one value. */
+/** Where a field-shaped response keeps its answers: `annotations` (textcollection, as Scale returns it) or `fields` (the others). */
+const ANSWER_CONTAINERS = ['annotations', 'fields'] as const;
+
+/**
+ * The answers of a field-shaped response: each entry of `annotations` (textcollection) or `fields`
+ * as `<container>.<field_id>`, `choice` (comparison) and `repeatable_fields` as one value.
+ */
 function fieldValues(response: unknown): Map<string, unknown> {
   const values = new Map<string, unknown>();
   if (!isPlainObject(response)) return values;
-  if (isPlainObject(response.fields)) for (const [key, value] of Object.entries(response.fields)) values.set(`fields.${key}`, value);
+  for (const container of ANSWER_CONTAINERS) {
+    const answers = response[container];
+    if (isPlainObject(answers)) for (const [key, value] of Object.entries(answers)) values.set(`${container}.${key}`, value);
+  }
   if (response.choice !== undefined) values.set('choice', response.choice);
   if (response.repeatable_fields !== undefined) values.set('repeatable_fields', response.repeatable_fields);
   return values;
@@ -445,13 +455,21 @@ function valueAgreement(key: string, a: unknown, b: unknown): number {
     const tokensB = words(b);
     return tokensA.length + tokensB.length === 0 ? (a.trim() === b.trim() ? 1 : 0) : f1(tokensA, tokensB);
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.every((v) => typeof v === 'string') && b.every((v) => typeof v === 'string')) {
-    const setA = new Set(a as string[]);
-    const setB = new Set(b as string[]);
+  if (Array.isArray(a) && Array.isArray(b) && a.every(isScalar) && b.every(isScalar)) {
+    const setA = new Set(a.map(canonical));
+    const setB = new Set(b.map(canonical));
     const common = [...setA].filter((value) => setB.has(value)).length;
     return common / (setA.size + setB.size - common);
   }
+  // A FieldSet answer: its child answers, compared as fields are.
+  if (isPlainObject(a) && isPlainObject(b) && key !== 'choice') {
+    return fieldsAgreement(new Map(Object.entries(a)), new Map(Object.entries(b)));
+  }
   return canonical(a) === canonical(b) ? 1 : 0;
+}
+
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 function fieldsAgreement(a: Map<string, unknown>, b: Map<string, unknown>): number {
@@ -467,7 +485,8 @@ function mergeFields(responses: readonly unknown[], reference: unknown): unknown
   const all = responses.map(fieldValues);
   const keys = [...new Set(all.flatMap((values) => [...values.keys()]))];
   const merged: Record<string, unknown> = isPlainObject(reference) ? { ...reference } : {};
-  const fields: Record<string, unknown> = {};
+  const containers = new Map<string, Record<string, unknown>>();
+  for (const container of ANSWER_CONTAINERS) if (isPlainObject(merged[container])) containers.set(container, {});
   for (const key of keys) {
     const answers = all.map((values) => values.get(key));
     let best = 0;
@@ -480,11 +499,15 @@ function mergeFields(responses: readonly unknown[], reference: unknown): unknown
       }
     });
     const value = answers[best];
-    if (key.startsWith('fields.')) {
-      if (value !== undefined) fields[key.slice('fields.'.length)] = value;
-    } else if (value !== undefined) merged[key] = value;
+    if (value === undefined) continue;
+    const container = ANSWER_CONTAINERS.find((name) => key.startsWith(`${name}.`));
+    if (container) {
+      const answersOf = containers.get(container) ?? {};
+      answersOf[key.slice(container.length + 1)] = value;
+      containers.set(container, answersOf);
+    } else merged[key] = value;
   }
-  if (isPlainObject(merged.fields) || Object.keys(fields).length > 0) merged.fields = fields;
+  for (const [container, answers] of containers) merged[container] = answers;
   return merged;
 }
 
