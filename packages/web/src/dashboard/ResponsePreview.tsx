@@ -6,11 +6,13 @@ import { loadAnnotations } from '../editor/serialise.ts';
 import { utilOf } from '../editor/shapes/index.ts';
 import { Primitive } from '../workbench/image/ShapeView.tsx';
 import { TaskAttachments } from '../workbench/forms/AttachmentView.tsx';
+import { FIELD_ANSWER_TYPES, FieldAnswers } from '../workbench/forms/FieldAnswers.tsx';
 import { attachmentUrl } from '../workbench/task-editor.ts';
 
 /**
  * A task's response drawn read-only over its attachment: image annotations with the editor's own
- * shape modules and colours, categories as a checked list, anything else as its JSON.
+ * shape modules and colours, categories as a checked list, field answers (textcollection's
+ * `annotations`, data collection's `fields`) by field title above their JSON, anything else as its JSON.
  */
 export function ResponsePreview({ task, response }: { task: FullTask; response: unknown }) {
   if ((IMAGE_TASK_TYPES as readonly string[]).includes(task.type)) return <ImageResponse task={task} response={response} />;
@@ -18,6 +20,7 @@ export function ResponsePreview({ task, response }: { task: FullTask; response: 
   return (
     <div className="tw-preview">
       <TaskAttachments task={task} />
+      {FIELD_ANSWER_TYPES.includes(task.type) && <FieldAnswers taskType={task.type} params={task.params} response={response} />}
       <ResponseJson response={response} />
     </div>
   );

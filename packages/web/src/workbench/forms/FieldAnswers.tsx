@@ -1,0 +1,56 @@
+import { answersKey, parseFields, type FieldSpec } from './fields.ts';
+
+/** Task types whose response holds answers keyed by field: textcollection (`annotations`), datacollection and transcription (`fields`). */
+export const FIELD_ANSWER_TYPES: readonly string[] = ['textcollection', 'datacollection', 'transcription'];
+
+/** A field-shaped response read-only: each field's title and answer, FieldSets nested, lists joined. */
+export function FieldAnswers({ taskType, params, response }: { taskType: string; params: Record<string, unknown>; response: unknown }) {
+  const saved = response && typeof response === 'object' ? (response as Record<string, unknown>)[answersKey(taskType)] : undefined;
+  if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return null;
+  return <AnswerList fields={parseFields(params.fields)} answers={saved as Record<string, unknown>} label="Answers" />;
+}
+
+function AnswerList({ fields, answers, label }: { fields: readonly FieldSpec[]; answers: Record<string, unknown>; label?: string }) {
+  const known = new Set(fields.map((field) => field.id));
+  const rows: Array<{ id: string; title: string; field?: FieldSpec }> = [
+    ...fields.map((field) => ({ id: field.id, title: field.title, field })),
+    ...Object.keys(answers).filter((id) => !known.has(id)).map((id) => ({ id, title: id })),
+  ];
+  return (
+    <dl className="tw-answers" aria-label={label}>
+      {rows.map(({ id, title, field }) => (
+        <div key={id} data-field={id}>
+          <dt>{title}</dt>
+          <dd>
+            <Answer field={field} value={answers[id]} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Answer({ field, value }: { field?: FieldSpec; value: unknown }) {
+  if (value === undefined || value === null || value === '') return <span className="tw-hint">—</span>;
+  if (field?.type === 'field_set') {
+    const sets = field.repeat && Array.isArray(value) ? value : [value];
+    return (
+      <>
+        {sets.map((set, index) =>
+          set && typeof set === 'object' && !Array.isArray(set) ? <AnswerList key={index} fields={field.children} answers={set as Record<string, unknown>} /> : null,
+        )}
+      </>
+    );
+  }
+  return <>{display(field, value)}</>;
+}
+
+function display(field: FieldSpec | undefined, value: unknown): string {
+  if (Array.isArray(value)) return value.map((item) => display(field, item)).join(', ');
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (field?.type === 'category') {
+    const choice = field.choices.find((option) => option.value === value);
+    if (choice) return [...choice.path, choice.display].join(' › ');
+  }
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
