@@ -217,9 +217,13 @@ export interface CategorizationResponse {
   category?: string | string[];
   [key: string]: unknown;
 }
+/** One textcollection answer: a string, number or boolean; a list of chosen choice values; a FieldSet's object; or a list of these. */
+export type TextCollectionAnswer = string | number | boolean | Array<string | number | boolean> | TextCollectionAnswer[] | { [field_id: string]: TextCollectionAnswer };
 export interface TextCollectionResponse {
+  /** Test mode only (contract 5.10). */
   responses?: unknown[];
-  annotations?: Record<string, { type: string; field_id: string; response: unknown; [key: string]: unknown }>;
+  /** Each field's answer keyed by its `field_id`, as Scale returns it. */
+  annotations?: Record<string, TextCollectionAnswer>;
   [key: string]: unknown;
 }
 export interface TranscriptionResponse {
