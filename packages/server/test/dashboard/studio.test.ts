@@ -161,6 +161,20 @@ describeEachDatabase('Studio management from the web UI', (dialect) => {
     assert.ok(!ok(await manager.call('GET', '/app/api/studio/batches')).batches.some((batch: any) => batch.name === 'their batch'));
   });
 
+  it('describes the Studio app endpoints in the OpenAPI document', async () => {
+    const document = (await server.current.request('GET', '/openapi.json', { key: null })).body;
+    for (const [route, method] of [
+      ['/app/api/studio/assignments', 'get'],
+      ['/app/api/studio/assignments/add', 'post'],
+      ['/app/api/studio/projects/{project}/groups/{group}', 'put'],
+      ['/app/api/studio/batches/set_priorities', 'post'],
+      ['/app/api/admin/teammates/unlock', 'post'],
+      ['/app/api/admin/teammates/reset_password', 'post'],
+    ]) {
+      assert.ok(document.paths[route]?.[method]?.summary, `${method} ${route}`);
+    }
+  });
+
   it('lets a teammate assigned on the page take a task of that project from the queue', async () => {
     await v1('POST', '/v1/projects', { type: 'categorization', name: 'queue-check' });
     const task = await createTask(server.current, 'categorization', { ...validBody('categorization'), project: 'queue-check' });
