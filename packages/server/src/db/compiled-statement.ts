@@ -1,17 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteDatabase } from 'kysely';
-import { committedReaderOf } from './prepared.ts';
-
-/** A statement on the read-only connection in raw mode (rows as arrays; better-sqlite3), with its column names. */
-interface ReaderStatement {
-  all(parameters: readonly unknown[]): unknown[][];
-  names: string[];
-}
-
-interface RawModeStatement {
-  raw(toggle: boolean): RawModeStatement;
-  columns(): Array<{ name: string }>;
-  all(parameters: readonly unknown[]): unknown[][];
-}
+import { committedReaderOf, prepareOnReader, type ReaderQuery } from './prepared.ts';
 
 /**
  * A query built and compiled once per SQL dialect, then run on any connection or transaction with
@@ -33,7 +21,7 @@ interface RawModeStatement {
 export class CompiledStatement<Row> {
   private readonly byDialect = new Map<string, { compiled: CompiledQuery<Row>; slots: Array<number | undefined> }>();
   /** The prepared statement of this query on each read-only connection (committedReads). */
-  private readonly onReader = new WeakMap<SqliteDatabase, ReaderStatement>();
+  private readonly onReader = new WeakMap<SqliteDatabase, ReaderQuery<Row>>();
 
   constructor(
     private readonly arity: number,
@@ -64,20 +52,10 @@ export class CompiledStatement<Row> {
     if (reader) {
       let statement = this.onReader.get(reader);
       if (!statement) {
-        // Rows come back as arrays and are made into objects here: better-sqlite3 builds a row object
-        // column by column in C++, which cost more than the lookup itself for a 27-column task row.
-        // The SQL gets a comment so that the statement cache never hands this raw-mode statement to another user.
-        const prepared = (reader.prepare(`${compiled.sql} /* rows as arrays */`) as unknown as RawModeStatement).raw(true);
-        statement = { all: (values) => prepared.all(values), names: prepared.columns().map((column) => column.name) };
+        statement = prepareOnReader<Row>(reader, compiled.sql);
         this.onReader.set(reader, statement);
       }
-      const { names } = statement;
-      const rows = statement.all(parameters).map((values) => {
-        const row: Record<string, unknown> = {};
-        for (let index = 0; index < names.length; index++) row[names[index]] = values[index];
-        return row as Row;
-      });
-      return { rows };
+      return { rows: statement.all(parameters) };
     }
     return db.executeQuery<Row>({ ...compiled, parameters });
   }

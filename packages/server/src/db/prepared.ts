@@ -17,6 +17,38 @@ export function committedReaderOf(kysely: Kysely<any>): SqliteDatabase | undefin
   return committedReaders.get(kysely);
 }
 
+/** A select prepared on a read-only connection whose rows are built in JS (see `prepareOnReader`). */
+export interface ReaderQuery<Row> {
+  all(parameters: readonly unknown[]): Row[];
+}
+
+interface RawModeStatement {
+  raw(toggle: boolean): RawModeStatement;
+  columns(): Array<{ name: string }>;
+  all(parameters: readonly unknown[]): unknown[][];
+}
+
+/**
+ * Prepares a select on the read-only connection with rows fetched as arrays (better-sqlite3's raw
+ * mode) and made into objects here: better-sqlite3 builds a row object column by column in C++,
+ * which cost more than the lookup itself (a 27-column task row: 14.6 -> 11.2 µs per lookup by id).
+ * The rows are the same objects otherwise. The SQL gets a comment so that the statement cache never
+ * hands this raw-mode statement to a caller expecting object rows.
+ */
+export function prepareOnReader<Row>(reader: SqliteDatabase, sql: string): ReaderQuery<Row> {
+  const statement = (reader.prepare(`${sql} /* rows as arrays */`) as unknown as RawModeStatement).raw(true);
+  const names = statement.columns().map((column) => column.name);
+  return {
+    all(parameters) {
+      return statement.all(parameters).map((values) => {
+        const row: Record<string, unknown> = {};
+        for (let index = 0; index < names.length; index++) row[names[index]] = values[index];
+        return row as Row;
+      });
+    },
+  };
+}
+
 /**
  * A Kysely query built and compiled once, then run with new parameter values. Building a query
  * (parsing every column and alias into nodes, then compiling) costs more CPU than SQLite takes to
@@ -34,7 +66,7 @@ export function prepareQuery<Args extends readonly (string | number)[], Row>(
 ): (...args: Args) => Promise<Row[]> {
   let compiled: CompiledQuery<Row> | undefined;
   let slots: Array<number | undefined>;
-  let readerStatement: ReturnType<SqliteDatabase['prepare']> | undefined;
+  let readerStatement: ReaderQuery<Row> | undefined;
   let readerOf: SqliteDatabase | undefined;
   return async (...args: Args) => {
     if (!compiled) {
@@ -55,10 +87,10 @@ export function prepareQuery<Args extends readonly (string | number)[], Row>(
     const reader = committedReaders.get(db);
     if (reader) {
       if (readerStatement === undefined || readerOf !== reader) {
-        readerStatement = reader.prepare(compiled.sql);
+        readerStatement = prepareOnReader<Row>(reader, compiled.sql);
         readerOf = reader;
       }
-      return readerStatement.all(parameters) as Row[];
+      return readerStatement.all(parameters);
     }
     const result = await db.executeQuery<Row>({ ...compiled, parameters });
     return result.rows;
