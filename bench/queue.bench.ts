@@ -5,18 +5,37 @@
  *   node --import tsx bench/queue.bench.ts                       (from the repository root)
  *   BENCH_TASKS=1000000 BENCH_LABELERS=50 BENCH_SECONDS=10 BENCH_THINK_MS=250 node --import tsx bench/queue.bench.ts
  *
- * Target: next-task p99 < 20 ms.
+ * Target: next-task p99 < 20 ms (paced phase: the latency a labeler sees).
  *
- * Layout: the Tagwright server (SQLite in a temporary folder, log at warn, rate limit out of reach)
- * runs in a child process, the labelers (undici, keep-alive, one connection each) in this one. The
- * tasks are inserted in bulk through the task repository (multi-row INSERTs, counters maintained);
- * the labelers are teammates assigned to the project, each with a session. Each labeler loops:
- * `queue/next`, then submit (9 in 10) or release (1 in 10) the task. Two phases, each followed by
- * `/healthz` with the same labeler count and pacing:
+ * Layout: three processes.
+ * - Seed process: a Tagwright server on SQLite in a temporary folder inserts the tasks in bulk
+ *   through the task repository (multi-row INSERTs, counters maintained) and the labelers
+ *   (teammates assigned to the project, each with a session), folds the write-ahead log into the
+ *   database, and exits. The seed's garbage (a few hundred MB of task objects) stays with it: a
+ *   server that seeded in-process measured scavenges of 50–190 ms against a 300 MB old space
+ *   that no server started on an existing database has.
+ * - Server process: a fresh server on that database (log at warn, rate limit out of reach), as
+ *   after a restart or an import.
+ * - This process: the labelers (undici, keep-alive, one connection each). Each loops: `queue/next`,
+ *   then submit (9 in 10) or release (1 in 10) the task. Latency is measured here, from sending the
+ *   request to having read the answer: what a labeler's browser sees, minus the network.
+ *
+ * Two phases, each followed by `/healthz` with the same labeler count and pacing:
  * - saturated: no pause between calls, so latency is mostly waiting behind the other 49 labelers'
- *   requests (SQLite runs one statement at a time); shows the throughput ceiling;
- * - paced: each labeler pauses BENCH_THINK_MS between a task and the next (people take seconds per
- *   task; 250 ms is already far faster), which is the latency a labeler sees.
+ *   requests (the server runs one request at a time on its event loop, and SQLite one statement at
+ *   a time); shows the throughput ceiling;
+ * - paced: each labeler pauses BENCH_THINK_MS ±50 % between a task and the next (people take
+ *   seconds per task; 250 ms is already far faster), which is the latency a labeler sees.
+ *
+ * Besides the percentiles it prints the server's CPU time per next + submit/release cycle (all
+ * threads; less sensitive to other load than latency), and the event-loop delay of the server and of
+ * this process (how late each ran its timers: time the process was busy or did not get a CPU). On a
+ * shared machine, read the latency against the /healthz baseline and those delays: when other jobs
+ * keep the CPUs busy, every request waits for the server process to be scheduled.
+ *
+ * Diagnostics: BENCH_SQL_STATS=1 prints the server's time per SQL statement for each phase;
+ * BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
+ * BENCH_NODE_ARGS="--trace-gc" passes flags to the seed and server processes.
  */
 import { fork } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -24,7 +43,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 
@@ -39,18 +58,13 @@ interface Seeded {
   workers: Array<{ cookie: string; csrf: string }>;
 }
 
+type ChildProcess = import('node:child_process').ChildProcess;
+
 // ---------------------------------------------------------------------------------------------
 // Child process: the server and the bulk seed.
 
-async function runServer(): Promise<void> {
-  const { sql } = await import('kysely');
-  const { loadConfig } = await import('../packages/server/src/config.ts');
-  const { startServer } = await import('../packages/server/src/server.ts');
-  const { TaskRepository } = await import('../packages/server/src/repositories/task.repository.ts');
-  type NewTask = import('../packages/server/src/repositories/task.repository.ts').NewTask;
-  const { newId, sha256 } = await import('../packages/server/src/domain/ids.ts');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-queue-bench-'));
-  const config = loadConfig({
+function serverConfigFor(dataDir: string) {
+  return {
     PORT: '0',
     HOST: '127.0.0.1',
     TAGWRIGHT_DATA_DIR: dataDir,
@@ -58,8 +72,19 @@ async function runServer(): Promise<void> {
     TAGWRIGHT_RATE_LIMIT_PER_MINUTE: '100000000',
     TAGWRIGHT_GOLD_RATE: '0',
     LOG_LEVEL: 'warn',
-  });
-  const server = await startServer(config, { logger: false });
+  };
+}
+
+/** Seed process: a database with TASKS queued tasks and LABELERS signed-in labelers, then exits. */
+async function runSeed(): Promise<void> {
+  const { sql } = await import('kysely');
+  const { loadConfig } = await import('../packages/server/src/config.ts');
+  const { startServer } = await import('../packages/server/src/server.ts');
+  const { TaskRepository } = await import('../packages/server/src/repositories/task.repository.ts');
+  type NewTask = import('../packages/server/src/repositories/task.repository.ts').NewTask;
+  const { newId, sha256 } = await import('../packages/server/src/domain/ids.ts');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-queue-bench-'));
+  const server = await startServer(loadConfig(serverConfigFor(dataDir)), { logger: false });
   const { db } = server.services;
   const kysely = db.kysely;
   const account = await kysely.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
@@ -107,9 +132,6 @@ async function runServer(): Promise<void> {
     await kysely.transaction().execute((trx) => new TaskRepository(trx, db.dialect).insertMany(tasks));
   }
   const seedMs = performance.now() - started;
-  // The bulk insert leaves a large write-ahead log; fold it into the database before measuring, as a
-  // server that has been running would have long done.
-  if (db.dialect.name === 'sqlite') await sql`pragma wal_checkpoint(truncate)`.execute(kysely);
 
   const workers: Array<{ cookie: string; csrf: string }> = [];
   for (let index = 0; index < LABELERS; index++) {
@@ -124,18 +146,111 @@ async function runServer(): Promise<void> {
     await kysely.insertInto('studio_assignments').values({ account_id: account.id, user_id: id, project_id: projectId, created_at: now }).execute();
     workers.push({ cookie: `tw_session=${token}`, csrf });
   }
-  process.send!({ type: 'ready', url: server.url, workers, seedMs });
-  process.on('message', async (message: { type: string }) => {
+  // The bulk insert leaves a large write-ahead log; fold it into the database file, as a server that
+  // has been running would have long done.
+  await sql`pragma wal_checkpoint(truncate)`.execute(kysely);
+  await server.close();
+  process.send!({ type: 'seeded', dataDir, workers, seedMs }, () => process.exit(0));
+}
+
+/**
+ * Server process: a fresh Tagwright server on the seeded database (the seed's garbage stays in the
+ * seed process, as it would for a server started after an import).
+ */
+async function runServer(): Promise<void> {
+  const { loadConfig } = await import('../packages/server/src/config.ts');
+  const { startServer } = await import('../packages/server/src/server.ts');
+  const dataDir = process.env.QUEUE_BENCH_DATA_DIR!;
+  if (process.env.BENCH_SQL_STATS) await instrumentSqlite();
+  const server = await startServer(loadConfig(serverConfigFor(dataDir)), { logger: false });
+  // How late the server's event loop runs its timers: long synchronous work (or the process not
+  // getting a CPU) shows here, whichever request it delays.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  process.send!({ type: 'ready', url: server.url });
+  process.on('message', async (message: { type: string; name?: string }) => {
     if (message.type === 'cpu') {
+      if (message.name) printSqlStats(message.name);
       const usage = process.cpuUsage();
-      process.send!({ type: 'cpu', micros: usage.user + usage.system });
+      process.send!({ type: 'cpu', micros: usage.user + usage.system, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6 });
+      loopDelay.reset();
+      return;
+    }
+    if (message.type === 'profile-start' || message.type === 'profile-stop') {
+      await profile(message);
+      process.send!({ type: message.type });
       return;
     }
     if (message.type !== 'stop') return;
     await server.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   });
+}
+
+/** Diagnostics (BENCH_SQL_STATS=1): time spent in each SQL statement, printed by the server at the end. */
+const sqlStats = new Map<string, { calls: number; ms: number; max: number; slow: number }>();
+async function instrumentSqlite(): Promise<void> {
+  const { default: SQLite } = await import('better-sqlite3');
+  const probe = new SQLite(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1'));
+  probe.close();
+  for (const method of ['run', 'all', 'get', 'iterate'] as const) {
+    const original = proto[method];
+    proto[method] = function (this: { source: string }, ...args: unknown[]) {
+      const start = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const ms = performance.now() - start;
+        const key = this.source.replace(/\s+/g, ' ').slice(0, 160);
+        const entry = sqlStats.get(key) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
+        if (ms > 5) entry.slow += 1;
+        entry.calls += 1;
+        entry.ms += ms;
+        entry.max = Math.max(entry.max, ms);
+        sqlStats.set(key, entry);
+      }
+    };
+  }
+  const exec = SQLite.prototype.exec;
+  SQLite.prototype.exec = function (this: InstanceType<typeof SQLite>, source: string) {
+    const start = performance.now();
+    try {
+      return exec.call(this, source);
+    } finally {
+      const ms = performance.now() - start;
+      const entry = sqlStats.get(`exec ${source}`) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
+      entry.calls += 1;
+      entry.ms += ms;
+      entry.max = Math.max(entry.max, ms);
+      sqlStats.set(`exec ${source}`, entry);
+    }
+  } as typeof exec;
+}
+
+function printSqlStats(name: string): void {
+  if (!process.env.BENCH_SQL_STATS) return;
+  const rows = [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
+  console.error(`-- SQL time during ${name}:`);
+  for (const [sql, entry] of rows) console.error(`${entry.ms.toFixed(1).padStart(8)} ms ${String(entry.calls).padStart(6)}x max ${entry.max.toFixed(2).padStart(7)} >5ms ${String(entry.slow).padStart(3)}  ${sql}`);
+  sqlStats.clear();
+}
+
+let session: import('node:inspector/promises').Session | undefined;
+async function profile(message: { type: string; name?: string }): Promise<void> {
+  const inspector = await import('node:inspector/promises');
+  if (message.type === 'profile-start') {
+    session = new inspector.Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+    return;
+  }
+  const { profile } = (await session!.post('Profiler.stop')) as { profile: unknown };
+  fs.mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
+  fs.writeFileSync(path.join(process.env.BENCH_PROFILE!, `${message.name}.cpuprofile`), JSON.stringify(profile));
+  session!.disconnect();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,48 +326,89 @@ async function healthPhase(seeded: Seeded, thinkMs: number): Promise<number[]> {
   return samples;
 }
 
-/** CPU time the server process has used so far, in microseconds (less sensitive to other load on the machine than latency). */
-function serverCpu(child: import('node:child_process').ChildProcess): Promise<number> {
+/** CPU time the server process has used so far (microseconds; less sensitive to other load on the machine than latency) and its event-loop delay since the last call. */
+function serverCpu(child: ChildProcess, name?: string): Promise<{ micros: number; loopP99: number; loopMax: number }> {
   return new Promise((resolve) => {
     const listener = (message: any) => {
       if (message?.type !== 'cpu') return;
       child.off('message', listener);
-      resolve(message.micros);
+      resolve(message);
     };
     child.on('message', listener);
-    child.send({ type: 'cpu' });
+    child.send({ type: 'cpu', name });
+  });
+}
+
+function ask(child: ChildProcess, message: { type: string; name?: string }): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (answer: any) => {
+      if (answer?.type !== message.type) return;
+      child.off('message', listener);
+      resolve();
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
+}
+
+function forkRole(role: 'seed' | 'server', env: Record<string, string> = {}): ChildProcess {
+  const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  return fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, ...env, QUEUE_BENCH_ROLE: role }, execArgv: ['--import', 'tsx', ...extra] });
+}
+
+function firstMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: any) => {
+      if (message?.type === type) resolve(message);
+    });
+    child.once('exit', (code) => reject(new Error(`bench ${type === 'seeded' ? 'seed' : 'server'} process exited with ${code}`)));
   });
 }
 
 async function main(): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, QUEUE_BENCH_ROLE: 'server' }, execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])] });
-  const ready = await new Promise<Seeded & { seedMs: number }>((resolve, reject) => {
-    child.once('message', (message: any) => resolve(message));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  console.log(`queue bench: ${TASKS.toLocaleString('en')} queued tasks seeded in ${(ready.seedMs / 1000).toFixed(1)} s; ${LABELERS} labelers; ${SECONDS} s per phase; SQLite`);
+  const seeded = await firstMessage<{ dataDir: string; workers: Seeded['workers']; seedMs: number }>(forkRole('seed'), 'seeded');
+  const child = forkRole('server', { QUEUE_BENCH_DATA_DIR: seeded.dataDir });
   try {
+    const { url } = await firstMessage<{ url: string }>(child, 'ready');
+    const ready: Seeded = { url, workers: seeded.workers };
+    console.log(`queue bench: ${TASKS.toLocaleString('en')} queued tasks seeded in ${(seeded.seedMs / 1000).toFixed(1)} s; ${LABELERS} labelers; ${SECONDS} s per phase; SQLite; load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    // This process's own event-loop delay: time a response waited here before being timed.
+    const clientDelay = monitorEventLoopDelay({ resolution: 1 });
+    clientDelay.enable();
     for (const [name, think] of [
       ['saturated', 0],
       ['paced', THINK_MS],
     ] as const) {
-      const cpuBefore = await serverCpu(child);
+      if (process.env.BENCH_PROFILE) await ask(child, { type: 'profile-start' });
+      const cpuBefore = await serverCpu(child, 'setup');
+      clientDelay.reset();
       const labeling = await labelerPhase(ready, think);
-      const cpuMiddle = await serverCpu(child);
+      const clientLabeling = { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 };
+      const cpuMiddle = await serverCpu(child, `${name} labeling`);
+      if (process.env.BENCH_PROFILE) await ask(child, { type: 'profile-stop', name });
+      clientDelay.reset();
       const health = await healthPhase(ready, think);
+      const clientHealth = { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 };
       const cpuAfter = await serverCpu(child);
       const pause = think > 0 ? `, ${think} ms ±50 % between tasks` : ', no pause';
       console.log(`${name} (${LABELERS} labelers${pause}):`);
-      const cycleCpu = (cpuMiddle - cpuBefore) / Math.max(1, labeling.cycles) / 1000;
-      const healthCpu = (cpuAfter - cpuMiddle) / Math.max(1, health.length) / 1000;
+      const cycleCpu = (cpuMiddle.micros - cpuBefore.micros) / Math.max(1, labeling.cycles) / 1000;
+      const healthCpu = (cpuAfter.micros - cpuMiddle.micros) / Math.max(1, health.length) / 1000;
       console.log(`  queue/next  ${summary(labeling.next)}; ${(labeling.cycles / SECONDS).toFixed(0)} tasks/s submitted or released; server CPU ${cycleCpu.toFixed(2)} ms per next + submit/release${labeling.empty ? `; ${labeling.empty} empty answers` : ''}`);
       console.log(`  /healthz    ${summary(health)}; server CPU ${healthCpu.toFixed(3)} ms per request  (baseline, same concurrency)`);
+      console.log(
+        `  event-loop delay p99 / max, server: ${cpuMiddle.loopP99.toFixed(1)} / ${cpuMiddle.loopMax.toFixed(1)} ms (healthz ${cpuAfter.loopP99.toFixed(1)} / ${cpuAfter.loopMax.toFixed(1)}); ` +
+          `labelers' process: ${clientLabeling.p99.toFixed(1)} / ${clientLabeling.max.toFixed(1)} ms (healthz ${clientHealth.p99.toFixed(1)} / ${clientHealth.max.toFixed(1)})`,
+      );
     }
+    console.log(`load average at the end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
   } finally {
     child.send({ type: 'stop' });
     await new Promise((resolve) => child.once('exit', resolve));
+    fs.rmSync(seeded.dataDir, { recursive: true, force: true });
   }
 }
 
-if (process.env.QUEUE_BENCH_ROLE === 'server') await runServer();
+if (process.env.QUEUE_BENCH_ROLE === 'seed') await runSeed();
+else if (process.env.QUEUE_BENCH_ROLE === 'server') await runServer();
 else await main();
