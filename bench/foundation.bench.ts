@@ -27,13 +27,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
-import Fastify from 'fastify';
 import { Pool } from 'undici';
 import { loadConfig } from '../packages/server/src/config.ts';
 import { startServer } from '../packages/server/src/server.ts';
 import { newId } from '../packages/server/src/domain/ids.ts';
-import { presentProject } from '../packages/server/src/presenters/project.presenter.ts';
+import { startProjectGetFloor, type FloorServer } from './floor.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -106,24 +104,6 @@ function startRawServer(): Promise<{ origin: string; close(): Promise<void> }> {
   });
 }
 
-/**
- * The floor this stack allows for a project get: a bare Fastify app (logger at warn, no auth, no rate
- * limit, no hooks) that reads the same project row from Tagwright's SQLite file with one prepared
- * statement on a read-only connection and presents it with Tagwright's presenter. What Tagwright
- * adds on top (key check, rate limit, scoping, error handling) is the gap between the two.
- */
-async function startFloorServer(sqliteFile: string, accountId: string): Promise<{ origin: string; close(): Promise<void> }> {
-  const reader = new Database(sqliteFile, { readonly: true });
-  const byName = reader.prepare('select * from projects where account_id = ? and environment = ? and name = ?');
-  const app = Fastify({ logger: { level: 'warn' } });
-  app.get('/v1/projects/:name', async (request) => {
-    const row = byName.get(accountId, 'live', (request.params as { name: string }).name) as Record<string, any>;
-    return presentProject({ ...row, param_history: JSON.parse(row.param_history), archived: Boolean(row.archived), rapid: Boolean(row.rapid), studio: Boolean(row.studio) } as any);
-  });
-  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { origin, close: async () => { await app.close(); reader.close(); } };
-}
-
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-bench-'));
   const raw = await startRawServer();
@@ -137,7 +117,7 @@ async function main() {
     LOG_LEVEL: 'warn',
   });
   const tagwright = await startServer(config);
-  let floor: Awaited<ReturnType<typeof startFloorServer>> | undefined;
+  let floor: FloorServer | undefined;
   try {
     const origin = tagwright.url;
     const projectName = 'bench project/α';
@@ -177,9 +157,9 @@ async function main() {
     });
     const insertSeconds = (performance.now() - insertStarted) / 1000;
 
-    floor = await startFloorServer(path.join(dataDir, 'tagwright.sqlite'), caller.account.id);
+    floor = await startProjectGetFloor(path.join(dataDir, 'tagwright.sqlite'), caller.account.id);
     const projectPath = `/v1/projects/${encodeURIComponent(projectName)}`;
-    const floorCheck = await (await fetch(floor.origin + projectPath)).json();
+    const floorCheck = await (await fetch(floor.url + projectPath)).json();
     const tagwrightCheck = await (await fetch(origin + projectPath, { headers: AUTH })).json();
     if (JSON.stringify(floorCheck) !== JSON.stringify(tagwrightCheck)) throw new Error('the floor server does not answer what Tagwright answers');
     const statusPath = `/v1/batches/${encodeURIComponent(batchName)}/status`;
@@ -194,7 +174,7 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       rounds.push({
         raw: await measure(raw.origin, '/'),
-        floor: await measure(floor.origin, projectPath),
+        floor: await measure(floor.url, projectPath),
         project: await measure(origin, projectPath, AUTH),
         status: await measure(origin, statusPath, AUTH),
         alone: await measure(origin, statusPath, AUTH, 1, Math.min(3, SECONDS)),

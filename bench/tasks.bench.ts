@@ -9,6 +9,10 @@
  *
  * Targets: create >= 0.35x raw; get >= 0.6x raw; deep page <= 1.2x page-1 latency; count on 1M < 50 ms.
  *
+ * Floors (bench/floor.ts) run beside them: a bare Fastify app answering the same create with one
+ * committed INSERT and the same get with one SELECT, none of Tagwright's work. They show what the
+ * stack allows; the gap from a floor to Tagwright is Tagwright's own pipeline and rules.
+ *
  * Layout: by default the servers run in this process with the load generator (undici, keep-alive,
  * a fixed number of requests in flight), as in bench/foundation.bench.ts, so ratios compare across
  * the benchmarks; the client's cost then sits in both the raw and the Tagwright figures. With
@@ -33,6 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import pg from 'pg';
+import { startTaskFloor } from './floor.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -44,6 +49,7 @@ const DEPTH = 10_000;
 const LAYOUT = process.env.BENCH_LAYOUT === 'separate' ? 'separate' : 'inprocess';
 const LIVE_KEY = 'live_0123456789abcdef0123456789abcdef';
 const TEST_KEY = 'test_0123456789abcdef0123456789abcdef';
+const JSON_TYPE = { 'content-type': 'application/json' };
 const AUTH = { authorization: `Basic ${Buffer.from(`${LIVE_KEY}:`).toString('base64')}`, 'content-type': 'application/json' };
 const BIG_PROJECT = 'bench million';
 const CREATE_PROJECT = 'bench creates';
@@ -158,8 +164,16 @@ async function startTagwright(databaseUrl: string | undefined): Promise<Started>
 }
 
 /** Child side of BENCH_LAYOUT=separate: start one server and answer the parent's commands over IPC. */
-async function serveChild(role: 'raw' | 'tagwright'): Promise<void> {
-  const started = role === 'raw' ? await startRaw() : await startTagwright(process.env.BENCH_CHILD_DATABASE_URL);
+type Role = 'raw' | 'floor' | 'tagwright';
+
+function startRole(role: Role, databaseUrl: string | undefined): Promise<Started> {
+  if (role === 'raw') return startRaw();
+  if (role === 'floor') return startTaskFloor();
+  return startTagwright(databaseUrl);
+}
+
+async function serveChild(role: Role): Promise<void> {
+  const started = await startRole(role, process.env.BENCH_CHILD_DATABASE_URL);
   process.on('message', async (message: { id: number; cmd: string; args: unknown[] }) => {
     try {
       let result: unknown;
@@ -189,8 +203,8 @@ interface Handle {
   stop(): Promise<void>;
 }
 
-async function inProcess(role: 'raw' | 'tagwright', databaseUrl?: string): Promise<Handle> {
-  const started = role === 'raw' ? await startRaw() : await startTagwright(databaseUrl);
+async function inProcess(role: Role, databaseUrl?: string): Promise<Handle> {
+  const started = await startRole(role, databaseUrl);
   return {
     url: started.url,
     cpuMicros: async () => cpuMicros(),
@@ -200,7 +214,7 @@ async function inProcess(role: 'raw' | 'tagwright', databaseUrl?: string): Promi
   };
 }
 
-async function inChild(role: 'raw' | 'tagwright', databaseUrl?: string): Promise<Handle> {
+async function inChild(role: Role, databaseUrl?: string): Promise<Handle> {
   const file = fileURLToPath(import.meta.url);
   const env = { ...process.env, ...(databaseUrl ? { BENCH_CHILD_DATABASE_URL: databaseUrl } : {}) };
   const child: ChildProcess = fork(file, ['--serve', role], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -368,6 +382,7 @@ async function main(): Promise<void> {
   const database = await createBenchDatabase();
   const start = LAYOUT === 'separate' ? inChild : inProcess;
   const raw = await start('raw');
+  const floor = await start('floor');
   const tagwright = await start('tagwright', database.url);
   try {
     const origin = tagwright.url;
@@ -402,15 +417,24 @@ async function main(): Promise<void> {
     let getIndex = 0;
     const getTarget: Target = { method: 'GET', next: () => ({ path: `/v1/task/${createdIds[getIndex++ % createdIds.length]}` }) };
     const rawTarget: Target = { method: 'GET', next: () => ({ path: '/' }) };
-    const rounds: Array<{ raw: LoadResult; create: LoadResult; get: LoadResult }> = [];
+    // The floor (bench/floor.ts) answers the same requests with one SQLite statement each and none of Tagwright's work.
+    const floorIds: string[] = [];
+    const floorCreateTarget: Target = { ...createTarget, onBody: (text) => { if (floorIds.length < 100_000) floorIds.push(JSON.parse(text).task_id); } };
+    let floorGetIndex = 0;
+    const floorGetTarget: Target = { method: 'GET', next: () => ({ path: `/v1/task/${floorIds[floorGetIndex++ % floorIds.length]}` }) };
+    const rounds: Array<{ raw: LoadResult; floorCreate: LoadResult; floorGet: LoadResult; create: LoadResult; get: LoadResult }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       const rawResult = await measure(raw, rawTarget, {});
+      const floorCreate = await measure(floor, floorCreateTarget, JSON_TYPE);
+      const floorGet = await measure(floor, floorGetTarget, JSON_TYPE);
       const create = await measure(tagwright, createTarget, AUTH);
       const get = await measure(tagwright, getTarget, AUTH);
-      rounds.push({ raw: rawResult, create, get });
+      rounds.push({ raw: rawResult, floorCreate, floorGet, create, get });
     }
     const best = (pick: (round: (typeof rounds)[number]) => LoadResult) => rounds.map(pick).reduce((a, b) => (b.rps > a.rps ? b : a));
     const rawBest = best((round) => round.raw);
+    const floorCreateBest = best((round) => round.floorCreate);
+    const floorGetBest = best((round) => round.floorGet);
     const createBest = best((round) => round.create);
     const getBest = best((round) => round.get);
 
@@ -444,10 +468,12 @@ async function main(): Promise<void> {
       console.log(`  round ${index + 1}: raw ${round.raw.rps.toFixed(0)}, create ${round.create.rps.toFixed(0)} (${(round.create.rps / round.raw.rps).toFixed(2)}x), get ${round.get.rps.toFixed(0)} (${(round.get.rps / round.raw.rps).toFixed(2)}x) req/s; load average ${os.loadavg()[0].toFixed(1)}`);
     }
     console.log(line('raw node:http hello world', rawBest));
+    console.log(line('  floor: bare Fastify + one INSERT', floorCreateBest, floorCreateBest.rps / rawBest.rps));
     console.log(line('POST /v1/task/imageannotation', createBest, createBest.rps / rawBest.rps));
+    console.log(line('  floor: bare Fastify + one SELECT', floorGetBest, floorGetBest.rps / rawBest.rps));
     console.log(line('GET /v1/task/{id}', getBest, getBest.rps / rawBest.rps));
     const cpuRatio = (result: LoadResult) => (rawBest.serverCpuMicros / result.serverCpuMicros).toFixed(2);
-    console.log(`CPU per request relative to raw (raw µs ÷ Tagwright µs; less sensitive to other load on the machine): create ${cpuRatio(createBest)}x, get ${cpuRatio(getBest)}x`);
+    console.log(`CPU per request relative to raw (raw µs ÷ Tagwright µs; less sensitive to other load on the machine): create ${cpuRatio(createBest)}x (floor ${cpuRatio(floorCreateBest)}x), get ${cpuRatio(getBest)}x (floor ${cpuRatio(floorGetBest)}x)`);
     console.log(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, the two alternated; median / mean / p95):`);
     const deepLabel = `cursor depth ${depth.toLocaleString('en')}`.padEnd(32);
     console.log(`  page 1                          ${ms(firstPage.median)} / ${ms(firstPage.mean)} / ${ms(firstPage.p95)}`);
@@ -463,6 +489,7 @@ async function main(): Promise<void> {
     console.log(`target count on 1M < 50 ms: ${verdict(countCall.median < 50)} (${ms(countCall.median)} median for the whole HTTP call)`);
   } finally {
     await tagwright.stop();
+    await floor.stop();
     await raw.stop();
     await database.drop();
   }
@@ -470,7 +497,7 @@ async function main(): Promise<void> {
 
 const serveAt = process.argv.indexOf('--serve');
 if (serveAt !== -1) {
-  await serveChild(process.argv[serveAt + 1] === 'raw' ? 'raw' : 'tagwright');
+  await serveChild(process.argv[serveAt + 1] as Role);
 } else {
   await main();
 }

@@ -1,0 +1,70 @@
+/**
+ * Floors: what the stack itself (Fastify 5 + better-sqlite3 in WAL mode) allows for a request, with
+ * none of Tagwright's own work. Each floor does only what any implementation must: route, parse,
+ * one SQLite statement, serialise. The benchmarks run them beside raw node:http and Tagwright, so
+ * the distance from a floor to Tagwright is the cost of Tagwright's request pipeline and rules
+ * (key check, rate limit, scoping, validation, inheritance, counters, outbox).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+import { newId } from '../packages/server/src/domain/ids.ts';
+import { presentProject } from '../packages/server/src/presenters/project.presenter.ts';
+
+export interface FloorServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `GET /v1/projects/:name`: the same row read from Tagwright's own SQLite file with one prepared
+ * statement on a read-only connection, answered with Tagwright's presenter.
+ */
+export async function startProjectGetFloor(sqliteFile: string, accountId: string): Promise<FloorServer> {
+  const reader = new Database(sqliteFile, { readonly: true });
+  const byName = reader.prepare('select * from projects where account_id = ? and environment = ? and name = ?');
+  const app = Fastify({ logger: { level: 'warn' } });
+  app.get('/v1/projects/:name', async (request) => {
+    const row = byName.get(accountId, 'live', (request.params as { name: string }).name) as Record<string, any>;
+    return presentProject({ ...row, param_history: JSON.parse(row.param_history), archived: Boolean(row.archived), rapid: Boolean(row.rapid), studio: Boolean(row.studio) } as any);
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: async () => { await app.close(); reader.close(); } };
+}
+
+/**
+ * `POST /v1/task/imageannotation` and `GET /v1/task/:id` over a one-table SQLite database with
+ * Tagwright's settings (WAL, synchronous NORMAL): the create parses the JSON body and commits one
+ * INSERT before answering; the get reads the row by primary key and answers it.
+ */
+export async function startTaskFloor(): Promise<FloorServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-floor-'));
+  const database = new Database(path.join(dir, 'floor.sqlite'));
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.exec('create table tasks (id text primary key, type text not null, status text not null, params text not null, created_at integer not null)');
+  const insert = database.prepare('insert into tasks (id, type, status, params, created_at) values (?, ?, ?, ?, ?)');
+  const byId = database.prepare('select * from tasks where id = ?');
+  const app = Fastify({ logger: { level: 'warn' } });
+  app.post('/v1/task/imageannotation', async (request) => {
+    const now = Date.now();
+    const task = { task_id: newId(now), type: 'imageannotation', status: 'pending', params: request.body, created_at: new Date(now).toISOString() };
+    insert.run(task.task_id, task.type, task.status, JSON.stringify(task.params), now);
+    return task;
+  });
+  app.get('/v1/task/:id', async (request) => {
+    const row = byId.get((request.params as { id: string }).id) as Record<string, any>;
+    return { task_id: row.id, type: row.type, status: row.status, params: JSON.parse(row.params), created_at: new Date(row.created_at).toISOString() };
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
