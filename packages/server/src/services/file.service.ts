@@ -97,7 +97,7 @@ export class FileService {
     private readonly options: FileServiceOptions,
   ) {}
 
-  /** Deletes upload leftovers of crashed processes (see jobs/purge-unfinished-uploads.ts). */
+  /** Deletes upload leftovers of crashed processes (see jobs/purges.ts). */
   purgeUnfinishedUploads(olderThanMs: number): Promise<number> {
     return this.store.purgeUnfinished(olderThanMs);
   }

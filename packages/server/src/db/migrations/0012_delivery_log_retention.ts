@@ -2,7 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { DialectHelpers } from '../dialect.ts';
 
 /**
- * Indexes for the delivery-log purge (jobs/purge-delivery-log.ts): finished outbox rows and delivery
+ * Indexes for the delivery-log purge (jobs/purges.ts): finished outbox rows and delivery
  * attempts past the retention are found by time, in bounded batches, without scanning either table.
  */
 export function deliveryLogRetentionMigration(_dialect: DialectHelpers): Migration {
