@@ -10,13 +10,13 @@ import { Worker } from 'node:worker_threads';
  * (measured in bench/queue.bench.ts: those commits were the work queue's p99). Here the connection
  * that serves requests gets `wal_autocheckpoint = 0`, and a worker thread with its own connection
  * runs PASSIVE checkpoints (they never wait for or block writers and readers) every `intervalMs`,
- * repeating at once while the log has frames left to copy, so that the log is soon fully copied and
- * the next write starts it again from the beginning (the file does not grow). Under writes without
- * pauses that moment never comes (each pass ends with a sync, during which more is written); once the
- * log passes `restartFrames` (64 MB of 4 KB pages), the serving connection itself copies the frames
- * the last pass left, between two transactions: a short stall, at most about once per 64 MB written,
- * instead of one every 4 MB. (A RESTART checkpoint on the thread would take the write lock, and a
- * transaction that has read and then writes gets SQLITE_BUSY at once instead of waiting.)
+ * repeating at once until a round finds no frame committed since the previous one, so that the log
+ * is fully copied and the next write starts it again from the beginning (the file does not grow;
+ * measured under the queue bench: the log starts over about every second and stays under 10 MB).
+ * Should writes never leave that moment (the log passes `restartFrames`, 64 MB of 4 KB pages), the
+ * serving connection itself copies the frames the last pass left, between two transactions: a short
+ * stall, instead of one every 4 MB. (A RESTART checkpoint on the thread would take the write lock,
+ * and a transaction that has read and then writes gets SQLITE_BUSY at once instead of waiting.)
  *
  * If the thread cannot start, the main connection keeps SQLite's automatic checkpoints.
  */
@@ -33,11 +33,15 @@ let timer;
 let stopped = false;
 function pass() {
   try {
-    // Up to 3 rounds: each copies what was written during the previous one, so the last is short.
+    // Rounds until one finds nothing new: each copies what was committed during the previous one
+    // (the first copies up to 100 ms of writes, the next ones a few commits), so the log ends fully
+    // copied and the next write starts it over from the beginning.
     let result;
-    for (let round = 0; round < 3; round++) {
+    let previous = -1;
+    for (let round = 0; round < 8; round++) {
       [result] = database.pragma('wal_checkpoint(PASSIVE)');
-      if (!result || result.busy || result.checkpointed >= result.log) break;
+      if (!result || result.busy || result.log === previous) break;
+      previous = result.log;
     }
     if (result && result.log > workerData.restartFrames) parentPort.postMessage({ type: 'pass', log: result.log });
   } catch (error) {
