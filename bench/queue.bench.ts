@@ -33,9 +33,12 @@
  * shared machine, read the latency against the /healthz baseline and those delays: when other jobs
  * keep the CPUs busy, every request waits for the server process to be scheduled.
  *
- * Diagnostics: BENCH_SQL_STATS=1 prints the server's time per SQL statement for each phase;
- * BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
- * BENCH_NODE_ARGS="--trace-gc" passes flags to the seed and server processes.
+ * Diagnostics (stderr): BENCH_SQL_STATS=1 prints the server's time per SQL statement for each
+ * phase; BENCH_SERVER_TIMES=1 the server-side time per route (request parsed to response written)
+ * and, for the slowest 1 % of queue/next calls, how much of their time passed before the server
+ * got the request; BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
+ * BENCH_DUMP=<prefix> writes the queue/next samples of each phase as JSON; BENCH_NODE_ARGS="--trace-gc"
+ * passes flags to the seed and server processes.
  */
 import { fork } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -162,6 +165,7 @@ async function runServer(): Promise<void> {
   const { startServer } = await import('../packages/server/src/server.ts');
   const dataDir = process.env.QUEUE_BENCH_DATA_DIR!;
   if (process.env.BENCH_SQL_STATS) await instrumentSqlite();
+  if (process.env.BENCH_SERVER_TIMES) await instrumentHttp();
   const server = await startServer(loadConfig(serverConfigFor(dataDir)), { logger: false });
   // How late the server's event loop runs its timers: long synchronous work (or the process not
   // getting a CPU) shows here, whichever request it delays.
@@ -171,6 +175,7 @@ async function runServer(): Promise<void> {
   process.on('message', async (message: { type: string; name?: string }) => {
     if (message.type === 'cpu') {
       if (message.name) printSqlStats(message.name);
+      if (message.name) printServerTimes(message.name);
       const usage = process.cpuUsage();
       process.send!({ type: 'cpu', micros: usage.user + usage.system, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6 });
       loopDelay.reset();
@@ -236,6 +241,33 @@ function printSqlStats(name: string): void {
   sqlStats.clear();
 }
 
+/** Diagnostics (BENCH_SERVER_TIMES=1): time from the request's headers parsed to its response written, per route, in the server. */
+const serverTimes = new Map<string, number[]>();
+async function instrumentHttp(): Promise<void> {
+  const http = await import('node:http');
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function (this: import('node:http').Server, event: string, ...args: any[]) {
+    if (event === 'request') {
+      const [request, response] = args as [import('node:http').IncomingMessage, import('node:http').ServerResponse];
+      const start = performance.now();
+      response.setHeader('x-bench-received', String(performance.timeOrigin + start));
+      const route = (request.url ?? '').replace(/\?.*/, '').replace(/\/(leases|tasks)\/[^/]+\//, '/$1/:id/');
+      response.once('finish', () => {
+        const list = serverTimes.get(route) ?? [];
+        list.push(performance.now() - start);
+        serverTimes.set(route, list);
+      });
+    }
+    return emit.apply(this, [event, ...args] as never);
+  } as typeof emit;
+}
+
+function printServerTimes(name: string): void {
+  if (!process.env.BENCH_SERVER_TIMES) return;
+  for (const [route, list] of serverTimes) console.error(`-- server time during ${name}: ${route} ${summary(list)}`);
+  serverTimes.clear();
+}
+
 let session: import('node:inspector/promises').Session | undefined;
 async function profile(message: { type: string; name?: string }): Promise<void> {
   const inspector = await import('node:inspector/promises');
@@ -271,6 +303,7 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
   const next: number[] = [];
   let cycles = 0;
   let empty = 0;
+  const split: Array<[number, number]> = [];
   const end = performance.now() + SECONDS * 1000;
   await Promise.all(
     seeded.workers.map(async (worker, index) => {
@@ -282,6 +315,7 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
         const response = await pool.request({ method: 'GET', path: '/app/api/queue/next', headers });
         const body = (await response.body.json()) as { assignment: any };
         next.push(performance.now() - start);
+        if (response.headers['x-bench-received']) split.push([performance.now() - start, Number(response.headers['x-bench-received']) - (performance.timeOrigin + start)]);
         if (response.statusCode !== 200) throw new Error(`queue/next answered ${response.statusCode}: ${JSON.stringify(body)}`);
         if (!body.assignment) {
           empty += 1;
@@ -304,6 +338,10 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
     }),
   );
   await Promise.all(pools.map((pool) => pool.close()));
+  if (split.length > 0) {
+    const slowest = split.sort((a, b) => b[0] - a[0]).slice(0, Math.ceil(split.length / 100));
+    console.error(`-- slowest 1 % of queue/next: total / until the server got the request (ms): ${slowest.map(([total, until]) => `${total.toFixed(0)}/${until.toFixed(0)}`).join(' ')}`);
+  }
   return { next, cycles, empty };
 }
 
@@ -383,6 +421,7 @@ async function main(): Promise<void> {
       const cpuBefore = await serverCpu(child, 'setup');
       clientDelay.reset();
       const labeling = await labelerPhase(ready, think);
+      if (process.env.BENCH_DUMP) fs.writeFileSync(`${process.env.BENCH_DUMP}-${name}.json`, JSON.stringify(labeling.next));
       const clientLabeling = { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 };
       const cpuMiddle = await serverCpu(child, `${name} labeling`);
       if (process.env.BENCH_PROFILE) await ask(child, { type: 'profile-stop', name });
