@@ -288,6 +288,16 @@ async function profile(message: { type: string; name?: string }): Promise<void> 
 // ---------------------------------------------------------------------------------------------
 // Parent process: the labelers.
 
+/** BENCH_SERVER_TIMES: when undici wrote each labeler's latest request headers to its socket, by session token. */
+const headersSentAt = new Map<string, number>();
+if (process.env.BENCH_SERVER_TIMES && !process.env.QUEUE_BENCH_ROLE) {
+  const diagnostics = await import('node:diagnostics_channel');
+  diagnostics.subscribe('undici:client:sendHeaders', (message) => {
+    const match = /tw_session=([0-9a-f]+)/.exec((message as { headers: string }).headers);
+    if (match) headersSentAt.set(match[1], performance.now());
+  });
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -303,7 +313,7 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
   const next: number[] = [];
   let cycles = 0;
   let empty = 0;
-  const split: Array<[number, number]> = [];
+  const split: Array<[number, number, number]> = [];
   const end = performance.now() + SECONDS * 1000;
   await Promise.all(
     seeded.workers.map(async (worker, index) => {
@@ -315,7 +325,10 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
         const response = await pool.request({ method: 'GET', path: '/app/api/queue/next', headers });
         const body = (await response.body.json()) as { assignment: any };
         next.push(performance.now() - start);
-        if (response.headers['x-bench-received']) split.push([performance.now() - start, Number(response.headers['x-bench-received']) - (performance.timeOrigin + start)]);
+        if (response.headers['x-bench-received']) {
+          const sentAt = headersSentAt.get(worker.cookie.slice(worker.cookie.indexOf('=') + 1)) ?? NaN;
+          split.push([performance.now() - start, sentAt - start, Number(response.headers['x-bench-received']) - (performance.timeOrigin + start)]);
+        }
         if (response.statusCode !== 200) throw new Error(`queue/next answered ${response.statusCode}: ${JSON.stringify(body)}`);
         if (!body.assignment) {
           empty += 1;
@@ -340,7 +353,7 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
   await Promise.all(pools.map((pool) => pool.close()));
   if (split.length > 0) {
     const slowest = split.sort((a, b) => b[0] - a[0]).slice(0, Math.ceil(split.length / 100));
-    console.error(`-- slowest 1 % of queue/next: total / until the server got the request (ms): ${slowest.map(([total, until]) => `${total.toFixed(0)}/${until.toFixed(0)}`).join(' ')}`);
+    console.error(`-- slowest 1 % of queue/next: total / until written to the socket / until the server got it (ms): ${slowest.map(([total, sent, until]) => `${total.toFixed(0)}/${sent.toFixed(0)}/${until.toFixed(0)}`).join(' ')}`);
   }
   return { next, cycles, empty };
 }
