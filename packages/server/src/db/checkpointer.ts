@@ -74,6 +74,7 @@ export function startCheckpointer(file: string, connection: Connection, interval
   }
   worker.unref();
   let exited = false;
+  let stopping = false;
   let finishing = false;
   worker.on('message', (message: { type: string; message?: string; log?: number }) => {
     if (message.type === 'pass') {
@@ -103,9 +104,12 @@ export function startCheckpointer(file: string, connection: Connection, interval
   });
   worker.on('exit', () => {
     exited = true;
+    // A thread that ends without being asked to (terminated, out of memory) must not leave the log growing.
+    if (!stopping) setAutoCheckpoint(connection, 1000);
   });
   return {
     async stop() {
+      stopping = true;
       if (exited) return;
       await new Promise<void>((resolve) => {
         const timeout = setTimeout(() => void worker.terminate().then(() => resolve()), 2000);
