@@ -1,41 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { AssignmentBody, BatchGroupsBody, BatchParams, CreateGroupBody, GroupParams, PrioritiesBody, ProjectParams, UpdateGroupBody } from '../studio.schemas.ts';
 import { requireRole, ROLES } from '../../http/app-auth.ts';
 import { objectBody } from '../../domain/lenient.ts';
 import { presentAppAssignments, presentAppGroup, presentAppStudioBatch } from '../../presenters/studio.presenter.ts';
 import type { AssignmentMap } from '../../services/studio.service.ts';
 
 const tags = ['app studio'];
-const segment = (what: string) => Type.String({ description: `${what}, percent-encoded as one path segment (\`/\` as %2F).` });
-const ProjectParams = Type.Object({ project: segment('Project name') });
-const GroupParams = Type.Object({ project: segment('Project name'), group: segment('Group name') });
-const BatchParams = Type.Object({ batch: segment('Batch name') });
-const Emails = (description: string) => Type.Array(Type.String(), { description });
-
-const AssignmentBody = Type.Object(
-  { emails: Emails('Teammate emails.'), projects: Type.Array(Type.String(), { description: 'Project names.' }) },
-  { additionalProperties: true },
-);
-const CreateGroupBody = Type.Object(
-  {
-    name: Type.String({ description: 'Group name, unique in the project.' }),
-    emails: Type.Optional(Emails('First workers; each must already be assigned to the project.')),
-  },
-  { additionalProperties: true },
-);
-const UpdateGroupBody = Type.Object(
-  {
-    add_emails: Type.Optional(Emails('Workers to add; each must already be assigned to the project.')),
-    remove_emails: Type.Optional(Emails('Workers to remove.')),
-  },
-  { additionalProperties: true },
-);
-const BatchGroupsBody = Type.Object({ groups: Type.Array(Type.String(), { description: "Names of groups in the batch's project; replaces the batch's groups." }) }, { additionalProperties: true });
-const PrioritiesBody = Type.Object(
-  { batches: Type.Array(Type.Unknown(), { description: 'Every pending Studio batch exactly once, as a name or {"name": ...}; the first is worked first.' }) },
-  { additionalProperties: true },
-);
-
 /**
  * The Studio management page of the dashboard (docs/app-api.md, Studio): who is assigned to which
  * project, the project's groups, and the pending Studio batches with their groups and priority order.

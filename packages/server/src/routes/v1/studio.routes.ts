@@ -1,42 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { AssignmentBody, BatchGroupsBody, BatchParams, CreateGroupBody, GroupParams, PrioritiesBody, ProjectParams, UpdateGroupBody } from '../studio.schemas.ts';
 import { objectBody } from '../../domain/lenient.ts';
 import { presentAssignments, presentProjectGroup, presentStudioBatch } from '../../presenters/studio.presenter.ts';
 
 const tags = ['v1 studio'];
-const segment = (what: string) => Type.String({ description: `${what}, percent-encoded as one path segment (\`/\` as %2F).` });
-const ProjectParams = Type.Object({ project: segment('Project name') });
-const GroupParams = Type.Object({ project: segment('Project name'), group: segment('Group name') });
-const BatchParams = Type.Object({ batch: segment('Batch name') });
-const Emails = (description: string) => Type.Array(Type.String(), { description });
-
-const AssignmentBody = Type.Object(
-  {
-    emails: Emails('Teammate emails.'),
-    projects: Type.Array(Type.String(), { description: 'Project names, in the environment of the API key.' }),
-  },
-  { additionalProperties: true },
-);
-const CreateGroupBody = Type.Object(
-  {
-    name: Type.String({ description: 'Group name, unique in the project.' }),
-    emails: Type.Optional(Emails('First workers; each must already be assigned to the project.')),
-  },
-  { additionalProperties: true },
-);
-const UpdateGroupBody = Type.Object(
-  {
-    add_emails: Type.Optional(Emails('Workers to add; each must already be assigned to the project.')),
-    remove_emails: Type.Optional(Emails('Workers to remove.')),
-  },
-  { additionalProperties: true },
-);
-const BatchGroupsBody = Type.Object({ groups: Type.Array(Type.String(), { description: "Names of groups in the batch's project; replaces the batch's groups." }) }, { additionalProperties: true });
-const PrioritiesBody = Type.Object(
-  { batches: Type.Array(Type.Unknown(), { description: 'Every pending Studio batch exactly once, as {"name": ...}; the first is worked first.' }) },
-  { additionalProperties: true },
-);
-
 /** v1 Studio (contract 4.7): assignments, project groups, pending Studio batches and their priority order. */
 export async function registerStudioRoutes(app: FastifyInstance): Promise<void> {
   const { studio } = app.services;
