@@ -47,7 +47,8 @@ const CLAIM_STATES: Record<WorkKind, { from: string; to: string }> = {
 
 /**
  * The first task of a source the user may take: waiting in this kind's state (a literal, so the
- * partial queue index serves it), never attempted by the user (for review: never labeled by them),
+ * partial queue index serves it), not attempted by the user in its current round (for review: never
+ * labeled by them),
  * not skipped by them since the cut-off, in (priority desc, created_at, id) order.
  */
 function firstAvailable(db: Kysely<Database>, kind: WorkKind, projectId: string, batchKey: string, userId: string, skipCutoff: string) {
@@ -66,6 +67,10 @@ function firstAvailable(db: Kysely<Database>, kind: WorkKind, projectId: string,
             .select(sql.lit(1).as('one'))
             .whereRef('a.task_id', '=', 't.id')
             .where('a.user_id', '=', userId)
+            // Labeling: attempts of the task's current round only, so a task a reviewer rejected (a new
+            // round) can go back to the labelers of the last one; consensus attempts stay independent
+            // within a round. Review: never a task the reviewer labeled, in any round.
+            .$if(kind === 'label', (query) => query.where('a.round', '=', sql<number>`coalesce((select w.round from task_work w where w.task_id = t.id), 0)`))
             .$if(kind === 'review', (query) => query.where('a.kind', '=', sql.lit('label'))),
         ),
       ),

@@ -110,6 +110,28 @@ describeEachDatabase('Labeling pipelines', (dialect) => {
     assert.equal(done.audits[0].comments, 'Missed a person.');
   });
 
+  it('sends a rejected task back to the queue, where its first labeler may take it again, with the comments', async () => {
+    const project = unique('rework');
+    await createProject(server.current, { type: 'categorization', name: project, params: { review: true } });
+    const [labeler] = await addWorkers(server.current, 1);
+    const [reviewer] = await addWorkers(server.current, 1, 'member', 'reviewer');
+    await assign(server.current, [labeler, reviewer], [project]);
+    const task = await createTask(server.current, 'categorization', categorization(project));
+    assert.equal(await submit(server.current, labeler, await next(server.current, labeler), { category: 'cat' }), 'review');
+    const review = await next(server.current, reviewer, 'kind=review');
+    await call(server.current, reviewer, 'POST', `/tasks/${task.task_id}/review`, { lease_id: review.lease.lease_id, result: 'rejected', comments: 'That is a bird.' });
+
+    // A team of one labeler is not stuck: the rework round is open to the labeler of the last one.
+    const rework = await next(server.current, labeler);
+    assert.equal(rework.task.task_id, task.task_id);
+    assert.deepEqual(rework.review_comments, ['That is a bird.']);
+    assert.equal(await submit(server.current, labeler, rework, { category: 'bird' }), 'review');
+    assert.equal(await next(server.current, labeler), null, 'one attempt per labeler and round');
+    const again = await next(server.current, reviewer, 'kind=review');
+    await call(server.current, reviewer, 'POST', `/tasks/${task.task_id}/review`, { lease_id: again.lease.lease_id, result: 'accepted' });
+    assert.deepEqual((await getTask(server.current, task.task_id)).response, { category: 'bird' });
+  });
+
   it('sends a rejected task back to the queue for another labeler, who sees the comments', async () => {
     const project = unique('rejected');
     await createProject(server.current, { type: 'categorization', name: project, params: { review: true } });
@@ -127,7 +149,6 @@ describeEachDatabase('Labeling pipelines', (dialect) => {
     assert.deepEqual(rejected.body, { task_id: task.task_id, next_state: 'queued' });
     assert.equal((await getTask(server.current, task.task_id)).status, 'pending');
 
-    assert.equal(await next(server.current, first), null, 'the first labeler already attempted it');
     const rework = await next(server.current, second);
     assert.equal(rework.task.task_id, task.task_id);
     assert.deepEqual(rework.review_comments, ['That is a bird.']);
