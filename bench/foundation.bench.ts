@@ -23,7 +23,6 @@
  * answer 429 during the run; the limiter itself still runs on every request.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +30,7 @@ import { Pool } from 'undici';
 import { loadConfig } from '../packages/server/src/config.ts';
 import { startServer } from '../packages/server/src/server.ts';
 import { newId } from '../packages/server/src/domain/ids.ts';
-import { startProjectGetFloor, type FloorServer } from './floor.ts';
+import { startProjectGetFloor, startRawHelloWorld, type BaselineServer } from './baselines.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -87,26 +86,9 @@ async function measure(origin: string, urlPath: string, headers: Record<string, 
   return load(origin, urlPath, headers, seconds, connections);
 }
 
-function startRawServer(): Promise<{ origin: string; close(): Promise<void> }> {
-  const body = JSON.stringify({ hello: 'world' });
-  const server = http.createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    response.end(body);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({
-        origin: `http://127.0.0.1:${port}`,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
-      });
-    });
-  });
-}
-
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-bench-'));
-  const raw = await startRawServer();
+  const raw = await startRawHelloWorld();
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -117,7 +99,7 @@ async function main() {
     LOG_LEVEL: 'warn',
   });
   const tagwright = await startServer(config);
-  let floor: FloorServer | undefined;
+  let floor: BaselineServer | undefined;
   try {
     const origin = tagwright.url;
     const projectName = 'bench project/α';
@@ -173,7 +155,7 @@ async function main() {
     const rounds: Array<{ raw: LoadResult; floor: LoadResult; project: LoadResult; status: LoadResult; alone: LoadResult }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       rounds.push({
-        raw: await measure(raw.origin, '/'),
+        raw: await measure(raw.url, '/'),
         floor: await measure(floor.url, projectPath),
         project: await measure(origin, projectPath, AUTH),
         status: await measure(origin, statusPath, AUTH),

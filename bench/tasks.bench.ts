@@ -9,7 +9,7 @@
  *
  * Targets: create >= 0.35x raw; get >= 0.6x raw; deep page <= 1.2x page-1 latency; count on 1M < 50 ms.
  *
- * Floors (bench/floor.ts) run beside them: a bare Fastify app answering the same create with one
+ * Floors (bench/baselines.ts) run beside them: a bare Fastify app answering the same create with one
  * committed INSERT and the same get with one SELECT, none of Tagwright's work. They show what the
  * stack allows; the gap from a floor to Tagwright is Tagwright's own pipeline and rules.
  *
@@ -30,14 +30,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import pg from 'pg';
-import { startTaskFloor } from './floor.ts';
+import { startRawHelloWorld, startTaskFloor } from './baselines.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -71,24 +70,6 @@ interface Started {
     count(projectId: string): Promise<{ rowsMs: number; countersMs: number; n: number }>;
   };
   close(): Promise<void>;
-}
-
-async function startRaw(): Promise<Started> {
-  const body = JSON.stringify({ hello: 'world' });
-  const server = http.createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
 }
 
 async function startTagwright(databaseUrl: string | undefined): Promise<Started> {
@@ -167,7 +148,7 @@ async function startTagwright(databaseUrl: string | undefined): Promise<Started>
 type Role = 'raw' | 'floor' | 'tagwright';
 
 function startRole(role: Role, databaseUrl: string | undefined): Promise<Started> {
-  if (role === 'raw') return startRaw();
+  if (role === 'raw') return startRawHelloWorld();
   if (role === 'floor') return startTaskFloor();
   return startTagwright(databaseUrl);
 }
@@ -417,7 +398,7 @@ async function main(): Promise<void> {
     let getIndex = 0;
     const getTarget: Target = { method: 'GET', next: () => ({ path: `/v1/task/${createdIds[getIndex++ % createdIds.length]}` }) };
     const rawTarget: Target = { method: 'GET', next: () => ({ path: '/' }) };
-    // The floor (bench/floor.ts) answers the same requests with one SQLite statement each and none of Tagwright's work.
+    // The floor (bench/baselines.ts) answers the same requests with one SQLite statement each and none of Tagwright's work.
     const floorIds: string[] = [];
     const floorCreateTarget: Target = { ...createTarget, onBody: (text) => { if (floorIds.length < 100_000) floorIds.push(JSON.parse(text).task_id); } };
     let floorGetIndex = 0;

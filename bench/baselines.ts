@@ -1,4 +1,6 @@
 /**
+ * Baselines the benchmarks measure Tagwright against, in the same run: raw node:http, and floors.
+ *
  * Floors: what the stack itself (Fastify 5 + better-sqlite3 in WAL mode) allows for a request, with
  * none of Tagwright's own work. Each floor does only what any implementation must: route, parse,
  * one SQLite statement, serialise. The benchmarks run them beside raw node:http and Tagwright, so
@@ -6,6 +8,7 @@
  * (key check, rate limit, scoping, validation, inheritance, counters, outbox).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,16 +16,34 @@ import Fastify from 'fastify';
 import { newId } from '../packages/server/src/domain/ids.ts';
 import { presentProject } from '../packages/server/src/presenters/project.presenter.ts';
 
-export interface FloorServer {
+export interface BaselineServer {
   url: string;
   close(): Promise<void>;
+}
+
+/** The raw baseline: a node:http hello world answering every request with the same small JSON. */
+export function startRawHelloWorld(): Promise<BaselineServer> {
+  const body = JSON.stringify({ hello: 'world' });
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+      });
+    });
+  });
 }
 
 /**
  * `GET /v1/projects/:name`: the same row read from Tagwright's own SQLite file with one prepared
  * statement on a read-only connection, answered with Tagwright's presenter.
  */
-export async function startProjectGetFloor(sqliteFile: string, accountId: string): Promise<FloorServer> {
+export async function startProjectGetFloor(sqliteFile: string, accountId: string): Promise<BaselineServer> {
   const reader = new Database(sqliteFile, { readonly: true });
   const byName = reader.prepare('select * from projects where account_id = ? and environment = ? and name = ?');
   const app = Fastify({ logger: { level: 'warn' } });
@@ -39,7 +60,7 @@ export async function startProjectGetFloor(sqliteFile: string, accountId: string
  * Tagwright's settings (WAL, synchronous NORMAL): the create parses the JSON body and commits one
  * INSERT before answering; the get reads the row by primary key and answers it.
  */
-export async function startTaskFloor(): Promise<FloorServer> {
+export async function startTaskFloor(): Promise<BaselineServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-floor-'));
   const database = new Database(path.join(dir, 'floor.sqlite'));
   database.pragma('journal_mode = WAL');
