@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
-import { LabelRegistry, attachmentOf, imageFileName, imageObjects, imageSize, isImageTask } from './geometry.ts';
+import type { StoredTask } from '../repositories/task.repository.ts';
+import { LabelRegistry, attachmentOf, imageFileName, imageTasksOf } from './geometry.ts';
 import { writeWithBackpressure } from './sinks.ts';
 import { PIECE_CHARS, emptyStats, type ExporterOptions, type StreamExporter } from './types.ts';
 
@@ -33,29 +33,17 @@ export function cocoExporter(options: ExporterOptions = {}): StreamExporter {
         const labels = new LabelRegistry();
         let imageId = 0;
         let annotationId = 0;
-        for await (const stored of pages) {
-        const page = stored.map(taskFromStored);
+        for await (const page of pages) {
           let annotationsText = '';
           let imagesText = '';
-          for (const task of page) {
-            stats.tasks += 1;
-            if (!isImageTask(task)) {
-              stats.skippedTasks += 1;
-              continue;
-            }
-            labels.declareLabelsOf(task);
+          for (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize)) {
             imageId += 1;
-            stats.images += 1;
-            const size = imageSize(task, options.imageSize);
-            if (!size) stats.missingSize += 1;
             const image = { id: imageId, file_name: imageFileName(task), coco_url: attachmentOf(task), ...size, tagwright_task_id: task.id };
             imagesText += (imageId === 1 ? '' : ',') + JSON.stringify(image);
             if (imagesText.length >= PIECE_CHARS) {
               await writeWithBackpressure(images, imagesText);
               imagesText = '';
             }
-            const { objects, skipped } = imageObjects(task);
-            stats.skippedShapes += skipped;
             for (const object of objects) {
               annotationId += 1;
               const annotation = {

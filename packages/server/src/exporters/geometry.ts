@@ -1,4 +1,5 @@
-import type { Task } from '../repositories/task.repository.ts';
+import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
+import type { ExportStats } from './types.ts';
 import { isPlainObject } from '../domain/lenient.ts';
 
 /**
@@ -137,6 +138,37 @@ export function imageFileName(task: Task): string {
   }
   const extension = /\.[A-Za-z0-9]{1,5}$/.exec(base)?.[0].toLowerCase() ?? '.jpg';
   return `${task.id}${extension}`;
+}
+
+/** An image task as the image formats write it: its image size (undefined when unknown) and its shapes. */
+export interface ImageTask {
+  task: Task;
+  size: { width: number; height: number } | undefined;
+  objects: ImageObject[];
+}
+
+/**
+ * The image tasks of a page, for COCO, YOLO and Pascal VOC: every task read, image, unknown size and
+ * shape the formats cannot hold is counted into `stats`, and each task's labels are declared before
+ * its answers are indexed, so the class list follows the project's order. Annotations are counted by
+ * the format, which may leave some out.
+ */
+export function* imageTasksOf(page: StoredTask[], stats: ExportStats, labels: LabelRegistry, fallbackSize?: { width: number; height: number }): Generator<ImageTask> {
+  for (const stored of page) {
+    const task = taskFromStored(stored);
+    stats.tasks += 1;
+    if (!isImageTask(task)) {
+      stats.skippedTasks += 1;
+      continue;
+    }
+    labels.declareLabelsOf(task);
+    stats.images += 1;
+    const size = imageSize(task, fallbackSize);
+    if (!size) stats.missingSize += 1;
+    const { objects, skipped } = imageObjects(task);
+    stats.skippedShapes += skipped;
+    yield { task, size, objects };
+  }
 }
 
 /** A label and the label it is a subchoice of. */

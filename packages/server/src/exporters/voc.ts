@@ -1,5 +1,5 @@
-import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
-import { LabelRegistry, attachmentOf, decimal, imageFileName, imageObjects, imageSize, isImageTask } from './geometry.ts';
+import type { StoredTask } from '../repositories/task.repository.ts';
+import { LabelRegistry, attachmentOf, decimal, imageFileName, imageTasksOf } from './geometry.ts';
 import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.ts';
 
 /**
@@ -16,21 +16,9 @@ export function vocExporter(options: ExporterOptions = {}): FileSetExporter {
     stats,
     async *entries(pages: AsyncIterable<StoredTask[]>) {
       const labels = new LabelRegistry();
-      for await (const stored of pages) {
-        const page = stored.map(taskFromStored);
+      for await (const page of pages) {
         let ids = '';
-        for (const task of page) {
-          stats.tasks += 1;
-          if (!isImageTask(task)) {
-            stats.skippedTasks += 1;
-            continue;
-          }
-          labels.declareLabelsOf(task);
-          stats.images += 1;
-          const size = imageSize(task, options.imageSize);
-          if (!size) stats.missingSize += 1;
-          const { objects, skipped } = imageObjects(task);
-          stats.skippedShapes += skipped;
+        for (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize)) {
           stats.annotations += objects.length;
           const xml = [
             '<annotation>',

@@ -1,6 +1,6 @@
-import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
+import type { StoredTask } from '../repositories/task.repository.ts';
 import { csvRecord } from '../domain/csv.ts';
-import { LabelRegistry, attachmentOf, decimal, imageFileName, imageObjects, imageSize, isImageTask } from './geometry.ts';
+import { LabelRegistry, attachmentOf, decimal, imageFileName, imageTasksOf } from './geometry.ts';
 import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.ts';
 
 /**
@@ -19,22 +19,10 @@ export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
     async *entries(pages: AsyncIterable<StoredTask[]>) {
       const labels = new LabelRegistry();
       yield { kind: 'line', path: 'images.csv', content: csvRecord(['task_id', 'image_file', 'label_file', 'attachment', 'width', 'height']) };
-      for await (const stored of pages) {
-        const page = stored.map(taskFromStored);
+      for await (const page of pages) {
         let manifest = '';
-        for (const task of page) {
-          stats.tasks += 1;
-          if (!isImageTask(task)) {
-            stats.skippedTasks += 1;
-            continue;
-          }
-          labels.declareLabelsOf(task);
-          stats.images += 1;
-          const size = imageSize(task, options.imageSize);
-          const { objects, skipped } = imageObjects(task);
-          stats.skippedShapes += skipped;
+        for (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize)) {
           if (!size) {
-            stats.missingSize += 1;
             manifest += csvRecord([task.id, imageFileName(task), '', attachmentOf(task), '', '']);
             continue;
           }
