@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
 import type { TaskStatus, WorkState } from '../db/tables/tasks.ts';
 import type { TaskStatusCounts } from './batch.repository.ts';
+import { fromAttemptRow, type Attempt } from './work-record.repository.ts';
 
 /** A task as the dashboard's browser lists it: no params or response, so a page stays small. */
 export interface TaskSummary {
@@ -49,21 +50,7 @@ export interface ThroughputRange {
 }
 
 /** One finished piece of work on a task (label, review or gold), with the worker's email. */
-export interface AttemptRecord {
-  id: string;
-  user_id: string;
-  email: string | null;
-  kind: string;
-  round: number;
-  attempt_no: number | null;
-  response: unknown;
-  started_at: number;
-  submitted_at: number;
-  time_spent_ms: number;
-  score: number | null;
-  result: string | null;
-  comments: string | null;
-}
+export type AttemptRecord = Attempt & { email: string | null };
 
 export interface TaskWorkRecord {
   round: number;
@@ -99,10 +86,6 @@ export interface StatsRange {
 }
 
 const STATUSES: readonly TaskStatus[] = ['pending', 'completed', 'error', 'canceled'];
-
-function json(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
-}
 
 /**
  * The read side of the manager dashboard: progress counters, throughput, the task browser, a
@@ -247,21 +230,7 @@ export class DashboardRepository {
       .orderBy('a.submitted_at')
       .orderBy('a.id')
       .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      user_id: row.user_id,
-      email: row.email,
-      kind: row.kind,
-      round: Number(row.round),
-      attempt_no: row.attempt_no === null ? null : Number(row.attempt_no),
-      response: row.response === null ? null : json(row.response),
-      started_at: Number(row.started_at),
-      submitted_at: Number(row.submitted_at),
-      time_spent_ms: Number(row.time_spent_ms),
-      score: row.score === null ? null : Number(row.score),
-      result: row.result,
-      comments: row.comments,
-    }));
+    return rows.map((row) => ({ ...fromAttemptRow(row), email: row.email }));
   }
 
   /** The task's pipeline state (round, attempts, agreement), when it has seen work. */

@@ -204,7 +204,8 @@ export class WorkRecordRepository {
   }
 }
 
-function fromAttemptRow(row: Record<string, unknown>): Attempt {
+/** A task_attempts row as the rest of the code sees it (JSON parsed, numbers as numbers). */
+export function fromAttemptRow(row: Record<string, unknown>): Attempt {
   return {
     id: row.id as string,
     account_id: row.account_id as string,
