@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteDatabase } from 'kysely';
-import { committedReaderOf, prepareOnReader, type ReaderQuery } from './prepared.ts';
+import { committedReaderOf, prepareOnReader, type ReaderQuery } from './committed-reader.ts';
 
 /**
  * A query built and compiled once per SQL dialect, then run on any connection or transaction with
@@ -14,7 +14,7 @@ import { committedReaderOf, prepareOnReader, type ReaderQuery } from './prepared
  * programming error, reported when the statement is first compiled.
  *
  * With `committedReads` (selects only), a run on the database itself rather than on a transaction
- * goes, on SQLite, straight to the read-only connection of db/prepared.ts: it sees every committed
+ * goes, on SQLite, straight to the read-only connection of db/committed-reader.ts: it sees every committed
  * write, never waits for a transaction holding the main connection, and skips Kysely's connection
  * handling. On a transaction, on PostgreSQL and on an in-memory database it runs as usual.
  */
@@ -59,4 +59,21 @@ export class CompiledStatement<Row> {
     }
     return db.executeQuery<Row>({ ...compiled, parameters });
   }
+}
+
+/**
+ * A select of one repository, built once and run with new parameter values, as a function: the
+ * hottest lookups (API key, project or batch by name, a user's leases) use this. It is a
+ * CompiledStatement with committed reads: on SQLite a run on the database itself goes to the
+ * read-only connection. `build` receives one placeholder per parameter (see CompiledStatement).
+ */
+export function prepareQuery<Args extends readonly (string | number)[], Row>(
+  /** Read when the query first runs, so a repository can pass `() => this.db` from a field initializer. */
+  database: () => Kysely<any>,
+  arity: Args['length'],
+  build: (...placeholders: string[]) => Compilable<Row>,
+): (...args: Args) => Promise<Row[]> {
+  const statement = new CompiledStatement<Row>(arity, (_db, ...placeholders) => build(...placeholders), { committedReads: true });
+  // One key: the query belongs to one repository, hence to one database and one dialect.
+  return async (...args: Args) => (await statement.execute(database(), 'this database', args)).rows;
 }

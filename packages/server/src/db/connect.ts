@@ -5,7 +5,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { dialectHelpers, type DialectHelpers } from './dialect.ts';
-import { registerCommittedReader } from './prepared.ts';
+import { registerCommittedReader } from './committed-reader.ts';
 import { startCheckpointer } from './checkpointer.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, which fit a JS number exactly.
@@ -42,7 +42,7 @@ export function connect(options: ConnectOptions): Db {
   database.pragma('busy_timeout = 5000');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   if (file === ':memory:') return wrap(kysely, dialectHelpers('sqlite'));
-  // A second, read-only connection for prepared point reads (db/prepared.ts). In WAL mode it sees
+  // A second, read-only connection for prepared point reads (db/committed-reader.ts). In WAL mode it sees
   // every committed write at once and never waits for a transaction held on the main connection.
   const reader = new SQLite(file, { readonly: true });
   reader.pragma('busy_timeout = 5000');

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { prepareQuery } from '../db/prepared.ts';
+import { prepareQuery } from '../db/compiled-statement.ts';
 import type { AccountsTable, ApiKeysTable, UsersTable } from '../db/tables/accounts.ts';
 
 export type AccountRow = Selectable<AccountsTable>;

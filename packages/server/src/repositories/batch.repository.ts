@@ -1,6 +1,6 @@
 import type { Expression, Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { prepareQuery } from '../db/prepared.ts';
+import { prepareQuery } from '../db/compiled-statement.ts';
 import type { BatchesTable, BatchStatus, Environment } from '../db/tables/projects_batches.ts';
 import type { TaskStatus } from '../db/tables/tasks.ts';
 

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { prepareQuery } from '../db/prepared.ts';
+import { prepareQuery } from '../db/compiled-statement.ts';
 import type { Environment, ProjectsTable } from '../db/tables/projects_batches.ts';
 
 export type ProjectRow = Selectable<ProjectsTable>;

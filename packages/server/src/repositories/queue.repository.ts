@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { TaskLeasesTable, TaskSource, WorkKind } from '../db/tables/queue.ts';
 import { CompiledStatement } from '../db/compiled-statement.ts';
-import { prepareQuery } from '../db/prepared.ts';
+import { prepareQuery } from '../db/compiled-statement.ts';
 
 export type Lease = Selectable<TaskLeasesTable>;
 

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { SessionsTable } from '../db/tables/work.ts';
 import type { AccountRow, UserRow } from './account.repository.ts';
-import { prepareQuery } from '../db/prepared.ts';
+import { prepareQuery } from '../db/compiled-statement.ts';
 
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -18,7 +18,7 @@ export interface SessionLookup {
  * one-time invitation token). The only code that builds SQL for sessions and for those columns.
  */
 export class SessionRepository {
-  // Read on every cookie-authenticated request: built and compiled once (db/prepared.ts).
+  // Read on every cookie-authenticated request: built and compiled once (db/compiled-statement.ts prepareQuery).
   private readonly sessionById = prepareQuery(() => this.db, 1, (id) =>
     this.db
       .selectFrom('sessions as s')
