@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { dialectHelpers, type DialectHelpers } from './dialect.ts';
 import { registerCommittedReader } from './committed-reader.ts';
@@ -91,4 +91,9 @@ function withStatementCache(database: SQLite.Database, capacity = 1000): SqliteD
 
 function wrap(kysely: Kysely<Database>, dialect: DialectHelpers): Db {
   return { kysely, dialect, close: () => kysely.destroy() };
+}
+
+/** Resolves once the database answers a trivial query (GET /healthz). */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db.kysely);
 }

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { sql } from 'kysely';
+import { ping } from '../db/connect.ts';
 import type { Services } from '../services/container.ts';
 import { handleError, errorBody } from './errors.ts';
 import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
@@ -53,7 +53,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    await sql`select 1`.execute(services.db.kysely);
+    await ping(services.db);
     return reply.send({ status: 'ok' });
   });
 
