@@ -194,7 +194,9 @@ function checkFieldAnswers(answers: Record<string, unknown>, definitions: Record
     const at = `${path}.${id}`;
     const value = answers[id];
     if (isBlank(value)) {
-      if (definition.required === true) throw new InvalidRequest(`Missing required parameter '${at}': the field "${definition.title ?? id}" is required.`);
+      // Required unless `required: false`, as the workbench form has it (Scale's fields take at least
+      // `min_responses_required` answers, 1 by default).
+      if (definition.required !== false) throw new InvalidRequest(`Missing required parameter '${at}': the field "${definition.title ?? id}" is required.`);
       continue;
     }
     const most = numberOf(definition.max_responses_required) ?? 1;

@@ -6,37 +6,43 @@ import { parseCsv } from '../../src/domain/csv.ts';
 import { consensus, pairAgreement } from '../../src/services/consensus.ts';
 import { addWorkers, assign, call, createProject, createTask, getTask, next, submit, unique } from './helpers.ts';
 
-/** A textcollection form with one field of every kind Scale documents. */
+/**
+ * A textcollection form with one field of every kind Scale documents. A field is required unless
+ * `required: false` (as the workbench form has it): `summary` says so, `rating` by default.
+ */
 const FIELDS = [
   { type: 'text', field_id: 'summary', title: 'Summary', required: true, max_characters: 40 },
   { type: 'number', field_id: 'rating', title: 'Rating', min: 1, max: 5 },
-  { type: 'boolean', field_id: 'spam', title: 'Spam?' },
+  { type: 'boolean', field_id: 'spam', title: 'Spam?', required: false },
   {
     type: 'category',
     field_id: 'genre',
     title: 'Genre',
+    required: false,
     max_choices: 2,
     choices: [{ label: 'Rock', value: 'rock', subchoices: [{ label: 'Punk', value: 'punk' }, { label: 'Metal', value: 'metal' }] }, { label: 'Jazz', value: 'jazz' }],
   },
-  { type: 'datetime', field_id: 'heard_at', title: 'Heard at' },
-  { type: 'text', field_id: 'tags', title: 'Tags', max_responses_required: 3 },
+  { type: 'datetime', field_id: 'heard_at', title: 'Heard at', required: false },
+  { type: 'text', field_id: 'tags', title: 'Tags', max_responses_required: 3, required: false },
   {
     type: 'field_set',
     field_id: 'artist',
     title: 'Artist',
+    required: false,
     fields: [
       { type: 'text', field_id: 'name', title: 'Name', required: true },
-      { type: 'number', field_id: 'born', title: 'Born' },
+      { type: 'number', field_id: 'born', title: 'Born', required: false },
     ],
   },
   {
     type: 'field_set',
     field_id: 'tracks',
     title: 'Tracks',
+    required: false,
     max_responses_required: 2,
     fields: [
       { type: 'text', field_id: 'title', title: 'Title' },
-      { type: 'number', field_id: 'seconds', title: 'Seconds' },
+      { type: 'number', field_id: 'seconds', title: 'Seconds', required: false },
     ],
   },
 ];
@@ -86,6 +92,7 @@ describeEachDatabase('Textcollection responses', (dialect) => {
       [{ annotations: ['ok'] }, /'response\.annotations'/],
       [withAnswer({ mood: 'happy' }), /'response\.annotations\.mood'.*no field "mood"/],
       [withAnswer({ summary: '' }), /Missing required parameter 'response\.annotations\.summary'.*Summary/],
+      [{ annotations: { summary: 'No rating' } }, /Missing required parameter 'response\.annotations\.rating'.*Rating/],
       [withAnswer({ summary: 12 }), /'response\.annotations\.summary': expected text/],
       [withAnswer({ summary: 'x'.repeat(41) }), /'response\.annotations\.summary'.*at most 40 characters/],
       [withAnswer({ rating: '4' }), /'response\.annotations\.rating': expected a number/],
@@ -108,9 +115,9 @@ describeEachDatabase('Textcollection responses', (dialect) => {
       assert.equal(refused.status, 400, JSON.stringify(response));
       assert.match(refused.body.error, message, JSON.stringify(response));
     }
-    const minimal = await send({ annotations: { summary: 'Only the required one' } });
+    const minimal = await send({ annotations: { summary: 'Only the required ones', rating: 3 } });
     assert.equal(minimal.status, 200, minimal.text);
-    assert.deepEqual((await getTask(server.current, task.task_id)).response, { annotations: { summary: 'Only the required one' } });
+    assert.deepEqual((await getTask(server.current, task.task_id)).response, { annotations: { summary: 'Only the required ones', rating: 3 } });
   });
 
   it('keeps datacollection and transcription answers under fields', async () => {
