@@ -42,6 +42,8 @@ export interface Config {
   /** smtp:// or smtps:// URL for email callbacks; unset means email callbacks are skipped (and logged). */
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** Self-service password-reset requests let through per hour (docs/auth-and-roles.md); 0 turns a limit off. */
+  passwordReset: { perEmailPerHour: number; perAddressPerHour: number };
   /** The work queue (docs/work-queue.md). */
   queue: QueueSettings;
 }
@@ -128,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPollMs: integer('TAGWRIGHT_WORKER_POLL_MS', 500, env),
     webDistDir: path.resolve(env.TAGWRIGHT_WEB_DIR || path.join(import.meta.dirname, '../../web/dist')),
     ...callbackSettings(env),
+    passwordReset: {
+      perEmailPerHour: integer('TAGWRIGHT_PASSWORD_RESET_PER_EMAIL', 3, env),
+      perAddressPerHour: integer('TAGWRIGHT_PASSWORD_RESET_PER_ADDRESS', 20, env),
+    },
     queue: queueSettings(env),
   };
 }

@@ -7,6 +7,7 @@ import type { WorkTables } from './tables/work.ts';
 import type { QualityTaskTables } from './tables/quality_tasks.ts';
 import type { DeliveryTables } from './tables/deliveries.ts';
 import type { QueueTables } from './tables/queue.ts';
+import type { PasswordResetRequestTables } from './tables/password_reset_requests.ts';
 
 /** The whole schema as Kysely sees it: one interface per migration area. */
-export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables {}
+export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables, PasswordResetRequestTables {}

@@ -15,6 +15,8 @@ export function createPurgeRunners(services: Services): JobRunner[] {
     hourly('purge-idempotency-keys', (now) => services.tasks.purgeIdempotencyKeys(now)),
     // Web sessions that have ended (idle or past their absolute end).
     hourly('purge-sessions', () => services.sessions.purgeEnded()),
+    // Self-service password-reset requests older than the hour they count in.
+    hourly('purge-password-reset-requests', () => services.passwordResets.purgeOld()),
     // Temporary files of uploads a crashed process abandoned: a running upload writes to its file continually.
     hourly('purge-unfinished-uploads', () => services.files.purgeUnfinishedUploads(DAY_MS)),
     // Callback delivery history past TAGWRIGHT_DELIVERY_LOG_DAYS (docs/callbacks.md); 0 keeps all.

@@ -3,7 +3,7 @@ import type { Batch, TaskStatusCounts } from '../repositories/batch.repository.t
 import type { AttemptRecord, LeaseRecord, TaskSummary, TaskWorkRecord } from '../repositories/dashboard.repository.ts';
 import type { BatchListResult } from '../services/batch.service.ts';
 import type { LabelerStats, ProjectProgress, TaskBrowserPage, TaskDetail, Throughput } from '../services/dashboard.service.ts';
-import type { Invitation } from '../services/team.service.ts';
+import { invitationPath, type Invitation } from '../services/team.service.ts';
 import { presentTask } from './task.presenter.ts';
 import { toIso } from '../domain/time.ts';
 
@@ -177,7 +177,7 @@ export function presentTeam(teammates: UserRow[], invitations: Invitation[] = []
       email: invitation.user.email,
       role: invitation.user.role,
       token: invitation.token,
-      invite_path: `/ui/#/accept-invite?token=${encodeURIComponent(invitation.token)}${invitation.purpose === 'password_reset' ? '&reset=1' : ''}`,
+      invite_path: invitationPath(invitation),
       expires_at: toIso(invitation.user.invite_expires_at!),
       ...(invitation.purpose === 'password_reset' ? { purpose: 'password_reset' } : {}),
     }));

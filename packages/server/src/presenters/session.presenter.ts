@@ -33,3 +33,12 @@ export function presentSession(session: ActiveSession): SessionView {
     expires_at: toIso(session.expiresAt),
   };
 }
+
+/** The one answer of `POST /app/api/session/forgot_password`, whatever became of the request. */
+export function presentForgotPasswordAnswer(): { message: string } {
+  return {
+    message:
+      'If this email belongs to a teammate who has signed up, a link to choose a new password is on its way. ' +
+      'If no mail arrives, ask an admin of your team for a reset link.',
+  };
+}

@@ -35,6 +35,10 @@ import { DashboardRepository } from '../repositories/dashboard.repository.ts';
 import { DashboardService } from './dashboard.service.ts';
 import { TaskImportService } from './task-import.service.ts';
 import { TaskExportService } from './task-export.service.ts';
+import { SmtpClient } from '../outbound/smtp-client.ts';
+import { TeamMailer } from './team-mail.ts';
+import { PasswordResetRequestRepository } from '../repositories/password-reset-request.repository.ts';
+import { PasswordResetService } from './password-reset.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -47,6 +51,10 @@ export interface Services {
   batches: BatchService;
   files: FileService;
   teams: TeamService;
+  /** Emails invitation and password-reset links when TAGWRIGHT_SMTP_URL is set. */
+  teamMail: TeamMailer;
+  /** Self-service "Forgot password": rate-limited, same answer whatever the email. */
+  passwordResets: PasswordResetService;
   /** Base of the links the server hands out; server.ts tells it the listening address. */
   publicUrl: PublicUrl;
   /** Callback delivery log and redelivery (the delivery itself is the deliver-callbacks job). */
@@ -98,6 +106,8 @@ export function createServices(config: Config, db: Db): Services {
   tasks.setAttachmentLinkResolver(new FileAttachmentLinks(files));
   const queue = new QueueService(db, config.queue, taskLifecycle, new FileAttachmentLinks(files), () => services.onWorkQueued());
   const batches = new BatchService(batchRepository, projectRepository);
+  const teams = new TeamService(userRepository);
+  const teamMail = new TeamMailer(config.smtpUrl ? new SmtpClient(config.smtpUrl, config.callbackTimeoutMs) : undefined, config.smtpFrom, publicUrl);
   const services: Services = {
     config,
     db,
@@ -107,7 +117,9 @@ export function createServices(config: Config, db: Db): Services {
     projects,
     batches,
     files,
-    teams: new TeamService(userRepository),
+    teams,
+    teamMail,
+    passwordResets: new PasswordResetService(new PasswordResetRequestRepository(db.kysely), userRepository, teams, teamMail, config.passwordReset),
     publicUrl,
     callbacks: new CallbackService(new OutboxRepository(db.kysely, db.dialect), new CallbackSubjectRepository(db.kysely), () => services.onWorkQueued()),
     tasks,

@@ -22,6 +22,19 @@ export interface Invitation {
   purpose?: 'invite' | 'password_reset';
 }
 
+/**
+ * The web UI page (relative to the public base URL) where the holder of an invitation or
+ * password-reset token sets a password: shown in admin answers and sent in invitation mails.
+ */
+export function invitationPath(invitation: Pick<Invitation, 'token' | 'purpose'>): string {
+  return `/ui/#/accept-invite?token=${encodeURIComponent(invitation.token)}${invitation.purpose === 'password_reset' ? '&reset=1' : ''}`;
+}
+
+/** True for something shaped like an email address (one @, no spaces). */
+export function isEmailAddress(email: string): boolean {
+  return EMAIL.test(email);
+}
+
 /** Emails are compared and stored in lower case, so one person has one account whatever they type. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

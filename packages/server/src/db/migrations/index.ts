@@ -12,6 +12,7 @@ import { queueMigration } from './0009_queue.ts';
 import { dashboardMigration } from './0010_dashboard.ts';
 import { taskCountShardsMigration } from './0011_task_count_shards.ts';
 import { deliveryLogRetentionMigration } from './0012_delivery_log_retention.ts';
+import { passwordResetRequestsMigration } from './0013_password_reset_requests.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -28,5 +29,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0010_dashboard': dashboardMigration(dialect),
     '0011_task_count_shards': taskCountShardsMigration(dialect),
     '0012_delivery_log_retention': deliveryLogRetentionMigration(dialect),
+    '0013_password_reset_requests': passwordResetRequestsMigration(dialect),
   };
 }

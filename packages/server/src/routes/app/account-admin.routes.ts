@@ -35,7 +35,7 @@ const KeyParams = Type.Object({ keyId: Type.String({ description: 'The key id fr
  * as an admin). Teammates are account-wide; keys are the account's, for both environments.
  */
 export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<void> {
-  const { teams, accounts } = app.services;
+  const { teams, accounts, teamMail } = app.services;
   const admins = requireRole('admin');
 
   app.get('/admin/teammates', { schema: { summary: 'Teammates, in the order they joined', tags }, preHandler: admins }, async (request) =>
@@ -50,6 +50,7 @@ export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<
     },
     async (request) => {
       const { teammates, invitations } = await teams.invite(request.caller.account.id, objectBody(request.body));
+      teamMail.sendInvitations(invitations, request.caller.account.name, request.log);
       return presentTeam(teammates, invitations);
     },
   );
@@ -67,6 +68,7 @@ export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<
       const current = (await teams.list(request.caller.account.id)).find((user) => user.email === email.trim().toLowerCase());
       const role = readString(body.team_role, 'team_role') ?? current?.role ?? 'labeler';
       const invitation = await teams.inviteOne(request.caller.account.id, email, role);
+      teamMail.sendInvitations([invitation], request.caller.account.name, request.log);
       return presentTeam(await teams.list(request.caller.account.id), [invitation]);
     },
   );
@@ -97,6 +99,7 @@ export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<
     async (request) => {
       const invitation = await teams.issuePasswordReset(request.caller.account.id, requiredEmail(objectBody(request.body), 'the teammate whose password to reset'));
       request.log.info({ event: 'password_reset_issued', teammate: invitation.user.email, by: request.appUser.email ?? 'api key' }, 'password reset link issued');
+      teamMail.sendPasswordReset(invitation, 'admin', request.log);
       return presentTeam(await teams.list(request.caller.account.id), [invitation]);
     },
   );

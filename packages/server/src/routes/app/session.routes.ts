@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { Forbidden, InvalidRequest, Unauthorized } from '../../domain/errors.ts';
 import { objectBody, readString } from '../../domain/lenient.ts';
 import { clearSessionCookie, CSRF_HEADER, sessionToken, setSessionCookie } from '../../http/app-auth.ts';
-import { presentSession } from '../../presenters/session.presenter.ts';
+import { presentForgotPasswordAnswer, presentSession } from '../../presenters/session.presenter.ts';
 import { csrfTokenMatches } from '../../services/session.service.ts';
 
 const tags = ['app session'];
@@ -20,6 +20,10 @@ const AcceptInviteBody = Type.Object({
   last_name: Type.Optional(Type.String()),
 });
 
+const ForgotPasswordBody = Type.Object({
+  email: Type.String({ description: 'The email the teammate signs in with.' }),
+});
+
 function required(body: Record<string, unknown>, field: string): string {
   const value = readString(body[field], field);
   if (value === undefined || value === '') throw new InvalidRequest(`Missing required parameter '${field}'.`);
@@ -32,7 +36,7 @@ function optional(body: Record<string, unknown>, field: string): string | undefi
 }
 
 /**
- * Routes that work without a session: sign in, accept an invitation, sign out. Registered under
+ * Routes that work without a session: sign in, accept an invitation, ask for a password-reset link, sign out. Registered under
  * /app/api outside the authenticated scope.
  */
 export async function registerPublicSessionRoutes(app: FastifyInstance): Promise<void> {
@@ -56,6 +60,27 @@ export async function registerPublicSessionRoutes(app: FastifyInstance): Promise
     setSessionCookie(reply, request, services, session.token);
     return presentSession(session);
   });
+
+  // Like sign-in, this needs no session and so no CSRF token: the browser's JSON content type
+  // already forces a CORS preflight on any cross-site attempt, and the answer tells the caller nothing.
+  app.post(
+    '/session/forgot_password',
+    {
+      schema: {
+        summary: 'Ask for a one-time link to choose a new password, sent by email (the same answer whatever the email)',
+        description:
+          'When the email belongs to a teammate who has signed up and TAGWRIGHT_SMTP_URL is set, a one-time link (24 h) is mailed; ' +
+          'a newer link replaces an older one. Limited per email and per client address per hour; every outcome gets the same 200 answer.',
+        tags,
+        body: ForgotPasswordBody,
+      },
+    },
+    async (request) => {
+      const body = objectBody(request.body);
+      await services.passwordResets.requestReset(required(body, 'email'), request.ip, request.log);
+      return presentForgotPasswordAnswer();
+    },
+  );
 
   // Sign-out is idempotent: with no live session it only clears the cookie. With one, it needs the
   // CSRF header like any other cookie-authenticated write, so another site cannot sign you out.

@@ -15,7 +15,7 @@ const TeamBody = Type.Object(
 
 /** v1 teammates (contract 4.6): account-wide (shared by live and test); every answer is the bare array of all teammates. */
 export async function registerTeamRoutes(app: FastifyInstance): Promise<void> {
-  const { teams } = app.services;
+  const { teams, teamMail } = app.services;
 
   app.get('/teams', { schema: { summary: 'List teammates (bare array; the account owner is always listed)', tags } }, async (request) => {
     return (await teams.list(request.caller.account.id)).map(presentTeammate);
@@ -28,13 +28,16 @@ export async function registerTeamRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Invite teammates (answers with all teammates)',
         description:
           'Existing teammates are kept as they are. Each newly invited teammate carries `inviteToken` in this answer only ' +
-          '(a Tagwright addition): the one-time sign-up token, valid 7 days, that they use to set a password in the web UI.',
+          '(a Tagwright addition): the one-time sign-up token, valid 7 days, that they use to set a password in the web UI. ' +
+          'When the server has TAGWRIGHT_SMTP_URL, the link is also emailed to each new teammate.',
         tags,
         body: TeamBody,
       },
     },
     async (request) => {
       const { teammates, invitations } = await teams.invite(request.caller.account.id, objectBody(request.body));
+      // With TAGWRIGHT_SMTP_URL set, each new teammate also gets the link by mail (after this answer; the answer is unchanged).
+      teamMail.sendInvitations(invitations, request.caller.account.name, request.log);
       const tokens = new Map(invitations.map((invitation) => [invitation.user.id, invitation.token]));
       return teammates.map((user) => {
         const token = tokens.get(user.id);
