@@ -145,6 +145,8 @@ async function main(): Promise<void> {
     console.log(`  load  ${BOXES} boxes: ${loaded.loadMs.toFixed(0)} ms from reload to every box drawn | 1 box: ${baseline.loadMs.toFixed(0)} ms | ratio ${(loaded.loadMs / baseline.loadMs).toFixed(2)}x`);
     console.log(line('drag', loaded.drag, baseline.drag));
     console.log(line('zoom', loaded.zoom, baseline.zoom));
+    const smooth = (times: number[]) => stats(times).p95 <= FRAME_MS;
+    console.log(`target smooth with ${BOXES} boxes (p95 of drag and zoom steps within one 60 Hz frame): ${smooth(loaded.drag) && smooth(loaded.zoom) ? 'met' : 'MISSED'}`);
   } finally {
     await browser.close();
     await server.close();
