@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { DialectHelpers } from '../db/dialect.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
 
 export interface StudioProjectRef {
@@ -52,13 +53,22 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 
 const FINISHED_BATCH_STATUSES = ['completed', 'cancelled'] as const;
 
+/** At most this many blocking batch names are read when a group cannot be deleted (the rest are counted). */
+const BLOCKING_BATCHES_NAMED = 10;
+
+/** What deleting a group did: removed it, or left it because batches (never cancelled ones) are still assigned to it: the first few names, oldest first, and how many there are. */
+export type GroupDeletion = { deleted: true } | { deleted: false; assignedBatches: string[]; assignedCount: number };
+
 /**
  * Studio assignments, project groups and their members, batch ↔ group links and the Studio
  * priority of batches. The only code that builds SQL for these tables. Multi-statement writes
  * run in their own transaction.
  */
 export class StudioRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectHelpers,
+  ) {}
 
   async findProject(accountId: string, environment: Environment, name: string): Promise<StudioProjectRef | undefined> {
     const row = await this.db
@@ -213,6 +223,47 @@ export class StudioRepository {
         await trx.deleteFrom('project_group_members').where('group_id', '=', groupId).where('user_id', 'in', part).execute();
       }
       await insertMembers(trx, groupId, addUserIds, now);
+    });
+  }
+
+  /** Renames the group, keeping its id (so its members and batch assignments); returns false (and changes nothing) when the name is taken in the project. */
+  async renameGroup(groupId: string, name: string): Promise<boolean> {
+    try {
+      await this.db.updateTable('project_groups').set({ name }).where('id', '=', groupId).execute();
+      return true;
+    } catch (error) {
+      // The unique (project_id, name) index decides, so two concurrent renames cannot both take a name.
+      if (this.dialect.isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes the group with its memberships, in one transaction, unless a batch that is not
+   * cancelled is assigned to it: the queue opens a batch without groups to every labeler of the
+   * project, and a completed batch is reopened when tasks are added or sent back. Links from
+   * cancelled batches (which never run again) go with the group. The group row is locked first
+   * (PostgreSQL), so a batch assignment racing with the delete waits for it and then fails on
+   * the foreign key instead of slipping in between the check and the delete.
+   */
+  async deleteGroup(groupId: string): Promise<GroupDeletion> {
+    return this.db.transaction().execute(async (trx) => {
+      const locked = await trx.selectFrom('project_groups').select('id').where('id', '=', groupId).modifyEnd(this.dialect.forUpdate).executeTakeFirst();
+      if (!locked) return { deleted: true };
+      const assigned = trx
+        .selectFrom('batch_groups as bg')
+        .innerJoin('batches as b', 'b.id', 'bg.batch_id')
+        .where('bg.group_id', '=', groupId)
+        .where('b.status', '!=', 'cancelled');
+      const blocking = await assigned.select('b.name').orderBy('b.created_at').orderBy('b.id').limit(BLOCKING_BATCHES_NAMED).execute();
+      if (blocking.length > 0) {
+        const { n } = await assigned.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        return { deleted: false, assignedBatches: blocking.map((row) => row.name), assignedCount: Number(n) };
+      }
+      await trx.deleteFrom('batch_groups').where('group_id', '=', groupId).execute();
+      await trx.deleteFrom('project_group_members').where('group_id', '=', groupId).execute();
+      await trx.deleteFrom('project_groups').where('id', '=', groupId).execute();
+      return { deleted: true };
     });
   }
 

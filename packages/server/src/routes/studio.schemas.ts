@@ -22,6 +22,11 @@ export const CreateGroupBody = Type.Object(
   },
   { additionalProperties: true },
 );
+/** The app API's rename (no v1 twin); the length limit is checked by the service so its 400 names the field. */
+export const RenameGroupBody = Type.Object(
+  { name: Type.String({ description: 'The new group name: not blank, at most 100 characters, unique in the project.' }) },
+  { additionalProperties: true },
+);
 export const UpdateGroupBody = Type.Object(
   {
     add_emails: Type.Optional(Emails('Workers to add; each must already be assigned to the project.')),

@@ -113,7 +113,7 @@ export function createServices(config: Config, db: Db): Services {
     db,
     accounts: new AccountService(accountRepository, userRepository, config.keyCacheMs),
     sessions: new SessionService(new SessionRepository(db.kysely)),
-    studio: new StudioService(new StudioRepository(db.kysely)),
+    studio: new StudioService(new StudioRepository(db.kysely, db.dialect)),
     projects,
     batches,
     files,

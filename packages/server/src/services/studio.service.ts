@@ -19,6 +19,21 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Longest group name, in UTF-16 units. A group is addressed by its name in a path segment, and the
+ * router takes at most 1000 characters per segment (http/app.ts maxParamLength): 100 characters
+ * percent-encode to at most 900.
+ */
+export const GROUP_NAME_MAX_LENGTH = 100;
+
+/** The `name` of a group body: a string that is not blank and not longer than GROUP_NAME_MAX_LENGTH (400 otherwise). */
+function readGroupName(body: Record<string, unknown>): string {
+  const name = readString(body.name, 'name');
+  if (name === undefined || name.trim() === '') throw new InvalidRequest("Missing required parameter 'name': the group's name.");
+  if (name.length > GROUP_NAME_MAX_LENGTH) throw new InvalidRequest(`Invalid value for 'name': a group name has at most ${GROUP_NAME_MAX_LENGTH} characters; this one has ${name.length}.`);
+  return name;
+}
+
 function requiredList(body: Record<string, unknown>, field: string): string[] {
   const value = readStringArray(body[field], field);
   if (value === undefined) throw new InvalidRequest(`Missing required parameter '${field}': a list of strings.`);
@@ -68,8 +83,7 @@ export class StudioService {
 
   async createGroup(caller: Caller, projectName: string, body: Record<string, unknown>): Promise<ProjectGroup> {
     const project = await this.projectInPath(caller, projectName);
-    const name = readString(body.name, 'name');
-    if (name === undefined || name.trim() === '') throw new InvalidRequest("Missing required parameter 'name': the group's name.");
+    const name = readGroupName(body);
     const members = await this.assignedTeammates(caller, project, optionalList(body, 'emails'), 'emails');
     const created = await this.studio.insertGroup({ id: newId(), accountId: caller.account.id, projectId: project.id, name, now: Date.now() }, members.map((user) => user.id));
     if (!created) throw new Conflict(`A group named "${name}" already exists in project "${project.name}".`);
@@ -78,8 +92,7 @@ export class StudioService {
 
   async updateGroup(caller: Caller, projectName: string, groupName: string, body: Record<string, unknown>): Promise<ProjectGroup> {
     const project = await this.projectInPath(caller, projectName);
-    const group = await this.studio.findGroup(project.id, groupName);
-    if (!group) throw new NotFound(`No group named "${groupName}" in project "${project.name}".`);
+    const group = await this.groupInPath(project, groupName);
     const addEmails = optionalList(body, 'add_emails');
     const removeEmails = optionalList(body, 'remove_emails');
     const both = addEmails.filter((email) => removeEmails.includes(email));
@@ -88,6 +101,36 @@ export class StudioService {
     const removing = await this.teammates(caller, removeEmails, 'remove_emails');
     await this.studio.updateGroupMembers(group.id, adding.map((user) => user.id), removing.map((user) => user.id), Date.now());
     return (await this.studio.findGroup(project.id, groupName))!;
+  }
+
+  /** Renames a group (web UI only; v1 has no such call). Its id, members and batch assignments stay; a name taken in the project is a 409. */
+  async renameGroup(caller: Caller, projectName: string, groupName: string, body: Record<string, unknown>): Promise<ProjectGroup> {
+    const project = await this.projectInPath(caller, projectName);
+    const group = await this.groupInPath(project, groupName);
+    const name = readGroupName(body);
+    if (name === group.name) return group;
+    if (!(await this.studio.renameGroup(group.id, name))) throw new Conflict(`A group named "${name}" already exists in project "${project.name}".`);
+    return (await this.studio.findGroup(project.id, name))!;
+  }
+
+  /**
+   * Deletes a group and its memberships (web UI only). Refused with a 409 naming the batches while
+   * any batch that is not cancelled is assigned to it: without its groups such a batch would be
+   * open to every labeler of the project. Answers the project's remaining groups.
+   */
+  async deleteGroup(caller: Caller, projectName: string, groupName: string): Promise<ProjectGroup[]> {
+    const project = await this.projectInPath(caller, projectName);
+    const group = await this.groupInPath(project, groupName);
+    const outcome = await this.studio.deleteGroup(group.id);
+    if (!outcome.deleted) {
+      const { assignedBatches: names, assignedCount: count } = outcome;
+      const shown = names.map((name) => JSON.stringify(name)).join(', ') + (count > names.length ? ` and ${count - names.length} more` : '');
+      throw new Conflict(
+        `Group "${group.name}" cannot be deleted: ${count === 1 ? 'batch' : 'batches'} ${shown} ${count === 1 ? 'is' : 'are'} still assigned to it, and deleting it would open ${count === 1 ? 'that batch' : 'them'} to every labeler of project "${project.name}". Take the group off ${count === 1 ? 'that batch' : 'those batches'} first.`,
+        { batches: names },
+      );
+    }
+    return this.studio.listGroups(project.id);
   }
 
   listBatches(caller: Caller): Promise<StudioBatch[]> {
@@ -153,6 +196,12 @@ export class StudioService {
     const project = await this.studio.findProject(caller.account.id, caller.environment, name);
     if (!project) throw new NotFound(`No project named "${name}".`);
     return project;
+  }
+
+  private async groupInPath(project: StudioProjectRef, name: string): Promise<ProjectGroup> {
+    const group = await this.studio.findGroup(project.id, name);
+    if (!group) throw new NotFound(`No group named "${name}" in project "${project.name}".`);
+    return group;
   }
 
   /** The teammates with these emails (matched as given, then lower-cased); any unknown email is a 400 naming the field. */

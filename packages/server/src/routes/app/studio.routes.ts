@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AssignmentBody, BatchGroupsBody, BatchParams, CreateGroupBody, GroupParams, PrioritiesBody, ProjectParams, UpdateGroupBody } from '../studio.schemas.ts';
+import { AssignmentBody, BatchGroupsBody, BatchParams, CreateGroupBody, GroupParams, PrioritiesBody, ProjectParams, RenameGroupBody, UpdateGroupBody } from '../studio.schemas.ts';
 import { requireRole, ROLES } from '../../http/app-auth.ts';
 import { objectBody } from '../../domain/lenient.ts';
 import { presentAppAssignments, presentAppGroup, presentAppStudioBatch } from '../../presenters/studio.presenter.ts';
@@ -12,7 +12,8 @@ const tags = ['app studio'];
  * Members, managers and admins (and API keys); labelers get 403. Every route calls the same
  * StudioService method as its v1 twin (routes/v1/studio.routes.ts), so validation and scoping
  * (names resolve in the caller's account and environment; others' projects are 404) are the same;
- * only the wire spelling differs (snake_case, wrapped objects).
+ * only the wire spelling differs (snake_case, wrapped objects). Renaming and deleting a group
+ * exist here only: the Scale contract has no such v1 calls.
  */
 export async function registerStudioAppRoutes(app: FastifyInstance): Promise<void> {
   const { studio, teams } = app.services;
@@ -60,6 +61,27 @@ export async function registerStudioAppRoutes(app: FastifyInstance): Promise<voi
     async (request) => {
       const { project, group } = request.params as { project: string; group: string };
       return { group: presentAppGroup(await studio.updateGroup(request.caller, project, group, objectBody(request.body))) };
+    },
+  );
+
+  app.patch(
+    '/studio/projects/:project/groups/:group',
+    { schema: { summary: 'Rename a labeler group (its workers and batches stay)', tags, params: GroupParams, body: RenameGroupBody }, preHandler: managers },
+    async (request) => {
+      const { project, group } = request.params as { project: string; group: string };
+      return { group: presentAppGroup(await studio.renameGroup(request.caller, project, group, objectBody(request.body))) };
+    },
+  );
+
+  app.delete(
+    '/studio/projects/:project/groups/:group',
+    {
+      schema: { summary: "Delete a labeler group and its memberships (409 while a batch that is not cancelled is assigned to it); answers the project's remaining groups", tags, params: GroupParams },
+      preHandler: managers,
+    },
+    async (request) => {
+      const { project, group } = request.params as { project: string; group: string };
+      return { groups: (await studio.deleteGroup(request.caller, project, group)).map(presentAppGroup) };
     },
   );
 
