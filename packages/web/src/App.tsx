@@ -5,9 +5,10 @@ import { LoginPage } from './workbench/LoginPage.tsx';
 import { WorkbenchPage } from './workbench/WorkbenchPage.tsx';
 import { DashboardPage, DASHBOARD_ROLES } from './dashboard/DashboardPage.tsx';
 import { AcceptInvitePage } from './workbench/AcceptInvitePage.tsx';
+import { ForgotPasswordPage } from './workbench/ForgotPasswordPage.tsx';
 
 /**
- * Hash routes (`#/work`, `#/review`, `#/dashboard/...`, `#/accept-invite?token=`), so the server serves one index.html under
+ * Hash routes (`#/work`, `#/review`, `#/dashboard/...`, `#/accept-invite?token=`, `#/forgot-password`), so the server serves one index.html under
  * /ui/ and needs no fallback route for client paths.
  */
 function useHashRoute(): { path: string; query: URLSearchParams } {
@@ -46,7 +47,10 @@ export function App({ api: providedApi }: { api?: AppApi }) {
   if (session.state === 'checking') return <p className="tw-page-message">Loading…</p>;
   // An invitation link opens the sign-up form even when someone else is signed in on this browser.
   if (path === '/accept-invite' && query.get('token')) return <AcceptInvitePage api={api} token={query.get('token')!} reset={query.get('reset') === '1'} onSignedIn={signIn} />;
-  if (session.state === 'signed-out') return <LoginPage api={api} onSignedIn={signIn} />;
+  if (session.state === 'signed-out') {
+    if (path === '/forgot-password') return <ForgotPasswordPage api={api} initialEmail={query.get('email') ?? ''} />;
+    return <LoginPage api={api} onSignedIn={signIn} />;
+  }
 
   const project = query.get('project') ?? undefined;
   const user = session.user;

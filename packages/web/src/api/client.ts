@@ -2,6 +2,8 @@ import type {
   AcceptInviteRequest,
   Assignment,
   ErrorBody,
+  ForgotPasswordRequest,
+  ForgotPasswordResponse,
   LoginRequest,
   QueueNextResponse,
   QueueProjectsResponse,
@@ -44,7 +46,7 @@ export interface AppApiOptions {
   fetch?: typeof fetch;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The header every cookie-authenticated write must carry (docs/auth-and-roles.md, CSRF protection). */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -121,6 +123,11 @@ export class AppApi {
   /** Sets a password from an invitation token and signs in. */
   async acceptInvite(body: AcceptInviteRequest): Promise<SessionResponse> {
     return this.remember(await this.request<SessionResponse>('POST', '/session/accept-invite', body));
+  }
+
+  /** Asks for a password-reset link by mail; the answer is the same whatever the email (no session needed). */
+  forgotPassword(body: ForgotPasswordRequest): Promise<ForgotPasswordResponse> {
+    return this.request<ForgotPasswordResponse>('POST', '/session/forgot_password', body);
   }
 
   async logout(): Promise<Record<string, never>> {

@@ -20,6 +20,16 @@ export interface LoginRequest {
   password: string;
 }
 
+/** `POST /app/api/session/forgot_password` body. */
+export interface ForgotPasswordRequest {
+  email: string;
+}
+
+/** Its answer: one neutral message, the same whether or not the email belongs to a teammate. */
+export interface ForgotPasswordResponse {
+  message: string;
+}
+
 /** `POST /app/api/session/accept-invite` body: the one-time token from the invitation and the new password. */
 export interface AcceptInviteRequest {
   token: string;

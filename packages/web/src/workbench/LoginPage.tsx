@@ -42,6 +42,7 @@ export function LoginPage({ api, onSignedIn }: { api: AppApi; onSignedIn: (user:
       <button type="submit" className="tw-primary" disabled={busy}>
         Sign in
       </button>
+      <a href={`#/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>Forgot password?</a>
     </form>
   );
 }
