@@ -68,6 +68,16 @@ export class StudioApi {
     return (await this.api.request<{ group: ProjectGroup }>('PUT', `/studio/projects/${segment(project)}/groups/${segment(group)}`, change)).group;
   }
 
+  /** Renames a group; its workers and the batches it works stay. 409 when the name is taken in the project. */
+  async renameGroup(project: string, group: string, name: string): Promise<ProjectGroup> {
+    return (await this.api.request<{ group: ProjectGroup }>('PATCH', `/studio/projects/${segment(project)}/groups/${segment(group)}`, { name })).group;
+  }
+
+  /** Deletes a group and answers the project's remaining groups; 409 (naming them) while batches are assigned to it. */
+  async deleteGroup(project: string, group: string): Promise<ProjectGroup[]> {
+    return (await this.api.request<{ groups: ProjectGroup[] }>('DELETE', `/studio/projects/${segment(project)}/groups/${segment(group)}`)).groups;
+  }
+
   /** Every pending Studio batch of every project, in priority order. */
   async batches(): Promise<StudioBatch[]> {
     return (await this.api.request<{ batches: StudioBatch[] }>('GET', '/studio/batches')).batches;

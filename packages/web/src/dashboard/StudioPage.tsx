@@ -112,6 +112,12 @@ function ProjectStudio({ studio, project, isStudio, run }: { studio: StudioApi; 
     void changeTeam(() => studio.assign([email], [project]), `Assigned ${email} to ${project}.`).then(() => setToAssign(''));
   };
   const replaceGroup = (group: ProjectGroup) => setGroups(projectGroups.map((entry) => (entry.id === group.id ? group : entry)));
+  // Batches refer to their groups by name: a renamed group keeps its batches under its new name.
+  const renamedGroup = (oldName: string, group: ProjectGroup) => {
+    replaceGroup(group);
+    const current = batches ?? loadedBatches.data;
+    if (current) setBatches(current.map((batch) => (batch.project === project ? { ...batch, groups: batch.groups.map((name) => (name === oldName ? group.name : name)) } : batch)));
+  };
   const createGroup = async (event: FormEvent) => {
     event.preventDefault();
     const name = groupName.trim();
@@ -197,7 +203,17 @@ function ProjectStudio({ studio, project, isStudio, run }: { studio: StudioApi; 
           <p className="tw-hint">A batch given to groups is worked only by their members. Members must be assigned to the project.</p>
           {projectGroups.length === 0 && <p>No groups in this project.</p>}
           {projectGroups.map((group) => (
-            <GroupCard key={group.id} group={group} candidates={assigned} studio={studio} project={project} run={run} onChange={replaceGroup} />
+            <GroupCard
+              key={group.id}
+              group={group}
+              candidates={assigned}
+              studio={studio}
+              project={project}
+              run={run}
+              onChange={replaceGroup}
+              onRenamed={renamedGroup}
+              onDeleted={setGroups}
+            />
           ))}
           <form className="tw-filters" onSubmit={(event) => void createGroup(event)} aria-label="New group">
             <label>
@@ -230,6 +246,8 @@ function GroupCard({
   project,
   run,
   onChange,
+  onRenamed,
+  onDeleted,
 }: {
   group: ProjectGroup;
   candidates: AssignedTeammate[];
@@ -237,18 +255,59 @@ function GroupCard({
   project: string;
   run: Run;
   onChange: (group: ProjectGroup) => void;
+  onRenamed: (oldName: string, group: ProjectGroup) => void;
+  /** Called with the project's remaining groups. */
+  onDeleted: (groups: ProjectGroup[]) => void;
 }) {
   const outside = candidates.filter((teammate) => !group.workers.some((worker) => worker.id === teammate.id));
   const [adding, setAdding] = useState('');
+  const [newName, setNewName] = useState<string | null>(null);
   const update = async (change: { add_emails?: string[]; remove_emails?: string[] }, done: string) => {
     const updated = await run(() => studio.updateGroup(project, group.name, change), done);
     if (updated) onChange(updated);
   };
+  const rename = async (event: FormEvent) => {
+    event.preventDefault();
+    const name = (newName ?? '').trim();
+    if (!name || name === group.name) {
+      setNewName(null);
+      return;
+    }
+    const renamed = await run(() => studio.renameGroup(project, group.name, name), `Renamed group ${group.name} to ${name}.`);
+    if (renamed) {
+      setNewName(null);
+      onRenamed(group.name, renamed);
+    }
+  };
+  const remove = async () => {
+    // A refusal (batches still assigned to the group) comes back as a 409 whose message names them.
+    if (!window.confirm(`Delete group ${group.name}? Its ${group.num_workers === 1 ? 'worker stays' : 'workers stay'} assigned to ${project}.`)) return;
+    const remaining = await run(() => studio.deleteGroup(project, group.name), `Deleted group ${group.name}.`);
+    if (remaining) onDeleted(remaining);
+  };
   return (
     <div className="tw-group" role="group" aria-label={`Group ${group.name}`} data-group={group.name}>
-      <h3>
-        {group.name} <span className="tw-hint">{group.num_workers === 1 ? '1 worker' : `${group.num_workers} workers`}</span>
-      </h3>
+      {newName === null ? (
+        <h3>
+          {group.name} <span className="tw-hint">{group.num_workers === 1 ? '1 worker' : `${group.num_workers} workers`}</span>{' '}
+          <button type="button" aria-label={`Rename group ${group.name}`} onClick={() => setNewName(group.name)}>
+            Rename
+          </button>
+          <button type="button" aria-label={`Delete group ${group.name}`} onClick={() => void remove()}>
+            Delete
+          </button>
+        </h3>
+      ) : (
+        <form className="tw-inline-form" aria-label={`Rename group ${group.name}`} onSubmit={(event) => void rename(event)}>
+          <input type="text" aria-label={`New name for ${group.name}`} value={newName} maxLength={100} autoFocus onChange={(event) => setNewName(event.target.value)} />
+          <button type="submit" className="tw-primary">
+            Save name
+          </button>
+          <button type="button" onClick={() => setNewName(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
       <ul className="tw-chips">
         {group.workers.map((worker) => (
           <li key={worker.id}>

@@ -94,6 +94,72 @@ describe('StudioPage', () => {
     expect(server.calls.find((call) => call.path === '/studio/projects/streets/groups/night%20shift')!.body).toEqual({ remove_emails: ['lee@example.com'] });
   });
 
+  it('renames a group in place, and the batches it works show the new name', async () => {
+    const server = studioServer({
+      'GET /studio/batches': () => ({ batches: [batch('w1', 'streets', { groups: ['night shift'] }), batch('p1', 'pets')] }),
+      'PATCH /studio/projects/streets/groups/night%20shift': (call) => ({ group: { ...group((call.body as { name: string }).name, ['lee@example.com']), id: 'g-night shift' } }),
+    });
+    render(<StudioPage dashboard={server.dashboard} studio={server.studio} project="streets" />);
+    const table = await screen.findByRole('table', { name: 'Studio batches of streets' });
+    await within(table).findByText('w1');
+    fireEvent.click(await screen.findByRole('button', { name: 'Rename group night shift' }));
+    const input = screen.getByLabelText('New name for night shift') as HTMLInputElement;
+    expect(input.value).toBe('night shift');
+    fireEvent.change(input, { target: { value: ' late shift ' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save name' })));
+
+    expect(server.calls.find((call) => call.method === 'PATCH')!.body).toEqual({ name: 'late shift' });
+    expect(screen.getByRole('status').textContent).toBe('Renamed group night shift to late shift.');
+    const renamed = screen.getByRole('group', { name: 'Group late shift' });
+    expect(within(renamed).getByText('lee@example.com')).toBeTruthy();
+    const row = within(table).getByText('w1').closest('tr')!;
+    expect((within(row).getByRole('checkbox', { name: 'late shift' }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByRole('group', { name: 'Group night shift' })).toBeNull();
+  });
+
+  it("keeps the rename form open with the server's message when the name is taken", async () => {
+    const server = studioServer({
+      'PATCH /studio/projects/streets/groups/night%20shift': () => errorResponse(409, 'A group named "day shift" already exists in project "streets".'),
+    });
+    render(<StudioPage dashboard={server.dashboard} studio={server.studio} project="streets" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Rename group night shift' }));
+    fireEvent.change(screen.getByLabelText('New name for night shift'), { target: { value: 'day shift' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save name' })));
+    expect((await screen.findByRole('alert')).textContent).toBe('A group named "day shift" already exists in project "streets".');
+    expect((screen.getByLabelText('New name for night shift') as HTMLInputElement).value).toBe('day shift');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.getByRole('button', { name: 'Rename group night shift' })).toBeTruthy();
+    expect(server.calls.filter((call) => call.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('deletes a group only after confirming, and shows why when the server refuses', async () => {
+    const refusal = 'Group "night shift" cannot be deleted: batch "w1" is still assigned to it, and deleting it would open that batch to every labeler of project "streets". Take the group off that batch first.';
+    let refuse = true;
+    const server = studioServer({
+      'DELETE /studio/projects/streets/groups/night%20shift': () => (refuse ? errorResponse(409, refusal) : { groups: [] }),
+    });
+    render(<StudioPage dashboard={server.dashboard} studio={server.studio} project="streets" />);
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete group night shift' }));
+    expect(confirm).toHaveBeenCalledWith('Delete group night shift? Its worker stays assigned to streets.');
+    expect(server.calls.some((call) => call.method === 'DELETE')).toBe(false);
+
+    confirm.mockReturnValue(true);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete group night shift' })));
+    expect((await screen.findByRole('alert')).textContent).toBe(refusal);
+    expect(screen.getByRole('group', { name: 'Group night shift' })).toBeTruthy();
+
+    refuse = false;
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete group night shift' })));
+    expect(screen.getByRole('status').textContent).toBe('Deleted group night shift.');
+    expect(screen.queryByRole('group', { name: 'Group night shift' })).toBeNull();
+    expect(screen.getByText('No groups in this project.')).toBeTruthy();
+    const deletes = server.calls.filter((call) => call.method === 'DELETE');
+    expect(deletes).toHaveLength(2);
+    expect(deletes[0].headers['Content-Type']).toBe('application/json');
+  });
+
   it("ticks a group to give it one of the project's Studio batches", async () => {
     const server = studioServer({ 'PUT /studio/batches/w2': () => ({ batch: batch('w2', 'streets', { groups: ['night shift'] }) }) });
     render(<StudioPage dashboard={server.dashboard} studio={server.studio} project="streets" />);
