@@ -49,6 +49,8 @@ export async function startServer(config: Config, options: BuildAppOptions & { d
     url,
     async close() {
       await app.close();
+      // Invitation and reset mails started by answered requests (bounded by the SMTP timeout).
+      await services.teamMail.idle();
       await worker?.stop();
       await db.close();
     },
