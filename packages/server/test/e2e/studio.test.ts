@@ -1,8 +1,8 @@
 /**
  * Managing who works on what in a real browser (Debian's Chromium through playwright-core) against
  * a real Tagwright server with the built web UI: a manager assigns a labeler to a project on the
- * dashboard's Studio page and the labeler then gets that project's task; an admin unlocks a
- * locked-out teammate on the Team page.
+ * dashboard's Studio page and the labeler then gets that project's task; a manager renames and
+ * deletes a group; an admin unlocks a locked-out teammate on the Team page.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -85,6 +85,42 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
     const task = (await server.request('GET', `/v1/task/${taskId}`)).body;
     assert.equal(task.status, 'completed');
     assert.deepEqual(task.response, { category: 'dog' });
+  });
+
+  it('a manager renames a group on the Studio page, is told why it cannot be deleted while a batch has it, and deletes it after taking it off', async (t) => {
+    if (!hasChromium) return t.skip(NO_CHROMIUM);
+    const project = unique('crews');
+    const batch = unique('wave');
+    await v1('POST', '/v1/projects', { type: 'categorization', name: project, studio: true });
+    const labeler = await teammate('labeler');
+    const manager = await teammate('manager');
+    await v1('POST', '/v1/studio/assignments/add', { emails: [labeler], projects: [project] });
+    await v1('POST', `/v1/studio/projects/${encodeURIComponent(project)}/groups`, { name: 'nite crew', emails: [labeler] });
+    await v1('POST', '/v1/batches', { project, name: batch });
+    await v1('PUT', `/v1/studio/batches/${encodeURIComponent(batch)}`, { groups: ['nite crew'] });
+
+    const managing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/studio?project=${encodeURIComponent(project)}`);
+    const page = managing.page;
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Rename group nite crew' }).click();
+    await page.getByLabel('New name for nite crew').fill('night crew');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    const group = page.getByRole('group', { name: 'Group night crew' });
+    await group.getByText(labeler).waitFor();
+    const row = page.locator(`tr[data-batch="${batch}"]`).first();
+    assert.equal(await row.getByRole('checkbox', { name: 'night crew' }).isChecked(), true);
+    assert.deepEqual((await v1('GET', '/v1/studio/batches', undefined)).find((entry: any) => entry.name === batch).groups, ['night crew']);
+
+    await page.getByRole('button', { name: 'Delete group night crew' }).click();
+    await page.getByRole('alert').filter({ hasText: `batch "${batch}" is still assigned to it` }).waitFor();
+    // A controlled checkbox: it unticks when the server answers, so click and wait for the answer.
+    await row.getByRole('checkbox', { name: 'night crew' }).click();
+    await page.getByRole('status').filter({ hasText: 'worked by everyone assigned' }).waitFor();
+    await page.getByRole('button', { name: 'Delete group night crew' }).click();
+    await page.getByText('No groups in this project.').waitFor();
+    assert.deepEqual(await v1('GET', `/v1/studio/projects/${encodeURIComponent(project)}/groups`, undefined), []);
+    assert.deepEqual(managing.errors, []);
+    await managing.context.close();
   });
 
   it('an admin sees a locked-out teammate on the Team page and unlocks them, after which they can sign in', async (t) => {
