@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { prepareQuery } from '../db/compiled-statement.ts';
+import type { DialectHelpers } from '../db/dialect.ts';
+import { CompiledStatement, prepareQuery } from '../db/compiled-statement.ts';
 import type { AccountsTable, ApiKeysTable, UsersTable } from '../db/tables/accounts.ts';
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -12,9 +13,18 @@ export interface KeyLookup {
   account: AccountRow;
 }
 
-/** Accounts, their API keys and their users. The only code that builds SQL for these tables. */
+/** An account by id, compiled once per dialect: completing a task reads it (default callback URL) in the completion's transaction. */
+const FIND_ACCOUNT = new CompiledStatement<AccountRow>(1, (db: Kysely<Database>, id) => db.selectFrom('accounts').selectAll().where('id', '=', id));
+
+/**
+ * Accounts, their API keys and their users. The only code that builds SQL for these tables. To use
+ * it inside a transaction, construct one on the transaction: `new AccountRepository(trx, dialect)`.
+ */
 export class AccountRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectHelpers,
+  ) {}
 
   async count(): Promise<number> {
     const row = await this.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -25,8 +35,9 @@ export class AccountRepository {
     await this.db.insertInto('accounts').values(account).execute();
   }
 
-  findAccount(id: string): Promise<AccountRow | undefined> {
-    return this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  async findAccount(id: string): Promise<AccountRow | undefined> {
+    const { rows } = await FIND_ACCOUNT.execute(this.db, this.dialect.name, [id]);
+    return rows[0];
   }
 
   listAccounts(): Promise<AccountRow[]> {

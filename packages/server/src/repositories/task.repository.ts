@@ -264,6 +264,42 @@ const UPSERT_COUNT = new CompiledStatement(8, (db: Kysely<Database>, accountId, 
  */
 const COUNT_SHARDS: Record<DialectHelpers['name'], number> = { postgres: 16, sqlite: 1 };
 
+/** `lock`'s statement by dialect (its row-lock clause depends on the dialect). */
+const LOCK_BY_DIALECT = new Map<string, CompiledStatement<{ id: string }>>();
+
+function lockStatement(dialect: DialectHelpers): CompiledStatement<{ id: string }> {
+  let statement = LOCK_BY_DIALECT.get(dialect.name);
+  if (!statement) {
+    statement = new CompiledStatement<{ id: string }>(1, (db: Kysely<Database>, id) => db.selectFrom('tasks').select('id').where('id', '=', id).modifyEnd(dialect.forUpdate));
+    LOCK_BY_DIALECT.set(dialect.name, statement);
+  }
+  return statement;
+}
+
+/**
+ * `update`'s statements by the columns the patch sets, in that order (each compiled once per
+ * dialect). Patches come from a handful of code paths, so this stays small; the bound is a guard.
+ */
+const UPDATE_BY_COLUMNS = new Map<string, CompiledStatement<never>>();
+const UPDATE_CACHE_LIMIT = 64;
+
+/** `update tasks set <columns>, updated_at where id`; arguments: id, updated_at, then the columns' values. */
+function updateStatement(columns: readonly string[]): CompiledStatement<never> {
+  const key = columns.join(',');
+  let statement = UPDATE_BY_COLUMNS.get(key);
+  if (!statement) {
+    statement = new CompiledStatement<never>(2 + columns.length, (db: Kysely<Database>, id, updatedAt, ...values) =>
+      db
+        .updateTable('tasks')
+        .set({ ...Object.fromEntries(columns.map((column, index) => [column, values[index]])), updated_at: updatedAt as unknown as number })
+        .where('id', '=', id),
+    );
+    if (UPDATE_BY_COLUMNS.size >= UPDATE_CACHE_LIMIT) UPDATE_BY_COLUMNS.delete(UPDATE_BY_COLUMNS.keys().next().value!);
+    UPDATE_BY_COLUMNS.set(key, statement);
+  }
+  return statement;
+}
+
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits for 26 columns. */
 const INSERT_CHUNK = 1000;
 
@@ -409,7 +445,7 @@ export class TaskRepository {
 
   /** Locks the task row until commit (PostgreSQL), so read-modify-write changes of one task apply one at a time. */
   async lock(id: string): Promise<void> {
-    await this.db.selectFrom('tasks').select('id').where('id', '=', id).modifyEnd(this.dialect.forUpdate).execute();
+    await lockStatement(this.dialect).execute(this.db, this.dialect.name, [id]);
   }
 
   /** The id of the task holding this unique_id in the (account, environment), if any. */
@@ -426,7 +462,10 @@ export class TaskRepository {
 
   /** Writes the patch and `updated_at`. */
   async update(id: string, patch: TaskPatch, now: number): Promise<void> {
-    await this.db.updateTable('tasks').set({ ...patchToColumns(patch), updated_at: now }).where('id', '=', id).execute();
+    const columns = patchToColumns(patch) as Record<string, unknown>;
+    const names = Object.keys(columns);
+    const values = names.map((name) => columns[name]);
+    await updateStatement(names).execute(this.db, this.dialect.name, [id, now, ...values]);
   }
 
   /** Changes only the internal work state (not visible on the wire, so `updated_at` stays). */

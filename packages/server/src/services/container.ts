@@ -89,7 +89,7 @@ export interface V2Services {
 }
 
 export function createServices(config: Config, db: Db): Services {
-  const accountRepository = new AccountRepository(db.kysely);
+  const accountRepository = new AccountRepository(db.kysely, db.dialect);
   const userRepository = new UserRepository(db.kysely);
   const projectRepository = new ProjectRepository(db.kysely);
   const batchRepository = new BatchRepository(db.kysely);

@@ -246,7 +246,7 @@ export class TaskLifecycle {
     const completed = created.filter((task) => task.status === 'completed');
     if (completed.length > 0) {
       const accountDefault = completed.some((task) => task.callback_url === null)
-        ? ((await new AccountRepository(trx).findAccount(accountId))?.default_callback_url ?? null)
+        ? ((await new AccountRepository(trx, this.dialect).findAccount(accountId))?.default_callback_url ?? null)
         : null;
       const events = completed.flatMap((task) => {
         const target = task.callback_url ?? accountDefault;
@@ -378,7 +378,7 @@ export class TaskLifecycle {
 
   /** Queues the task callback (contract 8.2) to the task's callback_url, else the account default; none when neither. */
   private async enqueueTaskCallback(trx: Kysely<Database>, task: Task, event: 'completed' | 'error' | 'audit' | 'pending', now: number): Promise<void> {
-    const target = task.callback_url ?? (await new AccountRepository(trx).findAccount(task.account_id))?.default_callback_url ?? null;
+    const target = task.callback_url ?? (await new AccountRepository(trx, this.dialect).findAccount(task.account_id))?.default_callback_url ?? null;
     if (!target) return;
     this.withCallbacks.add(trx);
     await OutboxRepository.enqueue(trx, taskCallbackEvent(task, event, target), now);
