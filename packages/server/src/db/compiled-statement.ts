@@ -14,13 +14,14 @@ import { committedReaderOf, prepareOnReader, type ReaderQuery } from './committe
  * programming error, reported when the statement is first compiled.
  *
  * With `committedReads` (selects only), a run on the database itself rather than on a transaction
- * goes, on SQLite, straight to the read-only connection of db/committed-reader.ts: it sees every committed
- * write, never waits for a transaction holding the main connection, and skips Kysely's connection
+ * goes, on SQLite, straight to a committed-read connection of db/committed-reader.ts (the main
+ * connection when it holds no transaction, else the read-only one): it sees every committed write,
+ * never waits for a transaction holding the main connection, and skips Kysely's connection
  * handling. On a transaction, on PostgreSQL and on an in-memory database it runs as usual.
  */
 export class CompiledStatement<Row> {
   private readonly byDialect = new Map<string, { compiled: CompiledQuery<Row>; slots: Array<number | undefined> }>();
-  /** The prepared statement of this query on each read-only connection (committedReads). */
+  /** The prepared statement of this query on each committed-read connection (committedReads). */
   private readonly onReader = new WeakMap<SqliteDatabase, ReaderQuery<Row>>();
 
   constructor(
@@ -64,8 +65,8 @@ export class CompiledStatement<Row> {
 /**
  * A select of one repository, built once and run with new parameter values, as a function: the
  * hottest lookups (API key, project or batch by name, a user's leases) use this. It is a
- * CompiledStatement with committed reads: on SQLite a run on the database itself goes to the
- * read-only connection. `build` receives one placeholder per parameter (see CompiledStatement).
+ * CompiledStatement with committed reads: on SQLite a run on the database itself goes straight to a
+ * committed-read connection. `build` receives one placeholder per parameter (see CompiledStatement).
  */
 export function prepareQuery<Args extends readonly (string | number)[], Row>(
   /** Read when the query first runs, so a repository can pass `() => this.db` from a field initializer. */

@@ -40,14 +40,16 @@ export function connect(options: ConnectOptions): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const main = withStatementCache(database);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: main }) });
   if (file === ':memory:') return wrap(kysely, dialectHelpers('sqlite'));
-  // A second, read-only connection for prepared point reads (db/committed-reader.ts). In WAL mode it sees
-  // every committed write at once and never waits for a transaction held on the main connection.
+  // A second, read-only connection for prepared point reads made while the main connection holds a
+  // transaction (db/committed-reader.ts). In WAL mode it sees every committed write at once and never
+  // waits for a transaction held on the main connection.
   const reader = new SQLite(file, { readonly: true });
   reader.pragma('busy_timeout = 5000');
   const cachedReader = withStatementCache(reader);
-  registerCommittedReader(kysely, cachedReader);
+  registerCommittedReader(kysely, { main, mainInTransaction: () => database.inTransaction, reader: cachedReader });
   // Checkpoints run on a thread of their own, not inside a request's commit (db/checkpointer.ts).
   const checkpointer = startCheckpointer(file, database);
   return {
