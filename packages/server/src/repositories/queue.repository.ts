@@ -299,27 +299,30 @@ export class QueueRepository {
   }
 
   /**
-   * Claims the first available task of the source for the user and records the lease, in one
-   * transaction. Returns the lease, or undefined when the source had nothing left for them.
+   * Claims the first available task of the source for the user and records the lease, inside the
+   * caller's transaction (the two writes must commit together). Returns the lease, or undefined when
+   * the source had nothing left for them.
    */
-  async claim(source: QueueSource, input: { accountId: string; userId: string; kind: WorkKind; leaseId: string; now: number; expiresAt: number; skipCutoff: number }): Promise<Lease | undefined> {
+  async claim(
+    trx: Kysely<Database>,
+    source: QueueSource,
+    input: { accountId: string; userId: string; kind: WorkKind; leaseId: string; now: number; expiresAt: number; skipCutoff: number },
+  ): Promise<Lease | undefined> {
     const { claim } = statementsFor(this.dialect)[input.kind];
-    return this.db.transaction().execute(async (trx) => {
-      const { rows } = await claim.execute(trx, this.dialect.name, [source.project_id, source.batch_key, input.userId, input.skipCutoff]);
-      if (rows.length === 0) return undefined;
-      const lease: Lease = {
-        id: input.leaseId,
-        account_id: input.accountId,
-        task_id: rows[0].id,
-        task_source: 'task',
-        user_id: input.userId,
-        kind: input.kind,
-        started_at: input.now,
-        expires_at: input.expiresAt,
-      };
-      await INSERT_LEASE.execute(trx, this.dialect.name, leaseValues(lease));
-      return lease;
-    });
+    const { rows } = await claim.execute(trx, this.dialect.name, [source.project_id, source.batch_key, input.userId, input.skipCutoff]);
+    if (rows.length === 0) return undefined;
+    const lease: Lease = {
+      id: input.leaseId,
+      account_id: input.accountId,
+      task_id: rows[0].id,
+      task_source: 'task',
+      user_id: input.userId,
+      kind: input.kind,
+      started_at: input.now,
+      expires_at: input.expiresAt,
+    };
+    await INSERT_LEASE.execute(trx, this.dialect.name, leaseValues(lease));
+    return lease;
   }
 
   /** The user's newest unexpired lease of this kind, if any. */

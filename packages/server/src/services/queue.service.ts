@@ -14,6 +14,7 @@ import { TaskRepository, type Task } from '../repositories/task.repository.ts';
 import { ProjectRepository } from '../repositories/project.repository.ts';
 import { BatchRepository } from '../repositories/batch.repository.ts';
 import { QualityTaskRepository } from '../repositories/quality-task.repository.ts';
+import { GroupCommitter } from '../db/group-commit.ts';
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { objectBody, readString } from '../domain/lenient.ts';
@@ -65,6 +66,12 @@ export class QueueService {
   private readonly tasks: TaskRepository;
   private readonly projects: ProjectRepository;
   private readonly goldTasks: QualityTaskRepository;
+  /**
+   * SQLite only: claims, releases and submissions arriving together share one transaction and one
+   * commit (db/group-commit.ts); a commit cost more CPU than the statements of a claim. PostgreSQL
+   * runs each in its own transaction, in parallel.
+   */
+  private readonly writeGroups: GroupCommitter | undefined;
 
   constructor(
     private readonly db: Db,
@@ -79,6 +86,20 @@ export class QueueService {
     this.tasks = new TaskRepository(db.kysely, db.dialect);
     this.projects = new ProjectRepository(db.kysely);
     this.goldTasks = new QualityTaskRepository(db.kysely);
+    this.writeGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
+  }
+
+  /**
+   * Runs one write unit: grouped with concurrent ones on SQLite, else through `alone` (its own
+   * transaction). A unit must be safe to run again from scratch (see GroupCommitter).
+   */
+  private write<T>(work: (trx: Kysely<Database>) => Promise<T>, alone: (work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>): Promise<T> {
+    return this.writeGroups ? this.writeGroups.run(work) : alone(work);
+  }
+
+  /** `write` for a unit that needs no retry on PostgreSQL: its own plain transaction there. */
+  private writePlain<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.write(work, (unit) => this.db.kysely.transaction().execute(unit));
   }
 
   /** `GET queue/projects`: the caller's projects with how many tasks wait to be labeled and reviewed. */
@@ -127,15 +148,8 @@ export class QueueService {
       // Within a tier (same Studio and batch priority) the source whose first task is most urgent goes first.
       const ordered = tier.length === 1 ? tier : (await this.queue.heads(tier, worker.userId, kind, skipCutoff)).sort(compareHeads).map((head) => head.source);
       for (const source of ordered) {
-        const lease = await this.queue.claim(source, {
-          accountId: worker.caller.account.id,
-          userId: worker.userId,
-          kind,
-          leaseId: newId(now),
-          now,
-          expiresAt: now + this.settings.leaseMs,
-          skipCutoff,
-        });
+        const claim = { accountId: worker.caller.account.id, userId: worker.userId, kind, leaseId: newId(now), now, expiresAt: now + this.settings.leaseMs, skipCutoff };
+        const lease = await this.writePlain((trx) => this.queue.claim(trx, source, claim));
         if (!lease) continue;
         const assignment = await this.assignmentFor(worker, lease);
         if (assignment) return assignment;
@@ -155,7 +169,7 @@ export class QueueService {
   /** `POST leases/:id/release`: the task goes back to the queue; the draft stays. */
   async release(worker: Worker, leaseId: string): Promise<void> {
     const now = Date.now();
-    const released = await this.db.kysely.transaction().execute((trx) => this.queue.endLease(trx, { id: leaseId, user_id: worker.userId }, now, { requeue: true }));
+    const released = await this.writePlain((trx) => this.queue.endLease(trx, { id: leaseId, user_id: worker.userId }, now, { requeue: true }));
     if (!released) throw leaseLost(leaseId);
   }
 
@@ -204,7 +218,7 @@ export class QueueService {
     const required = project?.pipeline === 'consensus_task' ? Math.max(1, project.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
 
     // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
-    const { state, callbacks } = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
+    const { state, callbacks } = await this.write(async (trx) => {
       // Only the lease row is locked up front: the lifecycle locks the batch and then the task when
       // (and only if) this submission completes the task, so completions of one batch, which queue on
       // that batch lock, wait for the completing statements alone, not for the attempt bookkeeping.
@@ -255,7 +269,7 @@ export class QueueService {
       // The lifecycle locks the task and reads it afresh before completing it.
       await this.lifecycle.completeTask(trx, task, candidate);
       return { state: 'completed' as const, callbacks: this.lifecycle.queuedCallbacks(trx) };
-    });
+    }, (unit) => this.lifecycle.transaction(this.db.kysely, unit));
     // The worker is woken only when the completion queued a callback for it to send.
     if (callbacks) this.notifyWork();
     return state;
