@@ -2,28 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { useTestServer, type TestServer } from '../helpers/server.ts';
-import { mailBody, mailHeader, startFakeSmtp, type FakeSmtp, type ReceivedMail } from '../helpers/fake-smtp.ts';
-import { addTeammate, signIn } from './helpers.ts';
+import { mailBody, mailHeader, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.ts';
+import { addTeammate, linkIn, mailsTo, signIn } from './helpers.ts';
 
 const OLD_PASSWORD = 'the old password 1';
 const NEW_PASSWORD = 'a brand new password';
 
 function forgot(server: TestServer, body: unknown) {
   return server.request('POST', '/app/api/session/forgot_password', { key: null, body });
-}
-
-/** Mails sent so far to `to`, once every mail the server started has been handed to the receiver. */
-async function mailsTo(server: TestServer, smtp: FakeSmtp, to: string): Promise<ReceivedMail[]> {
-  await server.server.services.teamMail.idle();
-  return smtp.mails.filter((mail) => mail.to === to);
-}
-
-/** The accept-invite link in a mail, and the token it carries. */
-function linkIn(mail: ReceivedMail): { link: string; token: string; reset: boolean } {
-  const link = /(https?:\/\/\S+\/ui\/#\/accept-invite\?\S+)/.exec(mailBody(mail))?.[1];
-  assert.ok(link, `a link in: ${mailBody(mail)}`);
-  const query = new URLSearchParams(link.split('?')[1]);
-  return { link, token: query.get('token')!, reset: query.get('reset') === '1' };
 }
 
 function acceptInvite(server: TestServer, token: string, password: string) {

@@ -1,6 +1,8 @@
 import { hashPassword } from '../../src/domain/passwords.ts';
 import { newId, sha256 } from '../../src/domain/ids.ts';
+import assert from 'node:assert/strict';
 import type { TestServer } from '../helpers/server.ts';
+import { mailBody, type FakeSmtp, type ReceivedMail } from '../helpers/fake-smtp.ts';
 
 export type Role = 'labeler' | 'member' | 'manager' | 'admin';
 
@@ -44,4 +46,18 @@ export async function signIn(server: TestServer, email: string, password: string
   const response = await server.request('POST', '/app/api/session/login', { key: null, body: { email, password } });
   if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${response.text}`);
   return { cookie: sessionCookieOf(response.headers)!, csrfToken: response.body.csrfToken, body: response.body };
+}
+
+/** Mails sent so far to `to`, once every mail the server started has been handed to the receiver. */
+export async function mailsTo(server: TestServer, smtp: FakeSmtp, to: string): Promise<ReceivedMail[]> {
+  await server.server.services.teamMail.idle();
+  return smtp.mails.filter((mail) => mail.to === to);
+}
+
+/** The accept-invite link in a mail, and the token it carries. */
+export function linkIn(mail: ReceivedMail): { link: string; token: string; reset: boolean } {
+  const link = /(https?:\/\/\S+\/ui\/#\/accept-invite\?\S+)/.exec(mailBody(mail))?.[1];
+  assert.ok(link, `a link in: ${mailBody(mail)}`);
+  const query = new URLSearchParams(link.split('?')[1]);
+  return { link, token: query.get('token')!, reset: query.get('reset') === '1' };
 }

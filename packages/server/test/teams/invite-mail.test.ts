@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { useTestServer, type TestServer } from '../helpers/server.ts';
-import { mailBody, mailHeader, startFakeSmtp, type FakeSmtp, type ReceivedMail } from '../helpers/fake-smtp.ts';
-import { addTeammate } from '../session/helpers.ts';
+import { useTestServer } from '../helpers/server.ts';
+import { mailBody, mailHeader, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.ts';
+import { addTeammate, linkIn, mailsTo } from '../session/helpers.ts';
 
 const PASSWORD = 'a long enough password';
-
-/** Mails sent so far to `to`, once every mail the server started has been handed to the receiver. */
-async function mailsTo(server: TestServer, smtp: FakeSmtp, to: string): Promise<ReceivedMail[]> {
-  await server.server.services.teamMail.idle();
-  return smtp.mails.filter((mail) => mail.to === to);
-}
-
-function linkIn(mail: ReceivedMail): { link: string; token: string; reset: boolean } {
-  const link = /(https?:\/\/\S+\/ui\/#\/accept-invite\?\S+)/.exec(mailBody(mail))?.[1];
-  assert.ok(link, `a link in: ${mailBody(mail)}`);
-  const query = new URLSearchParams(link.split('?')[1]);
-  return { link, token: query.get('token')!, reset: query.get('reset') === '1' };
-}
 
 describeEachDatabase('Invitation and reset mails', (dialect) => {
   let smtp: FakeSmtp;
