@@ -99,6 +99,27 @@ describe('ImageAnnotator', () => {
     expect(container.querySelector('g[data-shape-id="b0"] rect')!.getAttribute('x')).toBe('20');
     renders.mockRestore();
   }, 120_000);
+
+  it('zooms once per animation frame however many wheel events arrive in it, by their summed delta', () => {
+    const frames: FrameRequestCallback[] = [];
+    const requestFrame = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    try {
+      const { container } = render(<ImageAnnotator task={TASK} onReady={() => {}} onChange={() => {}} />);
+      const camera = () => container.querySelector('svg > g')!.getAttribute('transform');
+      const before = camera();
+      const zoomOf = (transform: string | null) => Number(/scale\(([-\d.e]+)\)/.exec(transform ?? '')![1]);
+      const canvas = screen.getByTestId('canvas');
+      for (let step = 0; step < 3; step++) fireEvent.wheel(canvas, { clientX: 50, clientY: 40, deltaY: -100 });
+      expect(camera()).toBe(before);
+      expect(frames).toHaveLength(1);
+      act(() => frames.shift()!(0));
+      expect(zoomOf(camera()) / zoomOf(before)).toBeCloseTo(Math.exp(0.6), 6);
+      fireEvent.wheel(canvas, { clientX: 50, clientY: 40, deltaY: 100 });
+      expect(frames).toHaveLength(1);
+    } finally {
+      requestFrame.mockRestore();
+    }
+  });
 });
 
 describe('label picker', () => {

@@ -56,17 +56,30 @@ export function Canvas({ editor, imageUrl }: { editor: Editor; imageUrl: string 
     };
   }, [editor, imageUrl]);
 
-  // Wheel zoom needs a non-passive listener to stop the page from scrolling.
+  // Wheel zoom needs a non-passive listener to stop the page from scrolling. Trackpads send several
+  // wheel events per frame, and each zoom step repaints every shape (with 1,000 boxes that is most
+  // of a frame), so the events of one frame are summed into one zoom step.
   useEffect(() => {
     const element = containerRef.current;
     if (!element) return;
+    let pending: { screen: { x: number; y: number }; deltaY: number } | undefined;
+    let frame = 0;
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
       const rect = element.getBoundingClientRect();
-      editor.wheel({ screen: { x: event.clientX - rect.left, y: event.clientY - rect.top }, deltaY: event.deltaY });
+      const screen = { x: event.clientX - rect.left, y: event.clientY - rect.top };
+      pending = { screen, deltaY: (pending?.deltaY ?? 0) + event.deltaY };
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        if (pending) editor.wheel(pending);
+        pending = undefined;
+      });
     };
     element.addEventListener('wheel', onWheel, { passive: false });
-    return () => element.removeEventListener('wheel', onWheel);
+    return () => {
+      element.removeEventListener('wheel', onWheel);
+      cancelAnimationFrame(frame);
+    };
   }, [editor]);
 
   const toInput = (event: ReactPointerEvent | ReactMouseEvent): PointerInput => {
