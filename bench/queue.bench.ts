@@ -4,18 +4,26 @@
  *
  *   node --import tsx bench/queue.bench.ts                       (from the repository root)
  *   BENCH_TASKS=1000000 BENCH_LABELERS=50 BENCH_SECONDS=10 BENCH_THINK_MS=250 node --import tsx bench/queue.bench.ts
+ *   BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres node --import tsx bench/queue.bench.ts
+ *   BENCH_DATABASE_URL=... BENCH_SERVERS=2 node --import tsx bench/queue.bench.ts
  *
  * Target: next-task p99 < 20 ms (paced phase: the latency a labeler sees).
  *
- * Layout: three processes.
- * - Seed process: a Tagwright server on SQLite in a temporary folder inserts the tasks in bulk
- *   through the task repository (multi-row INSERTs, counters maintained) and the labelers
- *   (teammates assigned to the project, each with a session), folds the write-ahead log into the
- *   database, and exits. The seed's garbage (a few hundred MB of task objects) stays with it: a
- *   server that seeded in-process measured scavenges of 50–190 ms against a 300 MB old space
- *   that no server started on an existing database has.
+ * Database: SQLite in a temporary folder, or, when BENCH_DATABASE_URL names a PostgreSQL server, a
+ * fresh database created on it for the run (the test helper's createTestDatabase, so it is named
+ * tw_test_…) and dropped at the end, also when the run fails.
+ *
+ * Layout: three processes (four with BENCH_SERVERS=2).
+ * - Seed process: a Tagwright server on that database inserts the tasks in bulk through the task
+ *   repository (multi-row INSERTs, counters maintained) and the labelers (teammates assigned to the
+ *   project, each with a session), then on SQLite folds the write-ahead log into the database and on
+ *   PostgreSQL runs ANALYZE (see runSeed), and exits. The seed's garbage (a few hundred MB of task
+ *   objects) stays with it: a server that seeded in-process measured scavenges of 50–190 ms against
+ *   a 300 MB old space that no server started on an existing database has.
  * - Server process: a fresh server on that database (log at warn, rate limit out of reach), as
- *   after a restart or an import.
+ *   after a restart or an import. On PostgreSQL, BENCH_SERVERS=2 starts two such processes on the
+ *   one database (as a deployment with several API processes) and labeler i uses server i mod 2;
+ *   the CPU figures are then both servers' together, the event-loop delays the larger of the two.
  * - This process: the labelers (undici, keep-alive, one connection each). Each loops: `queue/next`,
  *   then submit (9 in 10) or release (1 in 10) the task. Latency is measured here, from sending the
  *   request to having read the answer: what a labeler's browser sees, minus the network.
@@ -23,7 +31,8 @@
  * Two phases, each followed by `/healthz` with the same labeler count and pacing:
  * - saturated: no pause between calls, so latency is mostly waiting behind the other 49 labelers'
  *   requests (the server runs one request at a time on its event loop, and SQLite one statement at
- *   a time); shows the throughput ceiling;
+ *   a time; PostgreSQL runs up to 10 statements at once, one per pooled connection, but the event
+ *   loop still handles one request at a time); shows the throughput ceiling;
  * - paced: each labeler pauses BENCH_THINK_MS ±50 % between a task and the next (people take
  *   seconds per task; 250 ms is already far faster), which is the latency a labeler sees. Labelers
  *   start at random moments within one pause, so the phase measures steady work.
@@ -36,7 +45,9 @@
  * keep the CPUs busy, every request waits for the server process to be scheduled.
  *
  * Diagnostics (stderr): BENCH_SQL_STATS=1 prints the server's time per SQL statement for each
- * phase; BENCH_SERVER_TIMES=1 the server-side time per route (request parsed to response written)
+ * phase (on SQLite the time in better-sqlite3's synchronous calls, i.e. event-loop time; on
+ * PostgreSQL the wall time from a statement handed to the driver to its answer handled, which
+ * includes the round trip and waiting for the event loop, so the two are not comparable); BENCH_SERVER_TIMES=1 the server-side time per route (request parsed to response written)
  * and, for the slowest 1 % of queue/next calls, how much of their time passed before the server
  * got the request; BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
  * BENCH_DUMP=<prefix> writes the queue/next samples of each phase as JSON; BENCH_NODE_ARGS="--trace-gc"
@@ -57,9 +68,15 @@ const LABELERS = Number(process.env.BENCH_LABELERS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 250);
 const LIVE_KEY = 'live_0123456789abcdef0123456789abcdef';
+/** An admin URL of a PostgreSQL server: the bench creates (and drops) a database of its own on it. */
+const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL || undefined;
+/** The run's own database, set by the parent for the seed and server processes (PostgreSQL only). */
+const DATABASE_URL = process.env.QUEUE_BENCH_DATABASE_URL || undefined;
+const SERVERS = ADMIN_DATABASE_URL ? Number(process.env.BENCH_SERVERS ?? 1) : 1;
 
 interface Seeded {
-  url: string;
+  /** One per server process; labeler i uses urls[i % urls.length]. */
+  urls: string[];
   workers: Array<{ cookie: string; csrf: string }>;
 }
 
@@ -70,6 +87,7 @@ type ChildProcess = import('node:child_process').ChildProcess;
 
 function serverConfigFor(dataDir: string) {
   return {
+    ...(DATABASE_URL ? { DATABASE_URL } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
     TAGWRIGHT_DATA_DIR: dataDir,
@@ -151,9 +169,16 @@ async function runSeed(): Promise<void> {
     await kysely.insertInto('studio_assignments').values({ account_id: account.id, user_id: id, project_id: projectId, created_at: now }).execute();
     workers.push({ cookie: `tw_session=${token}`, csrf });
   }
-  // The bulk insert leaves a large write-ahead log; fold it into the database file, as a server that
-  // has been running would have long done.
-  await sql`pragma wal_checkpoint(truncate)`.execute(kysely);
+  if (DATABASE_URL) {
+    // Planner statistics for the freshly filled tables, as autovacuum's ANALYZE would have gathered
+    // them on a running server within about a minute of the import (without them the planner
+    // guesses from an almost empty table).
+    await sql`analyze`.execute(kysely);
+  } else {
+    // The bulk insert leaves a large write-ahead log; fold it into the database file, as a server
+    // that has been running would have long done.
+    await sql`pragma wal_checkpoint(truncate)`.execute(kysely);
+  }
   await server.close();
   process.send!({ type: 'seeded', dataDir, workers, seedMs }, () => process.exit(0));
 }
@@ -166,7 +191,7 @@ async function runServer(): Promise<void> {
   const { loadConfig } = await import('../packages/server/src/config.ts');
   const { startServer } = await import('../packages/server/src/server.ts');
   const dataDir = process.env.QUEUE_BENCH_DATA_DIR!;
-  if (process.env.BENCH_SQL_STATS) await instrumentSqlite();
+  if (process.env.BENCH_SQL_STATS) await (DATABASE_URL ? instrumentPostgres() : instrumentSqlite());
   if (process.env.BENCH_SERVER_TIMES) await instrumentHttp();
   const server = await startServer(loadConfig(serverConfigFor(dataDir)), { logger: false });
   // How late the server's event loop runs its timers: long synchronous work (or the process not
@@ -235,10 +260,54 @@ async function instrumentSqlite(): Promise<void> {
   } as typeof exec;
 }
 
+/**
+ * PostgreSQL (BENCH_SQL_STATS=1): wall time from handing each statement to the pg driver to its
+ * result being handled. Not the statement's cost: it includes waiting for a pooled connection, the
+ * round trip, PostgreSQL's work, and the wait for this event loop (and a CPU) to take the answer.
+ */
+async function instrumentPostgres(): Promise<void> {
+  const { default: pg } = await import('pg');
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const result = query.apply(this, args);
+    if (!(result instanceof Promise)) return result;
+    const start = performance.now();
+    const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text ?? '?');
+    const key = text.replace(/\s+/g, ' ').slice(0, 160);
+    return result.finally(() => {
+      const ms = performance.now() - start;
+      const entry = sqlStats.get(key) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
+      if (ms > 5) entry.slow += 1;
+      entry.calls += 1;
+      entry.ms += ms;
+      entry.max = Math.max(entry.max, ms);
+      sqlStats.set(key, entry);
+    });
+  } as typeof pg.Client.prototype.query;
+  // Waiting for one of the pool's connections (Kysely takes one per statement outside a transaction,
+  // and holds one for a whole transaction).
+  const connect = pg.Pool.prototype.connect as (...args: unknown[]) => unknown;
+  pg.Pool.prototype.connect = function (this: unknown, ...args: unknown[]) {
+    const result = connect.apply(this, args);
+    if (!(result instanceof Promise)) return result;
+    const start = performance.now();
+    return result.finally(() => {
+      const ms = performance.now() - start;
+      const entry = sqlStats.get('(pool: wait for a connection)') ?? { calls: 0, ms: 0, max: 0, slow: 0 };
+      if (ms > 5) entry.slow += 1;
+      entry.calls += 1;
+      entry.ms += ms;
+      entry.max = Math.max(entry.max, ms);
+      sqlStats.set('(pool: wait for a connection)', entry);
+    });
+  } as typeof pg.Pool.prototype.connect;
+}
+
 function printSqlStats(name: string): void {
   if (!process.env.BENCH_SQL_STATS) return;
   const rows = [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
-  console.error(`-- SQL time during ${name}:`);
+  const calls = [...sqlStats].reduce((sum, [key, entry]) => sum + (key.startsWith('(pool') ? 0 : entry.calls), 0);
+  console.error(`-- SQL ${DATABASE_URL ? 'wall time (PostgreSQL: sent to answer handled)' : 'time'} during ${name}: ${calls} statements`);
   for (const [sql, entry] of rows) console.error(`${entry.ms.toFixed(1).padStart(8)} ms ${String(entry.calls).padStart(6)}x max ${entry.max.toFixed(2).padStart(7)} >5ms ${String(entry.slow).padStart(3)}  ${sql}`);
   sqlStats.clear();
 }
@@ -325,8 +394,13 @@ function staggeredStart(thinkMs: number): Promise<void> {
   return thinkMs > 0 ? sleep(Math.random() * thinkMs) : Promise.resolve();
 }
 
+/** One keep-alive connection per labeler, to its server (labelers are split evenly between the servers). */
+function labelerPools(seeded: Seeded): Pool[] {
+  return seeded.workers.map((_, index) => new Pool(seeded.urls[index % seeded.urls.length], { connections: 1, pipelining: 1 }));
+}
+
 async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: number[]; cycles: number; empty: number }> {
-  const pools = seeded.workers.map(() => new Pool(seeded.url, { connections: 1, pipelining: 1 }));
+  const pools = labelerPools(seeded);
   const next: number[] = [];
   let cycles = 0;
   let empty = 0;
@@ -382,7 +456,7 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
  * others, so this shows the queueing of a burst, not what a labeler sees in steady work.
  */
 async function burstPhase(seeded: Seeded): Promise<number[]> {
-  const pools = seeded.workers.map(() => new Pool(seeded.url, { connections: 1, pipelining: 1 }));
+  const pools = labelerPools(seeded);
   // Open every connection first, so the burst measures requests, not TCP handshakes.
   await Promise.all(pools.map(async (pool) => (await pool.request({ method: 'GET', path: '/healthz' })).body.dump()));
   const samples: number[] = [];
@@ -403,7 +477,7 @@ async function burstPhase(seeded: Seeded): Promise<number[]> {
 }
 
 async function healthPhase(seeded: Seeded, thinkMs: number): Promise<number[]> {
-  const pools = seeded.workers.map(() => new Pool(seeded.url, { connections: 1, pipelining: 1 }));
+  const pools = labelerPools(seeded);
   const samples: number[] = [];
   const end = performance.now() + SECONDS * 1000;
   await Promise.all(
@@ -422,8 +496,16 @@ async function healthPhase(seeded: Seeded, thinkMs: number): Promise<number[]> {
   return samples;
 }
 
-/** CPU time the server process has used so far (microseconds; less sensitive to other load on the machine than latency) and its event-loop delay since the last call. */
-function serverCpu(child: ChildProcess, name?: string): Promise<{ micros: number; loopP99: number; loopMax: number }> {
+/**
+ * CPU time the server processes have used so far (microseconds, summed; less sensitive to other load
+ * on the machine than latency) and their event-loop delay since the last call (the larger of them).
+ */
+async function serverCpu(children: ChildProcess[], name?: string): Promise<{ micros: number; loopP99: number; loopMax: number }> {
+  const each = await Promise.all(children.map((child) => processCpu(child, name)));
+  return { micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)) };
+}
+
+function processCpu(child: ChildProcess, name?: string): Promise<{ micros: number; loopP99: number; loopMax: number }> {
   return new Promise((resolve) => {
     const listener = (message: any) => {
       if (message?.type !== 'cpu') return;
@@ -435,7 +517,11 @@ function serverCpu(child: ChildProcess, name?: string): Promise<{ micros: number
   });
 }
 
-function ask(child: ChildProcess, message: { type: string; name?: string }): Promise<void> {
+async function ask(children: ChildProcess[], message: { type: string; name?: string }): Promise<void> {
+  await Promise.all(children.map((child, index) => askOne(child, { ...message, name: message.name && children.length > 1 ? `${message.name}-server${index + 1}` : message.name })));
+}
+
+function askOne(child: ChildProcess, message: { type: string; name?: string }): Promise<void> {
   return new Promise((resolve) => {
     const listener = (answer: any) => {
       if (answer?.type !== message.type) return;
@@ -461,13 +547,28 @@ function firstMessage<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
+/** The run's database: a fresh PostgreSQL database on BENCH_DATABASE_URL's server, or none (SQLite in the seed's folder). */
+async function createDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (!ADMIN_DATABASE_URL) return { env: {}, drop: async () => {} };
+  process.env.TEST_DATABASE_URL = ADMIN_DATABASE_URL;
+  const { createTestDatabase } = await import('../packages/server/test/helpers/databases.ts');
+  const database = await createTestDatabase('postgres');
+  console.log(`queue bench: database ${new URL(database.databaseUrl!).pathname.slice(1)} on BENCH_DATABASE_URL's server, dropped at the end`);
+  return { env: { QUEUE_BENCH_DATABASE_URL: database.databaseUrl! }, drop: () => database.drop() };
+}
+
 async function main(): Promise<void> {
-  const seeded = await firstMessage<{ dataDir: string; workers: Seeded['workers']; seedMs: number }>(forkRole('seed'), 'seeded');
-  const child = forkRole('server', { QUEUE_BENCH_DATA_DIR: seeded.dataDir });
+  const database = await createDatabase();
+  const children: ChildProcess[] = [];
+  let dataDir: string | undefined;
   try {
-    const { url } = await firstMessage<{ url: string }>(child, 'ready');
-    const ready: Seeded = { url, workers: seeded.workers };
-    console.log(`queue bench: ${TASKS.toLocaleString('en')} queued tasks seeded in ${(seeded.seedMs / 1000).toFixed(1)} s; ${LABELERS} labelers; ${SECONDS} s per phase; SQLite; load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    const seeded = await firstMessage<{ dataDir: string; workers: Seeded['workers']; seedMs: number }>(forkRole('seed', database.env), 'seeded');
+    dataDir = seeded.dataDir;
+    for (let index = 0; index < SERVERS; index++) children.push(forkRole('server', { ...database.env, QUEUE_BENCH_DATA_DIR: seeded.dataDir }));
+    const urls = await Promise.all(children.map(async (child) => (await firstMessage<{ url: string }>(child, 'ready')).url));
+    const ready: Seeded = { urls, workers: seeded.workers };
+    const where = ADMIN_DATABASE_URL ? `PostgreSQL, ${SERVERS} server process${SERVERS > 1 ? 'es' : ''}` : 'SQLite';
+    console.log(`queue bench: ${TASKS.toLocaleString('en')} queued tasks seeded in ${(seeded.seedMs / 1000).toFixed(1)} s; ${LABELERS} labelers; ${SECONDS} s per phase; ${where}; load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     // This process's own event-loop delay: time a response waited here before being timed.
     let pacedP99 = NaN;
     const clientDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -476,18 +577,18 @@ async function main(): Promise<void> {
       ['saturated', 0],
       ['paced', THINK_MS],
     ] as const) {
-      if (process.env.BENCH_PROFILE) await ask(child, { type: 'profile-start' });
-      const cpuBefore = await serverCpu(child, 'setup');
+      if (process.env.BENCH_PROFILE) await ask(children, { type: 'profile-start' });
+      const cpuBefore = await serverCpu(children, 'setup');
       clientDelay.reset();
       const labeling = await labelerPhase(ready, think);
       if (process.env.BENCH_DUMP) fs.writeFileSync(`${process.env.BENCH_DUMP}-${name}.json`, JSON.stringify(labeling.next));
       const clientLabeling = { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 };
-      const cpuMiddle = await serverCpu(child, `${name} labeling`);
-      if (process.env.BENCH_PROFILE) await ask(child, { type: 'profile-stop', name });
+      const cpuMiddle = await serverCpu(children, `${name} labeling`);
+      if (process.env.BENCH_PROFILE) await ask(children, { type: 'profile-stop', name });
       clientDelay.reset();
       const health = await healthPhase(ready, think);
       const clientHealth = { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 };
-      const cpuAfter = await serverCpu(child);
+      const cpuAfter = await serverCpu(children);
       const pause = think > 0 ? `, ${think} ms ±50 % between tasks` : ', no pause';
       console.log(`${name} (${LABELERS} labelers${pause}):`);
       const cycleCpu = (cpuMiddle.micros - cpuBefore.micros) / Math.max(1, labeling.cycles) / 1000;
@@ -505,9 +606,17 @@ async function main(): Promise<void> {
     console.log(`target paced next-task p99 < 20 ms: ${pacedP99 < 20 ? 'met' : 'MISSED'} (${pacedP99.toFixed(2)} ms)`);
     console.log(`load average at the end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
   } finally {
-    child.send({ type: 'stop' });
-    await new Promise((resolve) => child.once('exit', resolve));
-    fs.rmSync(seeded.dataDir, { recursive: true, force: true });
+    await Promise.all(
+      children.map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return undefined;
+        child.send({ type: 'stop' });
+        // A server that failed before it listened for messages is killed instead.
+        const kill = setTimeout(() => child.kill(), 10_000);
+        return new Promise((resolve) => child.once('exit', resolve)).finally(() => clearTimeout(kill));
+      }),
+    );
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 
