@@ -22,6 +22,12 @@ export interface DialectHelpers {
    * row (measured 21 ms against 0.3 ms per outbox claim with 20,000 due rows); nothing on SQLite.
    */
   perRowSubquery: RawBuilder<unknown>;
+  /**
+   * The column as an expression no index serves: `+column` on SQLite, whose planner (without
+   * statistics) would otherwise walk an index on an equality term rather than look up a short list
+   * of primary keys; the column itself on PostgreSQL, whose planner weighs the two with statistics.
+   */
+  unindexed(column: string): RawBuilder<unknown>;
   /** True when a unique-index violation raised by the driver is the given error. */
   isUniqueViolation(error: unknown): boolean;
   /** True when the transaction was aborted by a deadlock or serialization failure (PostgreSQL) and may simply be run again. */
@@ -36,6 +42,7 @@ export function dialectHelpers(name: DialectName): DialectHelpers {
     forUpdate: name === 'postgres' ? sql`for update` : sql``,
     indexDescNullsLast: name === 'postgres' ? sql`desc nulls last` : sql`desc`,
     perRowSubquery: name === 'postgres' ? sql`offset 0` : sql``,
+    unindexed: (column) => (name === 'postgres' ? sql.ref(column) : sql`+${sql.ref(column)}`),
     isUniqueViolation(error: unknown): boolean {
       const code = (error as { code?: string } | null)?.code;
       return name === 'postgres' ? code === '23505' : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

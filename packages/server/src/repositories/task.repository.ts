@@ -303,6 +303,15 @@ function updateStatement(columns: readonly string[]): CompiledStatement<never> {
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits for 26 columns. */
 const INSERT_CHUNK = 1000;
 
+/**
+ * A tag filter whose tags are on at most this many tasks (in the whole database) is answered from the
+ * tag index: those task ids, each looked up by primary key. Past it, tasks are walked in the page's
+ * order and each is probed for the tags (EXISTS), which finds a page of a common tag quickly. Either
+ * way alone fails at a million tasks: the walk meets a rare tag's few tasks only after reading every
+ * task (0.7 s per page on SQLite, blocking the server), and the ids of a common tag are too many.
+ */
+const RARE_TAG_ROWS = 2000;
+
 /** insertNew's compiled statements by dialect and row count (a bulk import uses one or two sizes). */
 const INSERT_NEW_CACHE = new Map<string, CompiledQuery<{ id: string }>>();
 
@@ -564,7 +573,7 @@ export class TaskRepository {
 
   /** One page in (created_at desc, id desc) order, after the cursor or skipping `offset` matches. */
   async list(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<Task[]> {
-    if (filters.uniqueIds !== undefined) return this.listByUniqueIds(accountId, environment, filters, page);
+    if (filters.uniqueIds !== undefined) return this.listByUniqueIds(accountId, environment, filters, page, await this.rareTagTaskIds(filters.tags));
     return (await this.listStored(accountId, environment, filters, page)).map(fromRow);
   }
 
@@ -574,11 +583,12 @@ export class TaskRepository {
    */
   async listStored(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<StoredTask[]> {
     if (filters.uniqueIds !== undefined) throw new Error('listStored does not take unique_id filters; use list');
+    const tagged = await this.rareTagTaskIds(filters.tags);
     // The page is chosen on tasks alone (an index range scan), then joined for the names.
     const inner = this.db
       .selectFrom('tasks')
       .selectAll('tasks')
-      .where((eb) => this.matching(eb, accountId, environment, filters))
+      .where((eb) => this.matching(eb, accountId, environment, filters, tagged))
       .$if(page.after !== undefined, (query) =>
         query
           .where('tasks.created_at', '<=', page.after!.createdAt)
@@ -605,8 +615,14 @@ export class TaskRepository {
    * (account, environment, unique_id) index with no ORDER BY (which would tempt SQLite's planner to
    * walk the whole account in date order instead) and the page is cut here.
    */
-  private async listByUniqueIds(accountId: string, environment: Environment, filters: TaskFilters, page: { limit: number; after?: TaskCursor; offset?: number }): Promise<Task[]> {
-    const inner = this.db.selectFrom('tasks').selectAll('tasks').where((eb) => this.matching(eb, accountId, environment, filters));
+  private async listByUniqueIds(
+    accountId: string,
+    environment: Environment,
+    filters: TaskFilters,
+    page: { limit: number; after?: TaskCursor; offset?: number },
+    tagged: string[] | undefined,
+  ): Promise<Task[]> {
+    const inner = this.db.selectFrom('tasks').selectAll('tasks').where((eb) => this.matching(eb, accountId, environment, filters, tagged));
     const rows = await this.db
       .selectFrom(inner.as('t'))
       .innerJoin('projects as p', 'p.id', 't.project_id')
@@ -641,54 +657,63 @@ export class TaskRepository {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     }
-    const row = await this.db
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => this.matching(eb, accountId, environment, filters))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return this.countRows(accountId, environment, filters);
   }
 
   /** Counts tasks by counting rows, never from the counters (for checks and repairs). */
   async countRows(accountId: string, environment: Environment, filters: TaskFilters): Promise<number> {
+    const tagged = await this.rareTagTaskIds(filters.tags);
     const row = await this.db
       .selectFrom('tasks')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => this.matching(eb, accountId, environment, filters))
+      .where((eb) => this.matching(eb, accountId, environment, filters, tagged))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
-  private matching(eb: ExpressionBuilder<Database, 'tasks'>, accountId: string, environment: Environment, filters: TaskFilters): Expression<SqlBool> {
+  /** The ids of the tasks carrying any of `tags` when they are few (RARE_TAG_ROWS), else undefined. */
+  private async rareTagTaskIds(tags: string[] | undefined): Promise<string[] | undefined> {
+    if (tags === undefined) return undefined;
+    const rows = await this.db.selectFrom('task_tags').select('task_id').where('tag', 'in', tags).limit(RARE_TAG_ROWS + 1).execute();
+    return rows.length > RARE_TAG_ROWS ? undefined : [...new Set(rows.map((row) => row.task_id))];
+  }
+
+  /** `tagged`: the tag filter already resolved to task ids (rareTagTaskIds); else the tags are probed per task. */
+  private matching(eb: ExpressionBuilder<Database, 'tasks'>, accountId: string, environment: Environment, filters: TaskFilters, tagged: string[] | undefined): Expression<SqlBool> {
     const conditions: Expression<SqlBool>[] = [];
+    // With the tag filter resolved to a few task ids, those ids are the way in: no other term may
+    // send SQLite's planner down an index over all of a project's or account's tasks.
+    const column = (name: `tasks.${keyof TasksTable & string}`) => (tagged === undefined ? name : this.dialect.unindexed(name));
     // A project or batch id was resolved in the caller's (account, environment) and implies it. Leaving
     // the account condition out then keeps SQLite's planner on the project or batch index instead of
     // the (account, environment, created_at) one, which would scan every task of the account. With
     // unique_id values it stays, so the (account, environment, unique_id) index applies.
     if ((filters.projectId === undefined && filters.batchId === undefined) || filters.uniqueIds !== undefined) {
-      conditions.push(eb('tasks.account_id', '=', accountId), eb('tasks.environment', '=', environment));
+      conditions.push(eb(column('tasks.account_id'), '=', accountId), eb(column('tasks.environment'), '=', environment));
     }
-    if (filters.batchId !== undefined) conditions.push(eb('tasks.batch_id', '=', filters.batchId));
-    else if (filters.projectId !== undefined) conditions.push(eb('tasks.project_id', '=', filters.projectId));
-    if (filters.status !== undefined) conditions.push(eb('tasks.status', '=', filters.status));
-    if (filters.type !== undefined) conditions.push(eb('tasks.type', '=', filters.type));
-    if (filters.createdFrom !== undefined) conditions.push(eb('tasks.created_at', '>=', filters.createdFrom));
-    if (filters.createdTo !== undefined) conditions.push(eb('tasks.created_at', '<=', filters.createdTo));
-    if (filters.completedFrom !== undefined) conditions.push(eb('tasks.completed_at', '>=', filters.completedFrom));
-    if (filters.completedTo !== undefined) conditions.push(eb('tasks.completed_at', '<=', filters.completedTo));
-    if (filters.updatedFrom !== undefined) conditions.push(eb('tasks.updated_at', '>=', filters.updatedFrom));
-    if (filters.updatedTo !== undefined) conditions.push(eb('tasks.updated_at', '<=', filters.updatedTo));
-    if (filters.uniqueIds !== undefined) conditions.push(eb('tasks.unique_id', 'in', filters.uniqueIds));
+    if (filters.batchId !== undefined) conditions.push(eb(column('tasks.batch_id'), '=', filters.batchId));
+    else if (filters.projectId !== undefined) conditions.push(eb(column('tasks.project_id'), '=', filters.projectId));
+    if (filters.status !== undefined) conditions.push(eb(column('tasks.status'), '=', filters.status));
+    if (filters.type !== undefined) conditions.push(eb(column('tasks.type'), '=', filters.type));
+    if (filters.createdFrom !== undefined) conditions.push(eb(column('tasks.created_at'), '>=', filters.createdFrom));
+    if (filters.createdTo !== undefined) conditions.push(eb(column('tasks.created_at'), '<=', filters.createdTo));
+    if (filters.completedFrom !== undefined) conditions.push(eb(column('tasks.completed_at'), '>=', filters.completedFrom));
+    if (filters.completedTo !== undefined) conditions.push(eb(column('tasks.completed_at'), '<=', filters.completedTo));
+    if (filters.updatedFrom !== undefined) conditions.push(eb(column('tasks.updated_at'), '>=', filters.updatedFrom));
+    if (filters.updatedTo !== undefined) conditions.push(eb(column('tasks.updated_at'), '<=', filters.updatedTo));
+    if (filters.uniqueIds !== undefined) conditions.push(eb(column('tasks.unique_id'), 'in', filters.uniqueIds));
     if (filters.reviewStatuses !== undefined) {
       const stored = filters.reviewStatuses.filter((status) => status !== 'pending');
       const alternatives: Expression<SqlBool>[] = [];
-      if (stored.length > 0) alternatives.push(eb('tasks.customer_review_status', 'in', stored));
+      if (stored.length > 0) alternatives.push(eb(column('tasks.customer_review_status'), 'in', stored));
       if (filters.reviewStatuses.includes('pending')) {
-        alternatives.push(eb.and([eb('tasks.status', '=', 'completed'), eb('tasks.customer_review_status', 'is', null)]));
+        alternatives.push(eb.and([eb(column('tasks.status'), '=', 'completed'), eb(column('tasks.customer_review_status'), 'is', null)]));
       }
       conditions.push(eb.or(alternatives));
     }
-    if (filters.tags !== undefined) {
+    if (tagged !== undefined) {
+      conditions.push(tagged.length > 0 ? eb('tasks.id', 'in', tagged) : sql<SqlBool>`1 = 0`);
+    } else if (filters.tags !== undefined) {
       conditions.push(
         eb.exists(
           eb.selectFrom('task_tags').select('task_tags.task_id').whereRef('task_tags.task_id', '=', 'tasks.id').where('task_tags.tag', 'in', filters.tags),

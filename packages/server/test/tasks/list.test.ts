@@ -218,6 +218,36 @@ describeEachDatabase('GET tasks', (dialect) => {
     assert.deepEqual(await ids('customer_review_status=accepted&customer_review_status=rejected'), [blue.task_id]);
   });
 
+  it('finds tagged tasks alike whether a tag is on a few tasks (read from the tag index) or on thousands (probed per task)', async () => {
+    const project = await createProject(server.current, { name: unique('tagged'), type: 'imageannotation' });
+    const start = Date.now() - 5 * 60 * 1000;
+    // "crowd" is on 2,050 tasks, past the 2,000 up to which a tag filter is read from the tag index;
+    // "needle" is on 5 of them (3 completed) and on tasks of another account.
+    const crowd = await insertTasks(server.current, 2050, { projectId: project.id, accountId, startAt: start, tags: ['crowd'] });
+    const pending = await insertTasks(server.current, 2, { projectId: project.id, accountId, startAt: start + 3000, tags: ['crowd', 'needle'] });
+    const completed = await insertTasks(server.current, 3, { projectId: project.id, accountId, startAt: start + 4000, tags: ['needle', 'crowd'], status: 'completed' });
+    const other = await server.current.createAccount();
+    const otherProject = (await server.current.request('POST', '/v1/projects', { key: other.liveKey, body: { name: unique('theirs'), type: 'imageannotation' } })).body;
+    await insertTasks(server.current, 4, { projectId: otherProject.id, accountId: other.accountId, startAt: start, tags: ['needle'] });
+    const newestFirst = (tasks: Array<{ id: string }>) => tasks.map((task) => task.id).reverse();
+    const inProject = `project=${encodeURIComponent(project.name)}`;
+    const cases: Array<[string, string[]]> = [
+      [`${inProject}&tags=needle`, newestFirst([...pending, ...completed])],
+      ['tags=needle', newestFirst([...pending, ...completed])],
+      [`${inProject}&tags=needle&status=completed`, newestFirst(completed)],
+      [`${inProject}&tags=needle&tags=nowhere`, newestFirst([...pending, ...completed])],
+      [`${inProject}&tags=nowhere`, []],
+      [`${inProject}&tags=crowd`, newestFirst([...crowd, ...pending, ...completed])],
+      [`${inProject}&tags=crowd&status=completed`, newestFirst(completed)],
+      [`${inProject}&tags=crowd&tags=needle`, newestFirst([...crowd, ...pending, ...completed])],
+    ];
+    for (const [query, expected] of cases) {
+      const paged = await pageAll(server.current, `${query}&limit=100`);
+      assert.deepEqual(paged.ids, expected, query);
+      assert.ok(paged.totals.every((total) => total === expected.length), `${query}: totals ${paged.totals.join(', ')}`);
+    }
+  });
+
   it('sends only task_id, status, metadata and project with limited_response', async () => {
     const response = await server.current.request('GET', `/v1/tasks?project=${encodeURIComponent(projectName)}&limit=5&limited_response=True&include_attachment_url=True`);
     assert.equal(response.status, 200);
