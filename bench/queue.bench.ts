@@ -42,12 +42,14 @@
  * threads; less sensitive to other load than latency), and the event-loop delay of the server and of
  * this process (how late each ran its timers: time the process was busy or did not get a CPU). On a
  * shared machine, read the latency against the /healthz baseline and those delays: when other jobs
- * keep the CPUs busy, every request waits for the server process to be scheduled.
+ * keep the CPUs busy, every request waits for the server process to be scheduled. (/healthz pings
+ * the database: on PostgreSQL it includes one round trip and a pooled connection.)
  *
  * Diagnostics (stderr): BENCH_SQL_STATS=1 prints the server's time per SQL statement for each
  * phase (on SQLite the time in better-sqlite3's synchronous calls, i.e. event-loop time; on
  * PostgreSQL the wall time from a statement handed to the driver to its answer handled, which
- * includes the round trip and waiting for the event loop, so the two are not comparable); BENCH_SERVER_TIMES=1 the server-side time per route (request parsed to response written)
+ * includes the round trip and waiting for the event loop, plus the pool's connection waits: the two
+ * are not comparable); BENCH_SERVER_TIMES=1 the server-side time per route (request parsed to response written)
  * and, for the slowest 1 % of queue/next calls, how much of their time passed before the server
  * got the request; BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
  * BENCH_DUMP=<prefix> writes the queue/next samples of each phase as JSON; BENCH_NODE_ARGS="--trace-gc"
