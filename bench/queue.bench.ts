@@ -223,6 +223,15 @@ async function runServer(): Promise<void> {
 
 /** Diagnostics (BENCH_SQL_STATS=1): time spent in each SQL statement, printed by the server at the end. */
 const sqlStats = new Map<string, { calls: number; ms: number; max: number; slow: number }>();
+function recordSql(key: string, ms: number): void {
+  const entry = sqlStats.get(key) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
+  if (ms > 5) entry.slow += 1;
+  entry.calls += 1;
+  entry.ms += ms;
+  entry.max = Math.max(entry.max, ms);
+  sqlStats.set(key, entry);
+}
+
 async function instrumentSqlite(): Promise<void> {
   const { default: SQLite } = await import('better-sqlite3');
   const probe = new SQLite(':memory:');
@@ -235,14 +244,7 @@ async function instrumentSqlite(): Promise<void> {
       try {
         return original.apply(this, args);
       } finally {
-        const ms = performance.now() - start;
-        const key = this.source.replace(/\s+/g, ' ').slice(0, 160);
-        const entry = sqlStats.get(key) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
-        if (ms > 5) entry.slow += 1;
-        entry.calls += 1;
-        entry.ms += ms;
-        entry.max = Math.max(entry.max, ms);
-        sqlStats.set(key, entry);
+        recordSql(this.source.replace(/\s+/g, ' ').slice(0, 160), performance.now() - start);
       }
     };
   }
@@ -252,12 +254,7 @@ async function instrumentSqlite(): Promise<void> {
     try {
       return exec.call(this, source);
     } finally {
-      const ms = performance.now() - start;
-      const entry = sqlStats.get(`exec ${source}`) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
-      entry.calls += 1;
-      entry.ms += ms;
-      entry.max = Math.max(entry.max, ms);
-      sqlStats.set(`exec ${source}`, entry);
+      recordSql(`exec ${source}`, performance.now() - start);
     }
   } as typeof exec;
 }
@@ -277,13 +274,7 @@ async function instrumentPostgres(): Promise<void> {
     const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text ?? '?');
     const key = text.replace(/\s+/g, ' ').slice(0, 160);
     return result.finally(() => {
-      const ms = performance.now() - start;
-      const entry = sqlStats.get(key) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
-      if (ms > 5) entry.slow += 1;
-      entry.calls += 1;
-      entry.ms += ms;
-      entry.max = Math.max(entry.max, ms);
-      sqlStats.set(key, entry);
+      recordSql(key, performance.now() - start);
     });
   } as typeof pg.Client.prototype.query;
   // Waiting for one of the pool's connections (Kysely takes one per statement outside a transaction,
@@ -294,13 +285,7 @@ async function instrumentPostgres(): Promise<void> {
     if (!(result instanceof Promise)) return result;
     const start = performance.now();
     return result.finally(() => {
-      const ms = performance.now() - start;
-      const entry = sqlStats.get('(pool: wait for a connection)') ?? { calls: 0, ms: 0, max: 0, slow: 0 };
-      if (ms > 5) entry.slow += 1;
-      entry.calls += 1;
-      entry.ms += ms;
-      entry.max = Math.max(entry.max, ms);
-      sqlStats.set('(pool: wait for a connection)', entry);
+      recordSql('(pool: wait for a connection)', performance.now() - start);
     });
   } as typeof pg.Pool.prototype.connect;
 }
