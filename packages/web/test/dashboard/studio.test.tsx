@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { StudioPage, moveItem } from '../../src/dashboard/StudioPage.tsx';
+import { StudioPage } from '../../src/dashboard/StudioPage.tsx';
+import { moveItem } from '../../src/dashboard/studio/PriorityOrder.tsx';
 import { TeamPage } from '../../src/dashboard/TeamPage.tsx';
 import { StudioApi, type AssignedTeammate, type ProjectGroup, type StudioBatch } from '../../src/api/studio.ts';
 import { counts, errorResponse, fakeServer } from './fake-server.ts';
