@@ -3,22 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SmtpClient } from '../../src/outbound/smtp-client.ts';
-import { startFakeSmtp } from '../helpers/fake-smtp.ts';
+import { startFakeSmtp, useTestServerWithSmtp } from '../helpers/fake-smtp.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { useTestServer, LIVE_KEY } from '../helpers/server.ts';
+import { LIVE_KEY } from '../helpers/server.ts';
 import { enqueueCallback, hmacHex, seedTask, taskCallbackBody, waitUntil } from './fixtures.ts';
 
 describeEachDatabase('Email callbacks', (dialect) => {
-  let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
-  const env: Record<string, string> = { TAGWRIGHT_CALLBACK_SCHEDULE: '0.05', TAGWRIGHT_SMTP_FROM: 'callbacks@tagwright.test' };
-  before(async () => {
-    smtp = await startFakeSmtp();
-    env.TAGWRIGHT_SMTP_URL = `smtp://robot:s3cret@127.0.0.1:${smtp.port}`;
-  });
-  const server = useTestServer(dialect, env);
-  after(async () => smtp?.close());
+  const { server, smtp } = useTestServerWithSmtp(dialect, { TAGWRIGHT_CALLBACK_SCHEDULE: '0.05', TAGWRIGHT_SMTP_FROM: 'callbacks@tagwright.test' }, 'robot:s3cret@');
 
   async function queue(target: string) {
     const { db, accounts } = server.current.server.services;
@@ -36,7 +29,7 @@ describeEachDatabase('Email callbacks', (dialect) => {
     const { taskId, body, account, callbackSucceeded } = await queue('ops@example.com');
     await waitUntil(async () => (await callbackSucceeded()) === 1, { what: 'the email to be accepted' });
 
-    const mail = smtp.mails.find((candidate) => candidate.to === 'ops@example.com')!;
+    const mail = smtp.current.mails.find((candidate) => candidate.to === 'ops@example.com')!;
     assert.equal(mail.from, 'callbacks@tagwright.test');
     assert.equal(mail.auth, '\0robot\0s3cret');
     const [head, encoded] = mail.data.split('\r\n\r\n');

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { after, before } from 'node:test';
+import { useTestServer, type TestServer } from './server.ts';
 
 export interface ReceivedMail {
   /** True when the message came over a connection upgraded with STARTTLS. */
@@ -97,4 +99,23 @@ export function mailHeader(mail: ReceivedMail, name: string): string | undefined
   const head = mail.data.slice(0, mail.data.indexOf('\r\n\r\n'));
   const line = head.split('\r\n').find((candidate) => candidate.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   return line?.slice(name.length + 1).trim();
+}
+
+/**
+ * A test server whose TAGWRIGHT_SMTP_URL points at a fake SMTP receiver started for the suite
+ * (`userinfo`, e.g. `robot:s3cret@`, goes into the URL); the receiver closes after the server.
+ */
+export function useTestServerWithSmtp(
+  dialect: 'sqlite' | 'postgres',
+  env: Record<string, string>,
+  userinfo = '',
+): { server: { current: TestServer }; smtp: { current: FakeSmtp } } {
+  const smtp = {} as { current: FakeSmtp };
+  before(async () => {
+    smtp.current = await startFakeSmtp();
+    env.TAGWRIGHT_SMTP_URL = `smtp://${userinfo}127.0.0.1:${smtp.current.port}`;
+  });
+  const server = useTestServer(dialect, env);
+  after(async () => smtp.current?.close());
+  return { server, smtp };
 }

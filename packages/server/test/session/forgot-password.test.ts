@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { useTestServer, type TestServer } from '../helpers/server.ts';
-import { mailBody, mailHeader, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.ts';
+import { mailBody, mailHeader, useTestServerWithSmtp } from '../helpers/fake-smtp.ts';
 import { addTeammate, linkIn, mailsTo, signIn } from './helpers.ts';
 
 const OLD_PASSWORD = 'the old password 1';
@@ -21,14 +21,7 @@ function login(server: TestServer, email: string, password: string) {
 }
 
 describeEachDatabase('Forgot password, with mail configured', (dialect) => {
-  let smtp: FakeSmtp;
-  const env: Record<string, string> = { TAGWRIGHT_SMTP_FROM: 'accounts@tagwright.test', TAGWRIGHT_PASSWORD_RESET_PER_ADDRESS: '100' };
-  before(async () => {
-    smtp = await startFakeSmtp();
-    env.TAGWRIGHT_SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
-  });
-  const server = useTestServer(dialect, env);
-  after(async () => smtp?.close());
+  const { server, smtp } = useTestServerWithSmtp(dialect, { TAGWRIGHT_SMTP_FROM: 'accounts@tagwright.test', TAGWRIGHT_PASSWORD_RESET_PER_ADDRESS: '100' });
 
   it('mails a teammate who has signed up a one-time link with which they set a new password and sign in', async () => {
     await addTeammate(server.current, { email: 'ana@example.com', password: OLD_PASSWORD });
@@ -36,7 +29,7 @@ describeEachDatabase('Forgot password, with mail configured', (dialect) => {
     assert.equal(response.status, 200);
     assert.match(response.body.message, /on its way/);
 
-    const [mail] = await mailsTo(server.current, smtp, 'ana@example.com');
+    const [mail] = await mailsTo(server.current, smtp.current, 'ana@example.com');
     assert.ok(mail, 'a mail was sent to the teammate');
     assert.equal(mail.from, 'accounts@tagwright.test');
     assert.equal(mailHeader(mail, 'Subject'), 'Choose a new Tagwright password');
@@ -66,9 +59,9 @@ describeEachDatabase('Forgot password, with mail configured', (dialect) => {
       assert.equal(response.text, known.text);
       assert.equal(response.headers.get('content-type'), known.headers.get('content-type'));
     }
-    assert.equal((await mailsTo(server.current, smtp, 'bob@example.com')).length, 1);
-    assert.equal((await mailsTo(server.current, smtp, 'nobody@example.com')).length, 0);
-    assert.equal((await mailsTo(server.current, smtp, 'invited@example.com')).length, 0);
+    assert.equal((await mailsTo(server.current, smtp.current, 'bob@example.com')).length, 1);
+    assert.equal((await mailsTo(server.current, smtp.current, 'nobody@example.com')).length, 0);
+    assert.equal((await mailsTo(server.current, smtp.current, 'invited@example.com')).length, 0);
     // The open invitation was not replaced: its token still signs the teammate up.
     assert.equal((await acceptInvite(server.current, 'invited-token-0000000000000', NEW_PASSWORD)).status, 200);
   });
@@ -77,7 +70,7 @@ describeEachDatabase('Forgot password, with mail configured', (dialect) => {
     await addTeammate(server.current, { email: 'carl@example.com', password: OLD_PASSWORD });
     await forgot(server.current, { email: 'carl@example.com' });
     await forgot(server.current, { email: 'carl@example.com' });
-    const [first, second] = await mailsTo(server.current, smtp, 'carl@example.com');
+    const [first, second] = await mailsTo(server.current, smtp.current, 'carl@example.com');
     assert.ok(second, 'two mails');
     assert.equal((await acceptInvite(server.current, linkIn(first).token, NEW_PASSWORD)).status, 400);
     assert.equal((await acceptInvite(server.current, linkIn(second).token, NEW_PASSWORD)).status, 200);
@@ -88,11 +81,11 @@ describeEachDatabase('Forgot password, with mail configured', (dialect) => {
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await forgot(server.current, { email: 'dana@example.com' }));
     assert.deepEqual(new Set(answers.map((response) => `${response.status} ${response.text}`)).size, 1);
-    assert.equal((await mailsTo(server.current, smtp, 'dana@example.com')).length, 3);
+    assert.equal((await mailsTo(server.current, smtp.current, 'dana@example.com')).length, 3);
     // Another email from the same address is not held back by dana's limit.
     await addTeammate(server.current, { email: 'eve@example.com', password: OLD_PASSWORD });
     await forgot(server.current, { email: 'eve@example.com' });
-    assert.equal((await mailsTo(server.current, smtp, 'eve@example.com')).length, 1);
+    assert.equal((await mailsTo(server.current, smtp.current, 'eve@example.com')).length, 1);
   });
 
   it('mails the link to a teammate locked out after failed sign-ins; setting the password lifts the lock', async () => {
@@ -101,7 +94,7 @@ describeEachDatabase('Forgot password, with mail configured', (dialect) => {
     assert.match((await login(server.current, 'finn@example.com', OLD_PASSWORD)).body.error, /locked/);
     const response = await forgot(server.current, { email: 'finn@example.com' });
     assert.equal(response.status, 200);
-    const [mail] = await mailsTo(server.current, smtp, 'finn@example.com');
+    const [mail] = await mailsTo(server.current, smtp.current, 'finn@example.com');
     assert.equal((await acceptInvite(server.current, linkIn(mail).token, NEW_PASSWORD)).status, 200);
     await signIn(server.current, 'finn@example.com', NEW_PASSWORD);
   });
@@ -131,14 +124,7 @@ describeEachDatabase('Forgot password, with mail configured', (dialect) => {
 });
 
 describeEachDatabase('Forgot password, limited per client address', (dialect) => {
-  let smtp: FakeSmtp;
-  const env: Record<string, string> = { TAGWRIGHT_PASSWORD_RESET_PER_ADDRESS: '2' };
-  before(async () => {
-    smtp = await startFakeSmtp();
-    env.TAGWRIGHT_SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
-  });
-  const server = useTestServer(dialect, env);
-  after(async () => smtp?.close());
+  const { server, smtp } = useTestServerWithSmtp(dialect, { TAGWRIGHT_PASSWORD_RESET_PER_ADDRESS: '2' });
 
   it('lets two requests an hour through from one address, whatever the emails; the third gets the same answer and no mail', async () => {
     const emails = ['gus@example.com', 'hana@example.com', 'ivy@example.com'];
@@ -146,9 +132,9 @@ describeEachDatabase('Forgot password, limited per client address', (dialect) =>
     const answers = [];
     for (const email of emails) answers.push(await forgot(server.current, { email }));
     assert.equal(new Set(answers.map((response) => `${response.status} ${response.text}`)).size, 1);
-    assert.equal((await mailsTo(server.current, smtp, 'gus@example.com')).length, 1);
-    assert.equal((await mailsTo(server.current, smtp, 'hana@example.com')).length, 1);
-    assert.equal((await mailsTo(server.current, smtp, 'ivy@example.com')).length, 0);
+    assert.equal((await mailsTo(server.current, smtp.current, 'gus@example.com')).length, 1);
+    assert.equal((await mailsTo(server.current, smtp.current, 'hana@example.com')).length, 1);
+    assert.equal((await mailsTo(server.current, smtp.current, 'ivy@example.com')).length, 0);
   });
 });
 

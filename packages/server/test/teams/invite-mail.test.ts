@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { useTestServer } from '../helpers/server.ts';
-import { mailBody, mailHeader, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.ts';
+import { mailBody, mailHeader, useTestServerWithSmtp } from '../helpers/fake-smtp.ts';
 import { addTeammate, linkIn, mailsTo } from '../session/helpers.ts';
 
 const PASSWORD = 'a long enough password';
 
 describeEachDatabase('Invitation and reset mails', (dialect) => {
-  let smtp: FakeSmtp;
-  const env: Record<string, string> = { TAGWRIGHT_SMTP_FROM: 'team@tagwright.test', TAGWRIGHT_PUBLIC_URL: 'https://label.example.com/' };
-  before(async () => {
-    smtp = await startFakeSmtp();
-    env.TAGWRIGHT_SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
-  });
-  const server = useTestServer(dialect, env);
-  after(async () => smtp?.close());
+  const { server, smtp } = useTestServerWithSmtp(dialect, { TAGWRIGHT_SMTP_FROM: 'team@tagwright.test', TAGWRIGHT_PUBLIC_URL: 'https://label.example.com/' });
 
   it('mails each teammate invited with POST teams/invite their sign-up link; the answer is still the bare array with inviteToken', async () => {
     const response = await server.current.request('POST', '/v1/teams/invite', { body: { emails: ['kim@example.com', 'lou@example.com'], team_role: 'labeler' } });
@@ -24,7 +17,7 @@ describeEachDatabase('Invitation and reset mails', (dialect) => {
     const kim = response.body.find((teammate: any) => teammate.email === 'kim@example.com');
     assert.match(kim.inviteToken, /^[A-Za-z0-9_-]{20,}$/);
 
-    const [mail] = await mailsTo(server.current, smtp, 'kim@example.com');
+    const [mail] = await mailsTo(server.current, smtp.current, 'kim@example.com');
     assert.ok(mail, 'kim got a mail');
     assert.equal(mail.from, 'team@tagwright.test');
     assert.match(mailHeader(mail, 'Subject')!, /^You are invited to .+ on Tagwright$/);
@@ -33,7 +26,7 @@ describeEachDatabase('Invitation and reset mails', (dialect) => {
     const { link, token, reset } = linkIn(mail);
     assert.equal(link, `https://label.example.com/ui/#/accept-invite?token=${kim.inviteToken}`, 'the link starts at TAGWRIGHT_PUBLIC_URL');
     assert.equal(reset, false);
-    assert.equal((await mailsTo(server.current, smtp, 'lou@example.com')).length, 1);
+    assert.equal((await mailsTo(server.current, smtp.current, 'lou@example.com')).length, 1);
 
     const accepted = await server.current.request('POST', '/app/api/session/accept-invite', { key: null, body: { token, password: PASSWORD } });
     assert.equal(accepted.status, 200);
@@ -42,10 +35,10 @@ describeEachDatabase('Invitation and reset mails', (dialect) => {
   });
 
   it('sends nothing to someone who was already a teammate when invited again', async () => {
-    const before = (await mailsTo(server.current, smtp, 'kim@example.com')).length;
+    const before = (await mailsTo(server.current, smtp.current, 'kim@example.com')).length;
     const response = await server.current.request('POST', '/v1/teams/invite', { body: { emails: ['kim@example.com'], team_role: 'labeler' } });
     assert.equal(response.status, 200);
-    assert.equal((await mailsTo(server.current, smtp, 'kim@example.com')).length, before);
+    assert.equal((await mailsTo(server.current, smtp.current, 'kim@example.com')).length, before);
   });
 
   it('mails the links of invitations and re-invitations made in the admin UI, with the same token its answer shows', async () => {
@@ -53,7 +46,7 @@ describeEachDatabase('Invitation and reset mails', (dialect) => {
     assert.equal(invited.status, 200);
     const again = await server.current.request('POST', '/app/api/admin/teammates/reinvite', { body: { email: 'max@example.com' } });
     assert.equal(again.status, 200);
-    const [first, second] = await mailsTo(server.current, smtp, 'max@example.com');
+    const [first, second] = await mailsTo(server.current, smtp.current, 'max@example.com');
     assert.equal(linkIn(first).token, invited.body.invitations[0].token);
     assert.equal(linkIn(second).token, again.body.invitations[0].token);
     assert.match(mailBody(second), /as member/);
@@ -64,7 +57,7 @@ describeEachDatabase('Invitation and reset mails', (dialect) => {
     const issued = await server.current.request('POST', '/app/api/admin/teammates/reset_password', { body: { email: 'nia@example.com' } });
     assert.equal(issued.status, 200);
     assert.deepEqual(Object.keys(issued.body).sort(), ['invitations', 'teammates']);
-    const [mail] = await mailsTo(server.current, smtp, 'nia@example.com');
+    const [mail] = await mailsTo(server.current, smtp.current, 'nia@example.com');
     assert.equal(mailHeader(mail, 'Subject'), 'Choose a new Tagwright password');
     assert.match(mailBody(mail), /An admin/);
     const { link, token, reset } = linkIn(mail);
@@ -78,7 +71,7 @@ describeEachDatabase('Invitation and reset mails', (dialect) => {
     assert.equal(response.status, 200);
     const invited = response.body.find((teammate: any) => teammate.email === 'ops@reject.example');
     assert.ok(invited.inviteToken);
-    assert.equal((await mailsTo(server.current, smtp, 'ops@reject.example')).length, 0);
+    assert.equal((await mailsTo(server.current, smtp.current, 'ops@reject.example')).length, 0);
     const listed = await server.current.request('GET', '/v1/teams');
     assert.ok(listed.body.some((teammate: any) => teammate.email === 'ops@reject.example'));
   });
