@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AppApi } from '../api/client.ts';
 import type { SessionUser } from '../api/types.ts';
+import { FormSubmit, useFormSubmit } from './FormSubmit.tsx';
 
 const MIN_PASSWORD = 10;
 
@@ -13,24 +14,17 @@ export function AcceptInvitePage({ api, token, reset = false, onSignedIn }: { ap
   const [lastName, setLastName] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, submitting } = useFormSubmit();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (password.length < MIN_PASSWORD) return setError(`Choose a password of at least ${MIN_PASSWORD} characters.`);
     if (password !== repeat) return setError('The two passwords differ.');
-    setBusy(true);
-    setError(null);
-    try {
+    await submitting(async () => {
       const { user } = await api.acceptInvite({ token, password, first_name: firstName.trim() || undefined, last_name: lastName.trim() || undefined });
       window.location.hash = '#/work';
       onSignedIn(user);
-    } catch (caught) {
-      setError((caught as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -57,14 +51,7 @@ export function AcceptInvitePage({ api, token, reset = false, onSignedIn }: { ap
         Repeat password
         <input type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />
       </label>
-      {error && (
-        <p role="alert" className="tw-error">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="tw-primary" disabled={busy}>
-        Set password and sign in
-      </button>
+      <FormSubmit error={error} busy={busy} label="Set password and sign in" />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AppApi } from '../api/client.ts';
+import { FormSubmit, useFormSubmit } from './FormSubmit.tsx';
 
 /**
  * `#/forgot-password`: a teammate asks for a one-time link to choose a new password. The server
@@ -9,21 +10,14 @@ import type { AppApi } from '../api/client.ts';
 export function ForgotPasswordPage({ api, initialEmail = '' }: { api: AppApi; initialEmail?: string }) {
   const [email, setEmail] = useState(initialEmail);
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submitting } = useFormSubmit();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await submitting(async () => {
       await api.forgotPassword({ email: email.trim() });
       setSentTo(email.trim());
-    } catch (caught) {
-      setError((caught as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (sentTo !== null) {
@@ -48,14 +42,7 @@ export function ForgotPasswordPage({ api, initialEmail = '' }: { api: AppApi; in
         Email
         <input type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />
       </label>
-      {error && (
-        <p role="alert" className="tw-error">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="tw-primary" disabled={busy}>
-        Send reset link
-      </button>
+      <FormSubmit error={error} busy={busy} label="Send reset link" />
       <a href="#/work">Back to sign in</a>
     </form>
   );
