@@ -11,7 +11,7 @@ export interface PasswordResetLimits {
   perAddressPerHour: number;
 }
 
-export const RESET_REQUEST_WINDOW_MS = 60 * 60 * 1000;
+const RESET_REQUEST_WINDOW_MS = 60 * 60 * 1000;
 
 /**
  * Self-service "Forgot password" (docs/auth-and-roles.md). The caller always gets the same answer,

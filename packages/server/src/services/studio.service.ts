@@ -24,7 +24,7 @@ function byCodePoint(a: string, b: string): number {
  * router takes at most 1000 characters per segment (http/app.ts maxParamLength): 100 characters
  * percent-encode to at most 900.
  */
-export const GROUP_NAME_MAX_LENGTH = 100;
+const GROUP_NAME_MAX_LENGTH = 100;
 
 /** The `name` of a group body: a string that is not blank and not longer than GROUP_NAME_MAX_LENGTH (400 otherwise). */
 function readGroupName(body: Record<string, unknown>): string {
