@@ -64,6 +64,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { createBenchDatabase } from './databases.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
 const LABELERS = Number(process.env.BENCH_LABELERS ?? 50);
@@ -536,12 +537,10 @@ function firstMessage<T>(child: ChildProcess, type: string): Promise<T> {
 
 /** The run's database: a fresh PostgreSQL database on BENCH_DATABASE_URL's server, or none (SQLite in the seed's folder). */
 async function createDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  if (!ADMIN_DATABASE_URL) return { env: {}, drop: async () => {} };
-  process.env.TEST_DATABASE_URL = ADMIN_DATABASE_URL;
-  const { createTestDatabase } = await import('../packages/server/test/helpers/databases.ts');
-  const database = await createTestDatabase('postgres');
-  console.log(`queue bench: database ${new URL(database.databaseUrl!).pathname.slice(1)} on BENCH_DATABASE_URL's server, dropped at the end`);
-  return { env: { QUEUE_BENCH_DATABASE_URL: database.databaseUrl! }, drop: () => database.drop() };
+  const database = await createBenchDatabase();
+  if (!database.url) return { env: {}, drop: database.drop };
+  console.log(`queue bench: database ${new URL(database.url).pathname.slice(1)} on BENCH_DATABASE_URL's server, dropped at the end`);
+  return { env: { QUEUE_BENCH_DATABASE_URL: database.url }, drop: database.drop };
 }
 
 async function main(): Promise<void> {

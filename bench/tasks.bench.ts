@@ -29,15 +29,14 @@
  * the maintained counters. Throughput figures are the best of interleaved rounds.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import pg from 'pg';
 import { startRawHelloWorld, startTaskFloor } from './baselines.ts';
+import { createBenchDatabase } from './databases.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -337,27 +336,6 @@ async function json(origin: string, method: string, urlPath: string, body?: unkn
   const parsed = await response.json();
   if (response.status !== 200) throw new Error(`${method} ${urlPath}: ${response.status} ${JSON.stringify(parsed)}`);
   return parsed;
-}
-
-async function createBenchDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
-  const admin = process.env.BENCH_DATABASE_URL;
-  if (!admin) return { drop: async () => {} };
-  const name = `tw_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = new pg.Client({ connectionString: admin });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
 }
 
 async function main(): Promise<void> {
