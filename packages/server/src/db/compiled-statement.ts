@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteDatabase } from 'kysely';
 import { committedReaderOf, prepareOnReader, type ReaderQuery } from './committed-reader.ts';
+import type { DialectHelpers } from './dialect.ts';
 
 /**
  * A query built and compiled once per SQL dialect, then run on any connection or transaction with
@@ -77,4 +78,20 @@ export function prepareQuery<Args extends readonly (string | number)[], Row>(
   const statement = new CompiledStatement<Row>(arity, (_db, ...placeholders) => build(...placeholders), { committedReads: true });
   // One key: the query belongs to one repository, hence to one database and one dialect.
   return async (...args: Args) => (await statement.execute(database(), 'this database', args)).rows;
+}
+
+/**
+ * `make` run once per dialect and remembered: for statements whose SQL itself differs by dialect (row
+ * locks, SKIP LOCKED), which `build` cannot tell apart since it only sees the Kysely instance.
+ */
+export function perDialect<T>(make: (dialect: DialectHelpers) => T): (dialect: DialectHelpers) => T {
+  const made = new Map<DialectHelpers['name'], T>();
+  return (dialect) => {
+    let entry = made.get(dialect.name);
+    if (entry === undefined) {
+      entry = make(dialect);
+      made.set(dialect.name, entry);
+    }
+    return entry;
+  };
 }

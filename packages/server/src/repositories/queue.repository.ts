@@ -2,8 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { TaskLeasesTable, TaskSource, WorkKind } from '../db/tables/queue.ts';
-import { CompiledStatement } from '../db/compiled-statement.ts';
-import { prepareQuery } from '../db/compiled-statement.ts';
+import { CompiledStatement, perDialect, prepareQuery } from '../db/compiled-statement.ts';
 
 export type Lease = Selectable<TaskLeasesTable>;
 
@@ -128,16 +127,7 @@ function dialectStatements(dialect: DialectHelpers) {
   };
 }
 
-const BY_DIALECT = new Map<string, ReturnType<typeof dialectStatements>>();
-
-function statementsFor(dialect: DialectHelpers) {
-  let entry = BY_DIALECT.get(dialect.name);
-  if (!entry) {
-    entry = dialectStatements(dialect);
-    BY_DIALECT.set(dialect.name, entry);
-  }
-  return entry;
-}
+const statementsFor = perDialect(dialectStatements);
 
 const LEASE_COLUMNS = ['id', 'account_id', 'task_id', 'task_source', 'user_id', 'kind', 'started_at', 'expires_at'] as const;
 const INSERT_LEASE = new CompiledStatement(LEASE_COLUMNS.length, (db: Kysely<Database>, ...values) =>

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
 import type { TaskStatus, TasksTable, WorkState } from '../db/tables/tasks.ts';
-import { CompiledStatement } from '../db/compiled-statement.ts';
+import { CompiledStatement, perDialect } from '../db/compiled-statement.ts';
 
 export type TaskRow = Selectable<TasksTable>;
 
@@ -265,16 +265,9 @@ const UPSERT_COUNT = new CompiledStatement(8, (db: Kysely<Database>, accountId, 
 const COUNT_SHARDS: Record<DialectHelpers['name'], number> = { postgres: 16, sqlite: 1 };
 
 /** `lock`'s statement by dialect (its row-lock clause depends on the dialect). */
-const LOCK_BY_DIALECT = new Map<string, CompiledStatement<{ id: string }>>();
-
-function lockStatement(dialect: DialectHelpers): CompiledStatement<{ id: string }> {
-  let statement = LOCK_BY_DIALECT.get(dialect.name);
-  if (!statement) {
-    statement = new CompiledStatement<{ id: string }>(1, (db: Kysely<Database>, id) => db.selectFrom('tasks').select('id').where('id', '=', id).modifyEnd(dialect.forUpdate));
-    LOCK_BY_DIALECT.set(dialect.name, statement);
-  }
-  return statement;
-}
+const lockStatement = perDialect(
+  (dialect) => new CompiledStatement<{ id: string }>(1, (db: Kysely<Database>, id) => db.selectFrom('tasks').select('id').where('id', '=', id).modifyEnd(dialect.forUpdate)),
+);
 
 /**
  * `update`'s statements by the columns the patch sets, in that order (each compiled once per
