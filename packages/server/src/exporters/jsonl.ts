@@ -6,10 +6,8 @@ import { presentStoredTaskJson } from '../presenters/task.presenter.ts';
  * JSON Lines: one v1 task object (as `GET task/{id}` answers, presenters/task.presenter.ts) per
  * line. `tagwright import` reads it back.
  *
- * The line is written straight from the stored row: its JSON columns are already JSON text
- * (written by JSON.stringify), so parsing them only to serialise them again would cost most of an
- * export's time and memory. taskJsonLine must keep presentTask's keys, order and omissions; a test
- * compares the two on tasks in every state.
+ * The line is written straight from the stored row by the task presenter's presentStoredTaskJson
+ * (also what `GET task/{id}` answers), without parsing its JSON columns.
  */
 export function jsonlExporter(): StreamExporter {
   const stats = emptyStats();
@@ -22,7 +20,7 @@ export function jsonlExporter(): StreamExporter {
       for await (const page of pages) {
         let text = '';
         for (const row of page) {
-          text += taskJsonLine(row) + '\n';
+          text += presentStoredTaskJson(row) + '\n';
           if (text.length >= PIECE_CHARS) {
             yield text;
             text = '';
@@ -35,5 +33,5 @@ export function jsonlExporter(): StreamExporter {
   };
 }
 
-/** JSON.stringify(presentTask(task)) for a stored row, without parsing its JSON columns (the task presenter's, shared with `GET task/{id}`). */
+/** The line of one stored task: presentStoredTaskJson, under the name test/import-export/jsonl.test.ts checks it by. */
 export const taskJsonLine = presentStoredTaskJson;
