@@ -65,6 +65,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createBenchDatabase } from './databases.ts';
+import { ascending, percentile } from './stats.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
 const LABELERS = Number(process.env.BENCH_LABELERS ?? 50);
@@ -357,13 +358,8 @@ if (process.env.BENCH_SERVER_TIMES && !process.env.QUEUE_BENCH_ROLE) {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 function summary(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
+  const sorted = ascending(samples);
   return `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms (n=${sorted.length})`;
 }
 
@@ -579,7 +575,7 @@ async function main(): Promise<void> {
       console.log(`${name} (${LABELERS} labelers${pause}):`);
       const cycleCpu = (cpuMiddle.micros - cpuBefore.micros) / Math.max(1, labeling.cycles) / 1000;
       const healthCpu = (cpuAfter.micros - cpuMiddle.micros) / Math.max(1, health.length) / 1000;
-      if (think > 0) pacedP99 = percentile([...labeling.next].sort((a, b) => a - b), 99);
+      if (think > 0) pacedP99 = percentile(ascending(labeling.next), 99);
       console.log(`  queue/next  ${summary(labeling.next)}; ${(labeling.cycles / SECONDS).toFixed(0)} tasks/s submitted or released; server CPU ${cycleCpu.toFixed(2)} ms per next + submit/release${labeling.empty ? `; ${labeling.empty} empty answers` : ''}`);
       console.log(`  /healthz    ${summary(health)}; server CPU ${healthCpu.toFixed(3)} ms per request  (baseline, same concurrency)`);
       console.log(

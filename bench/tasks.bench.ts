@@ -37,6 +37,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { startRawHelloWorld, startTaskFloor } from './baselines.ts';
 import { createBenchDatabase } from './databases.ts';
+import { ascending, percentile } from './stats.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -302,8 +303,7 @@ async function latency(origin: string, urlPath: string, samples = LATENCY_SAMPLE
     if (index >= 10) times.push(performance.now() - started);
   }
   await pool.close();
-  times.sort((a, b) => a - b);
-  return { median: median(times), mean: times.reduce((a, b) => a + b, 0) / times.length, p95: times[Math.floor(times.length * 0.95)] };
+  return latencySummary(times);
 }
 
 /** Like `latency`, for two paths alternated request by request, so that load from elsewhere hits both alike. */
@@ -319,16 +319,17 @@ async function latencyPair(origin: string, pathA: string, pathB: string, samples
     if (index >= 20) times[which].push(performance.now() - started);
   }
   await pool.close();
-  const summary = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { median: median(sorted), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, p95: sorted[Math.floor(sorted.length * 0.95)] };
-  };
-  return [summary(times[0]), summary(times[1])] as const;
+  return [latencySummary(times[0]), latencySummary(times[1])] as const;
+}
+
+/** Median, mean and p95 of latencies in ms. */
+function latencySummary(values: number[]): { median: number; mean: number; p95: number } {
+  const sorted = ascending(values);
+  return { median: percentile(sorted, 50), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, p95: percentile(sorted, 95) };
 }
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return percentile(ascending(values), 50);
 }
 
 async function json(origin: string, method: string, urlPath: string, body?: unknown): Promise<any> {

@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/server.ts';
 import { acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, NO_CHROMIUM, screenOf, signInPage, uploadImage, waitForImage } from '../packages/server/test/e2e/browser.ts';
+import { ascending, percentile } from './stats.ts';
 
 const BOXES = Number(process.env.BENCH_BOXES ?? 1000);
 const MOVES = Number(process.env.BENCH_MOVES ?? 60);
@@ -112,10 +113,10 @@ async function measure(browser: Browser, server: TestServer, email: string, boxe
 }
 
 function stats(times: number[]): { mean: number; p95: number; max: number; dropped: number } {
-  const sorted = [...times].sort((a, b) => a - b);
+  const sorted = ascending(times);
   return {
     mean: sorted.reduce((sum, time) => sum + time, 0) / Math.max(1, sorted.length),
-    p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? NaN,
+    p95: percentile(sorted, 95),
     max: sorted[sorted.length - 1] ?? NaN,
     dropped: sorted.filter((time) => time > FRAME_MS).length,
   };
