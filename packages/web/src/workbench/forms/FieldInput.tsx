@@ -11,9 +11,8 @@ interface FieldInputProps {
 /** One form question as the control its type calls for; a list of them when it takes several answers. */
 export function FieldInput({ field, value, onChange, idPrefix = '' }: FieldInputProps) {
   if (!field.repeat) return <SingleInput field={field} value={value} onChange={onChange} idPrefix={idPrefix} caption={caption(field)} />;
-  const items: Array<FieldValue | undefined> = Array.isArray(value) && !isChoiceList(field, value) ? value : value === undefined ? [] : [value];
-  const setItem = (index: number, item: FieldValue | undefined) =>
-    onChange(items.map((entry, at) => (at === index ? (item ?? blankOf(field)) : (entry ?? blankOf(field)))) as FieldValue[]);
+  const items: FieldValue[] = Array.isArray(value) && !isChoiceList(field, value) ? value : value === undefined ? [] : [value];
+  const setItem = (index: number, item: FieldValue | undefined) => onChange(items.map((entry, at) => (at === index ? (item ?? blankOf(field)) : entry)));
   return (
     <fieldset className="tw-field tw-field-list" data-field={field.id}>
       <legend>{caption(field)}</legend>
@@ -27,13 +26,13 @@ export function FieldInput({ field, value, onChange, idPrefix = '' }: FieldInput
             idPrefix={`${idPrefix}${field.id}-${index}-`}
             caption={`${field.title} ${index + 1}`}
           />
-          <button type="button" onClick={() => onChange(items.filter((_, at) => at !== index).map((entry) => entry ?? blankOf(field)) as FieldValue[])}>
+          <button type="button" onClick={() => onChange(items.filter((_, at) => at !== index))}>
             Remove {field.title} {index + 1}
           </button>
         </div>
       ))}
-      {items.length < (field.repeat?.max ?? 1) && (
-        <button type="button" onClick={() => onChange([...items.map((entry) => entry ?? blankOf(field)), blankOf(field)] as FieldValue[])}>
+      {items.length < field.repeat.max && (
+        <button type="button" onClick={() => onChange([...items, blankOf(field)])}>
           Add {field.title}
         </button>
       )}
