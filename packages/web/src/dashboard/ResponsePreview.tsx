@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { FullTask } from '../api/dashboard-types.ts';
 import { editorConfigFromTask, IMAGE_TASK_TYPES } from '../editor/config.ts';
-import { flattenLabels, labelPalette } from '../editor/labels.ts';
+import { flattenLabels, labelCaption, labelPalette } from '../editor/labels.ts';
 import { loadAnnotations } from '../editor/serialise.ts';
 import { utilOf } from '../editor/shapes/index.ts';
 import { Primitive } from '../workbench/image/ShapeView.tsx';
@@ -125,7 +125,7 @@ function CategoryResponse({ task, response }: { task: FullTask; response: unknow
       <ul className="tw-category-list" aria-label="Categories">
         {options.map((option) => (
           <li key={option.value} data-chosen={chosen.has(option.value) || undefined} className={chosen.has(option.value) ? 'tw-chosen' : undefined}>
-            {chosen.has(option.value) ? '☑' : '☐'} {[...option.path, option.display].join(' › ')}
+            {chosen.has(option.value) ? '☑' : '☐'} {labelCaption(option)}
           </li>
         ))}
       </ul>

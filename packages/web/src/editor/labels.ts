@@ -42,7 +42,7 @@ export function flattenLabels(inputs: unknown, path: string[] = []): LabelOption
 }
 
 /** The picker's text for an option: "vehicle › truck or SUV". */
-export function labelCaption(option: LabelOption): string {
+export function labelCaption(option: Pick<LabelOption, 'path' | 'display'>): string {
   return [...option.path, option.display].join(' › ');
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { flattenLabels } from '../../editor/labels.ts';
+import { flattenLabels, labelCaption } from '../../editor/labels.ts';
 import type { TaskEditorProps } from '../task-editor.ts';
 import { TaskAttachments } from './AttachmentView.tsx';
 import { useResponseSource } from './use-response-source.ts';
@@ -53,7 +53,7 @@ export function Categorizer({ task, initialResponse, onReady, onChange }: TaskEd
               checked={chosen.includes(option.value)}
               onChange={() => toggle(option.value)}
             />
-            {[...option.path, option.display].join(' › ')}
+            {labelCaption(option)}
             {index < 9 && <kbd>{index + 1}</kbd>}
           </label>
         ))}

@@ -1,3 +1,4 @@
+import { labelCaption } from '../../editor/labels.ts';
 import { answersKey, parseFields, type FieldSpec } from './fields.ts';
 
 /** Task types whose response holds answers keyed by field: textcollection (`annotations`), datacollection and transcription (`fields`). */
@@ -50,7 +51,7 @@ function display(field: FieldSpec | undefined, value: unknown): string {
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (field?.type === 'category') {
     const choice = field.choices.find((option) => option.value === value);
-    if (choice) return [...choice.path, choice.display].join(' › ');
+    if (choice) return labelCaption(choice);
   }
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

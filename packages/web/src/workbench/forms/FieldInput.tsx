@@ -1,3 +1,4 @@
+import { labelCaption } from '../../editor/labels.ts';
 import type { FieldSpec, FieldValue } from './fields.ts';
 
 interface FieldInputProps {
@@ -99,7 +100,7 @@ function SingleInput({ field, value, onChange, idPrefix, caption }: FieldInputPr
                 onChange(next as FieldValue);
               }}
             />
-            {[...choice.path, choice.display].join(' › ')}
+            {labelCaption(choice)}
           </label>
         ))}
       </fieldset>
