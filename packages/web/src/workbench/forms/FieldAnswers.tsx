@@ -1,5 +1,5 @@
 import { labelCaption } from '../../editor/labels.ts';
-import { answersKey, parseFields, type FieldSpec } from './fields.ts';
+import { answersKey, isPlainObject, parseFields, type FieldSpec } from './fields.ts';
 
 /** Task types whose response holds answers keyed by field: textcollection (`annotations`), datacollection and transcription (`fields`). */
 export const FIELD_ANSWER_TYPES: readonly string[] = ['textcollection', 'datacollection', 'transcription'];
@@ -7,8 +7,8 @@ export const FIELD_ANSWER_TYPES: readonly string[] = ['textcollection', 'datacol
 /** A field-shaped response read-only: each field's title and answer, FieldSets nested, lists joined. */
 export function FieldAnswers({ taskType, params, response }: { taskType: string; params: Record<string, unknown>; response: unknown }) {
   const saved = response && typeof response === 'object' ? (response as Record<string, unknown>)[answersKey(taskType)] : undefined;
-  if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return null;
-  return <AnswerList fields={parseFields(params.fields)} answers={saved as Record<string, unknown>} label="Answers" />;
+  if (!isPlainObject(saved)) return null;
+  return <AnswerList fields={parseFields(params.fields)} answers={saved} label="Answers" />;
 }
 
 function AnswerList({ fields, answers, label }: { fields: readonly FieldSpec[]; answers: Record<string, unknown>; label?: string }) {
@@ -38,7 +38,7 @@ function Answer({ field, value }: { field?: FieldSpec; value: unknown }) {
     return (
       <>
         {sets.map((set, index) =>
-          set && typeof set === 'object' && !Array.isArray(set) ? <AnswerList key={index} fields={field.children} answers={set as Record<string, unknown>} /> : null,
+          isPlainObject(set) ? <AnswerList key={index} fields={field.children} answers={set} /> : null,
         )}
       </>
     );

@@ -114,7 +114,8 @@ export function answersKey(taskType: string): 'annotations' | 'fields' {
   return taskType === 'textcollection' ? 'annotations' : 'fields';
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not a list). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
