@@ -30,7 +30,7 @@ describeEachDatabase('SDK files against a real server', (dialect) => {
       fs.writeFileSync(filePath, PNG);
       const file = await api.current.live.uploadFile(await fileFromPath(filePath, 'image/png'));
       assert.equal(file.size, PNG.length);
-      assert.equal(file.display_name ?? 'my picture.png', 'my picture.png');
+      assert.equal(file.display_name, 'my picture.png');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
