@@ -18,10 +18,12 @@ const run = spawnSync(
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 try {
   const results = JSON.parse(readFileSync(report, 'utf8'));
   passed = results.numPassedTests;
   failed = results.numFailedTests;
+  skipped = results.numPendingTests + results.numTodoTests;
   // A file that fails to load has no failed tests but a failed suite; count it so CI sees it.
   for (const file of results.testResults ?? []) {
     if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed++;
@@ -33,5 +35,5 @@ try {
   rmSync(directory, { recursive: true, force: true });
 }
 
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

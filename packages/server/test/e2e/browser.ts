@@ -11,6 +11,10 @@ import type { TestServer } from '../helpers/server.ts';
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
 export const NO_CHROMIUM = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
+// On a developer's machine without Chromium the end-to-end tests skip; in CI a skip would hide them, so it fails.
+if (!hasChromium && process.env.CI === 'true') {
+  throw new Error(`${NO_CHROMIUM}: CI requires the end-to-end suites (.ci/run installs it)`);
+}
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 

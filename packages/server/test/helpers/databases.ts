@@ -9,6 +9,10 @@ export type TestDatabase = { dialect: 'sqlite' | 'postgres'; databaseUrl?: strin
 
 /** The dialects under test: SQLite always, PostgreSQL when TEST_DATABASE_URL names a server. */
 export function testDialects(): Array<'sqlite' | 'postgres'> {
+  // In CI a missing PostgreSQL would silently halve the suite; fail instead.
+  if (!process.env.TEST_DATABASE_URL && process.env.CI === 'true') {
+    throw new Error('TEST_DATABASE_URL is not set: CI runs every suite on PostgreSQL too (.ci/run starts it and sets the variable)');
+  }
   return process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
