@@ -15,7 +15,9 @@ const silent = { info() {}, warn() {}, error() {} };
 describeEachDatabase('Callback delivery', (dialect) => {
   const server = useTestServer(dialect, {
     TAGWRIGHT_CALLBACK_SCHEDULE: '0.05,0.05,0.05',
-    TAGWRIGHT_CALLBACK_TIMEOUT_MS: '500',
+    // Long enough that a loaded machine never times out a healthy receiver (the counts below are exact);
+    // the slow-receiver test holds its request open until the timeout fires.
+    TAGWRIGHT_CALLBACK_TIMEOUT_MS: '5000',
     TAGWRIGHT_CALLBACK_CONCURRENCY: '8',
   });
   const receivers: CallbackReceiver[] = [];
@@ -43,7 +45,10 @@ describeEachDatabase('Callback delivery', (dialect) => {
     server.current.server.services.onWorkQueued();
     return id;
   }
-  const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Waits until the delivery is finished for good: after that no attempt can follow, so counts are final. */
+  async function finished(id: string) {
+    await waitUntil(async () => ['succeeded', 'failed', 'superseded'].includes((await outboxRow(id)).state), { what: `delivery ${id} to finish` });
+  }
 
   it('delivers after two failures, with the contract headers and a valid signature, and sets callback_succeeded', async () => {
     const statuses = [500, 503, 200];
@@ -55,7 +60,7 @@ describeEachDatabase('Callback delivery', (dialect) => {
     const deliveryId = await queueTaskCallback(taskId, target.url, body);
 
     await waitUntil(async () => (await task(taskId)).callback_succeeded === 1, { what: 'callback_succeeded = 1' });
-    await settle();
+    await finished(deliveryId);
     assert.equal(target.received.length, 3);
     for (const request of target.received) {
       assert.equal(request.headers['content-type'], 'application/json');
@@ -85,7 +90,7 @@ describeEachDatabase('Callback delivery', (dialect) => {
     const deliveryId = await queueTaskCallback(taskId, target.url);
 
     await waitUntil(async () => (await task(taskId)).callback_succeeded === 0, { what: 'callback_succeeded = 0' });
-    await settle();
+    await finished(deliveryId);
     assert.equal(target.received.length, 4, 'the first attempt and three retries');
     const row = await outboxRow(deliveryId);
     assert.equal(row.state, 'failed');
@@ -114,7 +119,8 @@ describeEachDatabase('Callback delivery', (dialect) => {
     const newer = await queueTaskCallback(taskId, target.url, newerBody);
 
     await waitUntil(async () => (await task(taskId)).callback_succeeded === 1, { what: 'the newer event to be delivered' });
-    await settle();
+    await finished(newer);
+    await finished(older);
     assert.deepEqual(target.received.map((request) => JSON.parse(request.body)), [newerBody]);
     assert.equal((await outboxRow(older)).state, 'superseded');
     assert.equal((await outboxRow(newer)).state, 'succeeded');
@@ -128,12 +134,23 @@ describeEachDatabase('Callback delivery', (dialect) => {
     const older = await queueTaskCallback(taskId, target.url, olderBody);
     await target.waitForRequests(1);
     const newer = await queueTaskCallback(taskId, target.url, newerBody);
-    await settle();
+    // A pass of a second worker, run here: if holding were broken, this pass (or the server's own worker
+    // before it) would have claimed the newer event, so it would no longer be pending.
+    const secondWorker = new DeliverCallbacksRunner(
+      new OutboxRepository(db().kysely, db().dialect),
+      new CallbackSender({ timeoutMs: 5_000, allowPrivate: true, userAgent: 'test', smtpFrom: 'test@localhost' }),
+      { concurrency: 4, claimMs: 10_000, scheduleSeconds: [0.05], requestPass: () => {} },
+      silent,
+    );
+    await secondWorker.runOnce();
+    await secondWorker.stop();
+    assert.equal((await outboxRow(newer)).state, 'pending', 'the newer event is not claimed while the older one is in flight');
     assert.equal(target.received.length, 1, 'the newer event waits while the older one is in flight');
 
     target.release(500);
     await waitUntil(async () => (await task(taskId)).callback_succeeded === 1, { what: 'the newer event to be delivered' });
-    await settle();
+    await finished(newer);
+    await finished(older);
     assert.deepEqual(target.received.map((request) => JSON.parse(request.body)), [olderBody, newerBody]);
     assert.equal((await outboxRow(older)).state, 'superseded');
     assert.equal((await outboxRow(newer)).state, 'succeeded');
@@ -154,11 +171,12 @@ describeEachDatabase('Callback delivery', (dialect) => {
   });
 
   it('counts a receiver that answers too slowly as a failed attempt and retries it', async () => {
-    const target = await receiver((_request, index) => (index === 0 ? { status: 200, delayMs: 3_000 } : { status: 200 }));
+    const target = await receiver((_request, index) => (index === 0 ? 'hold' : { status: 200 }));
     const taskId = await seedTask(db(), (await account()).id);
     await queueTaskCallback(taskId, target.url);
 
     await waitUntil(async () => (await task(taskId)).callback_succeeded === 1, { what: 'delivery after the timeout' });
+    target.release();
     const log = await server.current.request('GET', `/app/api/tasks/${taskId}/deliveries`);
     assert.equal(log.body.attempts.length, 2);
     assert.equal(log.body.attempts[1].status_code, undefined);
@@ -213,7 +231,6 @@ describeEachDatabase('Callback delivery', (dialect) => {
         const open = await db().kysely.selectFrom('outbox').select('id').where('id', 'in', ids).where('state', '!=', 'succeeded').execute();
         return open.length === 0;
       }, { what: 'all 200 rows to be recorded as succeeded' });
-      await settle();
       const perDelivery = new Map<string, number>();
       for (const request of target.received) {
         const id = String(request.headers['x-tagwright-delivery']);
