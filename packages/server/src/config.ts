@@ -46,6 +46,24 @@ export interface Config {
   passwordReset: { perEmailPerHour: number; perAddressPerHour: number };
   /** The work queue (docs/work-queue.md). */
   queue: QueueSettings;
+  /** S3-compatible storage: the file store's bucket (unset: the local folder) and buckets `files/import` may read. */
+  s3: S3Settings;
+}
+
+export interface S3Settings {
+  /** Bucket of the file store (TAGWRIGHT_S3_BUCKET); unset keeps files in `<dataDir>/files`. */
+  bucket: string | undefined;
+  /** '' or a key prefix ending in '/', under which the store writes. */
+  prefix: string;
+  /** Endpoint of an S3-compatible server (MinIO, Ceph, R2); unset means AWS. */
+  endpoint: string | undefined;
+  region: string;
+  /** Bucket in the path (http://host/bucket/key) instead of the host name; most self-hosted servers need it. */
+  forcePathStyle: boolean;
+  /** Signed file links redirect to a presigned S3 URL instead of streaming the bytes through the server. */
+  presignedDownloads: boolean;
+  /** Buckets `files/import` may copy from with `s3://bucket/key`. */
+  importBuckets: string[];
 }
 
 export interface QueueSettings {
@@ -135,6 +153,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAddressPerHour: integer('TAGWRIGHT_PASSWORD_RESET_PER_ADDRESS', 20, env),
     },
     queue: queueSettings(env),
+    s3: s3Settings(env),
+  };
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function s3Settings(env: NodeJS.ProcessEnv): S3Settings {
+  const bucket = env.TAGWRIGHT_S3_BUCKET || undefined;
+  if (bucket && !BUCKET_NAME.test(bucket)) throw new Error(`TAGWRIGHT_S3_BUCKET must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got "${bucket}"`);
+  const rawPrefix = (env.TAGWRIGHT_S3_PREFIX ?? '').replace(/^\/+|\/+$/g, '');
+  if (rawPrefix && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(rawPrefix)) {
+    throw new Error(`TAGWRIGHT_S3_PREFIX may hold letters, digits, '.', '_', '-' and '/' only, got "${env.TAGWRIGHT_S3_PREFIX}"`);
+  }
+  const endpoint = env.TAGWRIGHT_S3_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\/[^/]/.test(endpoint)) throw new Error(`TAGWRIGHT_S3_ENDPOINT must be an http:// or https:// URL, got "${endpoint}"`);
+  const importBuckets = (env.TAGWRIGHT_S3_IMPORT_BUCKETS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const badImport = importBuckets.find((name) => !BUCKET_NAME.test(name));
+  if (badImport) throw new Error(`TAGWRIGHT_S3_IMPORT_BUCKETS must be a comma list of S3 bucket names, got "${badImport}"`);
+  return {
+    bucket,
+    prefix: rawPrefix ? `${rawPrefix}/` : '',
+    endpoint,
+    region: env.TAGWRIGHT_S3_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    forcePathStyle: flag('TAGWRIGHT_S3_FORCE_PATH_STYLE', false, env),
+    presignedDownloads: flag('TAGWRIGHT_S3_PRESIGNED_DOWNLOADS', false, env),
+    importBuckets,
   };
 }
 

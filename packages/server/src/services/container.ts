@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
@@ -14,7 +13,7 @@ import { ProjectService } from './project.service.ts';
 import { BatchService } from './batch.service.ts';
 import { FileRepository } from '../repositories/file.repository.ts';
 import { SettingsRepository } from '../repositories/settings.repository.ts';
-import { LocalFileStore } from '../storage/local-file-store.ts';
+import { createFileStore } from '../storage/create-file-store.ts';
 import { FileService } from './file.service.ts';
 import { FileAttachmentLinks } from './attachment-links.ts';
 import { TeamService } from './team.service.ts';
@@ -95,9 +94,10 @@ export function createServices(config: Config, db: Db): Services {
   const batchRepository = new BatchRepository(db.kysely);
   const projects = new ProjectService(projectRepository);
   const publicUrl = new PublicUrl(config);
-  const files = new FileService(new FileRepository(db.kysely, db.dialect.skipLocked), new SettingsRepository(db.kysely), new LocalFileStore(path.join(config.dataDir, 'files')), projects, {
+  const files = new FileService(new FileRepository(db.kysely, db.dialect.skipLocked), new SettingsRepository(db.kysely), createFileStore(config), projects, {
     uploadLimitBytes: config.uploadLimitBytes,
     importLimitBytes: config.importLimitBytes,
+    s3: config.s3,
     publicUrl,
     notifyWork: () => services.onWorkQueued(),
   });

@@ -7,6 +7,8 @@ import type { PublicUrl } from './public-url.ts';
 import type { FileRepository, StoredFile } from '../repositories/file.repository.ts';
 import type { SettingsRepository } from '../repositories/settings.repository.ts';
 import { FileTooLarge, type ByteRange, type FileStore } from '../storage/file-store.ts';
+import { parseS3Url } from '../storage/s3-client.ts';
+import type { S3Settings } from '../config.ts';
 import { Forbidden, InvalidRequest, NotFound, PayloadTooLarge } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { readString, readStringArray } from '../domain/lenient.ts';
@@ -30,6 +32,8 @@ export type UploadPart =
 export interface FileServiceOptions {
   uploadLimitBytes: number;
   importLimitBytes: number;
+  /** The store's bucket and prefix (never importable) and the buckets `s3://` imports may read. */
+  s3: Pick<S3Settings, 'bucket' | 'prefix' | 'importBuckets' | 'presignedDownloads'>;
   publicUrl: PublicUrl;
   /** Called after an import row is committed, so an in-process worker starts at once. */
   notifyWork: () => void;
@@ -164,19 +168,11 @@ export class FileService {
   /** Records an import and queues it; answers at once, before the source is contacted (contract 4.4). */
   async import(caller: Caller, body: Record<string, unknown>): Promise<StoredFile> {
     const fileUrl = readString(body.file_url, 'file_url');
-    if (!fileUrl) throw new InvalidRequest("Missing required parameter 'file_url': the http(s) URL to copy the file from.");
-    let parsed: URL;
-    try {
-      parsed = new URL(fileUrl);
-    } catch {
-      throw new InvalidRequest(`Invalid value for 'file_url': "${fileUrl}" is not an absolute URL.`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new InvalidRequest(`Invalid value for 'file_url': only http and https URLs can be imported (got ${parsed.protocol}).`);
-    }
+    if (!fileUrl) throw new InvalidRequest("Missing required parameter 'file_url': the http(s) URL (or s3://bucket/key) to copy the file from.");
+    const source = this.importSource(fileUrl);
     const requested = [readString(body.project_name, 'project_name'), ...(readStringArray(body.project_names, 'project_names') ?? [])];
     const projectNames = await this.checkProjects(caller, requested.filter((name): name is string => name !== undefined));
-    const displayName = readString(body.display_name, 'display_name') || decodeURIComponentSafe(parsed.pathname.split('/').pop() ?? '') || null;
+    const displayName = readString(body.display_name, 'display_name') || source.lastSegment || null;
     const now = Date.now();
     const id = newId(now);
     const file: StoredFile = {
@@ -189,7 +185,7 @@ export class FileService {
       sha256: null,
       storage_key: storageKeyOf(id),
       state: 'importing',
-      source_url: parsed.toString(),
+      source_url: source.url,
       error: null,
       project_names: projectNames,
       import_attempts: 0,
@@ -310,6 +306,54 @@ export class FileService {
         : messageOf(fetched.status === 'rejected' ? fetched.reason : (stored as PromiseRejectedResult).reason);
     await this.files.finishImport(file.id, { state: 'failed', error: `Import from ${file.source_url} failed: ${reason}` }, now);
     return 'failed';
+  }
+
+  /** Checks an import's `file_url`: an http(s) URL, or `s3://bucket/key` in a bucket the deployment allows. */
+  private importSource(fileUrl: string): { url: string; lastSegment: string } {
+    if (fileUrl.startsWith('s3://')) {
+      const location = parseS3Url(fileUrl);
+      if (!location) throw new InvalidRequest(`Invalid value for 'file_url': "${fileUrl}" is not of the form s3://bucket/key.`);
+      const { bucket, prefix, importBuckets } = this.options.s3;
+      if (!importBuckets.includes(location.bucket)) {
+        throw new InvalidRequest(
+          `Invalid value for 'file_url': this server may not import from bucket "${location.bucket}" (the buckets it may read are listed in TAGWRIGHT_S3_IMPORT_BUCKETS${importBuckets.length ? `: ${importBuckets.join(', ')}` : ', which is empty'}).`,
+        );
+      }
+      // Every account's files live there: importing one by its key would read another account's file.
+      if (location.bucket === bucket && location.key.startsWith(prefix)) {
+        throw new InvalidRequest(`Invalid value for 'file_url': s3://${bucket}/${prefix} is where this server keeps its own files; import from another key or bucket.`);
+      }
+      return { url: fileUrl, lastSegment: location.key.split('/').pop() ?? '' };
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(fileUrl);
+    } catch {
+      throw new InvalidRequest(`Invalid value for 'file_url': "${fileUrl}" is not an absolute URL.`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new InvalidRequest(`Invalid value for 'file_url': only http, https and s3 URLs can be imported (got ${parsed.protocol}).`);
+    }
+    return { url: parsed.toString(), lastSegment: decodeURIComponentSafe(parsed.pathname.split('/').pop() ?? '') };
+  }
+
+  /**
+   * Where a signed link should send the client instead of streaming: a presigned URL straight
+   * into the bucket, when the store has them and TAGWRIGHT_S3_PRESIGNED_DOWNLOADS is on. It lasts
+   * no longer than the signed link itself, so the link's expiry still bounds access.
+   */
+  async directDownloadUrl(file: StoredFile, secondsLeft: number): Promise<string | undefined> {
+    if (!this.options.s3.presignedDownloads || !this.store.downloadUrl || secondsLeft <= 0) return undefined;
+    return this.store.downloadUrl(file.storage_key, {
+      expiresInSeconds: Math.min(secondsLeft, 3600),
+      contentType: file.mime_type ?? 'application/octet-stream',
+      contentDisposition: `inline; filename*=UTF-8''${encodeURIComponent(file.display_name ?? file.id)}`,
+    });
+  }
+
+  /** Resolves when the file store answers (readiness); stores without a check always pass. */
+  async checkStore(): Promise<void> {
+    await this.store.check?.();
   }
 
   private requireReady(file: StoredFile): StoredFile {

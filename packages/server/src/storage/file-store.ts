@@ -34,4 +34,18 @@ export interface FileStore {
   delete(key: string): Promise<void>;
   /** Deletes what puts that never finished (a crash mid-upload) left behind, once older than `olderThanMs`; returns how many. */
   purgeUnfinished(olderThanMs: number): Promise<number>;
+  /**
+   * Optional: a time-limited URL where a client can fetch the object straight from the store
+   * (S3 presigned GET). Stores without one (the local folder) have the server stream the bytes.
+   */
+  downloadUrl?(key: string, options: DownloadUrlOptions): Promise<string>;
+  /** Optional: resolves when the store answers (readiness checks); rejects with the reason otherwise. */
+  check?(): Promise<void>;
+}
+
+export interface DownloadUrlOptions {
+  expiresInSeconds: number;
+  /** Sent back as the response's Content-Type and Content-Disposition, as the server would. */
+  contentType: string;
+  contentDisposition: string;
 }

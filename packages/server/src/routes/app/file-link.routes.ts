@@ -13,7 +13,7 @@ export async function registerFileLinkRoutes(app: FastifyInstance): Promise<void
     '/files/:id',
     {
       schema: {
-        summary: 'Download a file through a signed link (no API key; 403 when the signature is wrong or expired)',
+        summary: 'Download a file through a signed link (no API key; 403 when the signature is wrong or expired; a 302 to the bucket when presigned S3 downloads are on)',
         tags: ['files'],
         params: Type.Object({ id: Type.String() }),
       },
@@ -23,6 +23,9 @@ export async function registerFileLinkRoutes(app: FastifyInstance): Promise<void
       const query = readQuery(request.query);
       const file = await files.getReadableBySignature(id, query.string('expires'), query.string('signature'));
       const secondsLeft = Math.max(0, Number(query.string('expires')) - Math.floor(Date.now() / 1000));
+      // With TAGWRIGHT_S3_PRESIGNED_DOWNLOADS the bucket serves the bytes; the link was checked above all the same.
+      const direct = await files.directDownloadUrl(file, secondsLeft);
+      if (direct) return reply.header('cache-control', 'private, max-age=0').redirect(direct, 302);
       return sendFileBytes(request, reply, file, (range) => files.openBytes(file, range), { maxAgeSeconds: Math.min(secondsLeft, 3600) });
     },
   );
