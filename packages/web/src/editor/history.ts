@@ -1,4 +1,5 @@
-import { mergeDiff, type AnnotationStore, type StoreDiff } from './store.ts';
+import { mergeDiff, type AnnotationStore, type StoreDiff, type StoreRecord } from './store.ts';
+import type { Shape } from './types.ts';
 
 const HISTORY_LIMIT = 500;
 
@@ -6,15 +7,15 @@ const HISTORY_LIMIT = 500;
  * Undo and redo over store diffs. Changes accumulate in a pending entry; `commit` closes it, so a
  * drag of many pointer moves is one undo step, and `cancel` rolls the pending entry back.
  */
-export class History {
-  private undoStack: StoreDiff[] = [];
-  private redoStack: StoreDiff[] = [];
-  private pending: StoreDiff = new Map();
+export class History<R extends StoreRecord = Shape> {
+  private undoStack: StoreDiff<R>[] = [];
+  private redoStack: StoreDiff<R>[] = [];
+  private pending: StoreDiff<R> = new Map();
 
-  constructor(private readonly store: AnnotationStore) {}
+  constructor(private readonly store: AnnotationStore<R>) {}
 
   /** Applies a change to the store and records it in the pending entry. */
-  record(diff: StoreDiff): void {
+  record(diff: StoreDiff<R>): void {
     this.store.apply(diff);
     mergeDiff(this.pending, diff);
   }

@@ -1,28 +1,34 @@
 import type { Shape } from './types.ts';
 
-/** One record's change: `before` null means created, `after` null means deleted. */
-export interface RecordChange {
-  before: Shape | null;
-  after: Shape | null;
+/** What every record in a store has: an id, and a creation order that sorts the id list. */
+export interface StoreRecord {
+  id: string;
+  index: number;
 }
 
-export type StoreDiff = Map<string, RecordChange>;
+/** One record's change: `before` null means created, `after` null means deleted. */
+export interface RecordChange<R extends StoreRecord = Shape> {
+  before: R | null;
+  after: R | null;
+}
+
+export type StoreDiff<R extends StoreRecord = Shape> = Map<string, RecordChange<R>>;
 
 type Listener = () => void;
 
 /**
  * The annotations, as immutable records keyed by id. Listeners are per record and for the id list,
  * so a React view of one shape re-renders only when that shape changes (dragging one box of 1,000
- * touches one component).
+ * touches one component). Vector shapes by default; the mask editor keeps its raster and segments here too.
  */
-export class AnnotationStore {
-  private readonly records = new Map<string, Shape>();
+export class AnnotationStore<R extends StoreRecord = Shape> {
+  private readonly records = new Map<string, R>();
   private ids: readonly string[] = [];
   private readonly recordListeners = new Map<string, Set<Listener>>();
   private readonly idsListeners = new Set<Listener>();
   private readonly anyListeners = new Set<Listener>();
 
-  get(id: string): Shape | undefined {
+  get(id: string): R | undefined {
     return this.records.get(id);
   }
 
@@ -31,7 +37,7 @@ export class AnnotationStore {
     return this.ids;
   }
 
-  getAll(): Shape[] {
+  getAll(): R[] {
     return this.ids.map((id) => this.records.get(id)!);
   }
 
@@ -40,7 +46,7 @@ export class AnnotationStore {
   }
 
   /** Applies a diff's `after` side (or `before`, to revert) and notifies the listeners it concerns. */
-  apply(diff: StoreDiff, direction: 'forward' | 'backward' = 'forward'): void {
+  apply(diff: StoreDiff<R>, direction: 'forward' | 'backward' = 'forward'): void {
     if (diff.size === 0) return;
     let idsChanged = false;
     for (const [id, change] of diff) {
@@ -83,7 +89,7 @@ export class AnnotationStore {
 }
 
 /** Folds `next` into `base`, keeping each record's earliest `before` and latest `after`. */
-export function mergeDiff(base: StoreDiff, next: StoreDiff): void {
+export function mergeDiff<R extends StoreRecord>(base: StoreDiff<R>, next: StoreDiff<R>): void {
   for (const [id, change] of next) {
     const existing = base.get(id);
     if (!existing) base.set(id, { ...change });

@@ -3,16 +3,21 @@ import type { KeyInput, ToolPointerEvent } from '../events.ts';
 
 export type ToolId = 'select' | 'box' | 'polygon' | 'line' | 'point' | 'ellipse' | 'cuboid';
 
+/** What a tool needs from the editor it belongs to (the image editor, or the mask editor). */
+export interface ToolHost {
+  notifyToolChanged(): void;
+}
+
 /**
  * One state of a tool's state machine. Handlers that return `true` for a key have consumed it;
  * otherwise the editor's own shortcuts get it.
  */
-export abstract class ToolState<Info = void> {
+export abstract class ToolState<Info = void, E extends ToolHost = Editor> {
   abstract readonly name: string;
 
   constructor(
-    protected readonly editor: Editor,
-    protected readonly tool: Tool,
+    protected readonly editor: E,
+    protected readonly tool: Tool<E, string>,
   ) {}
 
   onEnter(_info: Info): void {}
@@ -28,17 +33,17 @@ export abstract class ToolState<Info = void> {
   onCancel(): void {}
 }
 
-type StateConstructor = new (editor: Editor, tool: Tool) => ToolState<never>;
+type StateConstructor<E extends ToolHost> = new (editor: E, tool: Tool<E, string>) => ToolState<never, E>;
 
 /** A tool: a named set of states and the current one. Events go to the current state. */
-export class Tool {
-  private readonly states = new Map<string, ToolState<never>>();
-  private current: ToolState<never>;
+export class Tool<E extends ToolHost = Editor, Id extends string = ToolId> {
+  private readonly states = new Map<string, ToolState<never, E>>();
+  private current: ToolState<never, E>;
 
   constructor(
-    readonly id: ToolId,
-    private readonly editor: Editor,
-    stateClasses: StateConstructor[],
+    readonly id: Id,
+    private readonly editor: E,
+    stateClasses: StateConstructor<E>[],
   ) {
     for (const StateClass of stateClasses) {
       const state = new StateClass(editor, this);
@@ -51,7 +56,7 @@ export class Tool {
     return this.current.name;
   }
 
-  get state(): ToolState<never> {
+  get state(): ToolState<never, E> {
     return this.current;
   }
 
@@ -61,7 +66,7 @@ export class Tool {
     if (!next) throw new Error(`Tool ${this.id} has no state ${name}.`);
     this.current.onExit();
     this.current = next;
-    (next as unknown as ToolState<Info | undefined>).onEnter(info);
+    (next as unknown as ToolState<Info | undefined, E>).onEnter(info);
     this.editor.notifyToolChanged();
   }
 
