@@ -1,4 +1,5 @@
 import dns from 'node:dns/promises';
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import net from 'node:net';
 
 /** True for loopback, private, link-local, CGNAT, multicast and unspecified addresses (v4 and v6). */
@@ -29,4 +30,25 @@ export async function refuseReason(url: URL, allowPrivate: boolean): Promise<str
   const addresses = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true })).map((entry) => entry.address);
   const blocked = addresses.find(isPrivateAddress);
   return blocked ? `refusing to reach private address ${blocked} (set TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND=true to allow)` : undefined;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for the outbound agent's sockets that refuses private addresses at connect time.
+ * `refuseReason` resolves the name once before the request; the socket resolves it again, and a
+ * name that answers differently the second time (DNS rebinding) would otherwise reach a private address.
+ */
+export function privateRefusingLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const blocked = addresses.find((entry) => isPrivateAddress(entry.address));
+    if (blocked) {
+      const refused: NodeJS.ErrnoException = new Error(`refusing to reach private address ${blocked.address} (set TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND=true to allow)`);
+      refused.code = 'EPRIVATEADDRESS';
+      return callback(refused, []);
+    }
+    if (options.all) callback(null, addresses);
+    else callback(null, addresses[0].address, addresses[0].family);
+  });
 }

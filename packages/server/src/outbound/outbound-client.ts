@@ -2,7 +2,7 @@ import { Agent, request } from 'undici';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { refuseReason } from './address-guard.ts';
+import { privateRefusingLookup, refuseReason } from './address-guard.ts';
 
 export interface OutboundOptions {
   /** Connect, headers and body timeouts, each. */
@@ -37,7 +37,7 @@ export class OutboundClient {
 
   constructor(private readonly options: OutboundOptions) {
     this.agent = new Agent({
-      connect: { timeout: options.timeoutMs },
+      connect: { timeout: options.timeoutMs, ...(options.allowPrivate ? {} : { lookup: privateRefusingLookup }) },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 10_000,
