@@ -122,12 +122,12 @@ export class Editor {
     return () => this.selectionListeners.delete(listener);
   }
 
-  private update(partial: Partial<EditorState>): void {
+  protected update(partial: Partial<EditorState>): void {
     this.state = { ...this.state, ...partial };
     this.listeners.forEach((listener) => listener());
   }
 
-  private afterStoreChange(): void {
+  protected afterStoreChange(): void {
     const remaining = this.selection.filter((id) => this.store.get(id));
     if (remaining.length !== this.selection.length) this.setSelection(remaining);
     if (this.state.canUndo !== this.history.canUndo || this.state.canRedo !== this.history.canRedo) {
@@ -339,14 +339,19 @@ export class Editor {
   shapeAt(point: Vec): Shape | undefined {
     const tolerance = this.pageTolerance();
     for (const shape of this.getSelectedShapes()) {
-      if (utilOf(shape).hitTest(shape, point, tolerance)) return shape;
+      if (this.isPickable(shape.id) && utilOf(shape).hitTest(shape, point, tolerance)) return shape;
     }
     const ids = this.store.getIds();
     for (let index = ids.length - 1; index >= 0; index--) {
       const shape = this.store.get(ids[index])!;
-      if (utilOf(shape).hitTest(shape, point, tolerance)) return shape;
+      if (this.isPickable(shape.id) && utilOf(shape).hitTest(shape, point, tolerance)) return shape;
     }
     return undefined;
+  }
+
+  /** Whether pointer input may pick this shape (the video editor says no for locked tracks). */
+  protected isPickable(_id: string): boolean {
+    return true;
   }
 
   /** A handle of the single selected shape under a point. */

@@ -28,6 +28,16 @@ export class History<R extends StoreRecord = Shape> {
     this.pending = new Map();
   }
 
+  /**
+   * Hands over the pending entry without committing or reverting it: the video editor turns a
+   * frame's edits into keyframe changes, which its own history records instead.
+   */
+  takePending(): StoreDiff<R> {
+    const pending = this.pending;
+    this.pending = new Map();
+    return pending;
+  }
+
   /** Reverts whatever the pending entry holds (an interaction cancelled with Escape). */
   cancel(): void {
     this.store.apply(this.pending, 'backward');

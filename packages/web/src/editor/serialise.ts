@@ -84,7 +84,8 @@ export function loadAnnotations(response: unknown, config: EditorConfig, firstIn
   return result;
 }
 
-function readAttributes(value: unknown): Record<string, AttributeValue> {
+/** Reads `{key: value}` attribute answers, dropping values of the wrong type. */
+export function readAttributes(value: unknown): Record<string, AttributeValue> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
   const attributes: Record<string, AttributeValue> = {};
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {

@@ -1,3 +1,4 @@
+import { interpolateGeometry } from '../time/keyframes.ts';
 import { rectContains, roundCoordinate, type Rect, type Vec } from '../geometry.ts';
 import type { BoxShape, Handle } from '../types.ts';
 import { finite, type ShapeBase, type ShapeUtil, type SizeRules } from './shape-util.ts';
@@ -75,6 +76,7 @@ export const boxUtil: ShapeUtil<'box'> = {
     const round = options.integerPixels ? Math.round : roundCoordinate;
     return { left: round(shape.left), top: round(shape.top), width: round(shape.width), height: round(shape.height) };
   },
+  interpolate: interpolateGeometry,
   fromScaleFields: (annotation, base) => {
     const left = finite(annotation.left);
     const top = finite(annotation.top);

@@ -1,3 +1,4 @@
+import { interpolateGeometry } from '../time/keyframes.ts';
 import { boundsOf, pointInPolygon, rectContains, roundCoordinate, type Vec } from '../geometry.ts';
 import type { CuboidShape } from '../types.ts';
 import { rectHandles, rectSizeProblem, resizeRect } from './box.ts';
@@ -107,6 +108,7 @@ export const cuboidUtil: ShapeUtil<'cuboid'> = {
       type: 'edge',
     })),
   }),
+  interpolate: interpolateGeometry,
   fromScaleFields: (annotation, base) => {
     if (!Array.isArray(annotation.vertices)) return null;
     const named = new Map<string, Vec>();

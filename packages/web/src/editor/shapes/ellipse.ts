@@ -1,3 +1,4 @@
+import { interpolateGeometry } from '../time/keyframes.ts';
 import { distance, roundCoordinate, rotateAround, type Vec } from '../geometry.ts';
 import type { EllipseShape } from '../types.ts';
 import { finite, readVertices, type ShapeBase, type ShapeUtil } from './shape-util.ts';
@@ -81,6 +82,7 @@ export const ellipseUtil: ShapeUtil<'ellipse'> = {
   toScaleFields: (shape) => ({
     vertices: extremalVertices(shape).map((vertex) => ({ x: roundCoordinate(vertex.x), y: roundCoordinate(vertex.y) })),
   }),
+  interpolate: interpolateGeometry,
   fromScaleFields: (annotation, base) => {
     const vertices = readVertices(annotation.vertices);
     if (vertices && vertices.length === 4) {

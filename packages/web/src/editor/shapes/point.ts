@@ -1,3 +1,4 @@
+import { interpolateGeometry } from '../time/keyframes.ts';
 import { distance, roundCoordinate } from '../geometry.ts';
 import { finite, type ShapeUtil } from './shape-util.ts';
 
@@ -16,6 +17,7 @@ export const pointUtil: ShapeUtil<'point'> = {
   render: (shape) => [{ kind: 'point', cx: shape.x, cy: shape.y }],
   sizeProblem: () => null,
   toScaleFields: (shape) => ({ x: roundCoordinate(shape.x), y: roundCoordinate(shape.y) }),
+  interpolate: interpolateGeometry,
   fromScaleFields: (annotation, base) => {
     const x = finite(annotation.x);
     const y = finite(annotation.y);

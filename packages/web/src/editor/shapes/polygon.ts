@@ -1,3 +1,4 @@
+import { interpolateGeometry } from '../time/keyframes.ts';
 import { distanceToPath, pointInPolygon } from '../geometry.ts';
 import { readVertices, pointsAttribute, type ShapeUtil } from './shape-util.ts';
 import { moveVertex, pathBounds, serialiseVertices, translateVertices, vertexCountProblem, vertexHandles } from './path-helpers.ts';
@@ -12,6 +13,7 @@ export const polygonUtil: ShapeUtil<'polygon'> = {
   render: (shape) => [{ kind: 'polygon', points: pointsAttribute(shape.vertices) }],
   sizeProblem: (shape, rules) => vertexCountProblem(shape, rules, 'A polygon'),
   toScaleFields: (shape) => ({ vertices: serialiseVertices(shape.vertices) }),
+  interpolate: interpolateGeometry,
   fromScaleFields: (annotation, base) => {
     const vertices = readVertices(annotation.vertices);
     return vertices && vertices.length > 0 ? { ...base, type: 'polygon', vertices } : null;

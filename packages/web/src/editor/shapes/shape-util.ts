@@ -35,6 +35,8 @@ export interface ShapeUtil<T extends GeometryType> {
   sizeProblem(shape: ShapeOfType<T>, rules: SizeRules): string | null;
   /** The geometry fields of the Scale response (label, uuid and attributes are added by the caller). */
   toScaleFields(shape: ShapeOfType<T>, options: SerialiseOptions): Record<string, unknown>;
+  /** The shape between two keyframes of a video track, `t` in [0, 1]; label and attributes are `a`'s. */
+  interpolate(a: ShapeOfType<T>, b: ShapeOfType<T>, t: number): ShapeOfType<T>;
   /** Reads the geometry fields of a Scale annotation (a hypothesis or a saved draft); null if unusable. */
   fromScaleFields(annotation: Record<string, unknown>, base: ShapeBase<T>): ShapeOfType<T> | null;
 }
