@@ -6,6 +6,7 @@ import type { Services } from '../services/container.ts';
 import { handleError, errorBody } from './errors.ts';
 import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
 import { requireApiKey } from './auth.ts';
+import { refuseNulCharacters } from './nul-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { registerV1Routes } from '../routes/v1/index.ts';
 import { registerV2Routes } from '../routes/v2/index.ts';
@@ -38,6 +39,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   });
   app.decorate('services', services);
   registerJsonParser(app);
+  refuseNulCharacters(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).type('application/json; charset=utf-8').send(errorBody(404, `No route for ${request.method} ${request.url.split('?')[0]}.`));

@@ -1,5 +1,6 @@
 import { InvalidRequest } from '../domain/errors.ts';
 import { parseTimestamp } from '../domain/time.ts';
+import { checkIntegerRange } from '../domain/lenient.ts';
 import type { RawQuery } from './parsers.ts';
 
 /** Lenient, contract-shaped reading of query parameters (contract 2.2); each reader names the key in its 400. */
@@ -52,6 +53,7 @@ export class QueryReader {
       if (clampMax) return max;
       throw new InvalidRequest(`Invalid value for '${key}': must be at most ${max}.`);
     }
+    checkIntegerRange(number, key);
     return number;
   }
 

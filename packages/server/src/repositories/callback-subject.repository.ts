@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
+import type { DialectHelpers } from '../db/dialect.ts';
 
 /** What a callback is about: a task or a batch, by id. */
 export interface CallbackSubject {
@@ -25,6 +26,20 @@ export class CallbackSubjectRepository {
     }
     if (batchIds.length > 0) {
       await this.db.updateTable('batches').set({ callback_succeeded: value, updated_at: now }).where('id', 'in', batchIds).execute();
+    }
+  }
+
+  /**
+   * Locks the subjects' rows, batches first and then tasks, each in id order: the order in which
+   * TaskLifecycle locks them before it touches their outbox rows. Recording a delivery locks its
+   * outbox rows and then its subjects; without this, a state change holding a task and waiting for
+   * that task's delivering outbox row deadlocked with it. SQLite's one writer needs no row locks.
+   */
+  async lockInLifecycleOrder(subjects: CallbackSubject[], dialect: DialectHelpers): Promise<void> {
+    if (dialect.name !== 'postgres') return;
+    for (const [type, table] of [['batch', 'batches'], ['task', 'tasks']] as const) {
+      const ids = unique(subjects.filter((subject) => subject.type === type).map((subject) => subject.id)).sort();
+      if (ids.length > 0) await this.db.selectFrom(table).select('id').where('id', 'in', ids).orderBy('id').modifyEnd(dialect.forUpdate).execute();
     }
   }
 

@@ -177,6 +177,8 @@ export class OutboxRepository {
   async recordOutcomes(outcomes: DeliveryOutcome[], now: number, responseLimit: number): Promise<void> {
     if (outcomes.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      const subjects = new CallbackSubjectRepository(trx);
+      await subjects.lockInLifecycleOrder(outcomes.map((outcome) => ({ type: outcome.row.subject_type, id: outcome.row.subject_id })), this.dialect);
       await trx
         .insertInto('delivery_attempts')
         .values(
@@ -197,7 +199,6 @@ export class OutboxRepository {
           })),
         )
         .execute();
-      const subjects = new CallbackSubjectRepository(trx);
 
       // A success stands whoever holds the row now: it was delivered. (If another worker took over an
       // expired claim and already recorded a failure, the row is no longer 'delivering' and is sent again.)

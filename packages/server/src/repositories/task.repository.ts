@@ -263,6 +263,8 @@ const UPSERT_COUNT = new CompiledStatement(8, (db: Kysely<Database>, accountId, 
  * queue on one row lock until each commit; SQLite serialises writers, so one row is enough there.
  */
 const COUNT_SHARDS: Record<DialectHelpers['name'], number> = { postgres: 16, sqlite: 1 };
+/** The shard each open transaction writes its counter changes to (see TaskRepository.countShard). */
+const SHARD_BY_TRANSACTION = new WeakMap<object, number>();
 
 /** `lock`'s statement by dialect (its row-lock clause depends on the dialect). */
 const lockStatement = perDialect(
@@ -556,12 +558,25 @@ export class TaskRepository {
       else merged.set(id, { ...delta });
     }
     const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // One shard for the whole call: the rows it locks still follow the sorted key order.
-    const shard = Math.floor(Math.random() * COUNT_SHARDS[this.dialect.name]);
+    const shard = this.countShard();
     for (const [, delta] of ordered) {
       const args = [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, shard, delta.delta];
       await UPSERT_COUNT.execute(this.db, this.dialect.name, args);
     }
+  }
+
+  /**
+   * The counter shard of this repository's transaction: chosen at random once per transaction, so
+   * every adjustCounts call in it writes the same shard and its row locks keep one sorted order
+   * (two calls on independently chosen shards could lock in opposite orders and deadlock).
+   */
+  private countShard(): number {
+    let shard = SHARD_BY_TRANSACTION.get(this.db);
+    if (shard === undefined) {
+      shard = Math.floor(Math.random() * COUNT_SHARDS[this.dialect.name]);
+      if (this.db.isTransaction) SHARD_BY_TRANSACTION.set(this.db, shard);
+    }
+    return shard;
   }
 
   /** One page in (created_at desc, id desc) order, after the cursor or skipping `offset` matches. */

@@ -6,7 +6,7 @@ import type { BatchService } from './batch.service.ts';
 import { BatchRepository, type Batch } from '../repositories/batch.repository.ts';
 import { Conflict, InvalidRequest } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { isPlainObject, readBoolean, readString } from '../domain/lenient.ts';
+import { isPlainObject, readBoolean, readIndexedString, readString } from '../domain/lenient.ts';
 import { readCallbackTarget } from '../domain/callback-target.ts';
 import { deepMerge } from '../domain/deep-merge.ts';
 import { decodePageToken, encodePageToken } from './v2-page.ts';
@@ -83,7 +83,7 @@ export class BatchControlService {
    * otherwise `in_progress` (contract 9.4); 409 when the name is taken.
    */
   async create(caller: Caller, body: Record<string, unknown>): Promise<Batch> {
-    const name = readString(body.name, 'name');
+    const name = readIndexedString(body.name, 'name');
     if (!name || name.trim() === '') throw new InvalidRequest("Missing required parameter 'name': the batch's name.");
     const callback = readCallbackTarget(body.callback, 'callback');
     const staging = readBoolean(body.staging_batch, 'staging_batch') ?? false;

@@ -4,7 +4,7 @@ import type { Batch, BatchListFilters, BatchRepository, TaskStatusCounts } from 
 import type { BatchStatus } from '../db/tables/projects_batches.ts';
 import { Conflict, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { isPlainObject, readBoolean, readInteger, readString } from '../domain/lenient.ts';
+import { isPlainObject, readBoolean, readIndexedString, readInteger, readString } from '../domain/lenient.ts';
 import { readCallbackTarget } from '../domain/callback-target.ts';
 
 export interface CreateBatchInput {
@@ -62,7 +62,7 @@ export class BatchService {
   async create(caller: Caller, input: CreateBatchInput): Promise<Batch> {
     const projectName = readString(input.project, 'project');
     if (!projectName) throw new InvalidRequest("Missing required parameter 'project': the name of the project the batch belongs to.");
-    const name = readString(input.name, 'name');
+    const name = readIndexedString(input.name, 'name');
     if (!name || name.trim() === '') throw new InvalidRequest("Missing required parameter 'name': the batch's name.");
     const callback = readCallbackTarget(input.callback, 'callback');
     if (input.metadata !== undefined && input.metadata !== null && !isPlainObject(input.metadata)) {

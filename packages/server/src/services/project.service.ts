@@ -2,7 +2,7 @@ import type { Caller } from './account.service.ts';
 import type { ParamVersion, Project, ProjectRepository } from '../repositories/project.repository.ts';
 import { Conflict, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { isPlainObject, readBoolean, readInteger, readString } from '../domain/lenient.ts';
+import { isPlainObject, readBoolean, readIndexedString, readInteger, readString } from '../domain/lenient.ts';
 import { CHAT_TASK_TYPES, TASK_TYPES, isTaskType } from '../domain/task-types.ts';
 
 export interface CreateProjectInput {
@@ -55,7 +55,7 @@ export class ProjectService {
     if (!isTaskType(input.type)) {
       throw new InvalidRequest(`Invalid value for 'type': "${String(input.type)}" is not a task type. Use one of ${TASK_TYPES.join(', ')}.`);
     }
-    const name = readString(input.name, 'name');
+    const name = readIndexedString(input.name, 'name');
     if (!name || name.trim() === '') throw new InvalidRequest("Missing required parameter 'name': the project's name.");
     if (input.params !== undefined && input.params !== null && !isPlainObject(input.params)) {
       throw new InvalidRequest("Invalid value for 'params': expected an object of default task parameters.");

@@ -17,7 +17,7 @@ import { QualityTaskRepository } from '../repositories/quality-task.repository.t
 import { GroupCommitter } from '../db/group-commit.ts';
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { objectBody, readString } from '../domain/lenient.ts';
+import { MAX_STORED_INTEGER, objectBody, readString } from '../domain/lenient.ts';
 import { validateResponse } from './response-validation.ts';
 import { consensus, pairAgreement } from './consensus.ts';
 
@@ -475,6 +475,9 @@ function requiredLeaseId(body: Record<string, unknown>): string {
 export function readTimeSpent(value: unknown): number {
   if (value === undefined || value === null) return 0;
   const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw new InvalidRequest("Invalid value for 'time_spent_secs': expected a non-negative number of seconds.");
+  // At most the stored integer range in seconds (68 years): the milliseconds must fit a 64-bit column.
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_STORED_INTEGER) {
+    throw new InvalidRequest(`Invalid value for 'time_spent_secs': expected a number of seconds from 0 to ${MAX_STORED_INTEGER}.`);
+  }
   return Math.round(seconds * 1000);
 }

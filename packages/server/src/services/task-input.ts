@@ -1,6 +1,6 @@
 import type { Project, ParamVersion } from '../repositories/project.repository.ts';
 import { InvalidRequest } from '../domain/errors.ts';
-import { isPlainObject, readInteger, readString, readStringArray } from '../domain/lenient.ts';
+import { isPlainObject, readIndexedString, readIndexedStringArray, readInteger, readString } from '../domain/lenient.ts';
 import { readCallbackTarget } from '../domain/callback-target.ts';
 
 /**
@@ -54,7 +54,7 @@ export function readPlacement(body: Record<string, unknown>): TaskPlacement {
 
 /** The unique_id of a request, read before anything else so that a duplicate is refused without side effects. */
 export function readUniqueId(value: unknown): string | undefined {
-  const uniqueId = readString(value, 'unique_id');
+  const uniqueId = readIndexedString(value, 'unique_id');
   if (uniqueId === undefined) return undefined;
   if (uniqueId.trim() === '') throw new InvalidRequest("Invalid value for 'unique_id': expected a non-empty string.");
   return uniqueId;
@@ -97,7 +97,7 @@ export function buildTaskFields(body: Record<string, unknown>, entry: ParamVersi
   if (priority !== undefined && !(TASK_PRIORITIES as readonly number[]).includes(priority)) {
     throw new InvalidRequest(`Invalid value for 'priority': ${priority}. Use 10, 20 or 30 (a higher number is more urgent).`);
   }
-  const tags = readStringArray(merged.tags, 'tags');
+  const tags = readIndexedStringArray(merged.tags, 'tags');
 
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(merged)) if (!COMMON_KEYS.has(key)) params[key] = value;

@@ -85,11 +85,19 @@ export class TaskLifecycle {
   async createTask(trx: Kysely<Database>, task: Task, options: { stagingOnly?: boolean; testResponse?: unknown } = {}): Promise<Task | undefined> {
     if (task.batch_id !== null) await this.admitToBatch(trx, task, options.stagingOnly ?? false);
     const { project_name: _project, batch_name: _batch, ...row } = task;
-    const fresh: NewTask = { ...row, status: 'pending', work_state: 'queued' };
+    // A test-mode task is stored completed (as applyCompletion would leave it at the creation
+    // instant), so its insert changes one counter once: inserting it pending and completing it
+    // changed three counter rows in two passes, and concurrent test-key creates deadlocked on them.
+    const fresh: NewTask =
+      options.testResponse === undefined
+        ? { ...row, status: 'pending', work_state: 'queued' }
+        : { ...row, status: 'completed', work_state: 'completed', response: options.testResponse, completed_at: task.created_at, updated_at: task.created_at };
     if (!(await this.tasks(trx).insert(fresh))) return undefined;
     const created: Task = { ...task, ...fresh };
     if (options.testResponse === undefined) return created;
-    return this.applyCompletion(trx, created, options.testResponse, task.created_at);
+    await this.enqueueTaskCallback(trx, created, 'completed', task.created_at);
+    await this.evaluateBatchCompletion(trx, created, task.created_at);
+    return created;
   }
 
   /** pending → completed with the labelers' (or reviewers') response. Callback `completed`. */

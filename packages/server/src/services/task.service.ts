@@ -11,7 +11,7 @@ import type { UserRepository } from '../repositories/user.repository.ts';
 import type { AttachmentLinks } from '../presenters/task.presenter.ts';
 import { Conflict, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { isPlainObject, objectBody, readBoolean, readString } from '../domain/lenient.ts';
+import { checkIndexedLength, isPlainObject, objectBody, readBoolean, readString } from '../domain/lenient.ts';
 import { TASK_TYPES, isTaskType, type TaskType } from '../domain/task-types.ts';
 import { buildTaskFields, chooseParamVersion, dedupe, readPlacement, readUniqueId, type TaskFields, type TaskPlacement } from './task-input.ts';
 import { validateTaskParams } from './task-validation.ts';
@@ -140,6 +140,7 @@ export class TaskService {
     const request = readCreateRequest(type, rawBody);
     const uniqueId = request.uniqueId;
     const idempotencyKey = options.idempotencyKey?.trim() || undefined;
+    if (idempotencyKey !== undefined) checkIndexedLength(idempotencyKey, 'Idempotency-Key');
     await this.refuseDuplicates(caller, uniqueId, idempotencyKey);
 
     const placed = await this.place(caller, request.type, request.placement);
@@ -521,6 +522,7 @@ function readTagBody(body: unknown): string[] {
   if (!Array.isArray(list)) throw new InvalidRequest('The request body must be a JSON array of tag strings (or {"tags": [...]}).');
   list.forEach((tag, index) => {
     if (typeof tag !== 'string') throw new InvalidRequest(`Invalid value for 'tags[${index}]': every tag must be a string.`);
+    checkIndexedLength(tag, `tags[${index}]`);
   });
   return list as string[];
 }

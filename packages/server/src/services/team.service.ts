@@ -32,7 +32,8 @@ export function invitationPath(invitation: Pick<Invitation, 'token' | 'purpose'>
 
 /** True for something shaped like an email address (one @, no spaces). */
 export function isEmailAddress(email: string): boolean {
-  return EMAIL.test(email);
+  // 254 characters is the longest address SMTP carries (RFC 5321); it also keeps the users_email index row small.
+  return email.length <= 254 && EMAIL.test(email);
 }
 
 /** Emails are compared and stored in lower case, so one person has one account whatever they type. */
