@@ -18,6 +18,8 @@ import { presentProject } from '../packages/server/src/presenters/project.presen
 
 export interface BaselineServer {
   url: string;
+  /** Ids of the most recently created rows (task floors), for a get run to walk through. */
+  recentIds?(limit: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -80,12 +82,46 @@ export async function startTaskFloor(): Promise<BaselineServer> {
     return { task_id: row.id, type: row.type, status: row.status, params: JSON.parse(row.params), created_at: new Date(row.created_at).toISOString() };
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const recent = database.prepare('select id from tasks order by created_at desc limit ?');
   return {
     url,
+    recentIds: async (limit) => (recent.all(limit) as Array<{ id: string }>).map((row) => row.id),
     close: async () => {
       await app.close();
       database.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The same two routes on PostgreSQL (bare Fastify + pg, one named prepared statement each, a pool
+ * of the size Tagwright uses): the floor for Tagwright's PostgreSQL figures. Its table lives in the
+ * bench's database beside Tagwright's.
+ */
+export async function startTaskFloorPostgres(databaseUrl: string, poolSize = 10): Promise<BaselineServer> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  await pool.query('create table if not exists floor_tasks (id text primary key, type text not null, status text not null, params jsonb not null, created_at bigint not null)');
+  const app = Fastify({ logger: { level: 'warn' } });
+  app.post('/v1/task/imageannotation', async (request) => {
+    const now = Date.now();
+    const task = { task_id: newId(now), type: 'imageannotation', status: 'pending', params: request.body, created_at: new Date(now).toISOString() };
+    await pool.query({ name: 'floor_insert', text: 'insert into floor_tasks (id, type, status, params, created_at) values ($1, $2, $3, $4, $5)', values: [task.task_id, task.type, task.status, JSON.stringify(task.params), now] });
+    return task;
+  });
+  app.get('/v1/task/:id', async (request) => {
+    const result = await pool.query({ name: 'floor_get', text: 'select * from floor_tasks where id = $1', values: [(request.params as { id: string }).id] });
+    const row = result.rows[0];
+    return { task_id: row.id, type: row.type, status: row.status, params: row.params, created_at: new Date(Number(row.created_at)).toISOString() };
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    recentIds: async (limit) => (await pool.query('select id from floor_tasks order by created_at desc limit $1', [limit])).rows.map((row: { id: string }) => row.id),
+    close: async () => {
+      await app.close();
+      await pool.end();
     },
   };
 }
