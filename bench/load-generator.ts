@@ -45,7 +45,8 @@ export function generateLoad(run: LoadRun): Promise<LoadFigures> {
 }
 
 async function runInChild(run: LoadRun): Promise<LoadFigures> {
-  const { default: autocannon } = await import('autocannon');
+  // autocannon ships no type declarations; its options and result are used as documented.
+  const { default: autocannon } = (await import('autocannon' as string)) as { default: (options: object) => Promise<any> };
   let next = 0;
   let firstFailure: string | undefined;
   const result = await autocannon({
