@@ -8,6 +8,7 @@ import type { QualityTaskTables } from './tables/quality_tasks.ts';
 import type { DeliveryTables } from './tables/deliveries.ts';
 import type { QueueTables } from './tables/queue.ts';
 import type { PasswordResetRequestTables } from './tables/password_reset_requests.ts';
+import type { ChatTables } from './tables/chat.ts';
 
 /** The whole schema as Kysely sees it: one interface per migration area. */
-export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables, PasswordResetRequestTables {}
+export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables, PasswordResetRequestTables, ChatTables {}

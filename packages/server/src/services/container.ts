@@ -38,6 +38,7 @@ import { SmtpClient } from '../outbound/smtp-client.ts';
 import { TeamMailer } from './team-mail.ts';
 import { PasswordResetRequestRepository } from '../repositories/password-reset-request.repository.ts';
 import { PasswordResetService } from './password-reset.service.ts';
+import { ChatConversationService } from './chat-conversation.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -76,6 +77,8 @@ export interface Services {
   taskImport: TaskImportService;
   /** Streaming task exports: JSONL, CSV, COCO, YOLO, Pascal VOC (docs/import-export.md). */
   taskExport: TaskExportService;
+  /** Chat conversations (docs/chat.md): threads by part, annotations by id. */
+  chat: ChatConversationService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -101,7 +104,8 @@ export function createServices(config: Config, db: Db): Services {
     publicUrl,
     notifyWork: () => services.onWorkQueued(),
   });
-  const taskLifecycle = new TaskLifecycle(db.dialect);
+  const chat = new ChatConversationService(db);
+  const taskLifecycle = new TaskLifecycle(db.dialect, chat);
   const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
   tasks.setAttachmentLinkResolver(new FileAttachmentLinks(files));
   const queue = new QueueService(db, config.queue, taskLifecycle, new FileAttachmentLinks(files), () => services.onWorkQueued());
@@ -141,6 +145,7 @@ export function createServices(config: Config, db: Db): Services {
     review: new ReviewService(db, queue, taskLifecycle, () => services.onWorkQueued()),
     taskImport: new TaskImportService(db, tasks, taskLifecycle, () => services.onWorkQueued()),
     taskExport: new TaskExportService(db, projectRepository, batchRepository),
+    chat,
     onWorkQueued: () => {},
   };
   return services;

@@ -1,5 +1,8 @@
 import { InvalidRequest } from '../domain/errors.ts';
 import { isPlainObject } from '../domain/lenient.ts';
+import { CHAT_TASK_TYPES } from '../domain/task-types.ts';
+import { checkChatResponse } from '../families/chat/validate.ts';
+import { asInvalidRequest } from '../families/chat/errors.ts';
 
 /**
  * Checks a submitted (or reviewer-fixed) response against its task type's shape (docs/app-api.md,
@@ -29,6 +32,7 @@ const CHECKS: Record<string, Check> = {
   documenttranscription: checkDocumentTranscription,
   namedentityrecognition: checkEntities,
   comparison: checkComparison,
+  ...Object.fromEntries(CHAT_TASK_TYPES.map((type) => [type, (response: Record<string, unknown>, params: Record<string, unknown>) => asInvalidRequest(() => checkChatResponse(response, params))])),
 };
 
 function invalid(path: string, problem: string): InvalidRequest {

@@ -45,7 +45,16 @@ export class TaskLifecycle {
   /** Transactions in which these functions queued a callback (see `queuedCallbacks`). */
   private readonly withCallbacks = new WeakSet<object>();
 
-  constructor(private readonly dialect: DialectHelpers) {}
+  constructor(
+    private readonly dialect: DialectHelpers,
+    /** Turns a completing or fixing response into what the task keeps (chat tasks store their threads as rows). */
+    private readonly recorder?: CompletionRecorder,
+  ) {}
+
+  /** The response a completion or fix stores, after the recorder (when any) has written what it keeps elsewhere. */
+  private recorded(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown> {
+    return this.recorder ? this.recorder.record(trx, task, response) : Promise.resolve(response);
+  }
 
   /**
    * True when a function of this lifecycle queued a callback in `trx`: only then has the worker
@@ -300,14 +309,15 @@ export class TaskLifecycle {
     if (comment !== undefined) patch.customer_review_comments = [...(current.customer_review_comments ?? []), comment];
     if (fix) {
       patch.prior_responses = [...(current.prior_responses ?? []), current.response];
-      patch.response = fix.response;
+      patch.response = await this.recorded(trx, current, fix.response);
     }
     const updated = await this.change(trx, current, patch, now);
     await this.enqueueTaskCallback(trx, updated, 'audit', now);
     return updated;
   }
 
-  private async applyCompletion(trx: Kysely<Database>, task: Task, response: unknown, now: number): Promise<Task> {
+  private async applyCompletion(trx: Kysely<Database>, task: Task, submitted: unknown, now: number): Promise<Task> {
+    const response = await this.recorded(trx, task, submitted);
     const patch: TaskPatch = { status: 'completed', work_state: 'completed', response, completed_at: Math.max(now, task.created_at) };
     // A recalled task completed again: its previous response is kept (contract 5.4).
     if (task.response !== null) patch.prior_responses = [...(task.prior_responses ?? []), task.response];
@@ -391,6 +401,11 @@ export class TaskLifecycle {
     this.withCallbacks.add(trx);
     await OutboxRepository.enqueue(trx, taskCallbackEvent(task, event, target), now);
   }
+}
+
+/** Writes what a completing response keeps outside the task row, inside the same transaction, and answers the response the task stores. */
+export interface CompletionRecorder {
+  record(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown>;
 }
 
 /** A task entering createTasks: the row as TaskService's buildNewTask made it, its batch admission rule, and its test-mode response. */

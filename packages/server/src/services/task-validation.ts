@@ -1,6 +1,8 @@
 import { InvalidRequest } from '../domain/errors.ts';
 import { isPlainObject } from '../domain/lenient.ts';
 import { CHAT_TASK_TYPES, type TaskType } from '../domain/task-types.ts';
+import { checkChatParams } from '../families/chat/validate.ts';
+import { asInvalidRequest } from '../families/chat/errors.ts';
 
 /**
  * Per-type validation of a task's `params` after project parameters were merged in (contract
@@ -18,7 +20,7 @@ export function validateTaskParams(type: TaskType, params: Record<string, unknow
     requireLabelList(params, 'labels', 'name');
     return;
   }
-  if (CHAT_TASK_TYPES.includes(type)) return;
+  if (CHAT_TASK_TYPES.includes(type)) return asInvalidRequest(() => checkChatParams(params));
   requireAttachment(params);
   TYPE_RULES[type]?.(params);
 }

@@ -85,7 +85,7 @@ export class V2TaskService {
   /**
    * `POST /v2/task/chat`: a task in a chat-family project (the project's own type), placed by
    * project or batch id or name, created exactly as `POST task/{type}` creates it (same defaults,
-   * Idempotency-Key, test-mode completion). `template_variables` are stored in `params`.
+   * Idempotency-Key, test-mode completion). `template_variables` (and `conversation`) are stored in `params`.
    */
   async createChat(caller: Caller, body: Record<string, unknown>, options: { idempotencyKey?: string }): Promise<Task> {
     const batch = await this.references.optionalBatch(caller, readBatchRef(body), 'invalid');
@@ -100,7 +100,8 @@ export class V2TaskService {
     }
     const request: Record<string, unknown> = { project: project.name };
     if (batch) request.batch = batch.name;
-    for (const key of ['metadata', 'callback_url', 'template_variables'] as const) {
+    // `conversation` is Tagwright's way to open the thread for the labeler (docs/chat.md).
+    for (const key of ['metadata', 'callback_url', 'template_variables', 'conversation'] as const) {
       if (body[key] !== undefined && body[key] !== null) request[key] = body[key];
     }
     return this.tasks.create(caller, project.type, request, options);

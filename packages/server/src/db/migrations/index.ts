@@ -13,6 +13,7 @@ import { dashboardMigration } from './0010_dashboard.ts';
 import { taskCountShardsMigration } from './0011_task_count_shards.ts';
 import { deliveryLogRetentionMigration } from './0012_delivery_log_retention.ts';
 import { passwordResetRequestsMigration } from './0013_password_reset_requests.ts';
+import { chatMigration } from './0014_chat.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -30,5 +31,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0011_task_count_shards': taskCountShardsMigration(dialect),
     '0012_delivery_log_retention': deliveryLogRetentionMigration(dialect),
     '0013_password_reset_requests': passwordResetRequestsMigration(dialect),
+    '0014_chat': chatMigration(dialect),
   };
 }

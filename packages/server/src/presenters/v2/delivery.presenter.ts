@@ -4,7 +4,7 @@ import type { V2Expansion } from '../../services/v2-references.ts';
 import { isPlainObject } from '../../domain/lenient.ts';
 import { toIso } from '../../domain/time.ts';
 import { presentProjectRef } from './project.presenter.ts';
-import { presentV2Task } from './task.presenter.ts';
+import { presentV2Task, type V2Threads } from './task.presenter.ts';
 
 /** The v2 Delivery (contract 9.3): `id`, `name`, `task_count`, `delivered_at`, `project` (id, or Project when expanded). */
 export function presentV2Delivery(delivery: Delivery, expansion: V2Expansion = {}): Record<string, unknown> {
@@ -22,11 +22,11 @@ export function presentDeliveredTaskPage(
   delivery: Delivery,
   tasks: readonly Task[],
   nextToken: string | undefined,
-  options: { expandDelivery: boolean; expansion: V2Expansion },
+  options: { expandDelivery: boolean; expansion: V2Expansion; threads?: V2Threads },
 ): Record<string, unknown> {
   const wire: Record<string, unknown> = {
     delivery: options.expandDelivery ? presentV2Delivery(delivery, options.expansion) : delivery.id,
-    tasks: tasks.map((task) => presentV2Task(task, options.expansion)),
+    tasks: tasks.map((task) => presentV2Task(task, options.expansion, options.threads)),
   };
   if (nextToken) wire.next_token = nextToken;
   return wire;

@@ -8,6 +8,11 @@ export function expandValues(query: QueryReader): string[] {
   return [...(query.list('expand') ?? []), ...(query.list('expand[]') ?? [])];
 }
 
+/** `opts` values (repeated keys, or `opts[]`); unknown values are ignored (contract 9.1). */
+export function optsValues(query: QueryReader): Set<string> {
+  return new Set([...(query.list('opts') ?? []), ...(query.list('opts[]') ?? [])]);
+}
+
 /** `limit` (1 to 100, default 100; above 100 is clamped, as on v1) and `next_token` (contract 6.3). */
 export function pageOf(query: QueryReader): { limit: number; nextToken?: string } {
   return { limit: query.integer('limit', { min: 1, max: V2_MAX_LIMIT, clampMax: true }) ?? V2_DEFAULT_LIMIT, nextToken: query.string('next_token') };

@@ -3,7 +3,7 @@ import { readQuery } from '../../http/query.ts';
 import { presentDeliveredTaskPage, presentDeliveryTask, presentDeliveryTaskPage, presentV2Delivery } from '../../presenters/v2/delivery.presenter.ts';
 import { V2_EXPANDABLE, readExpand } from '../../services/v2-references.ts';
 import { V2_TASK_STATUSES } from '../../services/v2-task.service.ts';
-import { expandValues, pageOf, projectRefOf } from './common.ts';
+import { expandValues, optsValues, pageOf, projectRefOf } from './common.ts';
 
 const tags = ['v2 deliveries'];
 
@@ -32,11 +32,14 @@ export async function registerV2DeliveryRoutes(app: FastifyInstance): Promise<vo
       project: projectRefOf(query),
     });
     const page = await v2.deliveries.tasksOf(request.caller, delivery, pageOf(query));
-    const expansion = await v2.references.expansion(request.caller, expand, {
-      projectIds: [delivery.project_id, ...page.tasks.map((task) => task.project_id)],
-      batchIds: page.tasks.flatMap((task) => (task.batch_id ? [task.batch_id] : [])),
-    });
-    return presentDeliveredTaskPage(delivery, page.tasks, page.nextToken, { expandDelivery: expand.has('delivery'), expansion });
+    const [expansion, threads] = await Promise.all([
+      v2.references.expansion(request.caller, expand, {
+        projectIds: [delivery.project_id, ...page.tasks.map((task) => task.project_id)],
+        batchIds: page.tasks.flatMap((task) => (task.batch_id ? [task.batch_id] : [])),
+      }),
+      app.services.chat.threadsOf(page.tasks, optsValues(query)),
+    ]);
+    return presentDeliveredTaskPage(delivery, page.tasks, page.nextToken, { expandDelivery: expand.has('delivery'), expansion, threads });
   });
 
   app.get('/delivery/tasks', { schema: { summary: 'Delivered tasks with their responses (v2)', tags } }, async (request) => {

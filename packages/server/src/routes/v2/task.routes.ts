@@ -6,7 +6,7 @@ import { emptyBodyAs } from '../../http/empty-body.ts';
 import { presentV2Task, presentV2TaskPage } from '../../presenters/v2/task.presenter.ts';
 import { V2_EXPANDABLE, readExpand } from '../../services/v2-references.ts';
 import { V2_TASK_STATUSES } from '../../services/v2-task.service.ts';
-import { batchRefOf, expandValues, idempotencyKeyOf, pageOf, projectRefOf } from './common.ts';
+import { batchRefOf, expandValues, idempotencyKeyOf, optsValues, pageOf, projectRefOf } from './common.ts';
 
 const tags = ['v2 tasks'];
 const field = (description: string) => Type.Optional(Type.Unknown({ description }));
@@ -18,6 +18,7 @@ const ChatTaskBody = Type.Object(
     batch_id: field('Id of a batch of that project; with only a batch, the task belongs to its project.'),
     batch_name: field('Name of a batch of that project.'),
     template_variables: field('Object of template variables; stored in the task params.'),
+    conversation: field('Tagwright: messages {role, content, source_id?} that open the thread (docs/chat.md).'),
     metadata: field('Object, default {}.'),
     callback_url: field('http(s) URL or email address notified on completion.'),
   },
@@ -34,14 +35,17 @@ const TaskMetadataBody = Type.Object(
 
 /** v2 tasks (contract 9.2): get, list, chat task creation, metadata with merge. */
 export async function registerV2TaskRoutes(app: FastifyInstance): Promise<void> {
-  const { v2 } = app.services;
+  const { v2, chat } = app.services;
 
   app.get('/task', { schema: { summary: 'Get a task (v2)', tags } }, async (request) => {
     const query = readQuery(request.query);
     const expand = readExpand(expandValues(query), V2_EXPANDABLE.task);
     const task = await v2.tasks.get(request.caller, query.string('task_id'));
-    const expansion = await v2.references.expansion(request.caller, expand, { projectIds: [task.project_id], batchIds: task.batch_id ? [task.batch_id] : [] });
-    return presentV2Task(task, expansion);
+    const [expansion, threads] = await Promise.all([
+      v2.references.expansion(request.caller, expand, { projectIds: [task.project_id], batchIds: task.batch_id ? [task.batch_id] : [] }),
+      chat.threadsOf([task], optsValues(query)),
+    ]);
+    return presentV2Task(task, expansion, threads);
   });
 
   app.get('/tasks', { schema: { summary: 'List the tasks of a project or batch (v2, next_token pages)', tags } }, async (request) => {
@@ -55,11 +59,14 @@ export async function registerV2TaskRoutes(app: FastifyInstance): Promise<void> 
       completedTo: query.timestamp('completed_before'),
       ...pageOf(query),
     });
-    const expansion = await v2.references.expansion(request.caller, expand, {
-      projectIds: page.tasks.map((task) => task.project_id),
-      batchIds: page.tasks.flatMap((task) => (task.batch_id ? [task.batch_id] : [])),
-    });
-    return presentV2TaskPage(page.tasks, page.nextToken, expansion);
+    const [expansion, threads] = await Promise.all([
+      v2.references.expansion(request.caller, expand, {
+        projectIds: page.tasks.map((task) => task.project_id),
+        batchIds: page.tasks.flatMap((task) => (task.batch_id ? [task.batch_id] : [])),
+      }),
+      chat.threadsOf(page.tasks, optsValues(query)),
+    ]);
+    return presentV2TaskPage(page.tasks, page.nextToken, expansion, threads);
   });
 
   app.post('/task/chat', { preValidation: emptyBodyAs(() => ({})), schema: { summary: 'Create a chat task (v2)', tags, body: ChatTaskBody } }, async (request) => {
