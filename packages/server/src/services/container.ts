@@ -39,6 +39,8 @@ import { TeamMailer } from './team-mail.ts';
 import { PasswordResetRequestRepository } from '../repositories/password-reset-request.repository.ts';
 import { PasswordResetService } from './password-reset.service.ts';
 import { ChatConversationService } from './chat-conversation.service.ts';
+import { DatasetService } from './dataset.service.ts';
+import { ResponseSchemaService } from './response-schema.service.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -88,6 +90,10 @@ export interface V2Services {
   tasks: V2TaskService;
   batches: BatchControlService;
   deliveries: DeliveryService;
+  /** Datasets: projects created with a datasetId and their deliveries (docs/chat.md). */
+  datasets: DatasetService;
+  /** `GET /v2/schema`: JSON Schemas of project response formats. */
+  schemas: ResponseSchemaService;
 }
 
 export function createServices(config: Config, db: Db): Services {
@@ -166,5 +172,7 @@ function createV2Services(
     tasks: new V2TaskService(db, tasks, references),
     batches: new BatchControlService(db, batchRepository, references, taskLifecycle, notifyWork, batches),
     deliveries: new DeliveryService(db, references),
+    datasets: new DatasetService(db),
+    schemas: new ResponseSchemaService(projectRepository),
   };
 }

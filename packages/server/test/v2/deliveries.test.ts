@@ -68,7 +68,7 @@ describeEachDatabase('v2 deliveries', (dialect) => {
     assert.equal(first.body.total, 2);
     assert.equal(first.body.docs.length, 2);
     const doc = first.body.docs[0];
-    assert.deepEqual(Object.keys(doc).sort(), ['created_at', 'delivered_at', 'delivery_id', 'response', 'task_id']);
+    assert.deepEqual(Object.keys(doc).sort(), ['created_at', 'delivered_at', 'delivery_id', 'response', 'response_schema_id', 'task_id']);
     assert.equal(doc.delivery_id, delivery.id);
     assert.equal(doc.delivered_at, delivery.delivered_at);
     assert.deepEqual(doc.response, { category: 'cat' });

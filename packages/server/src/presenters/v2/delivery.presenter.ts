@@ -5,6 +5,7 @@ import { isPlainObject } from '../../domain/lenient.ts';
 import { toIso } from '../../domain/time.ts';
 import { presentProjectRef } from './project.presenter.ts';
 import { presentV2Task, type V2Threads } from './task.presenter.ts';
+import { schemaIdOf } from '../../services/response-schema.service.ts';
 
 /** The v2 Delivery (contract 9.3): `id`, `name`, `task_count`, `delivered_at`, `project` (id, or Project when expanded). */
 export function presentV2Delivery(delivery: Delivery, expansion: V2Expansion = {}): Record<string, unknown> {
@@ -34,14 +35,18 @@ export function presentDeliveredTaskPage(
 
 /**
  * One DeliveryTask of `GET /v2/delivery/tasks`: `task_id`, `created_at`, `delivery_id`,
- * `delivered_at`, and `response` while the task is completed (its current response).
+ * `delivered_at`, and `response` while the task is completed (its current response) with the
+ * `response_schema_id` it was answered under (`GET /v2/schema`).
  */
 export function presentDeliveryTask(entry: DeliveryTaskEntry, task: Task | undefined): Record<string, unknown> {
   const wire: Record<string, unknown> = { task_id: entry.task_id };
   if (task) wire.created_at = toIso(task.created_at);
   wire.delivery_id = entry.delivery_id;
   wire.delivered_at = toIso(entry.delivered_at);
-  if (task?.status === 'completed' && isPlainObject(task.response)) wire.response = task.response;
+  if (task?.status === 'completed' && isPlainObject(task.response)) {
+    wire.response_schema_id = schemaIdOf(task);
+    wire.response = task.response;
+  }
   return wire;
 }
 
