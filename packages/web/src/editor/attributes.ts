@@ -4,7 +4,7 @@ import { flattenLabels, type LabelOption } from './labels.ts';
 /** One entry of Scale's `annotation_attributes`, normalised. */
 export interface AttributeDefinition {
   key: string;
-  type: 'category' | 'number' | 'angle' | 'text';
+  type: 'category' | 'number' | 'angle' | 'text' | 'linked';
   description: string;
   choices: LabelOption[];
   allowMultiple: boolean;
@@ -15,6 +15,8 @@ export interface AttributeDefinition {
   /** Asked once per task (saved under `global_attributes`) instead of per annotation. */
   global: boolean;
   conditions?: AttributeConditions;
+  /** `linked` attributes: labels of the annotations that may be the target (empty: any). */
+  allowedLabels: string[];
 }
 
 /** A condition is `{key: value}` or `{key: [values]}`: equality or membership. */
@@ -25,9 +27,9 @@ export interface AttributeConditions {
   attribute_conditions?: Condition[];
 }
 
-const ATTRIBUTE_TYPES = new Set(['category', 'number', 'angle', 'text']);
+const ATTRIBUTE_TYPES = new Set(['category', 'number', 'angle', 'text', 'linked']);
 
-/** Reads `annotation_attributes` from task params; unknown attribute types (linked, offset) are skipped. */
+/** Reads `annotation_attributes` from task params; unknown attribute types (offset) are skipped. */
 export function parseAttributeDefinitions(raw: unknown): AttributeDefinition[] {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const definitions: AttributeDefinition[] = [];
@@ -45,10 +47,12 @@ export function parseAttributeDefinitions(raw: unknown): AttributeDefinition[] {
       min: typeof spec.min === 'number' ? spec.min : type === 'angle' ? 0 : undefined,
       max: typeof spec.max === 'number' ? spec.max : type === 'angle' ? 360 : undefined,
       step: typeof spec.step === 'number' ? spec.step : undefined,
-      // Text answers are optional unless asked for; the others are required unless `required: false`.
-      required: typeof spec.required === 'boolean' ? spec.required : type !== 'text',
+      // Text and linked answers are optional unless asked for (Scale: `required` defaults to false for
+      // linked); the others are required unless `required: false`.
+      required: typeof spec.required === 'boolean' ? spec.required : type !== 'text' && type !== 'linked',
       global: spec.global === true,
       conditions: spec.conditions && typeof spec.conditions === 'object' ? (spec.conditions as AttributeConditions) : undefined,
+      allowedLabels: Array.isArray(spec.allowed_labels) ? spec.allowed_labels.filter((label): label is string => typeof label === 'string') : [],
     });
   }
   return definitions;

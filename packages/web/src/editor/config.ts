@@ -9,6 +9,31 @@ export interface GeometryConfig {
   minHeight: number;
   minVertices: number;
   maxVertices?: number;
+  /** Boxes only: Scale's `can_rotate`. */
+  canRotate: boolean;
+}
+
+/** A `geometries.point.connections` entry: draw a skeleton line between points labelled `pair`. */
+export interface PointConnection {
+  pair: [string, string];
+  /** A `linked` attribute: connect only points whose attribute targets the same annotation. */
+  connectionAttribute?: string;
+}
+
+/** A link type from `params.links`: which labels may be linked, from → to (either way when bidirectional). */
+export interface LinkType {
+  label: string;
+  bidirectional: boolean;
+  fromLabels: string[];
+  toLabels: string[];
+}
+
+/** The four `can_*` flags of `base_annotations` (Tagwright reads `true` for a missing flag). */
+export interface BaseAnnotationRules {
+  canAdd: boolean;
+  canEdit: boolean;
+  canEditLabels: boolean;
+  canDelete: boolean;
 }
 
 /**
@@ -23,6 +48,11 @@ export interface EditorConfig {
   attributes: AttributeDefinition[];
   /** Box coordinates saved as integers (Scale's `integer_pixels`). */
   integerPixels: boolean;
+  connections: PointConnection[];
+  linkTypes: LinkType[];
+  /** Drawable margin around the image, in image pixels (`padding`, `paddingX`, `paddingY`). */
+  padding: { x: number; y: number };
+  base: BaseAnnotationRules;
 }
 
 const LEGACY_GEOMETRY: Record<Exclude<ResponseFormat, 'imageannotation'>, GeometryType> = {
@@ -46,6 +76,53 @@ function geometryConfig(geometry: GeometryType, raw: Record<string, unknown>): G
     minHeight: number(raw.min_height, 0),
     minVertices: Math.max(inherentMinimum, number(raw.min_vertices, inherentMinimum)),
     maxVertices: typeof raw.max_vertices === 'number' && raw.max_vertices >= inherentMinimum ? raw.max_vertices : undefined,
+    canRotate: geometry === 'box' && raw.can_rotate === true,
+  };
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+function parseConnections(raw: unknown): PointConnection[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry) => {
+    if (!isObject(entry)) return [];
+    const pair = strings(entry.pair);
+    if (pair.length !== 2) return [];
+    const attribute = typeof entry.connection_attribute === 'string' ? entry.connection_attribute : undefined;
+    return [{ pair: [pair[0], pair[1]] as [string, string], ...(attribute ? { connectionAttribute: attribute } : {}) }];
+  });
+}
+
+/**
+ * `params.links` is one object of link types (the Fern SDK) or an array of such objects (Scale's
+ * docs example); the array's entries are alternatives, so they are simply all offered (§2.1 U).
+ */
+export function parseLinkTypes(raw: unknown): LinkType[] {
+  const maps = Array.isArray(raw) ? raw.filter(isObject) : isObject(raw) ? [raw] : [];
+  return maps.flatMap((map) =>
+    Object.entries(map).flatMap(([label, entry]) =>
+      isObject(entry)
+        ? [{ label, bidirectional: entry.is_bidirectional === true, fromLabels: strings(entry.from_allowed_labels), toLabels: strings(entry.to_allowed_labels) }]
+        : [],
+    ),
+  );
+}
+
+function parsePadding(params: Record<string, unknown>): { x: number; y: number } {
+  const whole = Math.max(0, number(params.padding, 0));
+  return { x: Math.max(0, number(params.paddingX, whole)), y: Math.max(0, number(params.paddingY, whole)) };
+}
+
+/** The `can_*` flags, read from the task's params (where Scale documents them) or inside `base_annotations`. */
+function parseBaseRules(params: Record<string, unknown>): BaseAnnotationRules {
+  const inner = isObject(params.base_annotations) ? params.base_annotations : {};
+  const flag = (key: string) => (typeof params[key] === 'boolean' ? (params[key] as boolean) : inner[key] !== false);
+  return {
+    canAdd: flag('can_add_base_annotations'),
+    canEdit: flag('can_edit_base_annotations'),
+    canEditLabels: flag('can_edit_base_annotation_labels'),
+    canDelete: flag('can_delete_base_annotations'),
   };
 }
 
@@ -54,6 +131,7 @@ export function editorConfigFromTask(taskType: string, params: Record<string, un
   const format = (IMAGE_TASK_TYPES.includes(taskType as ResponseFormat) ? taskType : 'imageannotation') as ResponseFormat;
   const geometries: EditorConfig['geometries'] = {};
   let integerPixels = false;
+  let connections: PointConnection[] = [];
   if (format === 'imageannotation') {
     const raw = params.geometries && typeof params.geometries === 'object' ? (params.geometries as Record<string, unknown>) : {};
     for (const geometry of GEOMETRY_TYPES) {
@@ -61,10 +139,20 @@ export function editorConfigFromTask(taskType: string, params: Record<string, un
       if (entry && typeof entry === 'object') {
         geometries[geometry] = geometryConfig(geometry, entry as Record<string, unknown>);
         if (geometry === 'box' && (entry as Record<string, unknown>).integer_pixels === true) integerPixels = true;
+        if (geometry === 'point') connections = parseConnections((entry as Record<string, unknown>).connections);
       }
     }
   } else {
     geometries[LEGACY_GEOMETRY[format]] = geometryConfig(LEGACY_GEOMETRY[format], params);
   }
-  return { format, geometries, attributes: parseAttributeDefinitions(params.annotation_attributes), integerPixels };
+  return {
+    format,
+    geometries,
+    attributes: parseAttributeDefinitions(params.annotation_attributes),
+    integerPixels,
+    connections,
+    linkTypes: format === 'imageannotation' ? parseLinkTypes(params.links) : [],
+    padding: parsePadding(params),
+    base: parseBaseRules(params),
+  };
 }

@@ -103,3 +103,16 @@ export const clamp = (value: number, min: number, max: number): number => Math.m
 
 /** Rounds to 1/100 px so saved responses don't carry float noise like 10.000000000002. */
 export const roundCoordinate = (value: number): number => Math.round(value * 100) / 100;
+
+const TURN = 2 * Math.PI;
+
+/** An angle in radians, normalised to [0, 2π). */
+export function normaliseAngle(angle: number): number {
+  const turned = angle % TURN;
+  const positive = turned < 0 ? turned + TURN : turned;
+  // 2π - ε rounds to 2π in floating point; that is 0.
+  return positive >= TURN ? 0 : positive;
+}
+
+/** Snaps an angle to the nearest multiple of `step` radians. */
+export const snapAngle = (angle: number, step: number): number => Math.round(angle / step) * step;

@@ -3,25 +3,34 @@ import type { Shape } from './types.ts';
 
 const HISTORY_LIMIT = 500;
 
+// The stores one entry touches, each with its diff (shapes and the links between them undo together).
+type Entry = Map<AnnotationStore<StoreRecord>, StoreDiff<StoreRecord>>;
+
 /**
  * Undo and redo over store diffs. Changes accumulate in a pending entry; `commit` closes it, so a
- * drag of many pointer moves is one undo step, and `cancel` rolls the pending entry back.
+ * drag of many pointer moves is one undo step, and `cancel` rolls the pending entry back. One
+ * entry may span several stores (the image editor's shapes and links), so deleting a shape and
+ * the links to it is one step.
  */
 export class History<R extends StoreRecord = Shape> {
-  private undoStack: StoreDiff<R>[] = [];
-  private redoStack: StoreDiff<R>[] = [];
-  private pending: StoreDiff<R> = new Map();
+  private undoStack: Entry[] = [];
+  private redoStack: Entry[] = [];
+  private pending: Entry = new Map();
 
   constructor(private readonly store: AnnotationStore<R>) {}
 
-  /** Applies a change to the store and records it in the pending entry. */
-  record(diff: StoreDiff<R>): void {
-    this.store.apply(diff);
-    mergeDiff(this.pending, diff);
+  /** Applies a change to a store (the main one by default) and records it in the pending entry. */
+  record<T extends StoreRecord = R>(diff: StoreDiff<T>, store: AnnotationStore<T> = this.store as unknown as AnnotationStore<T>): void {
+    if (diff.size === 0) return;
+    store.apply(diff);
+    const key = store as unknown as AnnotationStore<StoreRecord>;
+    let pending = this.pending.get(key);
+    if (!pending) this.pending.set(key, (pending = new Map()));
+    mergeDiff(pending, diff as unknown as StoreDiff<StoreRecord>);
   }
 
   commit(): void {
-    if (this.pending.size === 0) return;
+    if (!hasChanges(this.pending)) return;
     this.undoStack.push(this.pending);
     if (this.undoStack.length > HISTORY_LIMIT) this.undoStack.shift();
     this.redoStack = [];
@@ -33,37 +42,38 @@ export class History<R extends StoreRecord = Shape> {
    * frame's edits into keyframe changes, which its own history records instead.
    */
   takePending(): StoreDiff<R> {
-    const pending = this.pending;
-    this.pending = new Map();
+    const key = this.store as unknown as AnnotationStore<StoreRecord>;
+    const pending = (this.pending.get(key) ?? new Map()) as unknown as StoreDiff<R>;
+    this.pending.delete(key);
     return pending;
   }
 
   /** Reverts whatever the pending entry holds (an interaction cancelled with Escape). */
   cancel(): void {
-    this.store.apply(this.pending, 'backward');
+    applyEntry(this.pending, 'backward');
     this.pending = new Map();
   }
 
   undo(): boolean {
     this.commit();
-    const diff = this.undoStack.pop();
-    if (!diff) return false;
-    this.store.apply(diff, 'backward');
-    this.redoStack.push(diff);
+    const entry = this.undoStack.pop();
+    if (!entry) return false;
+    applyEntry(entry, 'backward');
+    this.redoStack.push(entry);
     return true;
   }
 
   redo(): boolean {
     this.commit();
-    const diff = this.redoStack.pop();
-    if (!diff) return false;
-    this.store.apply(diff, 'forward');
-    this.undoStack.push(diff);
+    const entry = this.redoStack.pop();
+    if (!entry) return false;
+    applyEntry(entry, 'forward');
+    this.undoStack.push(entry);
     return true;
   }
 
   get canUndo(): boolean {
-    return this.undoStack.length > 0 || this.pending.size > 0;
+    return this.undoStack.length > 0 || hasChanges(this.pending);
   }
 
   get canRedo(): boolean {
@@ -76,4 +86,16 @@ export class History<R extends StoreRecord = Shape> {
     this.redoStack = [];
     this.pending = new Map();
   }
+}
+
+function hasChanges(entry: Entry): boolean {
+  for (const diff of entry.values()) if (diff.size > 0) return true;
+  return false;
+}
+
+function applyEntry(entry: Entry, direction: 'forward' | 'backward'): void {
+  const stores = [...entry];
+  // Backward in reverse order: what was recorded last is undone first.
+  if (direction === 'backward') stores.reverse();
+  for (const [store, diff] of stores) store.apply(diff, direction);
 }

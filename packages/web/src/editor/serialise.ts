@@ -1,12 +1,17 @@
 import type { EditorConfig } from './config.ts';
 import { prunedAttributeValues } from './attributes.ts';
 import { utilFor, utilOf } from './shapes/index.ts';
-import { GEOMETRY_TYPES, type AttributeValue, type GeometryType, type Shape } from './types.ts';
+import { GEOMETRY_TYPES, type AttributeValue, type GeometryType, type LinkRecord, type Shape } from './types.ts';
 import { newId } from './ids.ts';
+import { serialiseLink, type ScaleLink } from './links.ts';
 
-/** The `response` a finished image task sends back, in the Scale shape for its task type. */
+/**
+ * The `response` a finished image task sends back, in the Scale shape for its task type. An
+ * imageannotation response always has all three keys (task-types.md §2.2).
+ */
 export interface ImageResponse {
   annotations: Array<Record<string, unknown>>;
+  links?: ScaleLink[];
   global_attributes?: Record<string, AttributeValue>;
 }
 
@@ -15,10 +20,12 @@ export function serialiseResponse(
   shapes: readonly Shape[],
   config: EditorConfig,
   globalAttributes: Readonly<Record<string, AttributeValue>> = {},
+  links: readonly LinkRecord[] = [],
 ): ImageResponse {
   const perAnnotation = config.attributes.filter((definition) => !definition.global);
+  const options = { integerPixels: config.integerPixels, canRotate: config.geometries.box?.canRotate === true };
   const annotations = shapes.map((shape) => {
-    const fields = utilOf(shape).toScaleFields(shape, { integerPixels: config.integerPixels });
+    const fields = utilOf(shape).toScaleFields(shape, options);
     const attributes = prunedAttributeValues(perAnnotation, shape.label, shape.attributes);
     if (config.format === 'imageannotation') {
       return { uuid: shape.id, type: shape.type, label: shape.label, attributes, ...fields };
@@ -28,7 +35,7 @@ export function serialiseResponse(
   });
   if (config.format !== 'imageannotation') return { annotations };
   const globals = config.attributes.filter((definition) => definition.global);
-  return { annotations, global_attributes: prunedAttributeValues(globals, '', globalAttributes) };
+  return { annotations, links: links.map(serialiseLink), global_attributes: prunedAttributeValues(globals, '', globalAttributes) };
 }
 
 /** The geometry of a Scale annotation: its `type`, or the legacy task's single geometry. */

@@ -17,12 +17,18 @@ interface ShapeBase {
   index: number;
 }
 
+/**
+ * `left`/`top`/`width`/`height` describe the unrotated box; `rotation` turns it clockwise about its
+ * centre, in radians in [0, 2π) (Scale's rotated box, task-types.md §2.2). 0 unless the task has
+ * `can_rotate`.
+ */
 export interface BoxShape extends ShapeBase {
   type: 'box';
   left: number;
   top: number;
   width: number;
   height: number;
+  rotation: number;
 }
 
 export interface PolygonShape extends ShapeBase {
@@ -88,4 +94,16 @@ export interface Handle {
   id: string;
   kind: 'resize' | 'vertex' | 'rotate';
   point: Vec;
+}
+
+/**
+ * A relation between two annotations (Scale's `links`): `label` is the link type's key in
+ * `params.links`, `from`/`to` annotation uuids. Saved as `{uuid, label, from, to}`.
+ */
+export interface LinkRecord {
+  id: string;
+  label: string;
+  from: string;
+  to: string;
+  index: number;
 }

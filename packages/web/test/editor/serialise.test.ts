@@ -22,6 +22,7 @@ describe('saving in the Scale response shape', () => {
       annotations: [
         { uuid: editor.store.getIds()[0], type: 'box', label: 'car', attributes: {}, left: 10.5, top: 20, width: 99.75, height: 50 },
       ],
+      links: [],
       global_attributes: {},
     });
     expect(response.annotations[0].uuid).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,14 +1,54 @@
 import { interpolateGeometry } from '../time/keyframes.ts';
-import { rectContains, roundCoordinate, type Rect, type Vec } from '../geometry.ts';
+import { boundsOf, normaliseAngle, rectContains, rotateAround, roundCoordinate, snapAngle, type Rect, type Vec } from '../geometry.ts';
 import type { BoxShape, Handle } from '../types.ts';
-import { finite, type ShapeBase, type ShapeUtil, type SizeRules } from './shape-util.ts';
+import { finite, pointsAttribute, type ShapeBase, type ShapeUtil, type SizeRules } from './shape-util.ts';
+
+/** Shift-drag on the rotation handle snaps to 15°. */
+const ROTATION_SNAP = Math.PI / 12;
 
 /** Corner and edge handles, named by the sides they move. */
 const HANDLE_IDS = ['top-left', 'top', 'top-right', 'right', 'bottom-right', 'bottom', 'bottom-left', 'left'] as const;
 
 /** A box from two dragged corners. */
 export function boxFromCorners(base: ShapeBase<'box'>, a: Vec, b: Vec): BoxShape {
-  return { ...base, type: 'box', ...rectFromPoints(a, b) };
+  return { ...base, type: 'box', ...rectFromPoints(a, b), rotation: 0 };
+}
+
+const centerOf = (rect: Rect): Vec => ({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+
+/** Corners of the (rotated) box, clockwise from the image of the unrotated top-left: TL, TR, BR, BL. */
+export function boxVertices(shape: BoxShape): Vec[] {
+  const { left, top, width, height } = shape;
+  const corners = [
+    { x: left, y: top },
+    { x: left + width, y: top },
+    { x: left + width, y: top + height },
+    { x: left, y: top + height },
+  ];
+  if (shape.rotation === 0) return corners;
+  const center = centerOf(shape);
+  return corners.map((corner) => rotateAround(corner, center, shape.rotation));
+}
+
+/** A point in the box's own frame: the unrotated box's coordinates. */
+const toBoxFrame = (shape: BoxShape, point: Vec): Vec => (shape.rotation === 0 ? point : rotateAround(point, centerOf(shape), -shape.rotation));
+
+/**
+ * Resizes in the box's own frame: the side or corner opposite the handle stays where it is on the
+ * image, so the centre moves and the unrotated left/top are recomputed from it.
+ */
+function resizeRotated(shape: BoxShape, handleId: string, point: Vec, rules: SizeRules): BoxShape {
+  const resized = resizeRect(shape, handleId, toBoxFrame(shape, point), rules);
+  if (shape.rotation === 0) return { ...shape, ...resized };
+  const center = rotateAround(centerOf(resized), centerOf(shape), shape.rotation);
+  return { ...shape, width: resized.width, height: resized.height, left: center.x - resized.width / 2, top: center.y - resized.height / 2 };
+}
+
+/** Where the rotation handle sits: above the middle of the top edge, turned with the box. */
+function rotationHandlePoint(shape: BoxShape): Vec {
+  const center = centerOf(shape);
+  const above = { x: center.x, y: shape.top - Math.max(12, shape.height * 0.2) };
+  return rotateAround(above, center, shape.rotation);
 }
 
 function rectFromPoints(a: Vec, b: Vec): Rect {
@@ -65,16 +105,40 @@ export function rectSizeProblem(rect: Rect, rules: SizeRules, noun: string): str
 
 export const boxUtil: ShapeUtil<'box'> = {
   type: 'box',
-  bounds: (shape) => ({ left: shape.left, top: shape.top, width: shape.width, height: shape.height }),
-  hitTest: (shape, point, tolerance) => rectContains(shape, point, tolerance),
-  handles: (shape) => rectHandles(shape),
-  dragHandle: (shape, handleId, point, rules) => ({ ...shape, ...resizeRect(shape, handleId, point, rules) }),
+  bounds: (shape) => (shape.rotation === 0 ? { left: shape.left, top: shape.top, width: shape.width, height: shape.height } : boundsOf(boxVertices(shape))),
+  hitTest: (shape, point, tolerance) => rectContains(shape, toBoxFrame(shape, point), tolerance),
+  handles: (shape, rules) => {
+    const center = centerOf(shape);
+    const handles = rectHandles(shape).map((handle) => (shape.rotation === 0 ? handle : { ...handle, point: rotateAround(handle.point, center, shape.rotation) }));
+    return rules?.canRotate ? [...handles, { id: 'rotate', kind: 'rotate', point: rotationHandlePoint(shape) }] : handles;
+  },
+  dragHandle: (shape, handleId, point, rules, options) => {
+    if (handleId !== 'rotate') return resizeRotated(shape, handleId, point, rules);
+    const center = centerOf(shape);
+    const angle = Math.atan2(point.y - center.y, point.x - center.x) + Math.PI / 2;
+    return { ...shape, rotation: normaliseAngle(options?.snap ? snapAngle(angle, ROTATION_SNAP) : angle) };
+  },
   translate: (shape, delta) => ({ ...shape, left: shape.left + delta.x, top: shape.top + delta.y }),
-  render: (shape) => [{ kind: 'rect', x: shape.left, y: shape.top, width: shape.width, height: shape.height }],
+  render: (shape) =>
+    shape.rotation === 0
+      ? [{ kind: 'rect', x: shape.left, y: shape.top, width: shape.width, height: shape.height }]
+      : [{ kind: 'polygon', points: pointsAttribute(boxVertices(shape)) }],
+  labelAnchor: (shape) => {
+    const bounds = boxUtil.bounds(shape);
+    return { x: bounds.left, y: bounds.top };
+  },
+  // min_width/min_height apply to the unrotated size (task-types.md §2.3).
   sizeProblem: (shape, rules) => rectSizeProblem(shape, rules, 'A box'),
   toScaleFields: (shape, options) => {
-    const round = options.integerPixels ? Math.round : roundCoordinate;
-    return { left: round(shape.left), top: round(shape.top), width: round(shape.width), height: round(shape.height) };
+    // integer_pixels is ignored for rotated boxes (§2.1): rounding left/top would move their corners.
+    const round = options.integerPixels && shape.rotation === 0 ? Math.round : roundCoordinate;
+    const fields: Record<string, unknown> = { left: round(shape.left), top: round(shape.top), width: round(shape.width), height: round(shape.height) };
+    if (!options.canRotate) return fields;
+    return {
+      ...fields,
+      rotation: Math.round(shape.rotation * 1e6) / 1e6,
+      vertices: boxVertices(shape).map((vertex) => ({ x: roundCoordinate(vertex.x), y: roundCoordinate(vertex.y) })),
+    };
   },
   interpolate: interpolateGeometry,
   fromScaleFields: (annotation, base) => {
@@ -83,6 +147,11 @@ export const boxUtil: ShapeUtil<'box'> = {
     const width = finite(annotation.width);
     const height = finite(annotation.height);
     if (left === undefined || top === undefined || width === undefined || height === undefined) return null;
-    return { ...base, type: 'box', left, top, width, height };
+    return { ...base, type: 'box', left, top, width, height, rotation: normaliseAngle(finite(annotation.rotation) ?? 0) };
   },
 };
+
+/** The box turned by `delta` radians about its centre (keyboard rotation). */
+export function rotateBox(shape: BoxShape, delta: number): BoxShape {
+  return { ...shape, rotation: normaliseAngle(shape.rotation + delta) };
+}

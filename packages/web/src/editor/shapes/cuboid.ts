@@ -91,6 +91,10 @@ export const cuboidUtil: ShapeUtil<'cuboid'> = {
     { kind: 'rect', x: shape.left, y: shape.top, width: shape.width, height: shape.height },
   ],
   sizeProblem: (shape, rules) => rectSizeProblem(shape, rules, 'A cuboid face'),
+  labelAnchor: (shape) => {
+    const bounds = boundsOf(Object.values(cuboidVertices(shape)));
+    return { x: bounds.left, y: bounds.top };
+  },
   // Scale's 2-D cuboid response: named vertices and edges.
   toScaleFields: (shape) => ({
     vertices: Object.entries(cuboidVertices(shape)).map(([description, point]) => ({

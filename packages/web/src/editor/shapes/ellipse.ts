@@ -69,6 +69,10 @@ export const ellipseUtil: ShapeUtil<'ellipse'> = {
     return { ...shape, ry: Math.max(Math.abs(local.y), rules.minHeight / 2) };
   },
   translate: (shape, delta) => ({ ...shape, x: shape.x + delta.x, y: shape.y + delta.y }),
+  labelAnchor: (shape) => {
+    const bounds = ellipseUtil.bounds(shape);
+    return { x: bounds.left, y: bounds.top };
+  },
   render: (shape) => [
     { kind: 'ellipse', cx: shape.x, cy: shape.y, rx: shape.rx, ry: shape.ry, rotationDegrees: (shape.rotation * 180) / Math.PI },
   ],

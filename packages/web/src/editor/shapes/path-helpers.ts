@@ -34,3 +34,9 @@ export function vertexCountProblem(shape: PathShape, rules: SizeRules, noun: str
 export const pathBounds = (shape: PathShape) => boundsOf(shape.vertices);
 
 export const serialiseVertices = (vertices: readonly Vec[]) => vertices.map((vertex) => ({ x: roundCoordinate(vertex.x), y: roundCoordinate(vertex.y) }));
+
+/** The top-left of a path's bounds, where its caption goes. */
+export function pathLabelAnchor(shape: PathShape): Vec {
+  const bounds = pathBounds(shape);
+  return { x: bounds.left, y: bounds.top };
+}

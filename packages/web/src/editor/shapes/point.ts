@@ -16,6 +16,7 @@ export const pointUtil: ShapeUtil<'point'> = {
   translate: (shape, delta) => ({ ...shape, x: shape.x + delta.x, y: shape.y + delta.y }),
   render: (shape) => [{ kind: 'point', cx: shape.x, cy: shape.y }],
   sizeProblem: () => null,
+  labelAnchor: (shape) => ({ x: shape.x, y: shape.y }),
   toScaleFields: (shape) => ({ x: roundCoordinate(shape.x), y: roundCoordinate(shape.y) }),
   interpolate: interpolateGeometry,
   fromScaleFields: (annotation, base) => {

@@ -1,7 +1,7 @@
 import { interpolateGeometry } from '../time/keyframes.ts';
 import { distanceToPath, pointInPolygon } from '../geometry.ts';
 import { readVertices, pointsAttribute, type ShapeUtil } from './shape-util.ts';
-import { moveVertex, pathBounds, serialiseVertices, translateVertices, vertexCountProblem, vertexHandles } from './path-helpers.ts';
+import { moveVertex, pathBounds, pathLabelAnchor, serialiseVertices, translateVertices, vertexCountProblem, vertexHandles } from './path-helpers.ts';
 
 export const polygonUtil: ShapeUtil<'polygon'> = {
   type: 'polygon',
@@ -10,6 +10,7 @@ export const polygonUtil: ShapeUtil<'polygon'> = {
   handles: vertexHandles,
   dragHandle: (shape, handleId, point) => moveVertex(shape, handleId, point),
   translate: translateVertices,
+  labelAnchor: pathLabelAnchor,
   render: (shape) => [{ kind: 'polygon', points: pointsAttribute(shape.vertices) }],
   sizeProblem: (shape, rules) => vertexCountProblem(shape, rules, 'A polygon'),
   toScaleFields: (shape) => ({ vertices: serialiseVertices(shape.vertices) }),

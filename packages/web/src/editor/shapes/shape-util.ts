@@ -10,10 +10,19 @@ export interface SizeRules {
   minHeight: number;
   minVertices: number;
   maxVertices?: number;
+  /** The geometry may be rotated (Scale's `can_rotate`, boxes only). */
+  canRotate?: boolean;
 }
 
 export interface SerialiseOptions {
   integerPixels: boolean;
+  /** Boxes carry `rotation` and `vertices` (Scale's `can_rotate`). */
+  canRotate?: boolean;
+}
+
+/** Modifier state of a handle drag: Shift snaps a rotation to 15° steps. */
+export interface DragOptions {
+  snap?: boolean;
 }
 
 /**
@@ -26,9 +35,12 @@ export interface ShapeUtil<T extends GeometryType> {
   bounds(shape: ShapeOfType<T>): Rect;
   /** Whether `point` hits the shape; `tolerance` is in image pixels (a few screen pixels at the current zoom). */
   hitTest(shape: ShapeOfType<T>, point: Vec, tolerance: number): boolean;
-  handles(shape: ShapeOfType<T>): Handle[];
+  /** Handles of the selected shape; `rules.canRotate` adds a rotation handle where the geometry has one. */
+  handles(shape: ShapeOfType<T>, rules?: SizeRules): Handle[];
   /** The shape with one handle moved to `point`, respecting the size rules. */
-  dragHandle(shape: ShapeOfType<T>, handleId: string, point: Vec, rules: SizeRules): ShapeOfType<T>;
+  dragHandle(shape: ShapeOfType<T>, handleId: string, point: Vec, rules: SizeRules, options?: DragOptions): ShapeOfType<T>;
+  /** Where the shape's caption is drawn: its top-left-most point, so the text sits just above it. */
+  labelAnchor(shape: ShapeOfType<T>): Vec;
   translate(shape: ShapeOfType<T>, delta: Vec): ShapeOfType<T>;
   render(shape: ShapeOfType<T>): RenderPrimitive[];
   /** Why the shape breaks the size rules, or null if it is fine. */

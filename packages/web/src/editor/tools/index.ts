@@ -8,6 +8,8 @@ import { SelectEditingVertex } from './select/editing-vertex.ts';
 import { dragShapeStates } from './drag-shape/index.ts';
 import { pathStates } from './path/index.ts';
 import { PointIdle } from './point/idle.ts';
+import { LinkIdle } from './link/idle.ts';
+import { LinkChoosingTarget } from './link/choosing-target.ts';
 
 /** Every tool the image editor offers, each a small state machine. */
 export function createTools(editor: Editor): Record<ToolId, Tool> {
@@ -19,6 +21,7 @@ export function createTools(editor: Editor): Record<ToolId, Tool> {
     polygon: new Tool('polygon', editor, pathStates('polygon')),
     line: new Tool('line', editor, pathStates('line')),
     point: new Tool('point', editor, [PointIdle]),
+    link: new Tool('link', editor, [LinkIdle, LinkChoosingTarget]),
   };
 }
 

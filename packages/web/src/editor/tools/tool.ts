@@ -1,7 +1,7 @@
 import type { Editor } from '../editor.ts';
 import type { KeyInput, ToolPointerEvent } from '../events.ts';
 
-export type ToolId = 'select' | 'box' | 'polygon' | 'line' | 'point' | 'ellipse' | 'cuboid';
+export type ToolId = 'select' | 'box' | 'polygon' | 'line' | 'point' | 'ellipse' | 'cuboid' | 'link';
 
 /** What a tool needs from the editor it belongs to (the image editor, or the mask editor). */
 export interface ToolHost {

@@ -39,7 +39,7 @@ export class SelectIdle extends ToolState {
   /** Double-clicking an edge of the selected polygon or line inserts a vertex there. */
   override onDoubleClick(event: ToolPointerEvent): void {
     const [shape] = this.editor.getSelectedShapes();
-    if (!shape || (shape.type !== 'polygon' && shape.type !== 'line')) return;
+    if (!shape || (shape.type !== 'polygon' && shape.type !== 'line') || !this.editor.canMove(shape)) return;
     const rules = this.editor.rulesFor(shape.type);
     if (rules.maxVertices !== undefined && shape.vertices.length >= rules.maxVertices) return;
     const vertices = shape.vertices;
@@ -57,7 +57,7 @@ export class SelectIdle extends ToolState {
 
   override onKeyDown(key: KeyInput): boolean {
     const direction = NUDGE[key.key];
-    const selected = this.editor.getSelectedShapes();
+    const selected = this.editor.getSelectedShapes().filter((shape) => this.editor.canMove(shape));
     if (!direction || selected.length === 0) return false;
     const step = key.shiftKey ? 10 : 1;
     this.editor.putShapes(

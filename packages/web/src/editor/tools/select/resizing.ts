@@ -8,7 +8,7 @@ export interface HandleDragInfo {
   handleId: string;
 }
 
-/** Dragging a resize or rotate handle; the shape never shrinks below its geometry's minimum size. */
+/** Dragging a resize or rotate handle (Shift snaps rotation to 15°); the shape never shrinks below its geometry's minimum size. */
 export class SelectResizing extends ToolState<HandleDragInfo> {
   readonly name: string = 'resizing';
   protected initial: Shape | undefined;
@@ -23,7 +23,7 @@ export class SelectResizing extends ToolState<HandleDragInfo> {
     const shape = this.initial;
     if (!shape) return;
     const point = this.editor.clampToImage(event.point);
-    this.editor.putShapes([utilOf(shape).dragHandle(shape, this.handleId, point, this.editor.rulesFor(shape.type))]);
+    this.editor.putShapes([utilOf(shape).dragHandle(shape, this.handleId, point, this.editor.rulesFor(shape.type), { snap: event.shiftKey })]);
   }
 
   override onPointerUp(): void {

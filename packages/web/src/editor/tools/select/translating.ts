@@ -12,7 +12,8 @@ export class SelectTranslating extends ToolState<{ origin: Vec }> {
 
   override onEnter(info: { origin: Vec }): void {
     this.origin = info.origin;
-    this.initial = this.editor.getSelectedShapes();
+    // Locked and fixed (base, not editable) shapes stay put while the rest of the selection moves.
+    this.initial = this.editor.getSelectedShapes().filter((shape) => this.editor.canMove(shape));
   }
 
   override onPointerMove(event: ToolPointerEvent): void {
