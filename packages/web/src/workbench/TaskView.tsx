@@ -1,30 +1,13 @@
 import { useCallback, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import type { WorkbenchTask } from '../api/types.ts';
-import { IMAGE_TASK_TYPES } from '../editor/config.ts';
 import type { ResponseSource, TaskEditorProps } from './task-editor.ts';
-import { ImageAnnotator } from './image/ImageAnnotator.tsx';
-import { Categorizer } from './forms/Categorizer.tsx';
-import { FieldsForm } from './forms/FieldsForm.tsx';
-import { TranscriptionForm } from './forms/TranscriptionForm.tsx';
-import { Comparison } from './forms/Comparison.tsx';
-import { NerAnnotator } from './ner/NerAnnotator.tsx';
+import { familyUiOf } from '../families/index.ts';
 import { Markdown } from './Markdown.tsx';
 import { useAutosave, type AutosaveStatus } from './use-autosave.ts';
 
-/** The editor for each task type the workbench can label. */
-const EDITORS: Record<string, ComponentType<TaskEditorProps>> = {
-  ...Object.fromEntries(IMAGE_TASK_TYPES.map((type) => [type, ImageAnnotator])),
-  categorization: Categorizer,
-  textcollection: FieldsForm,
-  datacollection: FieldsForm,
-  transcription: TranscriptionForm,
-  documenttranscription: TranscriptionForm,
-  comparison: Comparison,
-  namedentityrecognition: NerAnnotator,
-};
-
+/** The editor of the task type's family (families/index.ts), or undefined when the workbench cannot label the type. */
 export function editorForTaskType(type: string): ComponentType<TaskEditorProps> | undefined {
-  return EDITORS[type];
+  return familyUiOf(type)?.Editor;
 }
 
 export const SKIP_REASONS = ['Image does not load', 'Instructions unclear', 'Nothing to label', 'Content is inappropriate', 'Other'];

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { Categorizer } from '../../src/workbench/forms/Categorizer.tsx';
-import { FieldsForm } from '../../src/workbench/forms/FieldsForm.tsx';
-import { TranscriptionForm } from '../../src/workbench/forms/TranscriptionForm.tsx';
-import { Comparison } from '../../src/workbench/forms/Comparison.tsx';
+import { Categorizer } from '../../src/families/categorization/Categorizer.tsx';
+import { FieldsForm } from '../../src/families/fields/FieldsForm.tsx';
+import { TranscriptionForm } from '../../src/families/fields/TranscriptionForm.tsx';
+import { DocumentTranscriptionForm } from '../../src/families/documents/DocumentTranscriptionForm.tsx';
+import { Comparison } from '../../src/families/comparison/Comparison.tsx';
 import { makeTask, sourceCatcher } from './helpers.tsx';
 
 describe('categorization', () => {
@@ -150,7 +151,7 @@ describe('transcription and comparison', () => {
   it('saves documenttranscription entries as annotations', () => {
     const catcher = sourceCatcher();
     const task = makeTask('documenttranscription', { fields: { invoice_number: 'Invoice number' } });
-    render(<TranscriptionForm task={task} onReady={catcher.onReady} onChange={() => {}} />);
+    render(<DocumentTranscriptionForm task={task} onReady={catcher.onReady} onChange={() => {}} />);
     expect(catcher.problems()).toEqual(['Transcribe at least one entry.']);
     fireEvent.change(screen.getByLabelText('Text'), { target: { value: 'INV-42' } });
     expect(catcher.response()).toMatchObject({ annotations: [{ label: 'invoice_number', text: 'INV-42' }] });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { ImageAnnotator } from '../../src/workbench/image/ImageAnnotator.tsx';
+import { ImageAnnotator } from '../../src/families/image/ImageAnnotator.tsx';
 import { boxUtil } from '../../src/editor/shapes/box.ts';
 import { makeTask, sourceCatcher } from './helpers.tsx';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { NerAnnotator } from '../../src/workbench/ner/NerAnnotator.tsx';
-import { addSpan, trimSpan } from '../../src/workbench/ner/spans.ts';
+import { NerAnnotator } from '../../src/families/ner/NerAnnotator.tsx';
+import { addSpan, trimSpan } from '../../src/families/ner/spans.ts';
 import { makeTask, sourceCatcher } from './helpers.tsx';
 
 const TEXT = 'Ada Lovelace was born in London.';

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import type { TaskEditorProps } from '../task-editor.ts';
+import type { TaskEditorProps } from '../../workbench/task-editor.ts';
 import { flattenLabels } from '../../editor/labels.ts';
-import { AttachmentView } from './AttachmentView.tsx';
-import { FieldInput } from './FieldInput.tsx';
-import { parseFields, readFieldValues, validateFields, type FieldValue } from './fields.ts';
-import { useResponseSource } from './use-response-source.ts';
+import { AttachmentView } from '../../workbench/AttachmentView.tsx';
+import { FieldInput } from '../fields/FieldInput.tsx';
+import { parseFields, readFieldValues, validateFields, type FieldValue } from '../fields/fields.ts';
+import { useResponseSource } from '../../workbench/use-response-source.ts';
 
 interface ComparisonState {
   choice: string | null;

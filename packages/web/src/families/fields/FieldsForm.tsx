@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { TaskEditorProps } from '../task-editor.ts';
-import { TaskAttachments } from './AttachmentView.tsx';
+import type { TaskEditorProps } from '../../workbench/task-editor.ts';
+import { TaskAttachments } from '../../workbench/AttachmentView.tsx';
 import { FieldInput } from './FieldInput.tsx';
 import { answersKey, parseFields, pruneAnswers, readFieldValues, validateFields, type FieldValue } from './fields.ts';
-import { useResponseSource } from './use-response-source.ts';
+import { useResponseSource } from '../../workbench/use-response-source.ts';
 
 /**
  * textcollection and datacollection: answer each field. textcollection is saved as Scale returns

@@ -1,4 +1,4 @@
-import type { WorkbenchTask } from '../../api/types.ts';
+import type { WorkbenchTask } from '../api/types.ts';
 
 interface AttachmentProps {
   /** What the attachment is (Scale's `attachment_type`); text attachments carry the text itself. */

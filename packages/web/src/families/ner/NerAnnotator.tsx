@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { labelColor } from '../../editor/labels.ts';
-import type { TaskEditorProps } from '../task-editor.ts';
-import { useResponseSource } from '../forms/use-response-source.ts';
+import type { TaskEditorProps } from '../../workbench/task-editor.ts';
+import { useResponseSource } from '../../workbench/use-response-source.ts';
 import { addSpan, parseNerLabels, readSpans, segments, toNerResponse, trimSpan, type EntitySpan } from './spans.ts';
 
 /** The character offset in the task text of a DOM selection point inside the text container. */

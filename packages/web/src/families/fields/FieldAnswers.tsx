@@ -1,9 +1,6 @@
 import { labelCaption } from '../../editor/labels.ts';
 import { answersKey, isPlainObject, parseFields, type FieldSpec } from './fields.ts';
 
-/** Task types whose response holds answers keyed by field: textcollection (`annotations`), datacollection and transcription (`fields`). */
-export const FIELD_ANSWER_TYPES: readonly string[] = ['textcollection', 'datacollection', 'transcription'];
-
 /** A field-shaped response read-only: each field's title and answer, FieldSets nested, lists joined. */
 export function FieldAnswers({ taskType, params, response }: { taskType: string; params: Record<string, unknown>; response: unknown }) {
   const saved = response && typeof response === 'object' ? (response as Record<string, unknown>)[answersKey(taskType)] : undefined;

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { TaskEditorProps } from '../task-editor.ts';
+import type { TaskEditorProps } from './task-editor.ts';
 
 /**
  * For editors whose state lives in React: hands the task view a source that reads the latest

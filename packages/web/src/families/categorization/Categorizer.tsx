@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { flattenLabels, labelCaption } from '../../editor/labels.ts';
-import type { TaskEditorProps } from '../task-editor.ts';
-import { TaskAttachments } from './AttachmentView.tsx';
-import { useResponseSource } from './use-response-source.ts';
+import type { TaskEditorProps } from '../../workbench/task-editor.ts';
+import { TaskAttachments } from '../../workbench/AttachmentView.tsx';
+import { useResponseSource } from '../../workbench/use-response-source.ts';
 
 /** Reads a saved `{category}` (a string, or a list when allow_multiple). */
 function initialChoice(saved: unknown): string[] {

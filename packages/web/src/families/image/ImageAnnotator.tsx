@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { Editor } from '../../editor/editor.ts';
 import { editorConfigFromTask } from '../../editor/config.ts';
-import { attachmentUrl, type TaskEditorProps } from '../task-editor.ts';
+import { attachmentUrl, type TaskEditorProps } from '../../workbench/task-editor.ts';
 import { Canvas } from './Canvas.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { LabelPicker } from './LabelPicker.tsx';
