@@ -2,7 +2,10 @@ import { taskFromStored, type StoredTask, type Task } from '../repositories/task
 import { csvRecord } from '../domain/csv.ts';
 import { isPlainObject } from '../domain/lenient.ts';
 import { toIso } from '../domain/time.ts';
-import { attachmentOf } from './geometry.ts';
+import { attachmentOf } from '../domain/attachment.ts';
+import { familyOf } from '../families/index.ts';
+import { fieldAnswers } from '../families/shared/csv.ts';
+import type { CsvCells } from '../families/types.ts';
 import { PIECE_CHARS, emptyStats, type StreamExporter } from './types.ts';
 
 const LEADING = ['task_id', 'type', 'status', 'project', 'batch', 'unique_id', 'attachment', 'created_at', 'completed_at', 'category'];
@@ -10,8 +13,8 @@ const TRAILING = ['response', 'metadata'];
 
 /**
  * CSV, one row per task: task_id, type, status, project, batch, unique_id, attachment, created_at,
- * completed_at, category (categorization), one `fields.<key>` column per answer field (text tasks:
- * `response.annotations` of textcollection, `response.fields` of the others),
+ * completed_at, category (categorization), one `fields.<key>` column per answer field (where each
+ * family keeps them: `response.annotations` of textcollection, `response.fields` of the others),
  * and the whole response and metadata as JSON. The field columns are those the first page of tasks
  * defines or answers, since a streamed file cannot go back to widen its header; a field first seen
  * later is still in the `response` column. Lists and objects are written as JSON text.
@@ -49,7 +52,8 @@ export function csvExporter(): StreamExporter {
 
 function row(task: Task, fields: readonly string[]): string[] {
   const response = isPlainObject(task.response) && (task.status === 'completed' || task.status === 'error') ? task.response : undefined;
-  const answers = (response && answersOf(task.type, response)) ?? {};
+  const cells = response && csvCellsOf(task.type, response);
+  const answers = cells?.answers ?? {};
   return [
     task.id,
     task.type,
@@ -60,18 +64,17 @@ function row(task: Task, fields: readonly string[]): string[] {
     attachmentOf(task),
     toIso(task.created_at),
     task.status === 'completed' && task.completed_at !== null ? toIso(task.completed_at) : '',
-    task.type === 'categorization' && response ? cell(response.category) : '',
+    cell(cells?.category),
     ...fields.map((key) => cell(answers[key])),
     response ? JSON.stringify(response) : '',
     JSON.stringify(task.metadata),
   ];
 }
 
-/** Where a response keeps its field answers: `annotations` for textcollection (as Scale returns it), else `fields`. */
-function answersOf(type: string, response: unknown): Record<string, unknown> | undefined {
-  if (!isPlainObject(response)) return undefined;
-  const answers = type === 'textcollection' ? response.annotations : response.fields;
-  return isPlainObject(answers) ? answers : undefined;
+/** The category cell and field answers of a response, as its family reads them (default: no category, `response.fields`). */
+function csvCellsOf(type: string, response: Record<string, unknown>): CsvCells {
+  const cellsOf = familyOf(type)?.csvCells;
+  return cellsOf ? cellsOf(type, response) : { answers: fieldAnswers(response) };
 }
 
 function cell(value: unknown): string {
@@ -91,7 +94,7 @@ function fieldKeys(page: readonly Task[]): string[] {
     } else if (isPlainObject(defined)) {
       for (const key of Object.keys(defined)) keys.add(key);
     }
-    const answers = answersOf(task.type, task.response);
+    const answers = isPlainObject(task.response) ? csvCellsOf(task.type, task.response).answers : undefined;
     if (answers) for (const key of Object.keys(answers)) keys.add(key);
   }
   return [...keys];

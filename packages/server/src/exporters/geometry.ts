@@ -1,23 +1,17 @@
 import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
 import type { ExportStats } from './types.ts';
-import { isPlainObject } from '../domain/lenient.ts';
+import { attachmentOf } from '../domain/attachment.ts';
+export { attachmentOf };
+
+import { familyOf } from '../families/index.ts';
+import type { ExportRow, ExportRows, LabelEntry } from '../families/types.ts';
 
 /**
- * What the image formats (COCO, YOLO, Pascal VOC) read from a task: its labeled boxes and polygons,
- * its image size, its attachment, and the label list. Responses have the shapes the workbench saves
- * (services/response-validation.ts): `imageannotation` annotations carry a `type`; the older
- * single-geometry types (`annotation` = boxes, `polygonannotation`) do not.
+ * What the image formats (COCO, YOLO, Pascal VOC) read from a task: the labeled shapes and label
+ * list of its family's export rows (families/<id>/, `exportRows`), its image size, its attachment.
+ * A task whose family has no export rows is skipped; of the rows, these formats hold boxes, polygons
+ * and ellipses (as their bounding boxes).
  */
-
-/** Image task types and the geometry of their annotations (`typed`: each annotation names it). */
-const IMAGE_TYPES: Record<string, 'typed' | 'box' | 'polygon' | 'line' | 'point' | 'cuboid'> = {
-  imageannotation: 'typed',
-  annotation: 'box',
-  polygonannotation: 'polygon',
-  lineannotation: 'line',
-  pointannotation: 'point',
-  cuboidannotation: 'cuboid',
-};
 
 /** A labeled object as the box formats need it: its bounding box, and the outline of a polygon. */
 export interface ImageObject {
@@ -31,56 +25,36 @@ export interface ImageObject {
   area: number;
 }
 
-export function isImageTask(task: Task): boolean {
-  return task.type in IMAGE_TYPES;
-}
-
-/** The task's boxes, polygons and ellipses (as their bounding boxes); `skipped` counts lines, points, cuboids and malformed shapes. */
-export function imageObjects(task: Task): { objects: ImageObject[]; skipped: number } {
-  const geometry = IMAGE_TYPES[task.type];
-  const response = task.response;
-  const annotations = isPlainObject(response) && Array.isArray(response.annotations) ? response.annotations : [];
+/** The rows' boxes, polygons and ellipses (as their bounding boxes); `skipped` counts lines, points, cuboids and unreadable shapes. */
+export function imageObjects(exported: ExportRows): { objects: ImageObject[]; skipped: number } {
   const objects: ImageObject[] = [];
-  let skipped = 0;
-  for (const annotation of annotations) {
-    const object = isPlainObject(annotation) ? toObject(annotation, geometry === 'typed' ? annotation.type : geometry) : undefined;
+  let skipped = exported.unreadable;
+  for (const row of exported.rows) {
+    const object = toObject(row);
     if (object) objects.push(object);
     else skipped += 1;
   }
   return { objects, skipped };
 }
 
-function toObject(annotation: Record<string, unknown>, kind: unknown): ImageObject | undefined {
-  const label = annotation.label;
-  if (typeof label !== 'string' || label === '') return undefined;
-  if (kind === 'box') {
-    const { left, top, width, height } = annotation;
-    if (![left, top, width, height].every(isFiniteNumber)) return undefined;
-    return { label, x: left as number, y: top as number, width: width as number, height: height as number, area: (width as number) * (height as number) };
+function toObject({ label, geometry }: ExportRow): ImageObject | undefined {
+  if (geometry.kind === 'box') {
+    const { left, top, width, height } = geometry;
+    return { label, x: left, y: top, width, height, area: width * height };
   }
-  if (kind === 'polygon' || kind === 'ellipse') {
-    const points = vertices(annotation.vertices);
-    if (!points || points.length < (kind === 'polygon' ? 3 : 4)) return undefined;
+  if (geometry.kind === 'polygon' || geometry.kind === 'ellipse') {
+    const points = geometry.vertices;
+    if (points.length < (geometry.kind === 'polygon' ? 3 : 4)) return undefined;
     const xs = points.map((point) => point.x);
     const ys = points.map((point) => point.y);
     const x = Math.min(...xs);
     const y = Math.min(...ys);
     const width = Math.max(...xs) - x;
     const height = Math.max(...ys) - y;
-    if (kind === 'ellipse') return { label, x, y, width, height, area: (Math.PI * width * height) / 4 };
+    if (geometry.kind === 'ellipse') return { label, x, y, width, height, area: (Math.PI * width * height) / 4 };
     return { label, x, y, width, height, polygon: points.flatMap((point) => [point.x, point.y]), area: shoelace(points) };
   }
   return undefined;
-}
-
-function vertices(value: unknown): Array<{ x: number; y: number }> | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const points: Array<{ x: number; y: number }> = [];
-  for (const vertex of value) {
-    if (!isPlainObject(vertex) || !isFiniteNumber(vertex.x) || !isFiniteNumber(vertex.y)) return undefined;
-    points.push({ x: vertex.x, y: vertex.y });
-  }
-  return points;
 }
 
 function shoelace(points: ReadonlyArray<{ x: number; y: number }>): number {
@@ -109,19 +83,6 @@ export function imageSize(task: Task, fallback?: { width: number; height: number
   const height = positiveNumber(metadata.height) ?? positiveNumber(metadata.image_height);
   if (width !== undefined && height !== undefined) return { width, height };
   return fallback;
-}
-
-/** The task's attachment: `attachment`, else the first of `attachments` (a string, or an object's `url`/`content`); '' when none. */
-export function attachmentOf(task: Task): string {
-  const { attachment, attachments } = task.params;
-  if (typeof attachment === 'string') return attachment;
-  const first = Array.isArray(attachments) ? attachments[0] : undefined;
-  if (typeof first === 'string') return first;
-  if (isPlainObject(first)) {
-    const value = first.url ?? first.attachment ?? first.content;
-    if (typeof value === 'string') return value;
-  }
-  return '';
 }
 
 /**
@@ -157,29 +118,27 @@ export function* imageTasksOf(page: StoredTask[], stats: ExportStats, labels: La
   for (const stored of page) {
     const task = taskFromStored(stored);
     stats.tasks += 1;
-    if (!isImageTask(task)) {
+    const rowsOf = familyOf(task.type)?.exportRows;
+    if (!rowsOf) {
       stats.skippedTasks += 1;
       continue;
     }
-    labels.declareLabelsOf(task);
+    const exported = rowsOf(task);
+    for (const label of exported.labels) labels.index(label.name, label.parent);
     stats.images += 1;
     const size = imageSize(task, fallbackSize);
     if (!size) stats.missingSize += 1;
-    const { objects, skipped } = imageObjects(task);
+    const { objects, skipped } = imageObjects(exported);
     stats.skippedShapes += skipped;
     yield { task, size, objects };
   }
 }
 
-/** A label and the label it is a subchoice of. */
-export interface LabelEntry {
-  name: string;
-  parent?: string;
-}
+export type { LabelEntry };
 
 /**
  * Label names to class numbers, in the order they are first met: each task's declared labels
- * (`objects_to_annotate`, of every geometry, subchoices after their parent) before its answers, so
+ * (its family's export rows' `labels`, subchoices after their parent) before its answers, so
  * a class list follows the project's own order. Holds one entry per distinct label, never per task.
  */
 export class LabelRegistry {
@@ -195,27 +154,6 @@ export class LabelRegistry {
       this.entries.push(parent === undefined ? { name } : { name, parent });
     }
     return index;
-  }
-
-  /** Registers the labels the task offers to labelers. */
-  declareLabelsOf(task: Task): void {
-    const params = task.params;
-    if (task.type === 'imageannotation' && isPlainObject(params.geometries)) {
-      for (const geometry of Object.values(params.geometries)) if (isPlainObject(geometry)) this.declareList(geometry.objects_to_annotate);
-    } else {
-      this.declareList(params.objects_to_annotate);
-    }
-  }
-
-  private declareList(list: unknown, parent?: string): void {
-    if (!Array.isArray(list)) return;
-    for (const entry of list) {
-      if (typeof entry === 'string') this.index(entry, parent);
-      else if (isPlainObject(entry) && typeof entry.choice === 'string') {
-        this.index(entry.choice, parent);
-        this.declareList(entry.subchoices, entry.choice);
-      }
-    }
   }
 }
 
