@@ -72,93 +72,60 @@ export type TeammateRole = ValueOf<typeof TeammateRole>;
 export const TaskPriority = { Low: 10, Normal: 20, High: 30 } as const;
 export type TaskPriority = ValueOf<typeof TaskPriority>;
 
-// ---------------------------------------------------------------- task parameters
+// ---------------------------------------------------------------- task parameters and responses
 
-/** Fields every task type accepts (contract 4.1.1); other keys are kept as type-specific params. */
-export interface CommonTaskParams {
-  /** Project name; without it the batch's project, else the account's default project. */
-  project?: string;
-  /** Batch name. */
-  batch?: string;
-  /** URL or email address that receives the completion callback. */
-  callback_url?: string;
-  /** Markdown instruction; the project's instruction is appended to it. */
-  instruction?: string;
-  attachment?: string;
-  attachments?: unknown[];
-  attachment_type?: string;
-  /** Unique per account and environment; a duplicate is `ScaleDuplicateResource`. */
-  unique_id?: string;
-  metadata?: JsonObject;
-  tags?: string[];
-  /** 10, 20 or 30; higher is more urgent. */
-  priority?: TaskPriority;
-  /** Project parameter version to inherit; -1 inherits nothing. */
-  project_version?: number;
-  [param: string]: unknown;
-}
-
-export interface GeometryOptions {
-  objects_to_annotate: Array<string | { choice: string; subchoices?: unknown[]; [key: string]: unknown }>;
-  [option: string]: unknown;
-}
-export interface BoxGeometryOptions extends GeometryOptions {
-  min_width?: number;
-  min_height?: number;
-  can_rotate?: boolean;
-}
-export interface LineGeometryOptions extends GeometryOptions {
-  min_vertices?: number;
-  max_vertices?: number;
-}
-export interface ImageAnnotationGeometries {
-  box?: BoxGeometryOptions;
-  polygon?: GeometryOptions;
-  line?: LineGeometryOptions;
-  point?: GeometryOptions;
-  ellipse?: GeometryOptions;
-  cuboid?: GeometryOptions;
-  [geometry: string]: GeometryOptions | undefined;
-}
-
-export interface ImageAnnotationParams extends CommonTaskParams {
-  attachment_type?: 'image';
-  geometries: ImageAnnotationGeometries;
-  annotation_attributes?: JsonObject;
-  hypothesis?: JsonObject;
-}
-
-export interface CategorizationParams extends CommonTaskParams {
-  categories: Array<string | { choice: string; [key: string]: unknown }>;
-  allow_multiple?: boolean;
-  category_ids?: JsonObject;
-}
-
-export interface TextCollectionField {
-  type: string;
-  field_id: string;
-  title?: string;
-  description?: string;
-  required?: boolean;
-  choices?: Array<{ label?: string; value: string; [key: string]: unknown }>;
-  [option: string]: unknown;
-}
-export interface TextCollectionParams extends CommonTaskParams {
-  attachments?: Array<{ type: string; content: string; [key: string]: unknown }>;
-  fields: TextCollectionField[];
-}
-
-export interface TranscriptionParams extends CommonTaskParams {
-  /** Field key to its description. */
-  fields: Record<string, string>;
-  repeatable_fields?: Record<string, string>;
-}
-
-export interface NamedEntityRecognitionParams extends CommonTaskParams {
-  text: string;
-  labels: Array<{ name: string; description?: string; parent?: string; [key: string]: unknown }>;
-  allow_overlap?: boolean;
-}
+// Each family's shapes are written once, in @tagwright/formats (packages/formats/src/<family>/), and
+// shared with the server and the workbench. Type-only imports: the SDK keeps no runtime dependency.
+export type {
+  CommonTaskParams,
+  LabelDescription,
+  GeometryOptions,
+  BoxGeometryOptions,
+  LineGeometryOptions,
+  ImageAnnotationGeometries,
+  ImageAnnotationParams,
+  LegacyImageParams,
+  CategorizationParams,
+  TextCollectionField,
+  TextCollectionParams,
+  TranscriptionParams,
+  NamedEntityRecognitionParams,
+  ComparisonParams,
+  DocumentTranscriptionParams,
+  Vertex,
+  BoxAnnotation,
+  VertexAnnotation,
+  PointAnnotation,
+  EllipseAnnotation,
+  ImageAnnotationShape,
+  ImageAnnotationResponse,
+  CategorizationResponse,
+  TextCollectionAnswer,
+  TextCollectionResponse,
+  TranscriptionResponse,
+  EntityAnnotation,
+  NamedEntityRecognitionResponse,
+  ComparisonResponse,
+  DocumentTranscriptionEntry,
+  DocumentTranscriptionResponse,
+} from '@tagwright/formats';
+import type {
+  CommonTaskParams,
+  ImageAnnotationParams,
+  ImageAnnotationResponse,
+  CategorizationParams,
+  CategorizationResponse,
+  TextCollectionParams,
+  TextCollectionResponse,
+  TranscriptionParams,
+  TranscriptionResponse,
+  NamedEntityRecognitionParams,
+  NamedEntityRecognitionResponse,
+  ComparisonParams,
+  ComparisonResponse,
+  DocumentTranscriptionParams,
+  DocumentTranscriptionResponse,
+} from '@tagwright/formats';
 
 export interface SegmentAnnotationParams extends CommonTaskParams {
   attachment_type?: 'image';
@@ -167,74 +134,6 @@ export interface SegmentAnnotationParams extends CommonTaskParams {
   allow_unlabeled?: boolean;
 }
 
-// ---------------------------------------------------------------- task responses
-
-export interface BoxAnnotation {
-  type: 'box';
-  uuid?: string;
-  label: string;
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  rotation?: number;
-  attributes?: JsonObject;
-}
-export interface VertexAnnotation {
-  type: 'polygon' | 'line';
-  uuid?: string;
-  label: string;
-  vertices: Array<{ x: number; y: number }>;
-  attributes?: JsonObject;
-}
-export interface PointAnnotation {
-  type: 'point';
-  uuid?: string;
-  label: string;
-  x: number;
-  y: number;
-  attributes?: JsonObject;
-}
-export interface EllipseAnnotation {
-  type: 'ellipse';
-  uuid?: string;
-  label: string;
-  x: number;
-  y: number;
-  rx: number;
-  ry: number;
-  rotation?: number;
-  attributes?: JsonObject;
-}
-export type ImageAnnotationShape = BoxAnnotation | VertexAnnotation | PointAnnotation | EllipseAnnotation | (JsonObject & { type: string });
-
-export interface ImageAnnotationResponse {
-  annotations: ImageAnnotationShape[];
-  global_attributes?: JsonObject;
-  [key: string]: unknown;
-}
-export interface CategorizationResponse {
-  category?: string | string[];
-  [key: string]: unknown;
-}
-/** One textcollection answer: a string, number or boolean; a list of chosen choice values; a FieldSet's object; or a list of these. */
-export type TextCollectionAnswer = string | number | boolean | Array<string | number | boolean> | TextCollectionAnswer[] | { [field_id: string]: TextCollectionAnswer };
-export interface TextCollectionResponse {
-  /** Test mode only (contract 5.10). */
-  responses?: unknown[];
-  /** Each field's answer keyed by its `field_id`, as Scale returns it. */
-  annotations?: Record<string, TextCollectionAnswer>;
-  [key: string]: unknown;
-}
-export interface TranscriptionResponse {
-  fields: Record<string, string>;
-  repeatable_fields?: Array<Record<string, string>>;
-  [key: string]: unknown;
-}
-export interface NamedEntityRecognitionResponse {
-  annotations: Array<{ label: string; start: number; end: number; text?: string; [key: string]: unknown }>;
-  [key: string]: unknown;
-}
 export interface SegmentAnnotationResponse {
   annotations?: unknown;
   labelMapping?: JsonObject;
@@ -249,6 +148,8 @@ export interface TaskTypeMap {
   transcription: { params: TranscriptionParams; response: TranscriptionResponse };
   datacollection: { params: TranscriptionParams; response: TranscriptionResponse };
   namedentityrecognition: { params: NamedEntityRecognitionParams; response: NamedEntityRecognitionResponse };
+  comparison: { params: ComparisonParams; response: ComparisonResponse };
+  documenttranscription: { params: DocumentTranscriptionParams; response: DocumentTranscriptionResponse };
   segmentannotation: { params: SegmentAnnotationParams; response: SegmentAnnotationResponse };
 }
 export type TaskParamsFor<T extends string> = T extends keyof TaskTypeMap ? TaskTypeMap[T]['params'] : CommonTaskParams;
