@@ -26,6 +26,8 @@ export interface Config {
   importLimitBytes: number;
   /** Connect, headers and idle-body timeout for each `files/import` download. */
   importTimeoutMs: number;
+  /** Model endpoints (docs/chat.md): per-phase timeout (connect, first byte, gap between tokens) and the largest answer read. */
+  model: { timeoutMs: number; maxResponseBytes: number };
   workerPollMs: number;
   /** The built web UI (packages/web/dist), served at /ui/. */
   webDistDir: string;
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateOutbound: flag('TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND', false, env),
     importLimitBytes: integer('TAGWRIGHT_IMPORT_LIMIT_BYTES', 100 * 1024 * 1024, env),
     importTimeoutMs: integer('TAGWRIGHT_IMPORT_TIMEOUT_MS', 30_000, env),
+    model: { timeoutMs: integer('TAGWRIGHT_MODEL_TIMEOUT_MS', 60_000, env), maxResponseBytes: integer('TAGWRIGHT_MODEL_MAX_BYTES', 4 * 1024 * 1024, env) },
     workerPollMs: integer('TAGWRIGHT_WORKER_POLL_MS', 500, env),
     webDistDir: path.resolve(env.TAGWRIGHT_WEB_DIR || path.join(import.meta.dirname, '../../web/dist')),
     ...callbackSettings(env),

@@ -52,6 +52,7 @@ export async function startServer(config: Config, options: BuildAppOptions & { d
       // Invitation and reset mails started by answered requests (bounded by the SMTP timeout).
       await services.teamMail.idle();
       await worker?.stop();
+      await services.chatModels.close();
       await db.close();
     },
   };

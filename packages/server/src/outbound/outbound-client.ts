@@ -71,6 +71,32 @@ export class OutboundClient {
   }
 
   /**
+   * POSTs a JSON body and hands back the response as it arrives (model endpoints stream tokens).
+   * Throws on refusal or network failure; the caller reads or dumps `body` and applies its own cap.
+   */
+  async postStream(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; contentType: string; body: AsyncIterable<Buffer> & { dump(): Promise<void> } }> {
+    const target = new URL(url);
+    const refused = await refuseReason(target, this.options.allowPrivate);
+    if (refused) throw new Error(refused);
+    const response = await request(target, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent, ...headers },
+      body,
+      signal,
+      maxRedirections: 0,
+    } as Parameters<typeof request>[1]);
+    const type = response.headers['content-type'];
+    return { status: response.statusCode, contentType: (Array.isArray(type) ? type[0] : type) ?? '', body: response.body };
+  }
+
+  /** True when `error` (thrown by postStream or while reading its body) was a connect, headers or body timeout. */
+  static isTimeout(error: unknown): boolean {
+    const { code, name } = (error ?? {}) as { code?: string; name?: string };
+    return TIMEOUT_CODES.has(code ?? '') || name === 'TimeoutError';
+  }
+
+  /**
    * GETs a URL and streams its body into `destination`, failing with DownloadTooLarge past
    * `maxBytes`. Returns the content type and size. Throws on refusal, non-2xx or network failure.
    */

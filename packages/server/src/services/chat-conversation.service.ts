@@ -51,13 +51,13 @@ export class ChatConversationService {
   }
 
   /**
-   * A message produced by a model names its generation; the server, not the browser, says which
-   * model and parameters produced it (source_id and model_parameters from the recorded call).
+   * A message produced by a model names its generation; the server checks it against the recorded
+   * call (same task, finished, same source_id, unedited text) and records its model and parameters.
    */
   private async resolveGenerations(trx: Kysely<Database>, task: Task, threads: ChatThread[]): Promise<ChatThread[]> {
     const ids = threads.flatMap((thread) => thread.turns.flatMap((turn) => turn.messages.flatMap((message) => (message.generation_id ? [message.generation_id] : []))));
     if (ids.length === 0) return threads;
-    const rows = await trx.selectFrom('chat_generations').select(['id', 'source_id', 'model', 'parameters', 'task_id']).where('id', 'in', ids).execute();
+    const rows = await trx.selectFrom('chat_generations').select(['id', 'source_id', 'model', 'parameters', 'task_id', 'output', 'status']).where('id', 'in', ids).execute();
     const generations = new Map(rows.filter((row) => row.task_id === task.id).map((row) => [row.id, row]));
     return threads.map((thread) => ({
       ...thread,
@@ -66,9 +66,19 @@ export class ChatConversationService {
         messages: turn.messages.map((message): ChatMessage => {
           if (!message.generation_id) return message;
           const generation = generations.get(message.generation_id);
-          if (!generation) throw new InvalidRequest(`Invalid value for 'generation_id': "${message.generation_id}" is not a model answer of task ${task.id}.`);
+          if (!generation || generation.status !== 'done') {
+            throw new InvalidRequest(`Invalid value for 'generation_id': "${message.generation_id}" is not a finished model answer of task ${task.id}.`);
+          }
+          // The record says which model wrote this text: an edited answer is the labeler's, with its own source_id and no generation_id.
+          if ((message.content.text ?? '') !== generation.output) {
+            throw new InvalidRequest(`Invalid value for 'generation_id': the message text differs from what ${generation.source_id} answered; an edited answer carries no generation_id.`);
+          }
+          if (message.source_id !== generation.source_id) {
+            throw new InvalidRequest(`Invalid value for 'source_id': the answer of generation ${generation.id} comes from "${generation.source_id}", not "${message.source_id}".`);
+          }
+          // The server's record, not the browser, says which model and parameters produced it.
           const parameters = JSON.parse(generation.parameters) as Record<string, unknown>;
-          return { ...message, source_id: generation.source_id, model_parameters: { ...parameters, model: generation.model } };
+          return { ...message, model_parameters: { model: generation.model, ...parameters } };
         }),
       })),
     }));

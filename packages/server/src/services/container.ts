@@ -41,6 +41,8 @@ import { PasswordResetService } from './password-reset.service.ts';
 import { ChatConversationService } from './chat-conversation.service.ts';
 import { DatasetService } from './dataset.service.ts';
 import { ResponseSchemaService } from './response-schema.service.ts';
+import { ChatModelService } from './chat-model.service.ts';
+import { ModelClient } from '../outbound/model-client.ts';
 
 /** Every service, wired once with the repositories it uses. Routes and jobs take what they need from here. */
 export interface Services {
@@ -81,6 +83,8 @@ export interface Services {
   taskExport: TaskExportService;
   /** Chat conversations (docs/chat.md): threads by part, annotations by id. */
   chat: ChatConversationService;
+  /** Chat model endpoints and model calls for labelers (docs/chat.md). */
+  chatModels: ChatModelService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -152,6 +156,7 @@ export function createServices(config: Config, db: Db): Services {
     taskImport: new TaskImportService(db, tasks, taskLifecycle, () => services.onWorkQueued()),
     taskExport: new TaskExportService(db, projectRepository, batchRepository),
     chat,
+    chatModels: new ChatModelService(db, projectRepository, queue, new ModelClient({ ...config.model, allowPrivate: config.allowPrivateOutbound })),
     onWorkQueued: () => {},
   };
   return services;

@@ -104,6 +104,12 @@ export class TaskLifecycle {
     if (!(await this.tasks(trx).insert(fresh))) return undefined;
     const created: Task = { ...task, ...fresh };
     if (options.testResponse === undefined) return created;
+    // The recorder writes after the insert (its rows reference the task); chat tasks keep their v1 view.
+    const recorded = await this.recorded(trx, created, options.testResponse);
+    if (JSON.stringify(recorded) !== JSON.stringify(options.testResponse)) {
+      await this.tasks(trx).update(created.id, { response: recorded }, task.created_at);
+      created.response = recorded;
+    }
     await this.enqueueTaskCallback(trx, created, 'completed', task.created_at);
     await this.evaluateBatchCompletion(trx, created, task.created_at);
     return created;

@@ -8,6 +8,7 @@ import { registerDashboardRoutes } from './dashboard.routes.ts';
 import { registerAccountAdminRoutes } from './account-admin.routes.ts';
 import { registerExportRoutes } from './export.routes.ts';
 import { registerStudioAppRoutes } from './studio.routes.ts';
+import { registerChatAppRoutes } from './chat.routes.ts';
 
 /**
  * What the web UI and dashboard call, under /app. `/app/api/*` is authenticated by the session
@@ -30,6 +31,7 @@ export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
         await authenticated.register(registerAccountAdminRoutes);
         await authenticated.register(registerExportRoutes);
         await authenticated.register(registerStudioAppRoutes);
+        await authenticated.register(registerChatAppRoutes);
         // Authenticated app routes register here.
       });
     },
