@@ -12,6 +12,8 @@ export interface Config {
   adminEmail: string;
   /** Which loops this process runs: the HTTP API, the background worker, or both. */
   roles: { api: boolean; worker: boolean };
+  /** After SIGTERM, how long an API process answers /readyz with 503 but keeps serving, before it stops listening. */
+  drainMs: number;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   rateLimitPerMinute: number;
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapTestApiKey: env.TAGWRIGHT_BOOTSTRAP_TEST_API_KEY || undefined,
     adminEmail: env.TAGWRIGHT_ADMIN_EMAIL || 'admin@localhost',
     roles: roles(env.TAGWRIGHT_ROLE),
+    drainMs: integer('TAGWRIGHT_DRAIN_SECONDS', 0, env) * 1000,
     bodyLimitBytes: integer('TAGWRIGHT_BODY_LIMIT_BYTES', 10 * 1024 * 1024, env),
     uploadLimitBytes: integer('TAGWRIGHT_UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, env),
     rateLimitPerMinute: integer('TAGWRIGHT_RATE_LIMIT_PER_MINUTE', 60_000, env),

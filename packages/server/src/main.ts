@@ -22,8 +22,14 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'shutting down: finishing in-flight requests');
   try {
+    if (config.roles.api && config.drainMs > 0) {
+      // The load balancer sees /readyz fail and stops sending new requests; until then they are served.
+      log.info({ signal, drainMs: config.drainMs }, 'draining: /readyz answers 503, requests are still served');
+      server.beginDrain();
+      await new Promise((resolve) => setTimeout(resolve, config.drainMs));
+    }
+    log.info({ signal }, 'shutting down: finishing in-flight requests, releasing claimed background work');
     await server.close();
     process.exit(0);
   } catch (error) {

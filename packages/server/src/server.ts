@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { connect, type Db } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { buildApp, type BuildAppOptions } from './http/app.ts';
+import { Readiness } from './http/health.routes.ts';
 import { createServices, type Services } from './services/container.ts';
 import { bootstrapFirstAccount, type BootstrapResult } from './services/bootstrap.ts';
 import { Worker } from './jobs/worker.ts';
@@ -16,6 +17,8 @@ export interface RunningServer {
   bootstrap: BootstrapResult;
   /** Base URL the server listens on, e.g. http://127.0.0.1:8080. */
   url: string;
+  /** Marks the process draining: GET /readyz answers 503 while every route keeps working. */
+  beginDrain(): void;
   close(): Promise<void>;
 }
 
@@ -30,7 +33,8 @@ export async function startServer(config: Config, options: BuildAppOptions & { d
   await migrateToLatest(db);
   const services = createServices(config, db);
   const bootstrap = await bootstrapFirstAccount(config, services.accounts);
-  const app = await buildApp(services, options);
+  const readiness = new Readiness();
+  const app = await buildApp(services, { ...options, readiness });
   let url = '';
   if (config.roles.api) {
     url = await app.listen({ host: config.host, port: config.port });
@@ -47,6 +51,9 @@ export async function startServer(config: Config, options: BuildAppOptions & { d
     worker,
     bootstrap,
     url,
+    beginDrain() {
+      readiness.draining = true;
+    },
     async close() {
       await app.close();
       // Invitation and reset mails started by answered requests (bounded by the SMTP timeout).

@@ -1,13 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ping } from '../db/connect.ts';
 import type { Services } from '../services/container.ts';
 import { handleError, errorBody } from './errors.ts';
 import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
 import { requireApiKey } from './auth.ts';
 import { refuseNulCharacters } from './nul-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { Readiness, registerHealthRoutes } from './health.routes.ts';
 import { registerV1Routes } from '../routes/v1/index.ts';
 import { registerV2Routes } from '../routes/v2/index.ts';
 import { registerAppRoutes } from '../routes/app/index.ts';
@@ -21,6 +21,8 @@ declare module 'fastify' {
 
 export interface BuildAppOptions {
   logger?: boolean | object;
+  /** Shared with the process's shutdown, which marks it draining (GET /readyz answers 503). */
+  readiness?: Readiness;
 }
 
 /** Builds the HTTP application: parsers, error shape, OpenAPI, health, and the v1, v2 and app route trees. */
@@ -54,10 +56,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    await ping(services.db);
-    return reply.send({ status: 'ok' });
-  });
+  registerHealthRoutes(app, services, options.readiness ?? new Readiness());
 
   // The API: authenticated by key, rate limited per key (one hook), v1 at the root and v2 under /v2.
   await app.register(async (api) => {
