@@ -45,8 +45,6 @@ describeEachDatabase('Graceful drain on SIGTERM', (dialect) => {
     const database = await createTestDatabase(dialect);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-drain-'));
     const node = await startNodeProcess({
-      PORT: '0',
-      HOST: '127.0.0.1',
       TAGWRIGHT_DATA_DIR: dataDir,
       TAGWRIGHT_BOOTSTRAP_API_KEY: LIVE_KEY,
       TAGWRIGHT_BOOTSTRAP_TEST_API_KEY: TEST_KEY,
