@@ -9,6 +9,7 @@ import type { DeliveryTables } from './tables/deliveries.ts';
 import type { QueueTables } from './tables/queue.ts';
 import type { PasswordResetRequestTables } from './tables/password_reset_requests.ts';
 import type { ChatTables } from './tables/chat.ts';
+import type { RateLimitTables } from './tables/rate_limit_buckets.ts';
 
 /** The whole schema as Kysely sees it: one interface per migration area. */
-export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables, PasswordResetRequestTables, ChatTables {}
+export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables, PasswordResetRequestTables, ChatTables, RateLimitTables {}

@@ -6,7 +6,9 @@ import { handleError, errorBody } from './errors.ts';
 import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
 import { requireApiKey } from './auth.ts';
 import { refuseNulCharacters } from './nul-guard.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, type ApiRateLimit } from './rate-limit.ts';
+import { SharedRateLimiter } from './shared-rate-limit.ts';
+import { RateLimitRepository } from '../repositories/rate-limit.repository.ts';
 import { Readiness, registerHealthRoutes } from './health.routes.ts';
 import { registerV1Routes } from '../routes/v1/index.ts';
 import { registerV2Routes } from '../routes/v2/index.ts';
@@ -60,7 +62,15 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
 
   // The API: authenticated by key, rate limited per key (one hook), v1 at the root and v2 under /v2.
   await app.register(async (api) => {
-    requireApiKey(api, services.accounts, new RateLimiter(config.rateLimitPerMinute));
+    // Several processes share a PostgreSQL database, so there the limit is counted in it; SQLite is one node.
+    const limiter: ApiRateLimit =
+      services.db.dialect.name === 'postgres'
+        ? new SharedRateLimiter(config.rateLimitPerMinute, new RateLimitRepository(services.db.kysely), (error) => app.log.error({ err: error }, 'rate limit: could not reach the shared bucket'))
+        : new RateLimiter(config.rateLimitPerMinute);
+    app.addHook('onClose', async () => {
+      await limiter.close?.();
+    });
+    requireApiKey(api, services.accounts, limiter);
     await api.register(registerV1Routes);
     await api.register(registerV2Routes, { prefix: '/v2' });
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RateLimited, Unauthorized } from '../domain/errors.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { ApiRateLimit } from './rate-limit.ts';
 import type { AccountService, Caller } from '../services/account.service.ts';
 
 declare module 'fastify' {
@@ -27,14 +27,18 @@ export function presentedKey(header: string | undefined): string | undefined {
  * service's memory with no hash, query or promise: the lookup was about a quarter of the CPU of a
  * project get (bench/foundation.bench.ts).
  */
-export function requireApiKey(app: FastifyInstance, accounts: AccountService, limiter: RateLimiter): void {
+export function requireApiKey(app: FastifyInstance, accounts: AccountService, limiter: ApiRateLimit): void {
   app.decorateRequest('caller', undefined as unknown as Caller);
   const admit = (request: FastifyRequest, caller: Caller, done: (error?: Error) => void) => {
     request.caller = caller;
-    const waitSeconds = limiter.take(caller.keyId);
-    if (waitSeconds === 0) return done();
-    done(new RateLimited(`This API key has used its ${limiter.perMinute} requests per minute; retry after ${waitSeconds} s.`, waitSeconds));
+    const decided = limiter.take(caller.keyId);
+    if (decided === 0) return done();
+    if (typeof decided === 'number') return refuse(decided, done);
+    // Only near its limit (or on first use in this process) does a key's decision wait for the database.
+    decided.then((waitSeconds) => (waitSeconds === 0 ? done() : refuse(waitSeconds, done)), done);
   };
+  const refuse = (waitSeconds: number, done: (error?: Error) => void) =>
+    done(new RateLimited(`This API key has used its ${limiter.perMinute} requests per minute; retry after ${waitSeconds} s.`, waitSeconds));
   app.addHook('onRequest', (request, _reply, done) => {
     const key = presentedKey(request.headers.authorization);
     if (!key) return done(new Unauthorized('Please provide a valid API key in the Authorization header (Basic or Bearer).'));

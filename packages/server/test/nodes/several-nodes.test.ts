@@ -23,6 +23,8 @@ const CONSENSUS_ATTEMPTS = 2;
 const CALLBACK_CONCURRENCY = 4;
 const HOLD_AFTER_SUBMISSIONS = 60;
 const BUCKET = 'tw-cluster';
+/** Requests per key per minute on every node (the live key's own use in this file stays well under it). */
+const RATE_LIMIT = 20;
 const auth = { authorization: `Bearer ${LIVE_KEY}` };
 
 interface Labeler {
@@ -123,6 +125,7 @@ describe('Several nodes: two API processes and a worker on one PostgreSQL databa
       TAGWRIGHT_CALLBACK_TIMEOUT_MS: '8000',
       TAGWRIGHT_CALLBACK_CLAIM_MS: '9000',
       TAGWRIGHT_CALLBACK_SCHEDULE: '1,1,1,1,1',
+      TAGWRIGHT_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
     };
   }
 
@@ -189,6 +192,31 @@ describe('Several nodes: two API processes and a worker on one PostgreSQL databa
     assert.equal(login.status, 200);
     const again = { cookie: login.headers.get('set-cookie')!.split(';')[0], csrfToken: ((await login.json()) as any).csrfToken };
     assert.equal((await appCall(nodeB.url, again, 'GET', '/session')).status, 200);
+  });
+
+  it('counts a key\'s rate limit across nodes: spent on one node, it is refused on the other', async () => {
+    for (let index = 0; index < RATE_LIMIT; index++) {
+      const response = await api(nodeA.url, 'GET', '/v1/projects', undefined, TEST_KEY);
+      assert.equal(response.status, 200, `request ${index + 1} of ${RATE_LIMIT} on node A`);
+    }
+    assert.equal((await api(nodeA.url, 'GET', '/v1/projects', undefined, TEST_KEY)).status, 429);
+    // Counted per process, node B would now let another RATE_LIMIT through. Shared, it lets through only what
+    // the minute earned back meanwhile (one every 3 s).
+    let letThroughOnB = 0;
+    let refused;
+    for (;;) {
+      const response = await fetch(`${nodeB.url}/v1/projects`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
+      if (response.status === 429) {
+        refused = response;
+        break;
+      }
+      assert.equal(response.status, 200);
+      letThroughOnB += 1;
+      assert.ok(letThroughOnB < RATE_LIMIT / 2, `node B let ${letThroughOnB} requests of a spent key through`);
+    }
+    const wait = Number(refused.headers.get('retry-after'));
+    assert.ok(Number.isInteger(wait) && wait >= 1 && wait <= 30, `Retry-After ${wait}`);
+    assert.equal(((await refused.json()) as any).status_code, 429);
   });
 
   it(`completes every required attempt exactly once with ${LABELERS} labelers over both API nodes while one node is killed mid-leases and mid-callbacks; every callback arrives, twice only if it was in flight at the kill`, async (t) => {

@@ -14,6 +14,7 @@ import { taskCountShardsMigration } from './0011_task_count_shards.ts';
 import { deliveryLogRetentionMigration } from './0012_delivery_log_retention.ts';
 import { passwordResetRequestsMigration } from './0013_password_reset_requests.ts';
 import { chatMigration } from './0014_chat.ts';
+import { rateLimitBucketsMigration } from './0015_rate_limit_buckets.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -32,5 +33,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0012_delivery_log_retention': deliveryLogRetentionMigration(dialect),
     '0013_password_reset_requests': passwordResetRequestsMigration(dialect),
     '0014_chat': chatMigration(dialect),
+    '0015_rate_limit_buckets': rateLimitBucketsMigration(dialect),
   };
 }
