@@ -17,3 +17,4 @@ export * from './fields/index.ts';
 export * from './documents/index.ts';
 export * from './comparison/index.ts';
 export * from './ner/index.ts';
+export * from './video/index.ts';

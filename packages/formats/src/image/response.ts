@@ -24,7 +24,8 @@ function checkVertices(annotation: Record<string, unknown>, path: string, minimu
   if (maximum !== undefined && vertices.length > maximum) throw invalid(`${path}.vertices`, `allows at most ${maximum} points, got ${vertices.length}`);
 }
 
-function checkGeometry(annotation: Record<string, unknown>, path: string, geometry: string, settings: Record<string, unknown>): void {
+/** Checks one shape's geometry fields (video keyframes use it too). */
+export function checkGeometry(annotation: Record<string, unknown>, path: string, geometry: string, settings: Record<string, unknown>): void {
   const limit = (key: string) => (typeof settings[key] === 'number' ? (settings[key] as number) : undefined);
   switch (geometry) {
     case 'box':

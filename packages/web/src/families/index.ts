@@ -5,6 +5,7 @@ import { fieldsFamilyUi } from './fields/index.ts';
 import { documentsFamilyUi } from './documents/index.ts';
 import { comparisonFamilyUi } from './comparison/index.ts';
 import { nerFamilyUi } from './ner/index.ts';
+import { videoFamilyUi } from './video/index.ts';
 
 /**
  * Every task family the workbench can label, one line each (docs/task-families.md). A new family is
@@ -17,6 +18,7 @@ export const FAMILY_UIS: readonly FamilyUI[] = [
   documentsFamilyUi,
   comparisonFamilyUi,
   nerFamilyUi,
+  videoFamilyUi,
 ];
 
 const BY_TYPE = new Map<string, FamilyUI>();

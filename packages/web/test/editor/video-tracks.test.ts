@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VideoEditor } from '../../src/editor/time/video-editor.ts';
 import { editorConfigFromTask } from '../../src/editor/config.ts';
-import { interpolateGeometry, lerpAngle, valueAt } from '../../src/editor/time/keyframes.ts';
+import { interpolateGeometry, lerpAngle, valueAt } from '@tagwright/formats';
 import type { BoxShape, PolygonShape } from '../../src/editor/types.ts';
 import { drag, press } from './helpers.ts';
 import type { Editor } from '../../src/editor/editor.ts';
@@ -16,7 +16,7 @@ const VIDEO_TASK = {
 };
 
 function makeVideoEditor(frameCount = 300): VideoEditor {
-  const video = new VideoEditor(editorConfigFromTask('imageannotation', VIDEO_TASK), { frameCount, frameRate: 30, eventLabels: ['Turning', 'Horn'] });
+  const video = new VideoEditor(editorConfigFromTask('imageannotation', VIDEO_TASK), { frameCount, frameRate: 30, startTime: 0, eventLabels: ['Turning', 'Horn'] });
   video.canvas.setViewportSize({ width: 1000, height: 800 });
   video.canvas.setImageSize({ width: 1000, height: 800 });
   video.canvas.setCamera({ x: 0, y: 0, zoom: 1 });

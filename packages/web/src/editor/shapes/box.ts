@@ -1,4 +1,4 @@
-import { interpolateGeometry } from '../time/keyframes.ts';
+import { interpolateGeometry } from '@tagwright/formats';
 import { boundsOf, normaliseAngle, rectContains, rotateAround, roundCoordinate, snapAngle, type Rect, type Vec } from '../geometry.ts';
 import type { BoxShape, Handle } from '../types.ts';
 import { finite, pointsAttribute, type ShapeBase, type ShapeUtil, type SizeRules } from './shape-util.ts';

@@ -1,4 +1,4 @@
-import { interpolateGeometry } from '../time/keyframes.ts';
+import { interpolateGeometry } from '@tagwright/formats';
 import { boundsOf, pointInPolygon, rectContains, roundCoordinate, type Vec } from '../geometry.ts';
 import type { CuboidShape } from '../types.ts';
 import { rectHandles, rectSizeProblem, resizeRect } from './box.ts';

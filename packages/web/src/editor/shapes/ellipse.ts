@@ -1,4 +1,4 @@
-import { interpolateGeometry } from '../time/keyframes.ts';
+import { interpolateGeometry } from '@tagwright/formats';
 import { distance, roundCoordinate, rotateAround, type Vec } from '../geometry.ts';
 import type { EllipseShape } from '../types.ts';
 import { finite, readVertices, type ShapeBase, type ShapeUtil } from './shape-util.ts';

@@ -1,4 +1,4 @@
-import { interpolateGeometry } from '../time/keyframes.ts';
+import { interpolateGeometry } from '@tagwright/formats';
 import { distanceToPath } from '../geometry.ts';
 import { readVertices, pointsAttribute, type ShapeUtil } from './shape-util.ts';
 import { moveVertex, pathBounds, pathLabelAnchor, serialiseVertices, translateVertices, vertexCountProblem, vertexHandles } from './path-helpers.ts';

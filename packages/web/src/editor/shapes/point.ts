@@ -1,4 +1,4 @@
-import { interpolateGeometry } from '../time/keyframes.ts';
+import { interpolateGeometry } from '@tagwright/formats';
 import { distance, roundCoordinate } from '../geometry.ts';
 import { finite, type ShapeUtil } from './shape-util.ts';
 

@@ -1,6 +1,6 @@
 import { utilOf } from '../shapes/index.ts';
 import type { AttributeValue, GeometryType, Shape } from '../types.ts';
-import { keyframeIndexAtOrBefore, valueAt, type FrameValue } from './keyframes.ts';
+import { keyframeIndexAtOrBefore, valueAt, type FrameValue } from '@tagwright/formats';
 
 /**
  * One keyframe of a track: the shape the labeler set at `frame` (its attributes hold until the

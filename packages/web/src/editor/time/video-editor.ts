@@ -27,8 +27,12 @@ import { loadVideoDraft, serialiseVideoDraft, type VideoDraft } from './video-dr
 /** The time side of the task: how many annotation frames, at what rate, and which events to mark. */
 export interface VideoSettings {
   frameCount: number;
+  /** The frame count the task's params fix (frame sequence, `duration_time`); else the video's length decides. */
+  knownFrameCount?: number;
   /** Annotation frames per second (the task's `frame_rate`). */
   frameRate: number;
+  /** Seconds into the video of frame 0 (`start_time`). */
+  startTime: number;
   eventLabels: readonly string[];
 }
 

@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import type { Editor } from '../../editor/editor.ts';
 import type { PointerInput } from '../../editor/events.ts';
 import { ShapeView } from './ShapeView.tsx';
@@ -25,8 +25,11 @@ const CURSORS: Record<string, string> = {
   'select.editing-vertex': 'crosshair',
 };
 
-/** The image and its annotations, with pointer input forwarded to the editor. */
-export function Canvas({ editor, imageUrl }: { editor: Editor; imageUrl: string | undefined }) {
+/**
+ * The image and its annotations, with pointer input forwarded to the editor. `backdrop` replaces
+ * the image (the video family draws the current frame there, in image pixels, under the shapes).
+ */
+export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUrl: string | undefined; backdrop?: ReactNode }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const camera = useEditorState(editor, (state) => state.camera);
   const imageSize = useEditorState(editor, (state) => state.imageSize);
@@ -116,7 +119,7 @@ export function Canvas({ editor, imageUrl }: { editor: Editor; imageUrl: string 
     >
       <svg width="100%" height="100%" role="img" aria-label="Image being annotated">
         <g transform={`translate(${camera.x} ${camera.y}) scale(${camera.zoom})`}>
-          {imageUrl && <image href={imageUrl} x={0} y={0} width={imageSize?.width} height={imageSize?.height} />}
+          {backdrop ?? (imageUrl && <image href={imageUrl} x={0} y={0} width={imageSize?.width} height={imageSize?.height} />)}
           <ShapesLayer editor={editor} />
           <HandlesLayer editor={editor} />
           <PathPreviewLayer editor={editor} />

@@ -9,7 +9,7 @@ import { AttributePanel, GlobalAttributePanel } from './AttributePanel.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
 
 /** Elements whose keystrokes belong to them, not to the editor's shortcuts. */
-function isTypingTarget(target: EventTarget | null): boolean {
+export function isTypingTarget(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
   if (!element || !element.tagName) return false;
   if (element.isContentEditable) return true;
