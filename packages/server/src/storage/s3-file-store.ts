@@ -55,7 +55,7 @@ export class S3FileStore implements FileStore {
       },
     });
     // A source that fails (client gone, import cut off) fails the meter, which fails the upload.
-    source.once('error', (error) => meter.destroy(error));
+    source.on('error', (error) => meter.destroy(error));
     source.pipe(meter);
     const upload = new Upload({
       client: this.client,
@@ -67,10 +67,12 @@ export class S3FileStore implements FileStore {
     try {
       await upload.done();
     } catch (error) {
+      // As pipeline() does for the local store: the source stops too (an import's download, an upload's parser).
+      const failure = tooLarge ? new FileTooLarge(maxBytes) : (error as Error);
       source.unpipe(meter);
       meter.destroy();
-      if (tooLarge) throw new FileTooLarge(maxBytes);
-      throw error;
+      source.destroy(failure);
+      throw failure;
     }
     return { size, sha256: hash.digest('hex') };
   }
