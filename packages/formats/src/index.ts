@@ -18,3 +18,4 @@ export * from './documents/index.ts';
 export * from './comparison/index.ts';
 export * from './ner/index.ts';
 export * from './video/index.ts';
+export * from './chat/index.ts';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
-import type { ChatAnnotation } from '../families/chat/shapes.ts';
-import type { ConversationRows } from '../families/chat/conversation.ts';
+import type { ChatAnnotation } from '@tagwright/formats';
+import type { ConversationRows } from '@tagwright/formats';
 
 /** Rows per multi-row insert: well under PostgreSQL's 65,535 bind parameters at 10 columns a row. */
 const INSERT_CHUNK = 500;

@@ -9,7 +9,7 @@ import { InvalidRequest, NotFound } from '../domain/errors.ts';
 import { isPlainObject, objectBody, readString } from '../domain/lenient.ts';
 import { newId } from '../domain/ids.ts';
 import { CHAT_TASK_TYPES } from '../domain/task-types.ts';
-import { MESSAGE_ROLES } from '../families/chat/shapes.ts';
+import { MESSAGE_ROLES } from '@tagwright/formats';
 
 /** An endpoint name is the `source_id` of its answers: short, URL-safe, and not a role name. */
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;

@@ -3,8 +3,8 @@ import type { ProjectRepository } from '../repositories/project.repository.ts';
 import type { Task } from '../repositories/task.repository.ts';
 import { NotFound } from '../domain/errors.ts';
 import { CHAT_TASK_TYPES } from '../domain/task-types.ts';
-import { chatResponseSchema } from '../families/chat/json-schema.ts';
-import { questionsOf } from '../families/chat/validate.ts';
+import { chatResponseSchema } from '@tagwright/formats';
+import { questionsOf } from '@tagwright/formats';
 
 const SCHEMA_ID = /^schema_([A-Za-z0-9]+)_(\d+)$/;
 

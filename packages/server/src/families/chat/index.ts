@@ -1,7 +1,6 @@
 import { CHAT_TASK_TYPES } from '../../domain/task-types.ts';
 import type { TaskFamily } from '../types.ts';
-import { asInvalidRequest } from './errors.ts';
-import { checkChatParams, checkChatResponse } from './validate.ts';
+import { checkChatParams, checkChatResponse } from '@tagwright/formats';
 
 /**
  * Chat: a conversation (threads of turns of messages) with annotations on it (docs/chat.md). The
@@ -11,7 +10,7 @@ export const chatFamily: TaskFamily = {
   id: 'chat',
   taskTypes: CHAT_TASK_TYPES,
   labelable: [],
-  validateParams: (_type, params) => asInvalidRequest(() => checkChatParams(params)),
-  validateResponse: (_type, params, response) => asInvalidRequest(() => checkChatResponse(response, params)),
+  validateParams: (_type, params) => checkChatParams(params),
+  validateResponse: (_type, params, response) => checkChatResponse(response, params),
   testResponse: () => ({ responses: [] }),
 };

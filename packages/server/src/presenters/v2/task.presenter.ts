@@ -5,7 +5,7 @@ import { isPlainObject } from '../../domain/lenient.ts';
 import { toIso } from '../../domain/time.ts';
 import { presentProjectRef } from './project.presenter.ts';
 import { presentV2Batch } from './batch.presenter.ts';
-import type { ChatThread } from '../../families/chat/shapes.ts';
+import type { ChatThread } from '@tagwright/formats';
 
 /** Threads of the completed chat tasks being presented, by task id (ChatConversationService.threadsOf). */
 export type V2Threads = ReadonlyMap<string, ChatThread[]>;

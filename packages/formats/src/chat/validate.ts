@@ -3,19 +3,14 @@ import {
   type AnnotationQuestion, type ChatAnnotation, type ChatMessage, type ChatResponse, type ChatThread, type ChatTurn, type MessageRole, type RubricConfig,
 } from './shapes.ts';
 
-/**
+import { invalid } from '../shared/problem.ts';
+
+/*
  * Pure checks of chat shapes (task-types.md §7): the params of a chat task, and the threads a
- * labeler submits. Each failure names the path to fix (`response.threads[0].turns[2].messages[1].role`).
- * Shared by the server (400s) and the workbench (checks before submit).
+ * labeler submits. Each failure is a FormatError naming the path to fix
+ * (`response.threads[0].turns[2].messages[1].role`). Shared by the server (400s) and the workbench
+ * (checks before submit).
  */
-export class ChatShapeError extends Error {
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-  ) {
-    super(`Invalid value for '${path}': ${problem}.`);
-  }
-}
 
 type Json = Record<string, unknown>;
 
@@ -24,7 +19,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function fail(path: string, problem: string): never {
-  throw new ChatShapeError(path, problem);
+  throw invalid(path, problem);
 }
 
 function optionalArray(value: unknown, path: string): unknown[] {
