@@ -17,6 +17,9 @@ import type {
   SubmitRequest,
   SubmitResponse,
   WorkKind,
+  ModelEndpointInfo,
+  GenerateRequest,
+  GenerationSummary,
 } from './types.ts';
 
 /** An answer other than 2xx, carrying the server's message. */
@@ -148,6 +151,60 @@ export class AppApi {
   }
 
   /** Leases the next task to label or review, optionally within one project; null when none wait. */
+  /** `GET /tasks/:id/model-endpoints`: the model endpoints a chat task can ask (docs/chat.md). */
+  async modelEndpoints(taskId: string): Promise<ModelEndpointInfo[]> {
+    return (await this.request<{ endpoints: ModelEndpointInfo[] }>('GET', `/tasks/${encodeURIComponent(taskId)}/model-endpoints`)).endpoints;
+  }
+
+  /**
+   * `POST /tasks/:id/generate`: asks a model endpoint for the next answer and calls `onToken` with
+   * each piece as the server relays it (server-sent events); resolves with the `done` summary. A
+   * refused request (no lease, unknown endpoint) rejects with an ApiError before any token.
+   */
+  async generate(taskId: string, body: GenerateRequest, onToken: (text: string) => void, signal?: AbortSignal): Promise<GenerationSummary> {
+    const headers: Record<string, string> = { Accept: 'text/event-stream', 'Content-Type': 'application/json' };
+    if (this.csrfToken) headers[CSRF_HEADER] = this.csrfToken;
+    const response = await this.fetchImpl(`${this.baseUrl}/app/api/tasks/${encodeURIComponent(taskId)}/generate`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers,
+      body: JSON.stringify(body),
+      signal,
+    });
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      let message = `The model request failed with HTTP ${response.status}.`;
+      try {
+        message = (JSON.parse(text) as ErrorBody).error ?? message;
+      } catch {
+        // not JSON: keep the generic message
+      }
+      throw new ApiError(response.status, message);
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let pending = '';
+    let summary: GenerationSummary | undefined;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      pending += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = pending.indexOf('\n\n')) >= 0) {
+        const block = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (!event || data === undefined) continue;
+        const parsed = JSON.parse(data);
+        if (event === 'token') onToken(parsed.text);
+        else if (event === 'done') summary = parsed as GenerationSummary;
+      }
+    }
+    if (!summary) throw new ApiError(502, 'The model answer ended before it was complete.');
+    return summary;
+  }
+
   async nextAssignment(kind: WorkKind, project?: string): Promise<Assignment | null> {
     const query = new URLSearchParams({ kind });
     if (project) query.set('project', project);

@@ -163,3 +163,28 @@ export interface ErrorBody {
   status_code: number;
   error: string;
 }
+
+/** A model endpoint as a labeler sees it (`GET /app/api/tasks/:id/model-endpoints`): never its URL or key. */
+export interface ModelEndpointInfo {
+  name: string;
+  model: string;
+  parameters: Record<string, unknown>;
+}
+
+/** `POST /app/api/tasks/:id/generate` body: the conversation so far, ending with the user's message. */
+export interface GenerateRequest {
+  lease_id: string;
+  endpoint: string;
+  messages: Array<{ role: 'system' | 'user' | 'assistant' | 'function'; content: string }>;
+}
+
+/** The `done` event of a generate stream. */
+export interface GenerationSummary {
+  generation_id: string;
+  source_id: string;
+  model_parameters: Record<string, unknown>;
+  text: string;
+  ok: boolean;
+  error?: string;
+  timed_out?: boolean;
+}

@@ -6,6 +6,7 @@ import { documentsFamilyUi } from './documents/index.ts';
 import { comparisonFamilyUi } from './comparison/index.ts';
 import { nerFamilyUi } from './ner/index.ts';
 import { videoFamilyUi } from './video/index.ts';
+import { chatFamilyUi } from './chat/index.ts';
 
 /**
  * Every task family the workbench can label, one line each (docs/task-families.md). A new family is
@@ -19,6 +20,7 @@ export const FAMILY_UIS: readonly FamilyUI[] = [
   comparisonFamilyUi,
   nerFamilyUi,
   videoFamilyUi,
+  chatFamilyUi,
 ];
 
 const BY_TYPE = new Map<string, FamilyUI>();

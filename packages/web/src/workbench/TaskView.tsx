@@ -23,6 +23,8 @@ export interface TaskViewProps {
   submitCaption?: string;
   /** Extra actions shown beside submit (review decisions). */
   extraActions?: ReactNode;
+  /** Passed to the editor (TaskEditorProps.work). */
+  work?: TaskEditorProps['work'];
 }
 
 const STATUS_TEXT: Record<AutosaveStatus, string> = {
@@ -34,7 +36,7 @@ const STATUS_TEXT: Record<AutosaveStatus, string> = {
 };
 
 /** One task: instructions beside the type's editor, with skip and submit. */
-export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip, submitCaption = 'Submit', extraActions }: TaskViewProps) {
+export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip, submitCaption = 'Submit', extraActions, work }: TaskViewProps) {
   const source = useRef<ResponseSource | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -100,7 +102,7 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
       </aside>
       <main className="tw-task-main">
         {Editor ? (
-          <Editor key={task.task_id} task={task} initialResponse={initialResponse} onReady={onReady} onChange={onChange} />
+          <Editor key={task.task_id} task={task} initialResponse={initialResponse} onReady={onReady} onChange={onChange} work={work} />
         ) : (
           <p role="alert">The workbench cannot label {task.type} tasks yet. Skip it so it can go to someone with the right tool.</p>
         )}

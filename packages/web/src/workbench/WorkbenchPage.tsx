@@ -88,6 +88,7 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
     <TaskView
       key={lease.lease_id}
       task={task}
+      work={{ api, leaseId: lease.lease_id }}
       initialResponse={draft?.response ?? (reviewing ? state.assignment.response : undefined)}
       onSaveDraft={async (response) => {
         await api.saveDraft(task.task_id, { lease_id: lease.lease_id, response });

@@ -1,4 +1,5 @@
 import type { WorkbenchTask } from '../api/types.ts';
+import type { AppApi } from '../api/client.ts';
 
 /** How the task view reads the response out of whichever editor the task type uses. */
 export interface ResponseSource {
@@ -19,6 +20,8 @@ export interface TaskEditorProps {
   initialResponse?: unknown;
   onReady: (source: ResponseSource) => void;
   onChange: () => void;
+  /** The server and the lease the task is held under, for editors that call the server while working (chat asks model endpoints). */
+  work?: { api: AppApi; leaseId: string };
 }
 
 /** The URL the browser should load for the task's single attachment. */

@@ -4,12 +4,12 @@ import { checkChatParams, checkChatResponse } from '@tagwright/formats';
 
 /**
  * Chat: a conversation (threads of turns of messages) with annotations on it (docs/chat.md). The
- * conversation is the task's input, so no attachment is needed. Not labelable in the workbench yet.
+ * conversation is the task's input, so no attachment is needed. Labeled in the workbench's chat editor (packages/web/src/families/chat).
  */
 export const chatFamily: TaskFamily = {
   id: 'chat',
   taskTypes: CHAT_TASK_TYPES,
-  labelable: [],
+  labelable: CHAT_TASK_TYPES,
   validateParams: (_type, params) => checkChatParams(params),
   validateResponse: (_type, params, response) => checkChatResponse(response, params),
   testResponse: () => ({ responses: [] }),
