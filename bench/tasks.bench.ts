@@ -416,6 +416,8 @@ async function main(): Promise<void> {
       console.log(line(`  POST /v1/task/imageannotation`, create.create, create.floorCreate));
       console.log(line(`  floor: bare Fastify + one SELECT`, get.floorGet));
       console.log(line(`  GET /v1/task/{id}`, get.get, get.floorGet));
+      // CPU per request moves less than req/s when other work shares the machine.
+      console.log(`  CPU per request, floor ÷ Tagwright: create ${(create.floorCreate.serverCpuMicros / create.create.serverCpuMicros).toFixed(2)}x, get ${(get.floorGet.serverCpuMicros / get.get.serverCpuMicros).toFixed(2)}x`);
       console.log(`  target create >= 0.8x floor: ${verdict(create.create.rps >= 0.8 * create.floorCreate.rps)} (${(create.create.rps / create.floorCreate.rps).toFixed(2)}x)`);
       console.log(`  target get >= 0.8x floor: ${verdict(get.get.rps >= 0.8 * get.floorGet.rps)} (${(get.get.rps / get.floorGet.rps).toFixed(2)}x)`);
     }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Services } from '../services/container.ts';
@@ -33,6 +33,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
+    // Errors, start-up and worker events are logged at LOG_LEVEL; a line per request only on demand.
+    logController: new LogController({ disableRequestLogging: !config.requestLog }),
     rewriteUrl: (request) => rewriteUrl(request.url ?? '/'),
     routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true, maxParamLength: 1000 },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
