@@ -33,6 +33,8 @@ export interface Config {
   /** Model endpoints (docs/chat.md): per-phase timeout (connect, first byte, gap between tokens) and the largest answer read. */
   model: { timeoutMs: number; maxResponseBytes: number };
   workerPollMs: number;
+  /** PostgreSQL connections this process keeps (statements in flight at once). */
+  databasePoolSize: number;
   /** The built web UI (packages/web/dist), served at /ui/. */
   webDistDir: string;
   /** Callbacks (docs/callbacks.md): delays in seconds before each retry, after the first attempt fails. */
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importTimeoutMs: integer('TAGWRIGHT_IMPORT_TIMEOUT_MS', 30_000, env),
     model: { timeoutMs: integer('TAGWRIGHT_MODEL_TIMEOUT_MS', 60_000, env), maxResponseBytes: integer('TAGWRIGHT_MODEL_MAX_BYTES', 4 * 1024 * 1024, env) },
     workerPollMs: integer('TAGWRIGHT_WORKER_POLL_MS', 500, env),
+    databasePoolSize: Math.max(1, integer('TAGWRIGHT_DATABASE_POOL_SIZE', 10, env)),
     webDistDir: path.resolve(env.TAGWRIGHT_WEB_DIR || path.join(import.meta.dirname, '../../web/dist')),
     ...callbackSettings(env),
     passwordReset: {

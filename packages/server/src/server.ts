@@ -24,7 +24,7 @@ export interface RunningServer {
 
 /** Opens the configured database (SQLite file in the data folder unless DATABASE_URL is set). */
 export function openDatabase(config: Config): Db {
-  return connect({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'tagwright.sqlite') });
+  return connect({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'tagwright.sqlite'), poolSize: config.databasePoolSize });
 }
 
 /** Config → database → migrations → bootstrap → HTTP app and worker, as the roles ask. */

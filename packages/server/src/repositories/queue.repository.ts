@@ -100,22 +100,59 @@ function firstAvailable(db: Kysely<Database>, kind: WorkKind, projectId: string,
  * writes one at a time.
  */
 function claimStatement(kind: WorkKind, dialect: DialectHelpers) {
-  const { from, to } = CLAIM_STATES[kind];
-  return new CompiledStatement<{ id: string }>(4, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff) =>
-    db
-      .updateTable('tasks')
-      .set({ work_state: sql.lit(to) as never })
-      .where('id', '=', (eb) => firstAvailable(eb as unknown as Kysely<Database>, kind, projectId, batchKey, userId, skipCutoff).clearSelect().select('t.id').modifyEnd(dialect.skipLocked))
-      .where('work_state', '=', sql.lit(from) as never)
-      .returning('id'),
-  );
+  return new CompiledStatement<{ id: string }>(4, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff) => claimUpdate(db, kind, dialect, projectId, batchKey, userId, skipCutoff));
 }
+
+function claimUpdate(db: Kysely<Database>, kind: WorkKind, dialect: DialectHelpers, projectId: string, batchKey: string, userId: string, skipCutoff: string) {
+  const { from, to } = CLAIM_STATES[kind];
+  return db
+    .updateTable('tasks')
+    .set({ work_state: sql.lit(to) as never })
+    .where('id', '=', (eb) => firstAvailable(eb as unknown as Kysely<Database>, kind, projectId, batchKey, userId, skipCutoff).clearSelect().select('t.id').modifyEnd(dialect.skipLocked))
+    .where('work_state', '=', sql.lit(from) as never)
+    .returning('id');
+}
+
+/**
+ * PostgreSQL: the claim and the lease insert as one statement (the claim in a data-modifying WITH),
+ * run on its own without BEGIN and COMMIT: one round trip where a transaction of two took four.
+ * Both writes commit together, as the transaction made them. (SQLite has no writes in WITH; its
+ * two statements cost no round trip.)
+ */
+function claimWithLeaseStatement(kind: WorkKind, dialect: DialectHelpers) {
+  return new CompiledStatement<{ task_id: string }>(9, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff, leaseId, accountId, leaseUser, startedAt, expiresAt) => ({
+    compile: () =>
+      sql<{ task_id: string }>`with claimed as (${claimUpdate(db, kind, dialect, projectId, batchKey, userId, skipCutoff)})
+        insert into task_leases (id, account_id, task_id, task_source, user_id, kind, started_at, expires_at)
+        select cast(${leaseId} as text), cast(${accountId} as text), claimed.id, 'task', cast(${leaseUser} as text), ${sql.lit(kind)}, cast(${startedAt} as bigint), cast(${expiresAt} as bigint) from claimed
+        returning task_id`.compile(db),
+  }));
+}
+
+/**
+ * PostgreSQL: ending the user's unexpired lease and, for a customer task, giving the task back to
+ * its waiting state, as one statement without BEGIN and COMMIT (endLease's delete and update in a
+ * transaction took four round trips). Answers one row when a lease ended.
+ */
+const END_LEASE_REQUEUE = new CompiledStatement<{ ended: string }>(3, (db: Kysely<Database>, id, userId, now) => ({
+  compile: () =>
+    sql<{ ended: string }>`with ended as (
+        delete from task_leases where id = ${id} and user_id = ${userId} and expires_at > cast(${now} as bigint) returning task_id, task_source, kind
+      ), requeued as (
+        update tasks set work_state = case when ended.kind = 'review' then 'review' else 'queued' end
+        from ended
+        where tasks.id = ended.task_id and ended.task_source = 'task' and tasks.status = 'pending'
+          and tasks.work_state = case when ended.kind = 'review' then 'reviewing' else 'in_progress' end
+        returning tasks.id
+      )
+      select task_id as ended from ended`.compile(db),
+}));
 
 /** Statements whose SQL depends on the dialect (row locks), compiled once per dialect. */
 function dialectStatements(dialect: DialectHelpers) {
   return {
-    label: { claim: claimStatement('label', dialect) },
-    review: { claim: claimStatement('review', dialect) },
+    label: { claim: claimStatement('label', dialect), claimWithLease: claimWithLeaseStatement('label', dialect) },
+    review: { claim: claimStatement('review', dialect), claimWithLease: claimWithLeaseStatement('review', dialect) },
     lockLease: new CompiledStatement<Lease>(1, (db: Kysely<Database>, id) => db.selectFrom('task_leases').selectAll().where('id', '=', id).modifyEnd(dialect.forUpdate)),
     sweep: new CompiledStatement<{ task_id: string; task_source: string; kind: string }>(2, (db: Kysely<Database>, now, again) =>
       db
@@ -313,6 +350,34 @@ export class QueueRepository {
     };
     await INSERT_LEASE.execute(trx, this.dialect.name, leaseValues(lease));
     return lease;
+  }
+
+  /**
+   * Claims and leases in one commit: on PostgreSQL one statement on its own; on SQLite `claim` in
+   * the transaction `inTransaction` opens (grouped with other writes there).
+   */
+  async claimAndLease(
+    source: QueueSource,
+    input: { accountId: string; userId: string; kind: WorkKind; leaseId: string; now: number; expiresAt: number; skipCutoff: number },
+    inTransaction: (work: (trx: Kysely<Database>) => Promise<Lease | undefined>) => Promise<Lease | undefined>,
+  ): Promise<Lease | undefined> {
+    if (this.dialect.name !== 'postgres') return inTransaction((trx) => this.claim(trx, source, input));
+    const { claimWithLease } = statementsFor(this.dialect)[input.kind];
+    const args = [source.project_id, source.batch_key, input.userId, input.skipCutoff, input.leaseId, input.accountId, input.userId, input.now, input.expiresAt];
+    const { rows } = await claimWithLease.execute(this.db, this.dialect.name, args);
+    if (rows.length === 0) return undefined;
+    return { id: input.leaseId, account_id: input.accountId, task_id: rows[0].task_id, task_source: 'task', user_id: input.userId, kind: input.kind, started_at: input.now, expires_at: input.expiresAt };
+  }
+
+  /**
+   * Ends the user's unexpired lease and gives a customer task back to its queue, in one commit: on
+   * PostgreSQL one statement; on SQLite `endLease` in the transaction `inTransaction` opens. False
+   * when the lease is not theirs or has expired.
+   */
+  async releaseLease(lease: Pick<Lease, 'id' | 'user_id'>, now: number, inTransaction: (work: (trx: Kysely<Database>) => Promise<boolean>) => Promise<boolean>): Promise<boolean> {
+    if (this.dialect.name !== 'postgres') return inTransaction((trx) => this.endLease(trx, lease, now, { requeue: true }));
+    const { rows } = await END_LEASE_REQUEUE.execute(this.db, this.dialect.name, [lease.id, lease.user_id, now]);
+    return rows.length > 0;
   }
 
   /** The user's newest unexpired lease of this kind, if any. */

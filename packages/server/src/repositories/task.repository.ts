@@ -238,25 +238,42 @@ const FIND_TASK = new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id,
   { committedReads: true },
 );
 
-const UPSERT_COUNT = new CompiledStatement(8, (db: Kysely<Database>, accountId, environment, projectId, batchKey, type, status, shard, n) =>
-  db
-    .insertInto('task_counts')
-    .values({
-      account_id: accountId,
-      environment: environment as Environment,
-      project_id: projectId,
-      batch_key: batchKey,
-      type,
-      status: status as TaskStatus,
-      shard: shard as unknown as number,
-      n: n as unknown as number,
-    })
-    .onConflict((conflict) =>
-      conflict
-        .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status', 'shard'])
-        .doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
-    ),
-);
+/** Most counter rows one upsert writes (a status change writes two, a bulk change a few more). */
+const COUNTS_PER_STATEMENT = 8;
+const UPSERT_COUNTS = new Map<number, CompiledStatement<unknown>>();
+
+/** The upsert of `rows` counter rows (8 parameters per row), compiled once per row count. */
+function upsertCounts(rows: number): CompiledStatement<unknown> {
+  let statement = UPSERT_COUNTS.get(rows);
+  if (!statement) {
+    statement = new CompiledStatement(8 * rows, (db: Kysely<Database>, ...values) =>
+      db
+        .insertInto('task_counts')
+        .values(
+          Array.from({ length: rows }, (_, row) => {
+            const [accountId, environment, projectId, batchKey, type, status, shard, n] = values.slice(8 * row, 8 * row + 8);
+            return {
+              account_id: accountId,
+              environment: environment as Environment,
+              project_id: projectId,
+              batch_key: batchKey,
+              type,
+              status: status as TaskStatus,
+              shard: shard as unknown as number,
+              n: n as unknown as number,
+            };
+          }),
+        )
+        .onConflict((conflict) =>
+          conflict
+            .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status', 'shard'])
+            .doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
+        ),
+    );
+    UPSERT_COUNTS.set(rows, statement);
+  }
+  return statement;
+}
 
 /**
  * Rows per counter (migration 0011). On PostgreSQL concurrent creates in one project would otherwise
@@ -265,6 +282,27 @@ const UPSERT_COUNT = new CompiledStatement(8, (db: Kysely<Database>, accountId, 
 const COUNT_SHARDS: Record<DialectHelpers['name'], number> = { postgres: 16, sqlite: 1 };
 /** The shard each open transaction writes its counter changes to (see TaskRepository.countShard). */
 const SHARD_BY_TRANSACTION = new WeakMap<object, number>();
+
+/**
+ * `lockAndFind`'s statement by dialect: the joined read of FIND_TASK that also locks the task row
+ * (`for update of t`: the project and batch rows are only read) on PostgreSQL, one round trip where
+ * a lock and then a read took two; SQLite's one writer needs no row lock.
+ */
+const lockAndFindStatement = perDialect(
+  (dialect) =>
+    new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id, accountId, environment) =>
+      db
+        .selectFrom('tasks as t')
+        .innerJoin('projects as p', 'p.id', 't.project_id')
+        .leftJoin('batches as b', 'b.id', 't.batch_id')
+        .selectAll('t')
+        .select(['p.name as project_name', 'b.name as batch_name'])
+        .where('t.id', '=', id)
+        .where('t.account_id', '=', accountId)
+        .where('t.environment', '=', environment as Environment)
+        .modifyEnd(dialect.name === 'postgres' ? sql`for update of t` : sql``),
+    ),
+);
 
 /** `lock`'s statement by dialect (its row-lock clause depends on the dialect). */
 const lockStatement = perDialect(
@@ -452,6 +490,12 @@ export class TaskRepository {
     await lockStatement(this.dialect).execute(this.db, this.dialect.name, [id]);
   }
 
+  /** Locks the task row until commit (PostgreSQL) and reads it, in one statement; undefined when it is not in the scope. */
+  async lockAndFind(accountId: string, environment: Environment, id: string): Promise<Task | undefined> {
+    const { rows } = await lockAndFindStatement(this.dialect).execute(this.db, this.dialect.name, [id, accountId, environment]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
   /** The id of the task holding this unique_id in the (account, environment), if any. */
   async idByUniqueId(accountId: string, environment: Environment, uniqueId: string): Promise<string | undefined> {
     const row = await this.db
@@ -559,9 +603,12 @@ export class TaskRepository {
     }
     const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const shard = this.countShard();
-    for (const [, delta] of ordered) {
-      const args = [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, shard, delta.delta];
-      await UPSERT_COUNT.execute(this.db, this.dialect.name, args);
+    // One statement for every counter of the call (PostgreSQL locks its rows in VALUES order, the
+    // sorted order), in groups of at most COUNTS_PER_STATEMENT rows.
+    for (let start = 0; start < ordered.length; start += COUNTS_PER_STATEMENT) {
+      const group = ordered.slice(start, start + COUNTS_PER_STATEMENT);
+      const args = group.flatMap(([, delta]) => [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, shard, delta.delta]);
+      await upsertCounts(group.length).execute(this.db, this.dialect.name, args);
     }
   }
 

@@ -120,14 +120,18 @@ export class QueueService {
    */
   async next(worker: Worker, kind: WorkKind, projectName?: string): Promise<Assignment | null> {
     const now = Date.now();
-    await this.queue.sweepExpiredLeases(now);
     const projectId = projectName === undefined ? undefined : await this.projectIdByName(worker, projectName);
-    const projects = await this.queue.assignedProjects(worker.caller.account.id, worker.userId, projectId);
+    // Independent reads, sent together (on PostgreSQL each is a round trip on its own pooled
+    // connection); the sweep is done before any claim below.
+    const [, projects, held] = await Promise.all([
+      this.queue.sweepExpiredLeases(now),
+      this.queue.assignedProjects(worker.caller.account.id, worker.userId, projectId),
+      this.queue.heldLease(worker.userId, kind, now),
+    ]);
     if (projectName !== undefined && projects.length === 0) {
       throw new Forbidden(`You are not assigned to project "${projectName}"; a manager can assign you with POST studio/assignments/add.`);
     }
 
-    const held = await this.queue.heldLease(worker.userId, kind, now);
     if (held) {
       const assignment = await this.assignmentFor(worker, held);
       if (assignment && (projectId === undefined || assignment.task.project_id === projectId)) return assignment;
@@ -149,7 +153,7 @@ export class QueueService {
       const ordered = tier.length === 1 ? tier : (await this.queue.heads(tier, worker.userId, kind, skipCutoff)).sort(compareHeads).map((head) => head.source);
       for (const source of ordered) {
         const claim = { accountId: worker.caller.account.id, userId: worker.userId, kind, leaseId: newId(now), now, expiresAt: now + this.settings.leaseMs, skipCutoff };
-        const lease = await this.writePlain((trx) => this.queue.claim(trx, source, claim));
+        const lease = await this.queue.claimAndLease(source, claim, (work) => this.writePlain(work));
         if (!lease) continue;
         const assignment = await this.assignmentFor(worker, lease);
         if (assignment) return assignment;
@@ -169,7 +173,7 @@ export class QueueService {
   /** `POST leases/:id/release`: the task goes back to the queue; the draft stays. */
   async release(worker: Worker, leaseId: string): Promise<void> {
     const now = Date.now();
-    const released = await this.writePlain((trx) => this.queue.endLease(trx, { id: leaseId, user_id: worker.userId }, now, { requeue: true }));
+    const released = await this.queue.releaseLease({ id: leaseId, user_id: worker.userId }, now, (work) => this.writePlain(work));
     if (!released) throw leaseLost(leaseId);
   }
 
@@ -277,12 +281,14 @@ export class QueueService {
 
   /** The unit of work behind a lease, or undefined when its task is gone or no longer workable. */
   async assignmentFor(worker: Worker, lease: Lease): Promise<Assignment | undefined> {
-    const task: WorkTask | undefined =
-      lease.task_source === 'gold' ? await this.goldTasks.findById(worker.caller.account.id, 'live', lease.task_id) : await this.pendingTask(worker, lease.task_id);
+    // The draft is read beside the task (both keyed by the lease's task id): one round trip of waiting, not two.
+    const [task, draft] = await Promise.all([
+      lease.task_source === 'gold' ? this.goldTasks.findById(worker.caller.account.id, 'live', lease.task_id) : this.pendingTask(worker, lease.task_id),
+      this.records.findDraft(lease.task_id, worker.userId),
+    ]);
     if (!task) return undefined;
-    const [links, draft, reviewComments, work] = await Promise.all([
+    const [links, reviewComments, work] = await Promise.all([
       this.attachmentLinks ? this.attachmentLinks.resolve(worker.caller, [task as Task]) : Promise.resolve(new Map<string, AttachmentLinks>()),
-      this.records.findDraft(task.id, worker.userId),
       // Only reviewed tasks have comments, and every review leaves an audits entry.
       lease.task_source === 'task' && (task as Task).audits !== null ? this.records.reviewComments(task.id) : Promise.resolve([]),
       lease.kind === 'review' ? this.records.findWork(task.id) : Promise.resolve(undefined),

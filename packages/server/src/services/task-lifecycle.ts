@@ -344,9 +344,7 @@ export class TaskLifecycle {
   /** Locks the batch (when any), then the task, and re-reads the task under the lock. */
   private async lockFresh(trx: Kysely<Database>, task: Task): Promise<Task> {
     if (task.batch_id !== null) await new BatchRepository(trx).lock(task.batch_id, this.dialect.forUpdate);
-    const tasks = this.tasks(trx);
-    await tasks.lock(task.id);
-    const current = await tasks.findById(task.account_id, task.environment, task.id);
+    const current = await this.tasks(trx).lockAndFind(task.account_id, task.environment, task.id);
     if (!current) throw new InvalidRequest(`Task ${task.id} no longer exists.`);
     return current;
   }
