@@ -9,9 +9,10 @@
  *
  * Target: next-task p99 < 20 ms (paced phase: the latency a labeler sees).
  *
- * Database: SQLite in a temporary folder, or, when BENCH_DATABASE_URL names a PostgreSQL server, a
- * fresh database created on it for the run (the test helper's createTestDatabase, so it is named
- * tw_test_…) and dropped at the end, also when the run fails.
+ * Database: SQLite in a temporary folder; when BENCH_DATABASE_URL names a PostgreSQL server, the
+ * run then does it all again on a fresh database created on that server (the test helper's
+ * createTestDatabase, so it is named tw_test_…; dropped at the end, also when the run fails), and
+ * prints a line comparing PostgreSQL's CPU per cycle and paced p99 with SQLite's from the same run.
  *
  * Layout: three processes (four with BENCH_SERVERS=2).
  * - Seed process: a Tagwright server on that database inserts the tasks in bulk through the task
@@ -532,24 +533,50 @@ function firstMessage<T>(child: ChildProcess, type: string): Promise<T> {
 }
 
 /** The run's database: a fresh PostgreSQL database on BENCH_DATABASE_URL's server, or none (SQLite in the seed's folder). */
-async function createDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+async function createDatabase(postgres: boolean): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (!postgres) return { env: {}, drop: async () => {} };
   const database = await createBenchDatabase();
   if (!database.url) return { env: {}, drop: database.drop };
   console.log(`queue bench: database ${new URL(database.url).pathname.slice(1)} on BENCH_DATABASE_URL's server, dropped at the end`);
   return { env: { QUEUE_BENCH_DATABASE_URL: database.url }, drop: database.drop };
 }
 
+/** What the comparison line needs of one database's run. */
+interface RunFigures {
+  /** Server CPU per next + submit/release, ms, saturated and paced phases. */
+  cycleCpu: { saturated: number; paced: number };
+  pacedP99: number;
+}
+
+/**
+ * SQLite, then (with BENCH_DATABASE_URL) PostgreSQL in the same run, each with its own seed and
+ * server processes, and a line comparing the two.
+ */
 async function main(): Promise<void> {
-  const database = await createDatabase();
+  const sqlite = await runOne(false);
+  if (!ADMIN_DATABASE_URL) return;
+  const postgres = await runOne(true);
+  const ratio = (phase: 'saturated' | 'paced') => (postgres.cycleCpu[phase] / sqlite.cycleCpu[phase]).toFixed(2);
+  console.log(
+    `PostgreSQL vs SQLite in this run: server CPU per cycle ${postgres.cycleCpu.saturated.toFixed(2)} vs ${sqlite.cycleCpu.saturated.toFixed(2)} ms saturated (${ratio('saturated')}x), ` +
+      `${postgres.cycleCpu.paced.toFixed(2)} vs ${sqlite.cycleCpu.paced.toFixed(2)} ms paced (${ratio('paced')}x); paced next-task p99 ${postgres.pacedP99.toFixed(2)} vs ${sqlite.pacedP99.toFixed(2)} ms`,
+  );
+  console.log(`target PostgreSQL CPU per cycle <= 1.5x SQLite's (saturated): ${postgres.cycleCpu.saturated <= 1.5 * sqlite.cycleCpu.saturated ? 'met' : 'MISSED'} (${ratio('saturated')}x)`);
+}
+
+async function runOne(postgres: boolean): Promise<RunFigures> {
+  const database = await createDatabase(postgres);
+  const figures: RunFigures = { cycleCpu: { saturated: NaN, paced: NaN }, pacedP99: NaN };
+  const servers = postgres ? SERVERS : 1;
   const children: ChildProcess[] = [];
   let dataDir: string | undefined;
   try {
     const seeded = await firstMessage<{ dataDir: string; workers: Seeded['workers']; seedMs: number }>(forkRole('seed', database.env), 'seeded');
     dataDir = seeded.dataDir;
-    for (let index = 0; index < SERVERS; index++) children.push(forkRole('server', { ...database.env, QUEUE_BENCH_DATA_DIR: seeded.dataDir }));
+    for (let index = 0; index < servers; index++) children.push(forkRole('server', { ...database.env, QUEUE_BENCH_DATA_DIR: seeded.dataDir }));
     const urls = await Promise.all(children.map(async (child) => (await firstMessage<{ url: string }>(child, 'ready')).url));
     const ready: Seeded = { urls, workers: seeded.workers };
-    const where = ADMIN_DATABASE_URL ? `PostgreSQL, ${SERVERS} server process${SERVERS > 1 ? 'es' : ''}` : 'SQLite';
+    const where = postgres ? `PostgreSQL, ${servers} server process${servers > 1 ? 'es' : ''}` : 'SQLite';
     console.log(`queue bench: ${TASKS.toLocaleString('en')} queued tasks seeded in ${(seeded.seedMs / 1000).toFixed(1)} s; ${LABELERS} labelers; ${SECONDS} s per phase; ${where}; load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     // This process's own event-loop delay: time a response waited here before being timed.
     let pacedP99 = NaN;
@@ -576,6 +603,7 @@ async function main(): Promise<void> {
       const cycleCpu = (cpuMiddle.micros - cpuBefore.micros) / Math.max(1, labeling.cycles) / 1000;
       const healthCpu = (cpuAfter.micros - cpuMiddle.micros) / Math.max(1, health.length) / 1000;
       if (think > 0) pacedP99 = percentile(ascending(labeling.next), 99);
+      figures.cycleCpu[name] = cycleCpu;
       console.log(`  queue/next  ${summary(labeling.next)}; ${(labeling.cycles / SECONDS).toFixed(0)} tasks/s submitted or released; server CPU ${cycleCpu.toFixed(2)} ms per next + submit/release${labeling.empty ? `; ${labeling.empty} empty answers` : ''}`);
       console.log(`  /healthz    ${summary(health)}; server CPU ${healthCpu.toFixed(3)} ms per request  (baseline, same concurrency)`);
       console.log(
@@ -587,6 +615,8 @@ async function main(): Promise<void> {
     console.log(`all at once (${LABELERS} labelers ask in the same millisecond, once): queue/next p50 ${percentile(burst, 50).toFixed(2)} ms, slowest ${burst[burst.length - 1].toFixed(2)} ms`);
     console.log(`target paced next-task p99 < 20 ms: ${pacedP99 < 20 ? 'met' : 'MISSED'} (${pacedP99.toFixed(2)} ms)`);
     console.log(`load average at the end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    figures.pacedP99 = pacedP99;
+    return figures;
   } finally {
     await Promise.all(
       children.map((child) => {
