@@ -59,7 +59,7 @@ function checkAttachments(type: string, params: Record<string, unknown>): void {
     }
     if (attachmentType === 'video' && !hasVideo) throw missing('attachment', 'the video URL (mp4, webm or ogg) when attachment_type is "video"');
   }
-  if (!hasVideo && !hasFrames) throw new FormatError('Please provide an attachment (a video URL) or attachments (frame image URLs).');
+  if (!hasVideo && !hasFrames) throw new FormatError('Please provide an attachment or attachments parameter.');
 }
 
 /** `hypothesis` is `{annotations: {url}}`, `layers` of a video is `{url}` (§1.3). */

@@ -3,6 +3,7 @@ import { csvExporter } from './csv.ts';
 import { jsonlExporter } from './jsonl.ts';
 import { vocExporter } from './voc.ts';
 import { yoloExporter } from './yolo.ts';
+import { motExporter, videoFramesExporter } from './video.ts';
 import type { ExportFormat, Exporter, ExporterOptions } from './types.ts';
 
 export { EXPORT_FORMATS } from './types.ts';
@@ -21,5 +22,9 @@ export function createExporter(format: ExportFormat, options: ExporterOptions = 
       return yoloExporter(options);
     case 'voc':
       return vocExporter(options);
+    case 'mot':
+      return motExporter(options);
+    case 'video-frames':
+      return videoFramesExporter(options);
   }
 }

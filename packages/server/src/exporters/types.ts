@@ -1,7 +1,8 @@
 import type { StoredTask } from '../repositories/task.repository.ts';
+import type { ResultReader } from '../families/types.ts';
 
 /** Every export format (docs/import-export.md). */
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc', 'mot', 'video-frames'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExporterOptions {
@@ -9,6 +10,8 @@ export interface ExporterOptions {
   imageSize?: { width: number; height: number };
   /** Where COCO keeps its images list until the annotations are written (default: the system temp folder). */
   tempDir?: string;
+  /** Reads result files (segmentation masks) by URL; without it, tasks whose answers are files export no objects. */
+  results?: ResultReader;
 }
 
 /** What an export wrote, for its summary. */

@@ -7,6 +7,7 @@ import { documentsFamily } from './documents/index.ts';
 import { comparisonFamily } from './comparison/index.ts';
 import { nerFamily } from './ner/index.ts';
 import { chatFamily } from './chat/index.ts';
+import { videoFamily } from './video/index.ts';
 import { unlabelableFamily } from './unlabelable/index.ts';
 
 /**
@@ -23,6 +24,7 @@ export const FAMILIES: readonly TaskFamily[] = [
   comparisonFamily,
   nerFamily,
   chatFamily,
+  videoFamily,
   unlabelableFamily,
 ];
 

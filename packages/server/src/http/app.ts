@@ -14,6 +14,7 @@ import { registerV1Routes } from '../routes/v1/index.ts';
 import { registerV2Routes } from '../routes/v2/index.ts';
 import { registerAppRoutes } from '../routes/app/index.ts';
 import { registerUiRoutes } from '../routes/ui/ui.routes.ts';
+import { registerResultFileRoutes } from '../routes/result-file.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +78,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     await api.register(registerV2Routes, { prefix: '/v2' });
   });
   await app.register(registerAppRoutes, { prefix: '/app' });
+  // Result files (mask PNGs, video annotation files): their unguessable URL is the access, no key (task-types §1.2).
+  await app.register(registerResultFileRoutes, { files: services.resultFiles });
   await app.register(registerUiRoutes);
   return app;
 }

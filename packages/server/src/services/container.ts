@@ -21,7 +21,10 @@ import { PublicUrl } from './public-url.ts';
 import { OutboxRepository } from '../repositories/outbox.repository.ts';
 import { CallbackSubjectRepository } from '../repositories/callback-subject.repository.ts';
 import { CallbackService } from './callback.service.ts';
-import { TaskLifecycle } from './task-lifecycle.ts';
+import { TaskLifecycle, chainRecorders } from './task-lifecycle.ts';
+import { ResultRenderer } from './result-renderer.ts';
+import { readResultFile } from '../storage/result-files.ts';
+import type { FileStore } from '../storage/file-store.ts';
 import { TaskService } from './task.service.ts';
 import { QualityTaskService } from './quality-task.service.ts';
 import { V2References } from './v2-references.ts';
@@ -54,6 +57,8 @@ export interface Services {
   projects: ProjectService;
   batches: BatchService;
   files: FileService;
+  /** Where result files (mask PNGs, annotation files) live; served by `GET /r/<folder>/<name>` without a key. */
+  resultFiles: FileStore;
   teams: TeamService;
   /** Emails invitation and password-reset links when TAGWRIGHT_SMTP_URL is set. */
   teamMail: TeamMailer;
@@ -107,7 +112,8 @@ export function createServices(config: Config, db: Db): Services {
   const batchRepository = new BatchRepository(db.kysely);
   const projects = new ProjectService(projectRepository);
   const publicUrl = new PublicUrl(config);
-  const files = new FileService(new FileRepository(db.kysely, db.dialect.skipLocked), new SettingsRepository(db.kysely), createFileStore(config), projects, {
+  const fileStore = createFileStore(config);
+  const files = new FileService(new FileRepository(db.kysely, db.dialect.skipLocked), new SettingsRepository(db.kysely), fileStore, projects, {
     uploadLimitBytes: config.uploadLimitBytes,
     importLimitBytes: config.importLimitBytes,
     s3: config.s3,
@@ -115,7 +121,8 @@ export function createServices(config: Config, db: Db): Services {
     notifyWork: () => services.onWorkQueued(),
   });
   const chat = new ChatConversationService(db);
-  const taskLifecycle = new TaskLifecycle(db.dialect, chat);
+  const results = new ResultRenderer(fileStore, publicUrl);
+  const taskLifecycle = new TaskLifecycle(db.dialect, chainRecorders(chat, results));
   const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
   tasks.setAttachmentLinkResolver(new FileAttachmentLinks(files));
   const queue = new QueueService(db, config.queue, taskLifecycle, new FileAttachmentLinks(files), () => services.onWorkQueued());
@@ -154,7 +161,8 @@ export function createServices(config: Config, db: Db): Services {
     queue,
     review: new ReviewService(db, queue, taskLifecycle, () => services.onWorkQueued()),
     taskImport: new TaskImportService(db, tasks, taskLifecycle, () => services.onWorkQueued()),
-    taskExport: new TaskExportService(db, projectRepository, batchRepository),
+    taskExport: new TaskExportService(db, projectRepository, batchRepository, (url) => readResultFile(fileStore, url)),
+    resultFiles: fileStore,
     chat,
     chatModels: new ChatModelService(db, projectRepository, queue, new ModelClient({ ...config.model, allowPrivate: config.allowPrivateOutbound })),
     onWorkQueued: () => {},

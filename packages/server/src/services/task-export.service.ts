@@ -8,6 +8,7 @@ import { InvalidRequest } from '../domain/errors.ts';
 import { isTaskType } from '../domain/task-types.ts';
 import { EXPORT_FORMATS, createExporter, type ExportFormat, type Exporter, type ExporterOptions } from '../exporters/index.ts';
 import { taskFiltersOf, type TaskFilterQuery } from './task.service.ts';
+import type { ResultReader } from '../families/types.ts';
 
 /** Tasks read per keyset page. */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -36,6 +37,8 @@ export class TaskExportService {
     private readonly db: Db,
     private readonly projects: ProjectRepository,
     private readonly batches: BatchRepository,
+    /** Reads result files (segmentation masks) for the formats that export them. */
+    private readonly results?: ResultReader,
   ) {}
 
   /** Resolves the filters (an unknown project or batch is a 400 naming it) and counts the matches. */
@@ -50,7 +53,7 @@ export class TaskExportService {
     return {
       format: format as ExportFormat,
       total,
-      exporter: createExporter(format as ExportFormat, options),
+      exporter: createExporter(format as ExportFormat, { results: this.results, ...options }),
       pages: () => this.pages(caller, filters),
     };
   }

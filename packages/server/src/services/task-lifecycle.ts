@@ -412,6 +412,17 @@ export interface CompletionRecorder {
   record(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown>;
 }
 
+/** Recorders applied in turn, each to what the previous one answered. */
+export function chainRecorders(...recorders: CompletionRecorder[]): CompletionRecorder {
+  return {
+    async record(trx, task, response) {
+      let kept = response;
+      for (const recorder of recorders) kept = await recorder.record(trx, task, kept);
+      return kept;
+    },
+  };
+}
+
 /** A task entering createTasks: the row as TaskService's buildNewTask made it, its batch admission rule, and its test-mode response. */
 export interface NewTaskEntry {
   task: Task;

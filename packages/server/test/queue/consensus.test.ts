@@ -98,7 +98,7 @@ describe('Consensus agreement and merge', () => {
   });
 
   it('requires exact equality for types without a specific measure', () => {
-    assert.equal(pairAgreement('videoannotation', {}, { a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }), 1);
-    assert.equal(pairAgreement('videoannotation', {}, { a: 1 }, { a: 2 }), 0);
+    assert.equal(pairAgreement('lidarannotation', {}, { a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }), 1);
+    assert.equal(pairAgreement('lidarannotation', {}, { a: 1 }, { a: 2 }), 0);
   });
 });

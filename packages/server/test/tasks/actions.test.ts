@@ -215,7 +215,7 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
       ['categorization', { categories: [{ choice: 'kitten' }] }, { category: 'kitten' }],
       ['imageannotation', {}, { annotations: [] }],
       ['namedentityrecognition', {}, { annotations: [] }],
-      ['videoannotation', {}, { annotations: [] }],
+      ['lidarannotation', {}, { annotations: [] }],
       ['transcription', { fields: { phone: 'Phone', name: 'Name' } }, { fields: { phone: '', name: '' } }],
       ['datacollection', { fields: { url: 'URL' }, repeatable_fields: { item: 'Item' } }, { fields: { url: '' }, repeatable_fields: [] }],
       ['textcollection', {}, { responses: [] }],

@@ -40,7 +40,7 @@ describeEachDatabase('POST task/{type}', (dialect) => {
     }
     const emptyList = await server.current.request('POST', '/v1/task/videoannotation', { body: { attachments: [] } });
     assert.equal(emptyList.status, 400);
-    const several = await server.current.request('POST', '/v1/task/videoannotation', { body: { attachments: ['https://a/1.jpg', 'https://a/2.jpg'] } });
+    const several = await server.current.request('POST', '/v1/task/videoannotation', { body: { attachments: ['https://a/1.jpg', 'https://a/2.jpg'], geometries: { box: { objects_to_annotate: ['car'] } } } });
     assert.equal(several.status, 200);
   });
 

@@ -35,6 +35,9 @@ export function validBody(type: string): Record<string, unknown> {
       return { attachments: [image, 'https://cdn.example.com/img/2.jpg'], choices: ['left', 'right'] };
     case 'namedentityrecognition':
       return { text: 'Ada Lovelace lived in London.', labels: [{ name: 'PER' }, 'LOC'] };
+    case 'videoannotation':
+    case 'videoplaybackannotation':
+      return { attachment: 'https://cdn.example.com/video/1.mp4', geometries: { box: { objects_to_annotate: ['car'] } } };
     case 'chat':
     case 'chatexperimental':
     case 'chatlite':

@@ -28,7 +28,8 @@ function toShape(legacy: string | undefined, annotation: unknown): Shape | undef
   return geometry && { label, geometry, source: annotation };
 }
 
-function geometryOf(legacy: string | undefined, a: Record<string, unknown>): Geometry | undefined {
+/** A Scale annotation's shape as the geometry module compares it (video frames use it too). */
+export function geometryOf(legacy: string | undefined, a: Record<string, unknown>): Geometry | undefined {
   const kind = typeof a.type === 'string' ? a.type : undefined;
   if ([a.left, a.top, a.width, a.height].every(isNumber)) {
     return { kind: 'box', left: a.left as number, top: a.top as number, width: a.width as number, height: a.height as number };

@@ -12,9 +12,7 @@ import type { TaskFamily } from '../types.ts';
 const TEST_RESPONSES: Record<string, 'annotations' | 'responses'> = {
   segmentannotation: 'annotations',
   laneannotation: 'annotations',
-  videoannotation: 'annotations',
   videoboxannotation: 'annotations',
-  videoplaybackannotation: 'annotations',
   videocuboidannotation: 'annotations',
   federal2dvideoannotation: 'annotations',
   lidarannotation: 'annotations',

@@ -1,0 +1,85 @@
+import { keyOf, timestampOf, type VideoSubmission, type VideoTiming } from '@tagwright/formats';
+import { frameAnnotations, trackFrames } from './frames.ts';
+
+/**
+ * The result files of a video response, written as text pieces for a stream: nothing holds a
+ * whole file, and memory stays flat in the number of frames (only the keyframes are in memory).
+ * Each frame (or playback track frame) is one line, so the files are valid JSON that can also be
+ * read back line by line.
+ */
+
+/** Text handed on at once: big enough for few writes, small enough to stay out of V8's large-object space. */
+const PIECE_CHARS = 32 * 1024;
+
+/** Joins small strings into pieces of about PIECE_CHARS. */
+function* pieces(parts: Iterable<string>): Generator<string> {
+  let text = '';
+  for (const part of parts) {
+    text += part;
+    if (text.length >= PIECE_CHARS) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text !== '') yield text;
+}
+
+export interface FileOptions {
+  integerPixels: boolean;
+  timing: VideoTiming;
+}
+
+/**
+ * `videoannotation` (§4.2): a JSON array with one element per annotation frame, element i for
+ * frame i, listing every track on that frame with its interpolated geometry. Each frame repeats
+ * the task's global attributes when the labeler answered any.
+ */
+export function videoAnnotationFile(submission: VideoSubmission, options: FileOptions): Generator<string> {
+  const globals = submission.global_attributes && Object.keys(submission.global_attributes).length > 0 ? submission.global_attributes : undefined;
+  function* lines(): Generator<string> {
+    yield '[\n';
+    for (let frame = 0; frame < submission.frame_count; frame++) {
+      const element = globals ? { annotations: frameAnnotations(submission, frame, options.integerPixels), global_attributes: globals } : { annotations: frameAnnotations(submission, frame, options.integerPixels) };
+      yield (frame === 0 ? '' : ',\n') + JSON.stringify(element);
+    }
+    yield '\n]\n';
+  }
+  return pieces(lines());
+}
+
+/**
+ * `videoplaybackannotation` (§4.3): `{"annotations": {<uuid>: {label, geometry, frames}}}`, each
+ * track listed on every frame from its first to its last keyframe, with `key` and `timestamp`.
+ */
+export function playbackAnnotationFile(submission: VideoSubmission, options: FileOptions & { withLabels: boolean }): Generator<string> {
+  function* lines(): Generator<string> {
+    yield '{"annotations":{';
+    for (const [index, track] of submission.tracks.entries()) {
+      const head = JSON.stringify(options.withLabels ? { label: track.label, geometry: track.geometry } : { geometry: track.geometry });
+      yield `${index === 0 ? '' : ','}\n${JSON.stringify(track.uuid)}:${head.slice(0, -1)},"frames":[`;
+      let first = true;
+      for (const value of trackFrames(track, options.integerPixels)) {
+        const entry = { key: keyOf(options.timing, value.frame), timestamp: timestampOf(options.timing, value.frame), ...value.fields, attributes: value.attributes };
+        yield (first ? '\n' : ',\n') + JSON.stringify(entry);
+        first = false;
+      }
+      yield '\n]}';
+    }
+    yield '\n}}\n';
+  }
+  return pieces(lines());
+}
+
+/** The events file (§4.1): `{"events": [...]}` with times in seconds beside the frame numbers. */
+export function eventsFile(submission: VideoSubmission, timing: VideoTiming): string {
+  const events = (submission.events ?? []).map((event) => ({
+    label: event.label,
+    type: event.type,
+    start: event.start,
+    ...(event.type === 'range' ? { end: event.end } : {}),
+    startTime: timestampOf(timing, event.start),
+    ...(event.type === 'range' && event.end !== undefined ? { endTime: timestampOf(timing, event.end) } : {}),
+    ...(event.attributes && Object.keys(event.attributes).length > 0 ? { attributes: event.attributes } : {}),
+  }));
+  return JSON.stringify({ events }) + '\n';
+}

@@ -1,0 +1,204 @@
+/**
+ * Video labeling in a real browser (Debian's Chromium) against a real server: a labeler tracks two
+ * objects over a 300-frame WebM made by Debian's ffmpeg (three keyframes each) and marks an event;
+ * a reviewer opens it with playback, fixes a keyframe and saves; the customer's response holds
+ * only URLs, and the annotation file lists every frame with the geometry interpolated from the
+ * keyframes (computed here independently).
+ */
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { describeEachDatabase } from '../helpers/databases.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
+import { unique } from '../tasks/helpers.ts';
+import { NO_CHROMIUM, acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, screenOf, signInPage } from './browser.ts';
+import fs from 'node:fs';
+
+const PASSWORD = 'tracking cars all day';
+
+type Box = { left: number; top: number; width: number; height: number };
+type Keyframe = Box & { frame: number; attributes?: Record<string, unknown> };
+
+/** The box at `frame` by linear interpolation between keyframes (§4.4), or null outside the first..last keyframe. */
+function expectedBox(keyframes: Keyframe[], frame: number): Box | null {
+  if (frame < keyframes[0].frame || frame > keyframes[keyframes.length - 1].frame) return null;
+  const right = keyframes.findIndex((keyframe) => keyframe.frame >= frame);
+  const b = keyframes[right];
+  if (b.frame === frame) return { left: b.left, top: b.top, width: b.width, height: b.height };
+  const a = keyframes[right - 1];
+  const t = (frame - a.frame) / (b.frame - a.frame);
+  const at = (key: keyof Box) => Math.round((a[key] + (b[key] - a[key]) * t) * 100) / 100;
+  return { left: at('left'), top: at('top'), width: at('width'), height: at('height') };
+}
+
+async function goToFrame(page: Page, frame: number): Promise<void> {
+  const input = page.getByLabel('Frame number');
+  await input.fill(String(frame));
+  await input.press('Enter');
+  // Shortcut keys go to the page, not to the number field.
+  await input.blur();
+  await page.waitForFunction((wanted) => (document.querySelector('input[aria-label=Scrub]') as HTMLInputElement | null)?.value === String(wanted), frame);
+}
+
+/** Presses at one video pixel and releases at another, in small steps. */
+async function dragPixels(page: Page, from: [number, number], to: [number, number]): Promise<void> {
+  await page.mouse.move(...(await screenOf(page, ...from)));
+  await page.mouse.down();
+  await page.mouse.move(...(await screenOf(page, (from[0] + to[0]) / 2, (from[1] + to[1]) / 2)), { steps: 4 });
+  await page.mouse.move(...(await screenOf(page, ...to)), { steps: 4 });
+  await page.mouse.up();
+}
+
+async function waitForVideo(page: Page, frames: number): Promise<void> {
+  await page.waitForSelector('[data-testid=video-frame]');
+  await page.waitForFunction((last) => (document.querySelector('input[aria-label=Scrub]') as HTMLInputElement | null)?.max === String(last), frames - 1);
+}
+
+describeEachDatabase('Video tracking in a real browser', (dialect) => {
+  let server: TestServer;
+  let browser: Browser;
+  let video: string;
+
+  before(async () => {
+    if (!hasChromium || !hasFfmpeg) return;
+    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
+    browser = await launchChromium();
+    video = makeTestVideo(10);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function teammate(role: string, project: string): Promise<string> {
+    const email = `${unique(role)}@example.com`.toLowerCase();
+    await acceptInvitation(server, await inviteTeammate(server, email, role), PASSWORD);
+    const assigned = await server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } });
+    assert.equal(assigned.status, 200, assigned.text);
+    return email;
+  }
+
+  async function uploadVideo(): Promise<string> {
+    const form = new FormData();
+    form.append('file', new Blob([fs.readFileSync(video)], { type: 'video/webm' }), 'clip.webm');
+    const response = await server.request('POST', '/v1/files/upload', { rawBody: form });
+    assert.equal(response.status, 200, response.text);
+    return response.body.attachment_url;
+  }
+
+  /** A result file by its URL, fetched with no API key (FiftyOne does the same). */
+  async function fetchResult(url: string): Promise<any> {
+    const answer = await fetch(url);
+    assert.equal(answer.status, 200, url);
+    return answer.json();
+  }
+
+  it('tracks two objects over 300 frames with keyframes and an event; review fixes one; the file lists every frame interpolated', async (t) => {
+    if (!hasChromium) return t.skip(NO_CHROMIUM);
+    if (!hasFfmpeg) return t.skip(NO_FFMPEG);
+    const project = unique('traffic');
+    const created = await server.request('POST', '/v1/projects', { body: { type: 'videoannotation', name: project, params: { review: true } } });
+    assert.equal(created.status, 200, created.text);
+    const labeler = await teammate('labeler', project);
+    const reviewer = await teammate('member', project);
+    const task = await server.request('POST', '/v1/task/videoannotation', {
+      body: {
+        project,
+        instruction: 'Track the **car** and the **person**.',
+        attachment_type: 'video',
+        attachment: await uploadVideo(),
+        frame_rate: 30,
+        geometries: { box: { objects_to_annotate: ['car', 'person'], min_width: 4, min_height: 4 } },
+        events_to_annotate: ['Turning'],
+      },
+    });
+    assert.equal(task.status, 200, task.text);
+    const taskId = task.body.task_id;
+
+    const labeling = await signInPage(browser, server, labeler, PASSWORD);
+    const page = labeling.page;
+    await waitForVideo(page, 300);
+    // The car: drawn on frame 0, moved on frames 150 and 299.
+    await page.keyboard.press('b');
+    await dragPixels(page, [20, 60], [80, 100]);
+    await page.keyboard.press('v');
+    await goToFrame(page, 150);
+    await dragPixels(page, [50, 80], [150, 90]);
+    await goToFrame(page, 299);
+    await dragPixels(page, [150, 90], [250, 120]);
+    // The person: drawn on frame 0 (label 2), moved on frames 100 and 250.
+    await goToFrame(page, 0);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('b');
+    await page.keyboard.press('2');
+    await dragPixels(page, [200, 10], [230, 50]);
+    await page.keyboard.press('v');
+    await goToFrame(page, 100);
+    await dragPixels(page, [215, 30], [255, 40]);
+    await goToFrame(page, 250);
+    await dragPixels(page, [255, 40], [285, 140]);
+    // A "Turning" range from frame 120 to 140.
+    await goToFrame(page, 120);
+    await page.getByRole('button', { name: 'Start range' }).click();
+    await goToFrame(page, 140);
+    await page.getByRole('button', { name: /End range/ }).click();
+    assert.equal(await page.locator('.tw-track').count(), 2);
+    assert.equal(await page.locator('path[data-keyframes="3"]').count(), 2, 'the timeline shows three keyframes on each track');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByText(/No tasks are waiting/).waitFor();
+    assert.deepEqual(labeling.errors, []);
+    await labeling.context.close();
+
+    // The reviewer sees both tracks, plays a little, moves the car's last keyframe, and saves the fix.
+    const review = await signInPage(browser, server, reviewer, PASSWORD, '#/review');
+    await waitForVideo(review.page, 300);
+    assert.equal(await review.page.locator('.tw-track').count(), 2, 'the reviewer sees the two tracks');
+    await review.page.getByRole('button', { name: 'Play' }).click();
+    await review.page.waitForFunction(() => Number((document.querySelector('input[aria-label=Scrub]') as HTMLInputElement).value) > 5);
+    await review.page.getByRole('button', { name: 'Pause' }).click();
+    await review.page.keyboard.press('v');
+    await goToFrame(review.page, 299);
+    await dragPixels(review.page, [250, 120], [240, 110]);
+    await review.page.getByRole('button', { name: 'Save fix' }).click();
+    await review.page.getByText(/No tasks are waiting/).waitFor();
+    assert.deepEqual(review.errors, []);
+    await review.context.close();
+
+    const completed = (await server.request('GET', `/v1/task/${taskId}`)).body;
+    assert.equal(completed.status, 'completed');
+    assert.deepEqual(Object.keys(completed.response).sort(), ['annotations', 'events']);
+    const file: Array<{ annotations: Array<Record<string, any>> }> = await fetchResult(completed.response.annotations.url);
+    const keyframes = await fetchResult(completed.response.annotations.url.replace(/annotations\.json$/, 'keyframes.json'));
+    assert.equal(file.length, 300);
+    const [car, person] = keyframes.tracks as Array<{ uuid: string; label: string; keyframes: Keyframe[] }>;
+    assert.equal(car.label, 'car');
+    assert.equal(person.label, 'person');
+    assert.deepEqual(car.keyframes.map((keyframe) => keyframe.frame), [0, 150, 299]);
+    assert.deepEqual(person.keyframes.map((keyframe) => keyframe.frame), [0, 100, 250]);
+    // Where the mouse put them (within a pixel), the reviewer's fix included.
+    const near = (actual: Box, wanted: Box) => (Object.keys(wanted) as Array<keyof Box>).every((key) => Math.abs(actual[key] - wanted[key]) <= 1.5);
+    assert.ok(near(car.keyframes[0], { left: 20, top: 60, width: 60, height: 40 }), JSON.stringify(car.keyframes[0]));
+    assert.ok(near(car.keyframes[2], { left: 210, top: 90, width: 60, height: 40 }), JSON.stringify(car.keyframes[2]));
+    assert.ok(near(person.keyframes[2], { left: 270, top: 120, width: 30, height: 40 }), JSON.stringify(person.keyframes[2]));
+    for (let frame = 0; frame < 300; frame++) {
+      for (const track of [car, person]) {
+        const listed = file[frame].annotations.find((annotation) => annotation.uuid === track.uuid);
+        const wanted = expectedBox(track.keyframes, frame);
+        if (!wanted) {
+          assert.equal(listed, undefined, `${track.label} is not listed on frame ${frame}`);
+          continue;
+        }
+        assert.ok(listed, `${track.label} is listed on frame ${frame}`);
+        assert.equal(listed.type, 'box');
+        assert.equal(listed.label, track.label);
+        for (const key of ['left', 'top', 'width', 'height'] as const) {
+          assert.ok(Math.abs(listed[key] - wanted[key]) <= 0.011, `${track.label} ${key} on frame ${frame}: ${listed[key]} vs ${wanted[key]}`);
+        }
+      }
+    }
+    const events = await fetchResult(completed.response.events.url);
+    assert.deepEqual(events, { events: [{ label: 'Turning', type: 'range', start: 120, end: 140, startTime: 4, endTime: 4.666667 }] });
+  });
+});
