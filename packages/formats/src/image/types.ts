@@ -18,9 +18,12 @@ export const LEGACY_IMAGE_TASK_GEOMETRY = {
 } as const satisfies Record<string, GeometryKind>;
 export type LegacyImageTaskType = keyof typeof LEGACY_IMAGE_TASK_GEOMETRY;
 
+/** The image task type whose annotations name their geometry (`type`) and carry a `uuid`. */
+export const TYPED_IMAGE_TASK_TYPE = 'imageannotation';
+
 /** Every image task type: `imageannotation` (typed annotations of several geometries) and the legacy ones. */
-export const IMAGE_TASK_TYPES = ['imageannotation', ...(Object.keys(LEGACY_IMAGE_TASK_GEOMETRY) as LegacyImageTaskType[])] as const;
-export type ImageTaskType = 'imageannotation' | LegacyImageTaskType;
+export const IMAGE_TASK_TYPES = [TYPED_IMAGE_TASK_TYPE, ...(Object.keys(LEGACY_IMAGE_TASK_GEOMETRY) as LegacyImageTaskType[])] as const;
+export type ImageTaskType = typeof TYPED_IMAGE_TASK_TYPE | LegacyImageTaskType;
 
 export interface GeometryOptions {
   objects_to_annotate: LabelDescription[];

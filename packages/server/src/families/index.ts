@@ -38,8 +38,8 @@ export function indexFamilies(families: readonly TaskFamily[]): Map<string, Task
       if (taken) throw new Error(`Task type "${type}" is claimed by two families: ${taken.id} and ${family.id}.`);
       byType.set(type, family);
     }
-    for (const type of family.labelable) {
-      if (!family.taskTypes.includes(type)) throw new Error(`Family "${family.id}" lists "${type}" as labelable but does not own it.`);
+    for (const type of [...family.labelable, ...(family.templateTypes ?? [])]) {
+      if (!family.taskTypes.includes(type)) throw new Error(`Family "${family.id}" lists "${type}" (labelable or with templates) but does not own it.`);
     }
   }
   const orphans = TASK_TYPES.filter((type) => !byType.has(type));
@@ -56,6 +56,14 @@ export function familyOf(type: string): TaskFamily | undefined {
 
 /** The task types a person can finish in the workbench; a live task of any other type answers 402. */
 export const LABELABLE_TASK_TYPES: readonly TaskType[] = FAMILIES.flatMap((family) => family.labelable);
+
+/** The types whose projects may carry a task template. */
+export const TEMPLATE_TASK_TYPES: readonly TaskType[] = FAMILIES.flatMap((family) => family.templateTypes ?? []);
+
+/** The template types in words, by family: `textcollection and chat-family` (a whole family by its id). */
+export const TEMPLATE_TYPES_IN_WORDS = FAMILIES.filter((family) => family.templateTypes && family.templateTypes.length > 0)
+  .map((family) => (family.templateTypes!.length === family.taskTypes.length ? `${family.id}-family` : family.templateTypes!.join(', ')))
+  .join(' and ');
 
 /** Whether the workbench can label tasks of this type. */
 export function isLabelable(type: string): boolean {

@@ -23,6 +23,8 @@ export interface TaskFamily {
    * be labeled here (task creation answers 402).
    */
   readonly labelable: readonly TaskType[];
+  /** The types whose projects may carry a task template (`template_variables`; GET project task template). */
+  readonly templateTypes?: readonly TaskType[];
   /** Checks a new task's params (after project params were merged in); the common attachment-shape checks already ran. */
   validateParams(type: TaskType, params: Params): void;
   /** Checks a submitted or fixed response; it is already known to be a JSON object. */

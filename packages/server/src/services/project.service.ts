@@ -3,7 +3,8 @@ import type { ParamVersion, Project, ProjectRepository } from '../repositories/p
 import { Conflict, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { isPlainObject, readBoolean, readIndexedString, readInteger, readString } from '../domain/lenient.ts';
-import { CHAT_TASK_TYPES, TASK_TYPES, isTaskType } from '../domain/task-types.ts';
+import { TASK_TYPES, isTaskType } from '../domain/task-types.ts';
+import { TEMPLATE_TASK_TYPES, TEMPLATE_TYPES_IN_WORDS } from '../families/index.ts';
 
 export interface CreateProjectInput {
   type?: unknown;
@@ -28,8 +29,6 @@ export interface TaskTemplate {
   auto_onboard_enabled?: boolean;
 }
 
-/** Task types whose projects can carry a task template (as the Python client documents). */
-const TEMPLATE_TASK_TYPES: readonly string[] = ['textcollection', ...CHAT_TASK_TYPES];
 const PIPELINES = ['standard_task', 'consensus_task'] as const;
 /** Keys of a history entry that are bookkeeping, not parameters. */
 const ENTRY_KEYS = new Set(['version', 'created_at']);
@@ -143,14 +142,14 @@ export class ProjectService {
   }
 
   /**
-   * The project's task template. Tagwright decision: only textcollection and chat-family projects
-   * can have one (as in Scale), and such a project has one exactly when its current parameters hold
+   * The project's task template. Tagwright decision: only projects of the types their family lists
+   * in `templateTypes` (textcollection and the chat family, as in Scale) can have one, and such a project has one exactly when its current parameters hold
    * a `template_variables` object; anything else is 404.
    */
   async taskTemplate(caller: Caller, name: string): Promise<TaskTemplate> {
     const project = await this.get(caller, name);
-    if (!TEMPLATE_TASK_TYPES.includes(project.type)) {
-      throw new NotFound(`Project "${name}" has no task template: only textcollection and chat-family projects have task templates (this one is ${project.type}).`);
+    if (!(TEMPLATE_TASK_TYPES as readonly string[]).includes(project.type)) {
+      throw new NotFound(`Project "${name}" has no task template: only ${TEMPLATE_TYPES_IN_WORDS} projects have task templates (this one is ${project.type}).`);
     }
     const history = project.param_history;
     const current = history.at(-1);

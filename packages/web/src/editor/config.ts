@@ -1,3 +1,4 @@
+import { IMAGE_TASK_TYPES as FORMAT_IMAGE_TASK_TYPES, LEGACY_IMAGE_TASK_GEOMETRY, TYPED_IMAGE_TASK_TYPE, type ImageTaskType } from '@tagwright/formats';
 import { flattenLabels, type LabelOption } from './labels.ts';
 import { parseAttributeDefinitions, type AttributeDefinition } from './attributes.ts';
 import { GEOMETRY_TYPES, type GeometryType } from './types.ts';
@@ -37,10 +38,10 @@ export interface BaseAnnotationRules {
 }
 
 /**
- * How a response is written: `imageannotation` (typed annotations with uuid) or one of the legacy
- * single-geometry task types (`annotation`, `polygonannotation`, …) with their leaner shapes.
+ * How a response is written: the typed image task type (annotations with `type` and `uuid`) or one
+ * of the legacy single-geometry task types with their leaner shapes (@tagwright/formats, image).
  */
-export type ResponseFormat = 'imageannotation' | 'annotation' | 'polygonannotation' | 'lineannotation' | 'pointannotation' | 'cuboidannotation';
+export type ResponseFormat = ImageTaskType;
 
 export interface EditorConfig {
   format: ResponseFormat;
@@ -55,16 +56,10 @@ export interface EditorConfig {
   base: BaseAnnotationRules;
 }
 
-const LEGACY_GEOMETRY: Record<Exclude<ResponseFormat, 'imageannotation'>, GeometryType> = {
-  annotation: 'box',
-  polygonannotation: 'polygon',
-  lineannotation: 'line',
-  pointannotation: 'point',
-  cuboidannotation: 'cuboid',
-};
+const LEGACY_GEOMETRY: Record<Exclude<ResponseFormat, typeof TYPED_IMAGE_TASK_TYPE>, GeometryType> = LEGACY_IMAGE_TASK_GEOMETRY;
 
 /** Task types the image editor can label. */
-export const IMAGE_TASK_TYPES: readonly ResponseFormat[] = ['imageannotation', ...(Object.keys(LEGACY_GEOMETRY) as ResponseFormat[])];
+export const IMAGE_TASK_TYPES: readonly ResponseFormat[] = FORMAT_IMAGE_TASK_TYPES;
 
 const number = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
 
@@ -128,11 +123,11 @@ function parseBaseRules(params: Record<string, unknown>): BaseAnnotationRules {
 
 /** Builds the editor's rules from a task's type and params. */
 export function editorConfigFromTask(taskType: string, params: Record<string, unknown>): EditorConfig {
-  const format = (IMAGE_TASK_TYPES.includes(taskType as ResponseFormat) ? taskType : 'imageannotation') as ResponseFormat;
+  const format = (IMAGE_TASK_TYPES.includes(taskType as ResponseFormat) ? taskType : TYPED_IMAGE_TASK_TYPE) as ResponseFormat;
   const geometries: EditorConfig['geometries'] = {};
   let integerPixels = false;
   let connections: PointConnection[] = [];
-  if (format === 'imageannotation') {
+  if (format === TYPED_IMAGE_TASK_TYPE) {
     const raw = params.geometries && typeof params.geometries === 'object' ? (params.geometries as Record<string, unknown>) : {};
     for (const geometry of GEOMETRY_TYPES) {
       const entry = raw[geometry];
@@ -151,7 +146,7 @@ export function editorConfigFromTask(taskType: string, params: Record<string, un
     attributes: parseAttributeDefinitions(params.annotation_attributes),
     integerPixels,
     connections,
-    linkTypes: format === 'imageannotation' ? parseLinkTypes(params.links) : [],
+    linkTypes: format === TYPED_IMAGE_TASK_TYPE ? parseLinkTypes(params.links) : [],
     padding: parsePadding(params),
     base: parseBaseRules(params),
   };

@@ -1,3 +1,4 @@
+import { TYPED_IMAGE_TASK_TYPE } from '@tagwright/formats';
 import type { EditorConfig } from './config.ts';
 import { prunedAttributeValues } from './attributes.ts';
 import { utilFor, utilOf } from './shapes/index.ts';
@@ -27,13 +28,13 @@ export function serialiseResponse(
   const annotations = shapes.map((shape) => {
     const fields = utilOf(shape).toScaleFields(shape, options);
     const attributes = prunedAttributeValues(perAnnotation, shape.label, shape.attributes);
-    if (config.format === 'imageannotation') {
+    if (config.format === TYPED_IMAGE_TASK_TYPE) {
       return { uuid: shape.id, type: shape.type, label: shape.label, attributes, ...fields };
     }
     // Legacy task types: no uuid or type; attributes only when the task asked for some.
     return { ...fields, label: shape.label, ...(perAnnotation.length > 0 ? { attributes } : {}) };
   });
-  if (config.format !== 'imageannotation') return { annotations };
+  if (config.format !== TYPED_IMAGE_TASK_TYPE) return { annotations };
   const globals = config.attributes.filter((definition) => definition.global);
   return { annotations, links: links.map(serialiseLink), global_attributes: prunedAttributeValues(globals, '', globalAttributes) };
 }

@@ -10,6 +10,7 @@ export const chatFamily: TaskFamily = {
   id: 'chat',
   taskTypes: CHAT_TASK_TYPES,
   labelable: CHAT_TASK_TYPES,
+  templateTypes: CHAT_TASK_TYPES,
   validateParams: (_type, params) => checkChatParams(params),
   validateResponse: (_type, params, response) => checkChatResponse(response, params),
   testResponse: () => ({ responses: [] }),

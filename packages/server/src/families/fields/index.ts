@@ -19,6 +19,7 @@ export const fieldsFamily: TaskFamily = {
   id: 'fields',
   taskTypes: FIELD_TASK_TYPES,
   labelable: FIELD_TASK_TYPES,
+  templateTypes: ['textcollection'],
   validateParams: validateFieldsParams,
   validateResponse: validateFieldsResponse,
   testResponse: (type, params) => (type === 'textcollection' ? { responses: [] } : blankFieldsResponse(params)),

@@ -1,3 +1,4 @@
+import { answersKeyOf } from '@tagwright/formats';
 import { flattenLabels } from '../../editor/labels.ts';
 
 /** A value a CategoryField choice saves: Scale allows a string, a number or a boolean. */
@@ -110,9 +111,7 @@ export function parseFields(raw: unknown): FieldSpec[] {
 }
 
 /** Where a task type keeps its field answers: `annotations` for textcollection (as Scale returns it), `fields` for the others. */
-export function answersKey(taskType: string): 'annotations' | 'fields' {
-  return taskType === 'textcollection' ? 'annotations' : 'fields';
-}
+export const answersKey = answersKeyOf;
 
 /** A JSON object (not null, not a list). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
