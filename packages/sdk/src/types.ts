@@ -42,6 +42,8 @@ export const TaskType = {
   MultiChat: 'multichat',
   MultiStage: 'multistage',
   Federal2dVideoAnnotation: 'federal2dvideoannotation',
+  // Not in Scale's published enum; the official Node SDK creates it (contract 5.2).
+  AudioTranscription: 'audiotranscription',
 } as const;
 export type TaskType = ValueOf<typeof TaskType>;
 

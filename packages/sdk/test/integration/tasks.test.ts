@@ -41,16 +41,18 @@ describeEachDatabase('SDK tasks against a real server', (dialect) => {
     ...extra,
   });
 
-  it('createTask with a test key completes at once with a synthetic response, and getTask reads the same task back', async () => {
+  it('createTask with a test key answers the task as created, and getTask reads it back completed with a synthetic response', async () => {
     const projectName = await project();
     const task = await api.current.test.createTask(TaskType.Categorization, categorization(projectName, { instruction: 'Pick one.', metadata: { n: 1 } }));
     assert.equal(task.type, 'categorization');
-    assert.equal(task.status, TaskStatus.Completed);
+    // Contract 5.10: pending in the create answer, completed for every later read.
+    assert.equal(task.status, TaskStatus.Pending);
     assert.equal(task.project, projectName);
-    assert.deepEqual(task.response, { category: 'cat' });
     assert.deepEqual(task.metadata, { n: 1 });
     assert.equal('tags' in task, false);
     const fetched = await api.current.test.getTask(task.task_id);
+    assert.equal(fetched.status, TaskStatus.Completed);
+    assert.deepEqual(fetched.response, { category: 'cat' });
     assert.deepEqual(fetched.params, task.params);
     assert.equal(fetched.instruction, task.instruction);
     assert.equal(fetched.created_at, task.created_at);

@@ -6,6 +6,8 @@ export const TASK_TYPES = [
   'polygonannotation', 'segmentannotation', 'transcription', 'textcollection', 'videoannotation',
   'videoboxannotation', 'videoplaybackannotation', 'videocuboidannotation', 'sensorfusion', 'chat',
   'chatexperimental', 'chatlite', 'multichat', 'multistage', 'federal2dvideoannotation',
+  // Not in Scale's published enum, but the official Node SDK (npm scaleapi 2.3.2) creates it (contract 5.2).
+  'audiotranscription',
 ] as const;
 
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -16,3 +18,4 @@ export const CHAT_TASK_TYPES: readonly TaskType[] = ['chat', 'chatexperimental',
 export function isTaskType(value: unknown): value is TaskType {
   return typeof value === 'string' && (TASK_TYPES as readonly string[]).includes(value);
 }
+

@@ -9,10 +9,11 @@ import type { Project, ProjectRepository } from '../repositories/project.reposit
 import type { Batch, BatchRepository } from '../repositories/batch.repository.ts';
 import type { UserRepository } from '../repositories/user.repository.ts';
 import type { AttachmentLinks } from '../presenters/task.presenter.ts';
-import { Conflict, InvalidRequest, NotFound } from '../domain/errors.ts';
+import { Conflict, InvalidRequest, NotEnabled, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { checkIndexedLength, isPlainObject, objectBody, readBoolean, readString } from '../domain/lenient.ts';
 import { TASK_TYPES, isTaskType, type TaskType } from '../domain/task-types.ts';
+import { LABELABLE_TASK_TYPES, isLabelable } from '../families/index.ts';
 import { buildTaskFields, chooseParamVersion, dedupe, readPlacement, readUniqueId, type TaskFields, type TaskPlacement } from './task-input.ts';
 import { validateTaskParams } from './task-validation.ts';
 import { syntheticResponse } from './test-mode.ts';
@@ -134,7 +135,7 @@ export class TaskService {
   /**
    * `POST task/{type}`. Duplicates (unique_id, Idempotency-Key) are refused first, with no side
    * effects; then the project and batch are resolved, parameters inherited, and the task validated
-   * and stored. A test-mode task is completed in the same transaction.
+   * and stored. A test-mode task is completed in the same transaction, but answered as created (pending).
    */
   async create(caller: Caller, type: string, rawBody: unknown, options: { idempotencyKey?: string } = {}): Promise<Task> {
     const request = readCreateRequest(type, rawBody);
@@ -164,8 +165,10 @@ export class TaskService {
       }
       throw error;
     }
-    if (testResponse !== undefined) this.notifyWork();
-    return created;
+    if (testResponse === undefined) return created;
+    this.notifyWork();
+    // Contract 5.10: the answer shows the task as it was created; it is already completed for every later read.
+    return { ...created, status: 'pending', work_state: 'queued', response: null, completed_at: null, updated_at: created.created_at };
   }
 
   /** 409 when the unique_id or the Idempotency-Key already names a task (contract 7.1.3, 7.3). */
@@ -467,6 +470,7 @@ export function buildNewTask(caller: Caller, request: CreateRequest, placed: Pla
   const { project, batch } = placed;
   const fields = buildTaskFields(request.body, chooseParamVersion(project, request.placement.projectVersion));
   validateTaskParams(request.type, fields.params);
+  if (caller.environment === 'live' && !isLabelable(request.type)) throw notLabelable(request.type);
   const task = newTask(caller, request.type, project, batch, fields, now);
   const testResponse = caller.environment === 'test' ? syntheticResponse(request.type, fields.params) : undefined;
   return { task, stagingOnly: project.studio || project.rapid, testResponse };
@@ -476,6 +480,17 @@ export function buildNewTask(caller: Caller, request: CreateRequest, placed: Pla
 export function readTaskType(type: string): TaskType {
   if (!isTaskType(type)) throw new InvalidRequest(`Invalid task type "${type}" in the path. Use one of ${TASK_TYPES.join(', ')}.`);
   return type;
+}
+
+/**
+ * 402 (contract 4.1.2) for a live task that no workbench editor serves: it would wait for a labeler
+ * forever. The message lists what this server can have labeled; test mode takes every type.
+ */
+export function notLabelable(type: TaskType): NotEnabled {
+  return new NotEnabled(
+    `Task type "${type}" is not enabled on this server: no workbench editor can label it yet, so a live task would never be completed. ` +
+      `Live tasks can be created for: ${LABELABLE_TASK_TYPES.join(', ')}. Test-mode keys accept every type.`,
+  );
 }
 
 /** The wording of contract 7.1.3, which matches Scale's, with the existing task's id. */

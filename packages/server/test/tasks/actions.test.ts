@@ -218,12 +218,14 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
       ['lidarannotation', {}, { annotations: [] }],
       ['transcription', { fields: { phone: 'Phone', name: 'Name' } }, { fields: { phone: '', name: '' } }],
       ['datacollection', { fields: { url: 'URL' }, repeatable_fields: { item: 'Item' } }, { fields: { url: '' }, repeatable_fields: [] }],
-      ['textcollection', {}, { responses: [] }],
+      ['textcollection', {}, { annotations: {} }],
       ['chat', {}, { responses: [] }],
       ['documentmodel', {}, {}],
     ];
     for (const [type, extra, expected] of cases) {
-      const created = await createTask(server.current, type, extra, { key: TEST_KEY });
+      const answered = await createTask(server.current, type, extra, { key: TEST_KEY });
+      assert.equal(answered.status, 'pending', type);
+      const created = (await server.current.request('GET', `/v1/task/${answered.task_id}`, { key: TEST_KEY })).body;
       assert.equal(created.status, 'completed', type);
       assert.deepEqual(created.response, expected, type);
       assert.ok(created.completed_at >= created.created_at, type);
@@ -238,7 +240,7 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
     assert.equal(delivery.body.status, 'completed');
     assert.deepEqual(delivery.body.response, { category: 'cat' });
     assert.equal(delivery.body.task.task_id, created.task_id);
-    assert.deepEqual(delivery.body.task.response, created.response);
+    assert.deepEqual(delivery.body.task.response, { category: 'cat' });
     assert.deepEqual(delivery.body.task.metadata, { marker: 'test-mode' });
     assert.ok(delivery.headers['scale-callback-auth']);
   });
@@ -291,7 +293,8 @@ describeEachDatabase('Test mode, callbacks and batch completion', (dialect) => {
   });
 
   it('queues no callback when neither the task nor the account has a target', async () => {
-    const task = await createTask(server.current, 'categorization', {}, { key: TEST_KEY });
+    const created = await createTask(server.current, 'categorization', {}, { key: TEST_KEY });
+    const task = (await server.current.request('GET', `/v1/task/${created.task_id}`, { key: TEST_KEY })).body;
     assert.equal(task.status, 'completed');
     assert.equal((await outboxFor(server.current, task.task_id)).length, 0);
   });

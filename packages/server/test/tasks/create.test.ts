@@ -2,18 +2,35 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { useTestServer, TEST_KEY } from '../helpers/server.ts';
+import { LABELABLE_TASK_TYPES } from '../../src/families/index.ts';
 import { ALL_TYPES, createBatch, createProject, createTask, unique, validBody } from './helpers.ts';
 
 describeEachDatabase('POST task/{type}', (dialect) => {
   const server = useTestServer(dialect);
 
-  it('creates a pending task of every type in the contract enum with common validation', async () => {
+  it('creates a live task of every labelable type, and answers 402 listing them for every other type', async () => {
     for (const type of ALL_TYPES) {
       const response = await server.current.request('POST', `/v1/task/${type}`, { body: validBody(type) });
+      if (!LABELABLE_TASK_TYPES.includes(type)) {
+        assert.equal(response.status, 402, `${type}: ${response.text}`);
+        assert.equal(response.body.status_code, 402);
+        assert.match(response.body.error, new RegExp(`"${type}" is not enabled`));
+        assert.match(response.body.error, /imageannotation, annotation, polygonannotation/);
+        continue;
+      }
       assert.equal(response.status, 200, `${type}: ${response.text}`);
       assert.equal(response.body.type, type);
       assert.equal(response.body.status, 'pending');
       assert.match(response.body.task_id, /^[0-9a-f]{24}$/);
+    }
+  });
+
+  it('creates a test-mode task of every type in the contract enum, answered pending as created', async () => {
+    for (const type of ALL_TYPES) {
+      const response = await server.current.request('POST', `/v1/task/${type}`, { key: TEST_KEY, body: validBody(type) });
+      assert.equal(response.status, 200, `${type}: ${response.text}`);
+      assert.equal(response.body.type, type);
+      assert.equal(response.body.status, 'pending');
     }
   });
 
@@ -45,7 +62,7 @@ describeEachDatabase('POST task/{type}', (dialect) => {
   });
 
   it('accepts chat-family tasks with no parameters at all', async () => {
-    const response = await server.current.request('POST', '/v1/task/chat', { headers: { 'content-type': 'application/json' } });
+    const response = await server.current.request('POST', '/v1/task/chat', { key: TEST_KEY, headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 200, response.text);
     assert.deepEqual(response.body.params, {});
   });

@@ -175,7 +175,8 @@ describeEachDatabase('v2 batches', (dialect) => {
     const test = v2Client(server, TEST_KEY);
     const own = await createProject(test);
     const batch = await createBatch(test, own, { staging_batch: true });
-    const task = await createTask(test, { batch: batch.name });
+    const created = await createTask(test, { batch: batch.name });
+    const task = (await test.v1('GET', `/v1/task/${created.task_id}`)).body;
     assert.equal(task.status, 'completed');
     assert.equal((await test.get('/v2/batch', { batch_id: batch.id })).body.status, 'staging');
     const finalized = await test.post('/v2/batch/finalize', { batch_id: batch.id });

@@ -122,7 +122,8 @@ describeEachDatabase('v2 tasks', (dialect) => {
     const own = await createProject(test);
     const ownBatch = await createBatch(test, own);
     const first = await createTask(test, { batch: ownBatch.name });
-    const second = await createTask(test, { batch: ownBatch.name });
+    // Test-mode tasks answer as created (contract 5.10); read the second back completed.
+    const second = (await test.v1('GET', `/v1/task/${(await createTask(test, { batch: ownBatch.name })).task_id}`)).body;
     const completed = await test.get('/v2/tasks', { project_id: own.id, status: 'completed', expand: 'batch' });
     assert.deepEqual(completed.body.tasks.map((task: any) => task.task_id), [second.task_id, first.task_id]);
     assert.equal(completed.body.tasks[0].batch.id, ownBatch.id);
@@ -171,17 +172,19 @@ describeEachDatabase('v2 tasks', (dialect) => {
     assert.equal(created.status, 200, created.text);
     assert.equal(created.body.project, chatProject.id);
     assert.equal(created.body.batch, chatBatch.id);
-    assert.equal(created.body.status, 'completed');
+    assert.equal(created.body.status, 'pending', 'answered as created (contract 5.10)');
     assert.deepEqual(created.body.threads, []);
+    assert.equal((await test.get('/v2/task', { task_id: created.body.task_id })).body.status, 'completed');
     assert.deepEqual(created.body.metadata, { k: 1 });
     const v1 = await test.v1('GET', `/v1/task/${created.body.task_id}`);
     assert.equal(v1.body.type, 'chat');
     assert.deepEqual(v1.body.params.template_variables, { topic: 'cats' });
     const live = await client.v1('POST', '/v1/projects', { type: 'chat', name, params: null });
     assert.equal(live.status, 200);
-    const pending = await client.post('/v2/task/chat', { project_name: name });
-    assert.equal(pending.body.status, 'pending');
-    assert.deepEqual(pending.body.threads, []);
+    // No workbench editor serves chat yet, so a live chat task is refused with 402 (issue 18);
+    // when the chat editor lands and adds its types to LABELABLE_TASK_TYPES this becomes a pending task.
+    const refused = await client.post('/v2/task/chat', { project_name: name });
+    assertError(refused, 402, /"chat" is not enabled/);
   });
 
   it('refuses a chat task without a project, in a non-chat project, or with a reused Idempotency-Key', async () => {
@@ -189,11 +192,12 @@ describeEachDatabase('v2 tasks', (dialect) => {
     assertError(await client.post('/v2/task/chat', { project_id: project.id }), 400, /categorization/);
     assertError(await client.post('/v2/task/chat', { project_id: 'nope' }), 400, /nope/);
     const name = unique('chat');
-    await client.v1('POST', '/v1/projects', { type: 'chatlite', name, params: null });
+    // In test mode: live chat tasks answer 402 until the chat editor lands (issue 18).
+    await test.v1('POST', '/v1/projects', { type: 'chatlite', name, params: null });
     const key = unique('idem');
-    const first = await client.post('/v2/task/chat', { project_name: name }, { 'idempotency-key': key });
+    const first = await test.post('/v2/task/chat', { project_name: name }, { 'idempotency-key': key });
     assert.equal(first.status, 200, first.text);
-    const again = await client.post('/v2/task/chat', { project_name: name }, { 'idempotency-key': key });
+    const again = await test.post('/v2/task/chat', { project_name: name }, { 'idempotency-key': key });
     assertError(again, 409, new RegExp(first.body.task_id));
   });
 

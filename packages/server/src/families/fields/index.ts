@@ -22,7 +22,8 @@ export const fieldsFamily: TaskFamily = {
   templateTypes: ['textcollection'],
   validateParams: validateFieldsParams,
   validateResponse: validateFieldsResponse,
-  testResponse: (type, params) => (type === 'textcollection' ? { responses: [] } : blankFieldsResponse(params)),
+  // textcollection answers in its live shape (contract 5.10): answers keyed by field id.
+  testResponse: (type, params) => (type === 'textcollection' ? { annotations: {} } : blankFieldsResponse(params)),
   agreement: (_type, _params, a, b) => fieldsAgreement(fieldValues(a), fieldValues(b)),
   merge: (_type, _params, responses, order) => mergeFields(responses, responses[order[0]]),
   csvCells(type, response) {

@@ -9,7 +9,7 @@ import type { TaskFamily } from '../types.ts';
  *
  * When a family for some of these lands, it takes them out of this list in the same commit.
  */
-const TEST_RESPONSES: Record<string, 'annotations' | 'responses'> = {
+const TEST_RESPONSES: Record<string, 'annotations' | 'responses' | null> = {
   segmentannotation: 'annotations',
   laneannotation: 'annotations',
   videoboxannotation: 'annotations',
@@ -21,7 +21,9 @@ const TEST_RESPONSES: Record<string, 'annotations' | 'responses'> = {
   lidartopdown: 'annotations',
   sensorfusion: 'annotations',
   multistage: 'responses',
-} satisfies Partial<Record<TaskType, 'annotations' | 'responses'>>;
+  // Sent by the official Node SDK (contract 5.2); no shape is published, so its test response is {}.
+  audiotranscription: null,
+} satisfies Partial<Record<TaskType, 'annotations' | 'responses' | null>>;
 
 export const unlabelableFamily: TaskFamily = {
   id: 'unlabelable',
@@ -33,5 +35,8 @@ export const unlabelableFamily: TaskFamily = {
   },
   validateResponse: () => {},
   // Contract 5.10: annotation types complete with an empty list, multistage with no responses.
-  testResponse: (type) => ({ [TEST_RESPONSES[type]]: [] }),
+  testResponse: (type) => {
+    const key = TEST_RESPONSES[type];
+    return key === null ? {} : { [key]: [] };
+  },
 };
