@@ -128,6 +128,16 @@ function roles(raw: string | undefined): Config['roles'] {
   throw new Error(`TAGWRIGHT_ROLE must be all, api or worker, got "${value}"`);
 }
 
+/**
+ * The data folder. A relative TAGWRIGHT_DATA_DIR (and the default `./data`) is resolved against the
+ * directory the person ran the command in: npm's INIT_CWD under `npm start` and `npx tagwright`
+ * (npm runs the server's script inside packages/server), else the current directory. So
+ * `npm start` and `npx tagwright …` run from the same folder share one database.
+ */
+export function resolveDataDir(env: NodeJS.ProcessEnv): string {
+  return path.resolve(env.INIT_CWD || process.cwd(), env.TAGWRIGHT_DATA_DIR || './data');
+}
+
 /** Reads the configuration from the environment; throws with the variable's name when a value is malformed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -137,7 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST || '127.0.0.1',
     port: integer('PORT', 8080, env),
-    dataDir: path.resolve(env.TAGWRIGHT_DATA_DIR || './data'),
+    dataDir: resolveDataDir(env),
     databaseUrl,
     bootstrapApiKey: env.TAGWRIGHT_BOOTSTRAP_API_KEY || undefined,
     bootstrapTestApiKey: env.TAGWRIGHT_BOOTSTRAP_TEST_API_KEY || undefined,

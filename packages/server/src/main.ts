@@ -1,17 +1,12 @@
 import { loadConfig } from './config.ts';
 import { startServer } from './server.ts';
+import { startNotice } from './start-notice.ts';
 
 const config = loadConfig();
 const server = await startServer(config);
 const log = server.app.log;
-if (server.bootstrap.generatedKeys) {
-  // Shown once: only hashes are stored.
-  const { live, test } = server.bootstrap.generatedKeys;
-  process.stdout.write(
-    `\n  Tagwright created the first account. Save these API keys now; they are not shown again.\n` +
-      `    live key: ${live}\n    test key: ${test}\n    admin teammate: ${config.adminEmail}\n\n`,
-  );
-}
+// Shown once: only hashes of the keys and of the sign-in token are stored.
+process.stdout.write(startNotice(server.bootstrap, server.services.publicUrl.base, config.adminEmail));
 log.info({ url: server.url, database: server.services.db.dialect.name, roles: config.roles }, 'tagwright started');
 if (config.roles.worker && !config.smtpUrl) {
   // Contract 8.6: email callbacks are never dropped silently.

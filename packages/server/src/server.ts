@@ -32,7 +32,7 @@ export async function startServer(config: Config, options: BuildAppOptions & { d
   const db = options.db ?? openDatabase(config);
   await migrateToLatest(db);
   const services = createServices(config, db);
-  const bootstrap = await bootstrapFirstAccount(config, services.accounts);
+  const bootstrap = await bootstrapFirstAccount(config, services.accounts, services.teams);
   const readiness = new Readiness();
   const app = await buildApp(services, { ...options, readiness });
   let url = '';

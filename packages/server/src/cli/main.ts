@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { DomainError } from '../domain/errors.ts';
-import { TEAM_ROLES, normalizeEmail } from '../services/team.service.ts';
+import { TEAM_ROLES, invitationPath, normalizeEmail } from '../services/team.service.ts';
 import { iso, printJson, printTable, withServices, type GlobalOptions } from './context.ts';
 import { readPassword } from './read-password.ts';
 import { registerImportExportCommands } from './import-export.ts';
@@ -186,6 +186,20 @@ users
       const user = await services.teams.setPassword(options.email, password);
       if (globals(command).json) return printJson({ email: user.email, password_set: true });
       process.stdout.write(`Set the password of ${user.email}.\n`);
+    });
+  });
+
+users
+  .command('sign-in-link')
+  .description('print a one-time link with which a teammate sets a password and signs in: a new invitation if they never signed up, else a password reset (for an admin who lost the first-start link)')
+  .requiredOption('--email <email>', "the teammate's email")
+  .action(async (options: { email: string }, command: Command) => {
+    await withServices(async (services) => {
+      const invitation = await services.teams.issueSignInLink(options.email);
+      const url = `${services.publicUrl.base}${invitationPath(invitation)}`;
+      const expires = iso(invitation.user.invite_expires_at);
+      if (globals(command).json) return printJson({ email: invitation.user.email, url, expires_at: expires });
+      process.stdout.write(`One-time sign-in link for ${invitation.user.email} (valid until ${expires}; earlier links stop working):\n  ${url}\n`);
     });
   });
 

@@ -77,6 +77,11 @@ export class TeamService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The teammate with this (normalised) email in any account, if any. */
+  findByEmail(email: string): Promise<UserRow | undefined> {
+    return this.users.findByEmail(normalizeEmail(email));
+  }
+
   /** Every teammate, in insertion order (the account's first admin comes first). */
   list(accountId: string): Promise<UserRow[]> {
     return this.users.listByAccount(accountId);
@@ -184,6 +189,18 @@ export class TeamService {
     const renewed = { inviteTokenHash: sha256(token), inviteExpiresAt: this.now() + PASSWORD_RESET_TTL_MS };
     await this.users.renewInvite(user.id, renewed);
     return { user: { ...user, invite_token_hash: renewed.inviteTokenHash, invite_expires_at: renewed.inviteExpiresAt }, token, purpose: 'password_reset' };
+  }
+
+  /**
+   * A one-time link for a teammate who cannot sign in (admin CLI `users sign-in-link`, and the first
+   * start for the first admin): a fresh invitation while they have not signed up, else a
+   * password-reset link. Either way the link sets a password and signs them in.
+   */
+  async issueSignInLink(email: string): Promise<Invitation> {
+    const user = await this.users.findByEmail(normalizeEmail(email));
+    if (!user) throw new NotFound(`No teammate with email ${normalizeEmail(email)}.`);
+    if (user.password_hash) return this.issuePasswordReset(user.account_id, user.email);
+    return this.inviteOne(user.account_id, user.email, user.role);
   }
 
   /** The account's teammate with this email; anyone else (unknown, or another account's) is a 400 naming the email. */
