@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Services } from '../services/container.ts';
 import { handleError, errorBody } from './errors.ts';
+import { answerClientError } from './client-errors.ts';
 import { parseQueryString, registerJsonParser, rewriteUrl } from './parsers.ts';
 import { requireApiKey } from './auth.ts';
 import { refuseNulCharacters } from './nul-guard.ts';
@@ -43,6 +44,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     forceCloseConnections: 'idle',
     // Malformed percent escapes in the path (FST_ERR_BAD_URL) and over-long names answer in the contract's error shape too.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    // Requests Node's parser refuses before routing answer in the same shape (http/client-errors.ts).
+    clientErrorHandler: answerClientError,
   });
   app.decorate('services', services);
   registerJsonParser(app);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidRequest } from '../domain/errors.ts';
+import { MAX_JSON_DEPTH, loneSurrogatePath, nestsDeeperThan } from '../domain/json-guards.ts';
 
 export type RawQuery = Record<string, string | string[]>;
 
@@ -28,11 +29,20 @@ export function registerJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json/, { parseAs: 'string' }, (_request, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new InvalidRequest('The request body is not valid JSON.'), undefined);
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      return done(new InvalidRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; flatten it.`), undefined);
     }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return done(new InvalidRequest('The request body is not valid JSON.'), undefined);
+    }
+    const surrogate = loneSurrogatePath(text, value);
+    if (surrogate !== undefined) {
+      return done(new InvalidRequest(`Invalid value for '${surrogate}': the string holds a lone UTF-16 surrogate escape (such as \\ud800), which is not Unicode text.`), undefined);
+    }
+    done(null, value);
   });
   // Bodies in any other type (text/plain, form posts) are read and rejected by the route that sees them.
   app.removeContentTypeParser('text/plain');

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../domain/lenient.ts';
+import { MAX_JSON_DEPTH, loneSurrogatePath, nestsDeeperThan } from '../domain/json-guards.ts';
 import { CsvSyntaxError, parseCsv } from '../domain/csv.ts';
 
 /**
@@ -41,12 +42,15 @@ export async function* jsonlRecords(chunks: AsyncIterable<string> | Iterable<str
 function readJsonLine(text: string, line: number): ImportRecord | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
+  if (nestsDeeperThan(trimmed, MAX_JSON_DEPTH)) return { line, error: `nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep` };
   let value: unknown;
   try {
     value = JSON.parse(trimmed);
   } catch (error) {
     return { line, error: `not valid JSON (${(error as Error).message})` };
   }
+  const surrogate = loneSurrogatePath(trimmed, value);
+  if (surrogate !== undefined) return { line, error: `'${surrogate}' holds a lone UTF-16 surrogate escape, which is not Unicode text` };
   if (!isPlainObject(value)) return { line, error: 'expected a JSON object (one task per line)' };
   return { line, body: isExportedTask(value) ? bodyOfExportedTask(value) : value };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
-import { InvalidRequest } from '../../domain/errors.ts';
+import { DomainError, InvalidRequest } from '../../domain/errors.ts';
 import { objectBody } from '../../domain/lenient.ts';
 import { sendFileBytes } from '../../http/file-response.ts';
 import { presentFile } from '../../presenters/file.presenter.ts';
@@ -24,16 +24,43 @@ const ImportBody = Type.Object(
 const FIELD_LIMIT_BYTES = 64 * 1024;
 const MAX_FIELDS = 100;
 
+/**
+ * Errors the multipart parser raised on this body (no boundary, a wrong one, a body that ends
+ * early, garbage): the client's mistake, so a 400, whether it surfaces from the part iterator or
+ * from the file stream the store was reading.
+ */
+const malformedBodies = new WeakSet<object>();
+
+function malformedMultipart(error: Error): InvalidRequest {
+  return new InvalidRequest(
+    `The multipart/form-data body is malformed (${error.message}). Send a Content-Type with the boundary that separates the parts, ` +
+      "close the body with the final boundary, and put the file in the part named 'file'.",
+  );
+}
+
+/** True for the multipart plugin's own limit errors (413), which keep their answer. */
+function isPluginLimitError(error: unknown): boolean {
+  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('FST_');
+}
+
 /** The parts of a multipart body in the parser-neutral shape the file service reads. */
 async function* uploadParts(request: FastifyRequest): AsyncIterable<UploadPart> {
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const stream = part.file;
-      yield { kind: 'file', name: part.fieldname, filename: part.filename || undefined, mimeType: part.mimetype || undefined, stream, truncated: () => stream.truncated };
-    } else {
-      if (part.valueTruncated) throw new InvalidRequest(`The multipart field '${part.fieldname}' is longer than ${FIELD_LIMIT_BYTES} bytes.`);
-      yield { kind: 'field', name: part.fieldname, value: typeof part.value === 'string' ? part.value : JSON.stringify(part.value) };
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const stream = part.file;
+        stream.on('error', (error) => {
+          if (!isPluginLimitError(error)) malformedBodies.add(error);
+        });
+        yield { kind: 'file', name: part.fieldname, filename: part.filename || undefined, mimeType: part.mimetype || undefined, stream, truncated: () => stream.truncated };
+      } else {
+        if (part.valueTruncated) throw new InvalidRequest(`The multipart field '${part.fieldname}' is longer than ${FIELD_LIMIT_BYTES} bytes.`);
+        yield { kind: 'field', name: part.fieldname, value: typeof part.value === 'string' ? part.value : JSON.stringify(part.value) };
+      }
     }
+  } catch (error) {
+    if (error instanceof DomainError || isPluginLimitError(error) || !(error instanceof Error)) throw error;
+    throw malformedMultipart(error);
   }
 }
 
@@ -77,6 +104,7 @@ export async function registerFileRoutes(app: FastifyInstance): Promise<void> {
         return presentFile(await files.upload(request.caller, uploadParts(request)));
       } catch (error) {
         discardUnreadBody(request);
+        if (error instanceof Error && malformedBodies.has(error)) throw malformedMultipart(error);
         throw error;
       }
     },
