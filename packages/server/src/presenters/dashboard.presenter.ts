@@ -169,7 +169,7 @@ export function presentTeammateRow(user: UserRow, now = Date.now()): Record<stri
 }
 
 /** The teammates list, plus the one-time invitation tokens created by this call (shown once). */
-export function presentTeam(teammates: UserRow[], invitations: Invitation[] = []): Record<string, unknown> {
+export function presentTeam(teammates: UserRow[], invitations: Invitation[] = [], baseUrl = ''): Record<string, unknown> {
   const now = Date.now();
   const wire: Record<string, unknown> = { teammates: teammates.map((user) => presentTeammateRow(user, now)) };
   if (invitations.length > 0) {
@@ -178,6 +178,7 @@ export function presentTeam(teammates: UserRow[], invitations: Invitation[] = []
       role: invitation.user.role,
       token: invitation.token,
       invite_path: invitationPath(invitation),
+      invite_url: `${baseUrl}${invitationPath(invitation)}`,
       expires_at: toIso(invitation.user.invite_expires_at!),
       ...(invitation.purpose === 'password_reset' ? { purpose: 'password_reset' } : {}),
     }));

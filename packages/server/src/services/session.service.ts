@@ -94,6 +94,18 @@ export class SessionService {
     return this.start({ ...user, first_name: input.firstName ?? user.first_name, last_name: input.lastName ?? user.last_name }, now);
   }
 
+  /**
+   * The teammate a still-valid invitation or password-reset token belongs to, so the accept page can
+   * name them before they choose a password; the same 400 as acceptInvite for anything else.
+   */
+  async invitationHolder(token: string): Promise<UserRow> {
+    const user = await this.sessions.findUserByInviteHash(sha256(token));
+    if (!user || !user.invite_expires_at || user.invite_expires_at <= this.now()) {
+      throw new InvalidRequest("The invitation 'token' is not valid or has expired; ask an admin to invite you again.");
+    }
+    return user;
+  }
+
   /** The session a cookie token names, or undefined when it is unknown, idle too long or past its end. */
   async authenticate(token: string): Promise<ActiveSession | undefined> {
     if (!token) return undefined;

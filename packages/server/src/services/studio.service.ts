@@ -185,11 +185,17 @@ export class StudioService {
     const emails = requiredList(body, 'emails');
     const projectNames = requiredList(body, 'projects');
     const users = await this.teammates(caller, emails, 'emails');
+    const projects = await this.requireProjects(caller, projectNames);
+    return { users, projects };
+  }
+
+  /** The projects with these names in the caller's environment; any unknown name is a 400 listing it. */
+  async requireProjects(caller: Caller, projectNames: readonly string[]): Promise<StudioProjectRef[]> {
     const projects = await this.studio.findProjects(caller.account.id, caller.environment, projectNames);
     const found = new Set(projects.map((project) => project.name));
     const unknown = [...new Set(projectNames.filter((name) => !found.has(name)))];
     if (unknown.length > 0) throw new InvalidRequest(`Invalid value for 'projects': no project named ${quoteList(unknown)}.`);
-    return { users, projects };
+    return projects;
   }
 
   private async projectInPath(caller: Caller, name: string): Promise<StudioProjectRef> {

@@ -5,6 +5,7 @@ import { InvalidRequest } from '../../domain/errors.ts';
 import { objectBody, readString } from '../../domain/lenient.ts';
 import { presentApiKey, presentTeam } from '../../presenters/dashboard.presenter.ts';
 import { TEAM_ROLES } from '../../services/team.service.ts';
+import { inviteToProjects } from '../../services/team-invite.ts';
 import type { Environment } from '../../services/account.service.ts';
 
 const tags = ['app admin'];
@@ -13,6 +14,14 @@ const TeamBody = Type.Object(
   {
     emails: Type.Array(Type.String(), { description: 'Email addresses (compared in lower case).' }),
     team_role: Type.String({ description: `One of ${TEAM_ROLES.join(', ')}.` }),
+  },
+  { additionalProperties: true },
+);
+const InviteBody = Type.Object(
+  {
+    emails: Type.Array(Type.String(), { description: 'Email addresses (compared in lower case).' }),
+    team_role: Type.String({ description: `One of ${TEAM_ROLES.join(', ')}.` }),
+    projects: Type.Optional(Type.Array(Type.String(), { description: 'Project names to assign every teammate named to, in the same step.' })),
   },
   { additionalProperties: true },
 );
@@ -35,7 +44,7 @@ const KeyParams = Type.Object({ keyId: Type.String({ description: 'The key id fr
  * as an admin). Teammates are account-wide; keys are the account's, for both environments.
  */
 export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<void> {
-  const { teams, accounts, teamMail } = app.services;
+  const { teams, accounts, teamMail, publicUrl } = app.services;
   const admins = requireRole('admin');
 
   app.get('/admin/teammates', { schema: { summary: 'Teammates, in the order they joined', tags }, preHandler: admins }, async (request) =>
@@ -45,13 +54,13 @@ export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<
   app.post(
     '/admin/teammates/invite',
     {
-      schema: { summary: 'Invite teammates; answers with all teammates and, once, the new invitation tokens', tags, body: TeamBody },
+      schema: { summary: 'Invite teammates (and assign them to projects); answers with all teammates and, once, the new invitation links', tags, body: InviteBody },
       preHandler: admins,
     },
     async (request) => {
-      const { teammates, invitations } = await teams.invite(request.caller.account.id, objectBody(request.body));
+      const { teammates, invitations } = await inviteToProjects(app.services, request.caller, objectBody(request.body));
       teamMail.sendInvitations(invitations, request.caller.account.name, request.log);
-      return presentTeam(teammates, invitations);
+      return presentTeam(teammates, invitations, publicUrl.base);
     },
   );
 
@@ -69,7 +78,7 @@ export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<
       const role = readString(body.team_role, 'team_role') ?? current?.role ?? 'labeler';
       const invitation = await teams.inviteOne(request.caller.account.id, email, role);
       teamMail.sendInvitations([invitation], request.caller.account.name, request.log);
-      return presentTeam(await teams.list(request.caller.account.id), [invitation]);
+      return presentTeam(await teams.list(request.caller.account.id), [invitation], publicUrl.base);
     },
   );
 
@@ -100,7 +109,7 @@ export async function registerAccountAdminRoutes(app: FastifyInstance): Promise<
       const invitation = await teams.issuePasswordReset(request.caller.account.id, requiredEmail(objectBody(request.body), 'the teammate whose password to reset'));
       request.log.info({ event: 'password_reset_issued', teammate: invitation.user.email, by: request.appUser.email ?? 'api key' }, 'password reset link issued');
       teamMail.sendPasswordReset(invitation, 'admin', request.log);
-      return presentTeam(await teams.list(request.caller.account.id), [invitation]);
+      return presentTeam(await teams.list(request.caller.account.id), [invitation], publicUrl.base);
     },
   );
 

@@ -4,7 +4,9 @@ import { Forbidden, InvalidRequest, Unauthorized } from '../../domain/errors.ts'
 import { objectBody, readString } from '../../domain/lenient.ts';
 import { clearSessionCookie, CSRF_HEADER, sessionToken, setSessionCookie } from '../../http/app-auth.ts';
 import { presentForgotPasswordAnswer, presentSession } from '../../presenters/session.presenter.ts';
-import { csrfTokenMatches } from '../../services/session.service.ts';
+import { MIN_PASSWORD_LENGTH, csrfTokenMatches } from '../../services/session.service.ts';
+import { readQuery } from '../../http/query.ts';
+import { toIso } from '../../domain/time.ts';
 
 const tags = ['app session'];
 
@@ -60,6 +62,41 @@ export async function registerPublicSessionRoutes(app: FastifyInstance): Promise
     setSessionCookie(reply, request, services, session.token);
     return presentSession(session);
   });
+
+  app.get(
+    '/session/invitation',
+    {
+      schema: {
+        summary: 'Who an invitation or password-reset link is for (query: token), so the page can say it before a password is chosen',
+        description: 'Answers {email, team, purpose (invite or password_reset), expires_at, password_min_length}; 400 for an unknown, used or expired token.',
+        tags,
+      },
+    },
+    async (request) => {
+      const token = readQuery(request.query).string('token');
+      if (!token) throw new InvalidRequest("Missing required parameter 'token': the token from the invitation link.");
+      const user = await services.sessions.invitationHolder(token);
+      const account = await services.accounts.getAccount(user.account_id);
+      return {
+        email: user.email,
+        team: account.name,
+        purpose: user.password_hash ? 'password_reset' : 'invite',
+        expires_at: toIso(user.invite_expires_at!),
+        password_min_length: MIN_PASSWORD_LENGTH,
+      };
+    },
+  );
+
+  // Answers 200 either way, so a page load without a session logs no failed request in the browser console.
+  app.get(
+    '/session/state',
+    { schema: { summary: 'The signed-in teammate ({signed_in: true, ...the GET /session answer}) or {signed_in: false}; never 401', tags } },
+    async (request) => {
+      const token = sessionToken(request);
+      const session = token ? await services.sessions.authenticate(token) : undefined;
+      return session ? { signed_in: true, ...presentSession(session) } : { signed_in: false };
+    },
+  );
 
   // Like sign-in, this needs no session and so no CSRF token: the browser's JSON content type
   // already forces a CORS preflight on any cross-site attempt, and the answer tells the caller nothing.

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { explainEmptyQueue } from '../../services/empty-queue.ts';
 import { Type } from 'typebox';
 import { Forbidden, InvalidRequest } from '../../domain/errors.ts';
 import { readQuery } from '../../http/query.ts';
@@ -51,7 +52,13 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
 
   app.get(
     '/queue/next',
-    { schema: { summary: 'Lease the next task to label or review (query: kind=label|review, project=<name>); {assignment: null} when none waits', tags } },
+    {
+      schema: {
+        summary: 'Lease the next task to label or review (query: kind=label|review, project=<name>); {assignment: null, empty} when none waits',
+        description: '`empty` says why (`reason`: no_projects or nothing_waiting), in a `message` to show, with the `contacts` (managers and admins) to ask.',
+        tags,
+      },
+    },
     async (request) => {
       const query = readQuery(request.query);
       const kind = query.oneOf('kind', ['label', 'review'] as const) ?? 'label';
@@ -61,7 +68,8 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
         throw new Forbidden(`Reviewing needs one of the roles member, manager, admin; you are signed in as ${caller.role}.`);
       }
       const assignment = await services.queue.next(caller, kind, project);
-      return { assignment: assignment ? presentAssignment(assignment) : null };
+      if (assignment) return { assignment: presentAssignment(assignment) };
+      return { assignment: null, empty: await explainEmptyQueue(services, caller, kind) };
     },
   );
 
