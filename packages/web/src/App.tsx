@@ -31,11 +31,12 @@ export function App({ api: providedApi }: { api?: AppApi }) {
   const { path, query } = useHashRoute();
 
   useEffect(() => {
-    api.session().then(
-      ({ user }) => setSession({ state: 'signed-in', user }),
+    // session/state answers 200 signed in or not, so loading the sign-in page logs no failed request.
+    api.sessionState().then(
+      (state) => setSession(state.signed_in ? { state: 'signed-in', user: state.user } : { state: 'signed-out' }),
       (error: unknown) => {
         setSession({ state: 'signed-out' });
-        if (!(error instanceof ApiError && error.isUnauthenticated)) console.warn('Session check failed:', error);
+        console.warn('Session check failed:', error);
       },
     );
   }, [api]);

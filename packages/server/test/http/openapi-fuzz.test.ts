@@ -12,38 +12,27 @@ import { unique } from '../tasks/helpers.ts';
 
 const DEEP = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
 
-/**
- * Values that break PostgreSQL statements until issue 11 (perf) lands its fix: NUL characters in
- * text, integers outside 64-bit, and strings longer than a btree index row takes. On PostgreSQL
- * they are left out of the corpus; SQLite always gets them. Remove the condition once issue 11's
- * fix is on main.
- */
-function postgresFragile(dialect: string): boolean {
-  return dialect === 'postgres' && !process.env.FUZZ_ALL;
-}
-
 /** Odd values for one JSON property or path segment. */
-function oddValues(dialect: string): unknown[] {
-  const values: unknown[] = [
+function oddValues(): unknown[] {
+  // NUL characters, integers outside 64 bits and strings longer than an index row answered 500 on
+  // PostgreSQL until issue 11's fix (a 400 naming the field on both databases); they stay in the corpus.
+  return [
     null, true, 0, -1, 1.5, 1e308, '', ' ', 'x', 'ünïcødé ✓', '%2F..%2F', '"; drop table tasks; --', '\ud800x', '\udc00',
-    [], [null], [1, 'a'], {}, { a: { b: [] } }, ['a@b.c'], 'a'.repeat(300),
+    [], [null], [1, 'a'], {}, { a: { b: [] } }, ['a@b.c'], 'a'.repeat(300), 'nul\u0000byte', 2 ** 70, -(2 ** 70), 'a'.repeat(5000),
   ];
-  if (!postgresFragile(dialect)) values.push('nul\u0000byte', 2 ** 70, -(2 ** 70), 'a'.repeat(5000));
-  return values;
 }
 
 /** Whole bodies sent as raw text with Content-Type: application/json. */
 const RAW_BODIES = ['', '{', '[]', 'null', '"text"', '12', '{"a":}', DEEP, `{"metadata":${DEEP}}`, '{"name":"\\ud800x"}', '{"emails":["\\udfff"]}'];
 
 /** Query strings every GET also gets. */
-function oddQueries(dialect: string): string[] {
-  const queries = [
+function oddQueries(): string[] {
+  return [
     'limit=-1', 'limit=abc', 'offset=1.5', 'limit=0', 'next_token=garbage', 'next_token=eyJhIjoxfQ', 'start_time=nope', 'status=weird',
     'project=%ED%A0%80', 'project_id=x&batch_id=y', 'task_id=x', 'type=boxes', 'completed_after=2024-13-45', 'customer_review_status=x,y',
     'tags=a&tags=b', 'a[b]=c', 'format=nope', 'delivery_id=x', 'project_name=%C3%A9', 'opts=x&expand=nothing',
+    'limit=99999999999999999999', 'offset=-99999999999999999999', 'project=nul%00byte',
   ];
-  if (!postgresFragile(dialect)) queries.push('limit=99999999999999999999', 'offset=-99999999999999999999', 'project=nul%00byte');
-  return queries;
 }
 
 interface Operation {
@@ -128,14 +117,14 @@ describeEachDatabase('Fuzzing every operation of /openapi.json', (dialect) => {
       }
       const path = realPath();
       if (operation.method === 'GET' || operation.method === 'DELETE') {
-        for (const query of oddQueries(dialect)) await check(operation.method, `${path}?${query}`, {});
+        for (const query of oddQueries()) await check(operation.method, `${path}?${query}`, {});
       }
       if (operation.method === 'GET') continue;
       for (const raw of RAW_BODIES) await check(operation.method, path, { rawBody: raw, headers: { 'content-type': 'application/json' } });
       await check(operation.method, path, { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       // Each declared property set to each odd value, one at a time.
       for (const property of operation.properties) {
-        for (const value of oddValues(dialect)) {
+        for (const value of oddValues()) {
           await check(operation.method, path, { rawBody: JSON.stringify({ [property]: value }), headers: { 'content-type': 'application/json' } });
         }
         await check(operation.method, path, { rawBody: `{"${property}":${DEEP}}`, headers: { 'content-type': 'application/json' } });

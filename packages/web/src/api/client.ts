@@ -13,6 +13,8 @@ import type {
   SaveDraftRequest,
   SaveDraftResponse,
   SessionResponse,
+  SessionState,
+  InvitationInfo,
   SkipRequest,
   SubmitRequest,
   SubmitResponse,
@@ -141,6 +143,18 @@ export class AppApi {
     }
   }
 
+  /** Whether someone is signed in, answered with 200 either way (so a page load logs no failed request). */
+  async sessionState(): Promise<SessionState> {
+    const state = await this.request<SessionState>('GET', '/session/state');
+    if (state.signed_in) this.remember(state);
+    return state;
+  }
+
+  /** Who an invitation or password-reset link is for, before a password is chosen. */
+  invitation(token: string): Promise<InvitationInfo> {
+    return this.request('GET', `/session/invitation?token=${encodeURIComponent(token)}`);
+  }
+
   /** The signed-in user; throws an ApiError with status 401 when nobody is. */
   async session(): Promise<SessionResponse> {
     return this.remember(await this.request<SessionResponse>('GET', '/session'));
@@ -150,7 +164,6 @@ export class AppApi {
     return this.request('GET', '/queue/projects');
   }
 
-  /** Leases the next task to label or review, optionally within one project; null when none wait. */
   /** `GET /tasks/:id/model-endpoints`: the model endpoints a chat task can ask (docs/chat.md). */
   async modelEndpoints(taskId: string): Promise<ModelEndpointInfo[]> {
     return (await this.request<{ endpoints: ModelEndpointInfo[] }>('GET', `/tasks/${encodeURIComponent(taskId)}/model-endpoints`)).endpoints;
@@ -205,12 +218,18 @@ export class AppApi {
     return summary;
   }
 
-  async nextAssignment(kind: WorkKind, project?: string): Promise<Assignment | null> {
+  /** Leases the next task to label or review, optionally within one project; with none, `empty` says why and whom to ask. */
+  nextWork(kind: WorkKind, project?: string): Promise<QueueNextResponse> {
     const query = new URLSearchParams({ kind });
     if (project) query.set('project', project);
-    const body = await this.request<QueueNextResponse>('GET', `/queue/next?${query}`);
-    return body.assignment;
+    return this.request<QueueNextResponse>('GET', `/queue/next?${query}`);
   }
+
+  /** Leases the next task to label or review, optionally within one project; null when none wait. */
+  async nextAssignment(kind: WorkKind, project?: string): Promise<Assignment | null> {
+    return (await this.nextWork(kind, project)).assignment;
+  }
+
 
   saveDraft(taskId: string, body: SaveDraftRequest): Promise<SaveDraftResponse> {
     return this.request('POST', `/tasks/${encodeURIComponent(taskId)}/draft`, body);

@@ -99,6 +99,27 @@ export interface Assignment {
 /** `GET /app/api/queue/next?kind=label|review&project=<name>` answer; `assignment` is null when nothing is waiting. */
 export interface QueueNextResponse {
   assignment: Assignment | null;
+  /** With no assignment: why the queue is empty, in a message to show, and whom to ask. */
+  empty?: EmptyQueue;
+}
+
+export interface EmptyQueue {
+  reason: 'no_projects' | 'nothing_waiting';
+  message: string;
+  contacts: string[];
+  projects: string[];
+}
+
+/** `GET /app/api/session/state`: the session answer when someone is signed in. */
+export type SessionState = ({ signed_in: true } & SessionResponse) | { signed_in: false };
+
+/** `GET /app/api/session/invitation?token=` answer. */
+export interface InvitationInfo {
+  email: string;
+  team: string;
+  purpose: 'invite' | 'password_reset';
+  expires_at: string;
+  password_min_length: number;
 }
 
 /** `GET /app/api/queue/projects` answer: the projects the caller may work on, with waiting counts. */

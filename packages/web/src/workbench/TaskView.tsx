@@ -10,6 +10,12 @@ export function editorForTaskType(type: string): ComponentType<TaskEditorProps> 
   return familyUiOf(type)?.Editor;
 }
 
+/** A response whose annotations are an empty list (an image or text task with nothing drawn or marked). */
+function isEmptyAnnotationList(response: unknown): boolean {
+  const annotations = (response as { annotations?: unknown } | null)?.annotations;
+  return Array.isArray(annotations) && annotations.length === 0;
+}
+
 export const SKIP_REASONS = ['Image does not load', 'Instructions unclear', 'Nothing to label', 'Content is inappropriate', 'Other'];
 
 export interface TaskViewProps {
@@ -42,7 +48,8 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [skipping, setSkipping] = useState(false);
-  const [skipReason, setSkipReason] = useState(SKIP_REASONS[0]);
+  // No reason is preselected: a hasty confirm must not record a wrong one.
+  const [skipReason, setSkipReason] = useState('');
   const [skipDetail, setSkipDetail] = useState('');
 
   // Held in a ref so a parent re-render (a new callback) doesn't look like an edit to the editors.
@@ -66,11 +73,13 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
     const found = source.current.validate();
     setProblems(found);
     if (found.length > 0) return;
+    const response = source.current.getResponse();
+    if (isEmptyAnnotationList(response) && !window.confirm('Submit this task with no annotations? Submit only if there is nothing to label; otherwise cancel and draw.')) return;
     setBusy(true);
     setError(null);
     try {
       autosave.cancel();
-      await onSubmit(source.current.getResponse());
+      await onSubmit(response);
     } catch (caught) {
       setError((caught as Error).message);
     } finally {
@@ -127,13 +136,16 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
               <label>
                 Reason{' '}
                 <select value={skipReason} onChange={(event) => setSkipReason(event.target.value)}>
+                  <option value="" disabled>
+                    Choose a reason…
+                  </option>
                   {SKIP_REASONS.map((reason) => (
                     <option key={reason}>{reason}</option>
                   ))}
                 </select>
               </label>
               <input type="text" placeholder="Details (optional)" value={skipDetail} onChange={(event) => setSkipDetail(event.target.value)} />
-              <button type="button" disabled={busy} onClick={skip}>
+              <button type="button" disabled={busy || skipReason === ''} onClick={skip}>
                 Confirm skip
               </button>
               <button type="button" onClick={() => setSkipping(false)}>

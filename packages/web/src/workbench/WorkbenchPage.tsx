@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, type AppApi } from '../api/client.ts';
-import type { Assignment, WorkKind } from '../api/types.ts';
+import type { Assignment, EmptyQueue, WorkKind } from '../api/types.ts';
 import { TaskView } from './TaskView.tsx';
 import { ReviewActions } from './ReviewActions.tsx';
 import { useLeaseRenewal } from './use-lease-renewal.ts';
 
 type PageState =
   | { kind: 'loading' }
-  | { kind: 'empty' }
+  | { kind: 'empty'; why?: EmptyQueue }
   | { kind: 'working'; assignment: Assignment }
   | { kind: 'lost'; message: string }
   | { kind: 'error'; message: string };
@@ -34,9 +34,9 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   const loadNext = useCallback(async () => {
     setState({ kind: 'loading' });
     try {
-      const assignment = await api.nextAssignment(kind, project);
+      const { assignment, empty } = await api.nextWork(kind, project);
       startedAt.current = Date.now();
-      setState(assignment ? { kind: 'working', assignment } : { kind: 'empty' });
+      setState(assignment ? { kind: 'working', assignment } : { kind: 'empty', why: empty });
     } catch (error) {
       fail(error);
     }
@@ -52,8 +52,19 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   if (state.kind === 'loading') return <p className="tw-page-message">Finding your next task…</p>;
   if (state.kind === 'empty') {
     return (
-      <div className="tw-page-message">
-        <p>No tasks are waiting{project ? ` in ${project}` : ''}. </p>
+      <div className="tw-page-message" data-empty-reason={state.why?.reason}>
+        <p>{state.why?.message ?? `No tasks are waiting${project ? ` in ${project}` : ''}.`}</p>
+        {state.why && state.why.contacts.length > 0 && (
+          <p className="tw-hint">
+            Ask:{' '}
+            {state.why.contacts.map((email, index) => (
+              <span key={email}>
+                {index > 0 && ', '}
+                <a href={`mailto:${email}`}>{email}</a>
+              </span>
+            ))}
+          </p>
+        )}
         <button type="button" onClick={() => void loadNext()}>
           Check again
         </button>

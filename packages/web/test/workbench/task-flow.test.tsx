@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { TaskView } from '../../src/workbench/TaskView.tsx';
 import { WorkbenchPage } from '../../src/workbench/WorkbenchPage.tsx';
 import { AppApi, ApiError } from '../../src/api/client.ts';
-import type { Assignment } from '../../src/api/types.ts';
+import type { Assignment, WorkKind } from '../../src/api/types.ts';
 import { makeTask } from './helpers.tsx';
 
 const CATEGORY_TASK = makeTask('categorization', { categories: ['cat', 'dog'] }, { instruction: 'Pick **one** animal.' });
@@ -16,6 +16,9 @@ function assignment(leaseId: string, task = CATEGORY_TASK): Assignment {
 function fakeApi(overrides: Partial<Record<keyof AppApi, unknown>>): AppApi {
   const api = new AppApi({ fetch: () => Promise.reject(new Error('unexpected network call')) });
   for (const [name, implementation] of Object.entries(overrides)) Object.assign(api, { [name]: implementation });
+  // The page asks nextWork; tests that script nextAssignment get it through nextWork.
+  const nextAssignment = overrides.nextAssignment as AppApi['nextAssignment'] | undefined;
+  if (nextAssignment && !overrides.nextWork) Object.assign(api, { nextWork: async (kind: WorkKind, project?: string) => ({ assignment: await nextAssignment(kind, project) }) });
   return api;
 }
 
@@ -71,7 +74,44 @@ describe('TaskView', () => {
   });
 });
 
+describe('TaskView guards against hasty answers', () => {
+  it('preselects no skip reason, so Confirm skip waits until one is chosen', async () => {
+    const onSkip = vi.fn(async () => {});
+    render(<TaskView task={CATEGORY_TASK} onSubmit={async () => {}} onSkip={onSkip} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Skip' }));
+    expect((screen.getByLabelText(/Reason/) as HTMLSelectElement).value).toBe('');
+    const confirm = screen.getByRole('button', { name: 'Confirm skip' }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText(/Reason/), { target: { value: 'Nothing to label' } });
+    expect(confirm.disabled).toBe(false);
+    await act(async () => fireEvent.click(confirm));
+    expect(onSkip).toHaveBeenCalledWith('Nothing to label');
+  });
+
+  it('asks before submitting an image response with no annotations, and submits only when confirmed', async () => {
+    const task = makeTask('imageannotation', { attachment: 'https://example.com/a.png', geometries: { box: { objects_to_annotate: ['car'] } } });
+    const onSubmit = vi.fn(async () => {});
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
+    render(<TaskView task={task} onSubmit={onSubmit} onSkip={async () => {}} />);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Submit' })));
+    expect(confirm).toHaveBeenCalledTimes(1);
+    expect(confirm.mock.calls[0][0]).toMatch(/no annotations/);
+    expect(onSubmit).not.toHaveBeenCalled();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Submit' })));
+    expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ annotations: [] }));
+    confirm.mockRestore();
+  });
+});
+
 describe('WorkbenchPage', () => {
+  it('says why the queue is empty and whom to ask', async () => {
+    const empty = { reason: 'no_projects' as const, message: 'You are not assigned to any project yet, so no task can reach you.', contacts: ['boss@example.com'], projects: [] };
+    const api = fakeApi({ nextWork: vi.fn().mockResolvedValue({ assignment: null, empty }) });
+    render(<WorkbenchPage api={api} kind="label" onSignedOut={() => {}} />);
+    await screen.findByText(/not assigned to any project yet/);
+    expect(screen.getByRole('link', { name: 'boss@example.com' }).getAttribute('href')).toBe('mailto:boss@example.com');
+  });
+
   it('leases a task, submits with the lease id and moves on to the next', async () => {
     const nextAssignment = vi.fn().mockResolvedValueOnce(assignment('lease-1')).mockResolvedValueOnce(null);
     const submit = vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'completed' as const }));

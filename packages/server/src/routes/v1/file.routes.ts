@@ -29,7 +29,7 @@ const MAX_FIELDS = 100;
  * early, garbage): the client's mistake, so a 400, whether it surfaces from the part iterator or
  * from the file stream the store was reading.
  */
-const malformedBodies = new WeakSet<object>();
+const malformedBodies = new WeakMap<FastifyRequest, Error>();
 
 function malformedMultipart(error: Error): InvalidRequest {
   return new InvalidRequest(
@@ -49,8 +49,9 @@ async function* uploadParts(request: FastifyRequest): AsyncIterable<UploadPart> 
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         const stream = part.file;
+        // The store may report the failure as its own (a premature close), so the request is marked.
         stream.on('error', (error) => {
-          if (!isPluginLimitError(error)) malformedBodies.add(error);
+          if (!isPluginLimitError(error)) malformedBodies.set(request, error);
         });
         yield { kind: 'file', name: part.fieldname, filename: part.filename || undefined, mimeType: part.mimetype || undefined, stream, truncated: () => stream.truncated };
       } else {
@@ -104,7 +105,10 @@ export async function registerFileRoutes(app: FastifyInstance): Promise<void> {
         return presentFile(await files.upload(request.caller, uploadParts(request)));
       } catch (error) {
         discardUnreadBody(request);
-        if (error instanceof Error && malformedBodies.has(error)) throw malformedMultipart(error);
+        // The parser's error event can trail the store's own failure by a tick.
+        if (!(error instanceof DomainError)) await new Promise((resolve) => setImmediate(resolve));
+        const malformed = malformedBodies.get(request);
+        if (malformed && !(error instanceof DomainError)) throw malformedMultipart(malformed);
         throw error;
       }
     },
