@@ -181,10 +181,9 @@ describeEachDatabase('v2 tasks', (dialect) => {
     assert.deepEqual(v1.body.params.template_variables, { topic: 'cats' });
     const live = await client.v1('POST', '/v1/projects', { type: 'chat', name, params: null });
     assert.equal(live.status, 200);
-    // No workbench editor serves chat yet, so a live chat task is refused with 402 (issue 18);
-    // when the chat editor lands and adds its types to LABELABLE_TASK_TYPES this becomes a pending task.
-    const refused = await client.post('/v2/task/chat', { project_name: name });
-    assertError(refused, 402, /"chat" is not enabled/);
+    const pending = await client.post('/v2/task/chat', { project_name: name });
+    assert.equal(pending.body.status, 'pending');
+    assert.deepEqual(pending.body.threads, []);
   });
 
   it('refuses a chat task without a project, in a non-chat project, or with a reused Idempotency-Key', async () => {
@@ -192,7 +191,6 @@ describeEachDatabase('v2 tasks', (dialect) => {
     assertError(await client.post('/v2/task/chat', { project_id: project.id }), 400, /categorization/);
     assertError(await client.post('/v2/task/chat', { project_id: 'nope' }), 400, /nope/);
     const name = unique('chat');
-    // In test mode: live chat tasks answer 402 until the chat editor lands (issue 18).
     await test.v1('POST', '/v1/projects', { type: 'chatlite', name, params: null });
     const key = unique('idem');
     const first = await test.post('/v2/task/chat', { project_name: name }, { 'idempotency-key': key });
