@@ -389,7 +389,12 @@ export class Editor {
   }
 
   setView(partial: Partial<ViewOptions>): void {
+    const hideAllChanged = partial.hideAll !== undefined && partial.hideAll !== this.state.view.hideAll;
     this.update({ view: { ...this.state.view, ...partial } });
+    if (hideAllChanged) {
+      if (partial.hideAll) this.setSelection([]);
+      this.flagListeners.forEach((listener) => listener());
+    }
   }
 
   // ── selection ───────────────────────────────────────────────────────────────
@@ -589,8 +594,13 @@ export class Editor {
 
   /** Deletes the selected shapes that may be deleted, and says why any stay. */
   deleteSelected(): void {
-    if (this.selection.length === 0) return;
-    const shapes = this.getSelectedShapes();
+    this.deleteShapes(this.selection);
+  }
+
+  /** Deletes these shapes (one undo step), skipping locked ones and base annotations that may not be deleted. */
+  deleteShapes(ids: readonly string[]): void {
+    const shapes = ids.map((id) => this.store.get(id)).filter((shape): shape is Shape => shape !== undefined);
+    if (shapes.length === 0) return;
     const deletable = shapes.filter((shape) => this.canDelete(shape));
     if (deletable.length < shapes.length) this.notify(`${shapes.length - deletable.length} selected object(s) are locked or may not be deleted.`);
     if (deletable.length === 0) return;
@@ -867,6 +877,15 @@ export class Editor {
       }
     }
     return problems;
+  }
+
+  /** Caption of a label ("vehicle › truck or SUV") from whichever geometry offers it. */
+  captionOfLabel(label: string): string {
+    for (const geometry of this.enabledGeometries()) {
+      const option = this.labelsFor(geometry).find((candidate) => candidate.value === label);
+      if (option) return labelCaption(option);
+    }
+    return label || '(no label)';
   }
 
   /** Caption of a shape's label, for lists and the attribute panel. */

@@ -1,9 +1,10 @@
-import { useCallback, useRef, useState, type ComponentType, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import type { WorkbenchTask } from '../api/types.ts';
 import type { ResponseSource, TaskEditorProps } from './task-editor.ts';
 import { familyUiOf } from '../families/index.ts';
 import { Markdown } from './Markdown.tsx';
 import { useAutosave, type AutosaveStatus } from './use-autosave.ts';
+import { isSkipKey, isSubmitKey } from './shell-shortcuts.ts';
 
 /** The editor of the task type's family (families/index.ts), or undefined when the workbench cannot label the type. */
 export function editorForTaskType(type: string): ComponentType<TaskEditorProps> | undefined {
@@ -100,6 +101,23 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
     }
   };
 
+  // Ctrl+Enter submits and Ctrl+Space opens the skip form, from anywhere on the page (SHELL_SHORTCUTS).
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (isSubmitKey(event)) {
+        event.preventDefault();
+        void submitRef.current();
+      } else if (isSkipKey(event)) {
+        event.preventDefault();
+        setSkipping(true);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
   return (
     <div className="tw-task" data-task-type={task.type}>
       <aside className="tw-instructions" aria-label="Instructions">
@@ -153,14 +171,14 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
               </button>
             </span>
           ) : (
-            <button type="button" disabled={busy} onClick={() => setSkipping(true)}>
-              Skip
+            <button type="button" disabled={busy} aria-keyshortcuts="Control+Space" onClick={() => setSkipping(true)}>
+              Skip <kbd aria-hidden="true">Ctrl+Space</kbd>
             </button>
           )}
           {extraActions}
           {Editor && (
-            <button type="button" className="tw-primary" disabled={busy} onClick={submit}>
-              {submitCaption}
+            <button type="button" className="tw-primary" disabled={busy} aria-keyshortcuts="Control+Enter" onClick={submit}>
+              {submitCaption} <kbd aria-hidden="true">Ctrl+Enter</kbd>
             </button>
           )}
         </footer>

@@ -1,7 +1,7 @@
 import type { Editor } from '../../editor/editor.ts';
 import { applicableAttributes, type AttributeDefinition } from '../../editor/attributes.ts';
 import type { AttributeValue } from '../../editor/types.ts';
-import { useEditorState, useSelectedIds, useShape } from './use-editor.ts';
+import { useEditorState, useSelectedIds, useShape, useShapeIds } from './use-editor.ts';
 
 /** The selected shape's label and attribute questions (only those whose conditions hold). */
 export function AttributePanel({ editor }: { editor: Editor }) {
@@ -33,18 +33,54 @@ function ShapeAttributes({ editor, id }: { editor: Editor; id: string }) {
       <p>
         <strong>{shape.type}</strong> · {editor.labelCaptionOf(shape)}
       </p>
-      {definitions.map((definition) => (
-        <AttributeInput
-          key={definition.key}
-          definition={definition}
-          value={shape.attributes[definition.key]}
-          onChange={(value) => editor.setAttribute(id, definition.key, value)}
-        />
-      ))}
-      <button type="button" onClick={() => editor.deleteSelected()}>
+      {!editor.canEditAttributes(shape) && <p className="tw-hint">{editor.isLocked(id) ? 'Locked (Shift+L unlocks).' : 'Given with the task; it cannot be changed.'}</p>}
+      <fieldset disabled={!editor.canEditAttributes(shape)} className="tw-attribute-fields">
+        {definitions.map((definition) =>
+          definition.type === 'linked' ? (
+            <LinkedAttributeInput key={definition.key} editor={editor} shapeId={id} definition={definition} value={shape.attributes[definition.key]} />
+          ) : (
+            <AttributeInput
+              key={definition.key}
+              definition={definition}
+              value={shape.attributes[definition.key]}
+              onChange={(value) => editor.setAttribute(id, definition.key, value)}
+            />
+          ),
+        )}
+      </fieldset>
+      <button type="button" disabled={!editor.canDelete(shape)} onClick={() => editor.deleteSelected()}>
         Delete <kbd>Del</kbd>
       </button>
     </div>
+  );
+}
+
+/**
+ * A `linked` attribute: the annotation it points at, chosen from a list of the allowed ones or by
+ * clicking it on the image; clearing it removes the key from the response.
+ */
+function LinkedAttributeInput({ editor, shapeId, definition, value }: { editor: Editor; shapeId: string; definition: AttributeDefinition; value: AttributeValue | undefined }) {
+  useShapeIds(editor);
+  const picking = useEditorState(editor, (state) => state.picking);
+  const targets = editor.linkTargets(shapeId, definition.key);
+  const ids = editor.store.getIds();
+  const caption = `${definition.description}${definition.required ? ' *' : ''}`;
+  const waiting = picking?.shapeId === shapeId && picking.key === definition.key;
+  return (
+    <label className="tw-attribute" data-attribute={definition.key}>
+      {caption}
+      <select value={typeof value === 'string' ? value : ''} onChange={(event) => editor.setAttribute(shapeId, definition.key, event.target.value || undefined)}>
+        <option value="">(not linked)</option>
+        {targets.map((target) => (
+          <option key={target.id} value={target.id}>
+            #{ids.indexOf(target.id) + 1} {editor.labelCaptionOf(target)}
+          </option>
+        ))}
+      </select>
+      <button type="button" aria-pressed={waiting} onClick={() => (waiting ? editor.escape() : editor.beginPickingTarget(shapeId, definition.key))}>
+        {waiting ? 'Cancel picking' : 'Pick on the image'}
+      </button>
+    </label>
   );
 }
 

@@ -1,8 +1,9 @@
-import { memo, useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
+import { memo, useEffect, useRef, type CSSProperties, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import type { Editor } from '../../editor/editor.ts';
 import type { PointerInput } from '../../editor/events.ts';
 import { ShapeView } from './ShapeView.tsx';
 import { HandlesLayer, PathPreviewLayer } from './Overlays.tsx';
+import { Crosshair, LinksLayer, PaddingFrame, ReadOnlyLayer, SkeletonLayer } from './CanvasLayers.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
 
 /** Every shape, in one SVG group. Memoised on the editor alone: camera changes don't touch it. */
@@ -23,6 +24,8 @@ const CURSORS: Record<string, string> = {
   'select.translating': 'move',
   'select.resizing': 'nwse-resize',
   'select.editing-vertex': 'crosshair',
+  'link.idle': 'alias',
+  'link.choosing-target': 'alias',
 };
 
 /**
@@ -35,6 +38,9 @@ export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUr
   const imageSize = useEditorState(editor, (state) => state.imageSize);
   const toolState = useEditorState(editor, (state) => state.toolState);
   const panning = useEditorState(editor, (state) => state.panning);
+  const spaceHeld = useEditorState(editor, (state) => state.spaceHeld);
+  const picking = useEditorState(editor, (state) => state.picking);
+  const view = useEditorState(editor, (state) => state.view);
 
   // Keep the editor told of the viewport size (for fit-to-image and keyboard zoom).
   useEffect(() => {
@@ -97,14 +103,22 @@ export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUr
     };
   };
 
-  const cursor = panning ? 'grabbing' : (CURSORS[toolState] ?? 'crosshair');
+  // While drawing, the crosshair lines replace the pointer; grabbing hands while panning.
+  const cursor = panning ? 'grabbing' : spaceHeld ? 'grab' : picking ? 'alias' : editor.isDrawingTool() ? 'none' : (CURSORS[toolState] ?? 'crosshair');
+  // Shape captions and fill read these variables, so zooming or moving a slider re-renders no shape.
+  const style = {
+    cursor,
+    '--tw-zoom': camera.zoom,
+    '--tw-fill': view.showFill ? view.fillOpacity : 0,
+  } as CSSProperties;
+  const classes = ['tw-canvas', view.showLabels ? 'tw-show-captions' : '', view.showAttributes ? 'tw-show-attributes' : ''].filter(Boolean).join(' ');
   return (
     <div
       ref={containerRef}
-      className="tw-canvas"
+      className={classes}
       data-testid="canvas"
       data-tool-state={toolState}
-      style={{ cursor }}
+      style={style}
       onPointerDown={(event) => {
         containerRef.current?.setPointerCapture?.(event.pointerId);
         editor.pointerDown(toInput(event));
@@ -114,15 +128,31 @@ export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUr
         containerRef.current?.releasePointerCapture?.(event.pointerId);
         editor.pointerUp(toInput(event));
       }}
+      onPointerLeave={() => editor.pointerLeave()}
       onDoubleClick={(event) => editor.doubleClick(toInput(event))}
       onContextMenu={(event) => event.preventDefault()}
     >
       <svg width="100%" height="100%" role="img" aria-label="Image being annotated">
         <g transform={`translate(${camera.x} ${camera.y}) scale(${camera.zoom})`}>
-          {backdrop ?? (imageUrl && <image href={imageUrl} x={0} y={0} width={imageSize?.width} height={imageSize?.height} />)}
+          <PaddingFrame editor={editor} />
+          {backdrop ??
+            (imageUrl && (
+            <image
+              href={imageUrl}
+              x={0}
+              y={0}
+              width={imageSize?.width}
+              height={imageSize?.height}
+              style={view.brightness !== 100 || view.contrast !== 100 ? { filter: `brightness(${view.brightness}%) contrast(${view.contrast}%)` } : undefined}
+            />
+            ))}
+          <ReadOnlyLayer editor={editor} />
           <ShapesLayer editor={editor} />
+          <SkeletonLayer editor={editor} />
+          <LinksLayer editor={editor} />
           <HandlesLayer editor={editor} />
           <PathPreviewLayer editor={editor} />
+          <Crosshair editor={editor} />
         </g>
       </svg>
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Editor } from '../../editor/editor.ts';
 import { editorConfigFromTask } from '../../editor/config.ts';
 import { attachmentUrl, type TaskEditorProps } from '../../workbench/task-editor.ts';
@@ -6,6 +6,10 @@ import { Canvas } from './Canvas.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { LabelPicker } from './LabelPicker.tsx';
 import { AttributePanel, GlobalAttributePanel } from './AttributePanel.tsx';
+import { ObjectList } from './ObjectList.tsx';
+import { LinksPanel } from './LinksPanel.tsx';
+import { ViewControls } from './ViewControls.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
 
 /** Elements whose keystrokes belong to them, not to the editor's shortcuts. */
@@ -21,11 +25,9 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 export function ImageAnnotator({ task, initialResponse, onReady, onChange }: TaskEditorProps) {
   const editor = useMemo(() => {
     const created = new Editor(editorConfigFromTask(task.type, task.params));
-    const start = initialResponse ?? task.params.hypothesis;
-    if (start) {
-      const { skipped } = created.load(start);
-      if (skipped > 0) created.notify(`${skipped} pre-filled annotation(s) could not be read and were left out.`);
-    }
+    // The draft (or the response under review) if there is one; else hypothesis + base_annotations.
+    const { skipped } = created.loadTask(task.params, initialResponse ?? undefined);
+    if (skipped > 0) created.notify(`${skipped} pre-filled annotation(s) could not be read and were left out.`);
     return created;
     // A new task gets a new editor; the initial response only matters when the task changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -47,19 +49,33 @@ export function ImageAnnotator({ task, initialResponse, onReady, onChange }: Tas
     };
   }, [editor, onReady, onChange]);
 
+  const [helpOpen, setHelpOpen] = useState(false);
+  const helpOpenRef = useRef(helpOpen);
+  helpOpenRef.current = helpOpen;
+
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (isTypingTarget(event.target)) return;
+      if (isTypingTarget(event.target) || event.defaultPrevented) return;
+      if (event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        setHelpOpen((open) => !open);
+        return;
+      }
+      if (helpOpenRef.current) return;
       if (editor.keyDown({ key: event.key, shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey })) {
         event.preventDefault();
       }
     };
     const onKeyUp = (event: KeyboardEvent) => editor.keyUp({ key: event.key });
     window.addEventListener('keydown', onKeyDown);
+    // Space held while the window loses focus would otherwise stay "held".
+    const onBlur = () => editor.keyUp({ key: ' ' });
+    window.addEventListener('blur', onBlur);
     window.addEventListener('keyup', onKeyUp);
     return () => {
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
     };
   }, [editor]);
 
@@ -68,16 +84,20 @@ export function ImageAnnotator({ task, initialResponse, onReady, onChange }: Tas
   }
   return (
     <div className="tw-image-annotator">
-      <Toolbar editor={editor} />
+      <Toolbar editor={editor} onHelp={() => setHelpOpen(true)} />
       <div className="tw-image-body">
         <Canvas editor={editor} imageUrl={attachmentUrl(task)} />
         <aside className="tw-side">
+          <Status editor={editor} />
           <LabelPicker editor={editor} />
           <AttributePanel editor={editor} />
           <GlobalAttributePanel editor={editor} />
-          <Status editor={editor} />
+          <LinksPanel editor={editor} />
+          <ObjectList editor={editor} />
+          <ViewControls editor={editor} />
         </aside>
       </div>
+      {helpOpen && <HelpOverlay editor={editor} onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }
@@ -88,7 +108,10 @@ function Status({ editor }: { editor: Editor }) {
   return (
     <div className="tw-status">
       <p>
-        {count} annotation{count === 1 ? '' : 's'}
+        <span>
+          {count} annotation{count === 1 ? '' : 's'}
+        </span>
+        <span className="tw-hint"> · press <kbd>?</kbd> for shortcuts</span>
       </p>
       {notice && (
         <p role="status" className="tw-notice">

@@ -1,5 +1,4 @@
 import type { Editor } from '../../editor/editor.ts';
-import { utilOf } from '../../editor/shapes/index.ts';
 import { useEditorState, useSelectedIds, useShape } from './use-editor.ts';
 
 /** Handles of the one selected shape, drawn at a constant screen size. */
@@ -16,8 +15,8 @@ function ShapeHandles({ editor, id }: { editor: Editor; id: string }) {
   const size = 8 / zoom;
   return (
     <g data-handles-for={id} fill="white" stroke="#1d4ed8" strokeWidth={1.5} vectorEffect="non-scaling-stroke">
-      {utilOf(shape)
-        .handles(shape)
+      {editor
+        .handlesOf(shape)
         .map((handle) =>
           handle.kind === 'resize' ? (
             <rect
@@ -30,7 +29,17 @@ function ShapeHandles({ editor, id }: { editor: Editor; id: string }) {
               height={size}
             />
           ) : (
-            <circle key={handle.id} data-handle={handle.id} vectorEffect="non-scaling-stroke" cx={handle.point.x} cy={handle.point.y} r={size / 2} />
+            <circle
+              key={handle.id}
+              data-handle={handle.id}
+              vectorEffect="non-scaling-stroke"
+              cx={handle.point.x}
+              cy={handle.point.y}
+              r={handle.kind === 'rotate' ? size * 0.7 : size / 2}
+              fill={handle.kind === 'rotate' ? '#fde047' : undefined}
+            >
+              {handle.kind === 'rotate' && <title>Drag to rotate (Shift: 15° steps; R / Shift+R turn by 5°)</title>}
+            </circle>
           ),
         )}
     </g>

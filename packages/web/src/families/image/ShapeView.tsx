@@ -1,36 +1,53 @@
 import { memo } from 'react';
 import type { Editor } from '../../editor/editor.ts';
 import { utilOf } from '../../editor/shapes/index.ts';
-import type { RenderPrimitive } from '../../editor/types.ts';
-import { useIsSelected, useShape } from './use-editor.ts';
+import type { RenderPrimitive, Shape } from '../../editor/types.ts';
+import { useIsHidden, useIsSelected, useShape } from './use-editor.ts';
 
 /**
- * One shape. It subscribes to its own record and its own selected flag, so moving one box among
- * 1,000 re-renders one of these. Strokes don't scale with zoom (vector-effect), so zooming
- * re-renders none of them.
+ * One shape and its caption. It subscribes to its own record, its selected flag and its hidden
+ * flag, so moving one box among 1,000 re-renders one of these. Strokes don't scale with zoom
+ * (vector-effect) and the caption's size and the fill opacity come from CSS variables the canvas
+ * sets once, so zooming and the view sliders re-render none of them.
  */
 export const ShapeView = memo(function ShapeView({ editor, id }: { editor: Editor; id: string }) {
   const shape = useShape(editor, id);
   const selected = useIsSelected(editor, id);
-  if (!shape) return null;
+  const hidden = useIsHidden(editor, id);
+  if (!shape || hidden) return null;
   const color = editor.colorOf(shape.label);
+  const anchor = utilOf(shape).labelAnchor(shape);
   return (
     <g
+      className="tw-shape"
       data-shape-id={shape.id}
       data-shape-type={shape.type}
       data-label={shape.label}
       data-selected={selected || undefined}
       stroke={color}
       fill={shape.type === 'line' ? 'none' : color}
-      fillOpacity={selected ? 0.3 : 0.12}
       strokeWidth={selected ? 3 : 2}
     >
       {utilOf(shape).render(shape).map((primitive, index) => (
         <Primitive key={index} primitive={primitive} />
       ))}
+      <Caption editor={editor} shape={shape} x={anchor.x} y={anchor.y} color={color} />
     </g>
   );
 });
+
+/** The caption drawn on the image: the label, then the attribute answers (shown with Shift+T, by CSS). */
+function Caption({ editor, shape, x, y, color }: { editor: Editor; shape: Shape; x: number; y: number; color: string }) {
+  const answers = Object.entries(shape.attributes)
+    .filter(([key]) => editor.config.attributes.some((definition) => definition.key === key && definition.type !== 'linked'))
+    .map(([, value]) => (Array.isArray(value) ? value.join('/') : String(value)));
+  return (
+    <text className="tw-shape-caption" x={x} y={y} fill={color}>
+      {editor.labelCaptionOf(shape)}
+      {answers.length > 0 && <tspan className="tw-caption-attributes"> · {answers.join(' · ')}</tspan>}
+    </text>
+  );
+}
 
 /** Draws one render primitive as an SVG element. */
 export function Primitive({ primitive }: { primitive: RenderPrimitive }) {

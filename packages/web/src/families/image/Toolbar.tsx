@@ -10,15 +10,16 @@ const TOOL_BUTTONS: Array<{ id: ToolId; caption: string; shortcut: string }> = [
   { id: 'point', caption: 'Point', shortcut: '.' },
   { id: 'ellipse', caption: 'Ellipse', shortcut: 'E' },
   { id: 'cuboid', caption: 'Cuboid', shortcut: 'C' },
+  { id: 'link', caption: 'Link', shortcut: 'K' },
 ];
 
-/** Tool buttons (only the geometries the task asks for), undo/redo and zoom. */
-export function Toolbar({ editor }: { editor: Editor }) {
+/** Tool buttons (only those the task offers), undo/redo, zoom and the shortcut help. */
+export function Toolbar({ editor, onHelp }: { editor: Editor; onHelp?: () => void }) {
   const toolId = useEditorState(editor, (state) => state.toolId);
   const canUndo = useEditorState(editor, (state) => state.canUndo);
   const canRedo = useEditorState(editor, (state) => state.canRedo);
   const zoom = useEditorState(editor, (state) => state.camera.zoom);
-  const enabled = new Set<string>(['select', ...editor.enabledGeometries()]);
+  const enabled = new Set<string>(editor.availableTools());
   return (
     <div className="tw-toolbar" role="toolbar" aria-label="Tools">
       {TOOL_BUTTONS.filter((button) => enabled.has(button.id)).map((button) => (
@@ -34,7 +35,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
       ))}
       <span className="tw-toolbar-gap" />
       <button type="button" disabled={!canUndo} title="Undo (Ctrl+Z)" onClick={() => editor.undo()}>
-        Undo
+        Undo <kbd>Ctrl+Z</kbd>
       </button>
       <button type="button" disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" onClick={() => editor.redo()}>
         Redo
@@ -49,8 +50,13 @@ export function Toolbar({ editor }: { editor: Editor }) {
         +
       </button>
       <button type="button" title="Fit image (0)" onClick={() => editor.fitToImage()}>
-        Fit
+        Fit <kbd>0</kbd>
       </button>
+      {onHelp && (
+        <button type="button" title="Keyboard shortcuts (?)" onClick={onHelp}>
+          Shortcuts <kbd>?</kbd>
+        </button>
+      )}
     </div>
   );
 }
