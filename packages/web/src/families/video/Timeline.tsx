@@ -29,7 +29,7 @@ export function Timeline({ editor }: { editor: VideoEditor }) {
     <div className="tw-timeline" aria-label="Timeline">
       <div className="tw-timeline-controls" role="toolbar" aria-label="Playback">
         <button type="button" title="First frame (Home)" onClick={() => editor.setFrame(0)}>
-          ⏮
+          First
         </button>
         <button type="button" title="Previous keyframe (Shift+←)" aria-label="Previous keyframe" onClick={() => editor.jumpToKeyframe(-1)}>
           ◆◀
@@ -47,7 +47,7 @@ export function Timeline({ editor }: { editor: VideoEditor }) {
           ▶◆
         </button>
         <button type="button" title="Last frame (End)" onClick={() => editor.setFrame(frameCount - 1)}>
-          ⏭
+          Last
         </button>
         <label className="tw-frame-jump">
           Frame{' '}
