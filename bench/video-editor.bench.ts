@@ -1,0 +1,113 @@
+/**
+ * The video editor in headless Chromium (Debian's): a 10-minute 30 fps WebM (18,000 frames, made
+ * by ffmpeg) with 50 box tracks keyed every 30 frames, against the same video with one track, in
+ * the same run. The web UI is built fresh and served by the mock app API (the draft holds the
+ * keyframes); the video comes from a small range-serving HTTP server in this process.
+ * - step: 60 presses of → ; per press, keydown to the first task after the next animation frame;
+ * - scrub: 60 pointer moves dragging the scrubber across the video, the same way.
+ *
+ *   node --import tsx bench/video-editor.bench.ts
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:http';
+import { build } from 'vite';
+import { launchChromium, hasChromium, NO_CHROMIUM } from '../packages/server/test/e2e/browser.ts';
+import { makeTestVideo } from '../packages/server/test/helpers/video.ts';
+import { ascending, percentile } from './stats.ts';
+import { benchSubmission } from './video-tracks.ts';
+// @ts-expect-error plain ES module without types
+import { startMockServer } from '../packages/web/scripts/mock-app-api.mjs';
+
+const FRAME_MS = 1000 / 60;
+const STEPS = 60;
+
+const PROBE = `(() => {
+  window.frameTimes = [];
+  const onInput = () => {
+    const start = performance.now();
+    requestAnimationFrame(() => setTimeout(() => window.frameTimes.push(performance.now() - start), 0));
+  };
+  addEventListener('keydown', onInput, { capture: true });
+  addEventListener('pointermove', onInput, { capture: true });
+})()`;
+
+/** Serves one file with byte ranges (video seeking needs them). */
+function serveFile(file: string): Promise<{ url: string; close: () => void }> {
+  const size = fs.statSync(file).size;
+  const server = createServer((request, response) => {
+    const range = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range && range[2] ? Number(range[2]) : size - 1;
+    response.writeHead(range ? 206 : 200, {
+      'content-type': 'video/webm',
+      'accept-ranges': 'bytes',
+      'content-length': end - start + 1,
+      'access-control-allow-origin': '*',
+      ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    fs.createReadStream(file, { start, end }).pipe(response);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/video.webm`, close: () => server.close() })));
+}
+
+function stats(times: number[]) {
+  const sorted = ascending(times);
+  return { mean: sorted.reduce((sum, time) => sum + time, 0) / Math.max(1, sorted.length), p95: percentile(sorted, 95), dropped: sorted.filter((time) => time > FRAME_MS).length };
+}
+
+async function measure(browser: Awaited<ReturnType<typeof launchChromium>>, distDir: string, videoUrl: string, tracks: number) {
+  const task = { task_id: `bench-${tracks}`, type: 'videoannotation', project: 'bench', params: { attachment_type: 'video', attachment: videoUrl, frame_rate: 30, geometries: { box: { objects_to_annotate: ['car', 'person'] } } }, attachment_url: videoUrl, created_at: new Date().toISOString() };
+  const mock = await startMockServer({ distDir, tasks: [task] });
+  try {
+    await fetch(`${mock.url}/app/api/queue/next`);
+    await fetch(`${mock.url}/app/api/tasks/${task.task_id}/draft`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lease_id: `lease-${task.task_id}`, response: benchSubmission(18000, tracks) }) });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(`${mock.url}/ui/`);
+    await page.waitForFunction(() => (document.querySelector('input[aria-label=Scrub]') as HTMLInputElement | null)?.max === '17999', undefined, { timeout: 120_000 });
+    await page.waitForFunction((count) => document.querySelectorAll('.tw-track').length === count, tracks, { timeout: 120_000 });
+    await page.waitForTimeout(500);
+    await page.evaluate(PROBE);
+    for (let step = 0; step < STEPS; step++) await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(200);
+    const step = (await page.evaluate('window.frameTimes.splice(0)')) as number[];
+    const box = (await page.locator('input[aria-label=Scrub]').boundingBox())!;
+    await page.mouse.move(box.x + 8, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.evaluate('window.frameTimes.splice(0)');
+    for (let move = 1; move <= STEPS; move++) await page.mouse.move(box.x + 8 + ((box.width - 16) * move) / STEPS, box.y + box.height / 2);
+    await page.mouse.up();
+    await page.waitForTimeout(200);
+    const scrub = (await page.evaluate('window.frameTimes.splice(0)')) as number[];
+    const frame = await page.locator('input[aria-label=Scrub]').inputValue();
+    await page.close();
+    return { step, scrub, frame };
+  } finally {
+    await mock.close();
+  }
+}
+
+if (!hasChromium) throw new Error(NO_CHROMIUM);
+const distDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-video-bench-ui-'));
+await build({ root: path.join(import.meta.dirname, '../packages/web'), logLevel: 'silent', build: { outDir: distDir, emptyOutDir: true } });
+const video = await serveFile(makeTestVideo(600));
+const browser = await launchChromium();
+try {
+  console.log(`video editor bench: headless Chromium, ${os.cpus().length} CPUs, load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (shared machine: compare ratios)`);
+  await measure(browser, distDir, video.url, 1); // warm-up
+  const one = await measure(browser, distDir, video.url, 1);
+  const many = await measure(browser, distDir, video.url, 50);
+  for (const kind of ['step', 'scrub'] as const) {
+    const a = stats(many[kind]);
+    const b = stats(one[kind]);
+    console.log(`  ${kind.padEnd(5)} 50 tracks: mean ${a.mean.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms, ${a.dropped} of ${many[kind].length} over ${FRAME_MS.toFixed(1)} ms | 1 track: mean ${b.mean.toFixed(1)} ms, p95 ${b.p95.toFixed(1)} ms | p95 ratio ${(a.p95 / b.p95).toFixed(2)}x`);
+  }
+  console.log(`  scrubbed to frame ${many.frame} of 17999`);
+  const smooth = stats(many.step).p95 <= FRAME_MS && stats(many.scrub).p95 <= FRAME_MS;
+  console.log(`target frame step and scrub p95 within a 60 Hz frame with 50 tracks: ${smooth ? 'met' : 'MISSED'}`);
+} finally {
+  await browser.close();
+  video.close();
+  fs.rmSync(distDir, { recursive: true, force: true });
+}
