@@ -1,0 +1,106 @@
+/**
+ * A chat task end to end in Debian's Chromium: a labeler holds a three-turn conversation with two
+ * model endpoints (a real OpenAI-compatible streaming server on loopback), ranks the two answers of
+ * every turn, scores them against the rubric and submits; the v2 task shows exactly that.
+ * With TAGWRIGHT_SCREENSHOT_DIR set, it saves the editor as workbench-chat.png there.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { describeEachDatabase } from '../helpers/databases.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startFakeModel } from '../helpers/fake-model.ts';
+import { unique } from '../tasks/helpers.ts';
+import { NO_CHROMIUM, acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, signInPage } from './browser.ts';
+
+const PASSWORD = 'talking to models all day';
+const QUESTIONS = ['What is a qubit?', 'How is it measured?', 'Why does that matter?'];
+
+describeEachDatabase('A chat task in a real browser', (dialect) => {
+  let server: TestServer;
+  let browser: Browser;
+  let model: Awaited<ReturnType<typeof startFakeModel>>;
+
+  before(async () => {
+    if (!hasChromium) return;
+    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
+    model = await startFakeModel();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await model?.close();
+    await server?.close();
+  });
+
+  it('holds a three-turn conversation with two models, ranks and scores every turn, and the v2 task shows it', { skip: !hasChromium && NO_CHROMIUM, timeout: 180_000 }, async () => {
+    const project = unique('chat');
+    const params = {
+      annotations: [{ key: 'preference', type: 'ranked_choices', scope: 'turn', title: 'Which answer is better?' }],
+      rubric: { criteria: [{ criterion: 'Answers the question', weight: 2 }], scores: [0, 1, 2] },
+    };
+    assert.equal((await server.request('POST', '/v1/projects', { body: { type: 'chat', name: project, params } })).status, 200);
+    for (const [name, modelName] of [['model_a', 'echo'], ['model_b', 'json']]) {
+      const put = await server.request('PUT', `/app/api/projects/${project}/model-endpoints/${name}`, { body: { url: model.url, model: modelName, api_key: `sk-${name}`, parameters: { temperature: 0.2 } } });
+      assert.equal(put.status, 200, put.text);
+    }
+    const email = `${unique('labeler')}@example.com`.toLowerCase();
+    await acceptInvitation(server, await inviteTeammate(server, email, 'labeler'), PASSWORD);
+    assert.equal((await server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } })).status, 200);
+    const created = await server.request('POST', '/v1/task/chat', {
+      body: { project, instruction: 'Ask three questions about **qubits**; rank the answers.', conversation: [{ role: 'system', content: 'You are a physics tutor.' }], template_variables: { topic: 'qubits' } },
+    });
+    assert.equal(created.status, 200, created.text);
+    const taskId = created.body.task_id;
+
+    const { page, context, errors } = await signInPage(browser, server, email, PASSWORD);
+    const composer = page.getByLabel('Your message');
+    await composer.waitFor();
+    await page.getByRole('button', { name: 'Send to model_a, model_b' }).waitFor();
+    for (const [index, question] of QUESTIONS.entries()) {
+      await composer.fill(question);
+      await composer.press('Control+Enter');
+      const turn = page.getByRole('region', { name: `Turn ${index + 1}` });
+      await turn.getByText(`Echo: ${question}`).waitFor();
+      await turn.getByText(`Plain: ${question}`).waitFor();
+      // model_b's plain answer is better on odd turns: move it up; keep model_a first otherwise.
+      if (index % 2 === 0) await turn.getByRole('button', { name: 'Move model_b up' }).click();
+      else await turn.getByRole('button', { name: 'Confirm this order' }).click();
+      await turn.getByLabel('Answers the question score for model_a').selectOption(index % 2 === 0 ? '1' : '2');
+      await turn.getByLabel('Answers the question score for model_b').selectOption(index % 2 === 0 ? '2' : '0');
+    }
+    if (process.env.TAGWRIGHT_SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.TAGWRIGHT_SCREENSHOT_DIR, 'workbench-chat.png'), fullPage: false });
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByText(/No tasks are waiting/).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+
+    const task = (await server.request('GET', `/v2/task?task_id=${taskId}&opts=model_parameters`, { scheme: 'bearer' })).body;
+    assert.equal(task.status, 'completed');
+    const [thread] = task.threads;
+    assert.equal(thread.turns.length, 3);
+    thread.turns.forEach((turn: any, index: number) => {
+      const question = QUESTIONS[index];
+      const expected = [
+        ...(index === 0 ? [['system', 'system', 'You are a physics tutor.']] : []),
+        ['user', 'user', question],
+        ['assistant', 'model_a', `Echo: ${question}`],
+        ['assistant', 'model_b', `Plain: ${question}`],
+      ];
+      assert.deepEqual(turn.messages.map((message: any) => [message.role, message.source_id, message.content.text]), expected);
+      const answers = turn.messages.filter((message: any) => message.role === 'assistant');
+      assert.deepEqual(answers.map((message: any) => message.model_parameters), [{ model: 'echo', temperature: 0.2 }, { model: 'json', temperature: 0.2 }]);
+      assert.deepEqual(turn.annotations.map((annotation: any) => [annotation.key, annotation.type, annotation.value]), [['preference', 'ranked_choices', index % 2 === 0 ? ['model_b', 'model_a'] : ['model_a', 'model_b']]]);
+      const criterion = turn.rubrics[0].criteria_definitions[0];
+      assert.equal(criterion.criterion, 'Answers the question');
+      const scores = answers.map((message: any) => message.rubric_evaluations[0].criteria_evaluations.map((entry: any) => [entry.criterion_definition_id, entry.score]));
+      assert.deepEqual(scores, index % 2 === 0 ? [[[criterion.id, 1]], [[criterion.id, 2]]] : [[[criterion.id, 2]], [[criterion.id, 0]]]);
+    });
+    // The models saw the conversation so far, with one answer per earlier turn (the best-ranked).
+    const third = model.requests.filter((request) => request.body.messages.at(-1).content === QUESTIONS[2]);
+    assert.deepEqual(third[0].body.messages.map((message: any) => message.content), ['You are a physics tutor.', QUESTIONS[0], `Plain: ${QUESTIONS[0]}`, QUESTIONS[1], `Echo: ${QUESTIONS[1]}`, QUESTIONS[2]]);
+    assert.equal(third[0].authorization, 'Bearer sk-model_a');
+  });
+});
