@@ -4,3 +4,4 @@ export * from './validate.ts';
 export * from './conversation.ts';
 export * from './seed.ts';
 export * from './json-schema.ts';
+export * from './agreement.ts';

@@ -1,6 +1,6 @@
 import { CHAT_TASK_TYPES } from '../../domain/task-types.ts';
 import type { TaskFamily } from '../types.ts';
-import { checkChatParams, checkChatResponse } from '@tagwright/formats';
+import { chatAgreement, checkChatParams, checkChatResponse } from '@tagwright/formats';
 
 /**
  * Chat: a conversation (threads of turns of messages) with annotations on it (docs/chat.md). The
@@ -14,4 +14,6 @@ export const chatFamily: TaskFamily = {
   validateParams: (_type, params) => checkChatParams(params),
   validateResponse: (_type, params, response) => checkChatResponse(response, params),
   testResponse: () => ({ responses: [] }),
+  // Rankings, categories and ratings slot by slot (docs/chat.md, Consensus); the merge keeps the most central conversation.
+  agreement: (_type, _params, a, b) => chatAgreement(a, b),
 };
