@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MaskEditor, maskConfigFromParams } from '../../src/editor/raster/mask-editor.ts';
-import { decodeIndexRle, encodeIndexRle, MaskDecodeError } from '../../src/editor/raster/index-rle.ts';
+import { decodeIndexRle, encodeIndexRle, MaskDecodeError, type LabelMappingEntry } from '../../src/editor/raster/formats.ts';
 import { readPixel, TILE_SIZE } from '../../src/editor/raster/tiled-raster.ts';
-import type { LabelMappingEntry } from '../../src/editor/raster/label-mapping.ts';
 import type { Vec } from '../../src/editor/geometry.ts';
 
 const PARAMS = {

@@ -11,10 +11,9 @@ import type { AttributeValue } from '../types.ts';
 import type { Tool } from '../tools/tool.ts';
 import { blankRaster, countUnlabeled, fromIndexArray, type RasterRecord } from './tiled-raster.ts';
 import { RasterWriter } from './raster-writer.ts';
-import { instanceColor, labelColorAt, segmentLabels, type SegmentLabel, type SegmentRecord } from './segment-labels.ts';
-import { mappingEntries, type LabelMapping } from './label-mapping.ts';
-import { decodeIndexRle, type EncodedMask } from './index-rle.ts';
-import { encodeMaskResponse, type MaskDraft } from './mask-response.ts';
+import { decodeIndexRle, instanceColor, labelColorAt, mappingEntries, segmentLabels, type EncodedMask, type LabelMapping, type MaskDraft, type SegmentLabel } from './formats.ts';
+import type { SegmentRecord } from './segment.ts';
+import { encodeMaskResponse } from './mask-response.ts';
 import { createMaskTools, MASK_TOOL_SHORTCUTS, type MaskToolId } from './tools/index.ts';
 import { SuperpixelCache, type PixelSource } from './superpixels.ts';
 

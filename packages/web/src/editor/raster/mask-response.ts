@@ -1,17 +1,6 @@
 import { TILE_SIZE, type RasterRecord } from './tiled-raster.ts';
-import { RunWriter, type EncodedMask } from './index-rle.ts';
-import { assignIndexes, type LabelMapping } from './label-mapping.ts';
-import type { SegmentLabel, SegmentRecord } from './segment-labels.ts';
-
-/**
- * What the workbench sends for a segmentation task (drafts and submit): Scale's `labelMapping`
- * and the index raster inline as runs. The server checks it, renders the PNGs and answers with
- * Scale's response (URLs in place of `mask`).
- */
-export interface MaskDraft {
-  labelMapping: LabelMapping;
-  mask: EncodedMask;
-}
+import { assignIndexes, RunWriter, type MaskDraft, type SegmentLabel } from './formats.ts';
+import type { SegmentRecord } from './segment.ts';
 
 /** Encodes the raster with output indexes (task-types §3.4) and counts each segment's pixels. */
 export function encodeMaskResponse(raster: RasterRecord, labels: readonly SegmentLabel[], segments: readonly SegmentRecord[]): MaskDraft {

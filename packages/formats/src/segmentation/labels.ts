@@ -1,5 +1,3 @@
-import type { AttributeValue } from '../types.ts';
-
 /** A selectable leaf of a segmentation task's `labels` tree. */
 export interface SegmentLabel {
   value: string;
@@ -10,20 +8,6 @@ export interface SegmentLabel {
   instance: boolean;
   /** Leaf order: decides output indexes and the default colour (task-types §3.4). */
   position: number;
-}
-
-/** One index of the mask: a whole non-instance label, or one instance of an instance label. */
-export interface SegmentRecord {
-  id: string;
-  /** Creation order (instances of a label are numbered in it). */
-  index: number;
-  kind: 'segment';
-  /** The value its pixels hold in the editor's raster; stable for the segment's life. */
-  value: number;
-  label: string;
-  instance: boolean;
-  color: string;
-  attributes: Readonly<Record<string, AttributeValue>>;
 }
 
 /** The 20 label colours of task-types §3.4, in order. */

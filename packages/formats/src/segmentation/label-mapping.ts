@@ -1,5 +1,18 @@
-import type { AttributeValue } from '../types.ts';
-import type { SegmentLabel, SegmentRecord } from './segment-labels.ts';
+import type { SegmentLabel } from './labels.ts';
+
+/** An attribute answer, as the image family's annotation_attributes hold them. */
+export type AttributeAnswer = string | string[] | number;
+
+/** What index assignment needs to know of an editor's segment (one index of the mask). */
+export interface SegmentInfo {
+  /** Its value in the editor's raster. */
+  value: number;
+  label: string;
+  /** Creation order. */
+  index: number;
+  color: string;
+  attributes: Readonly<Record<string, AttributeAnswer>>;
+}
 
 /** One entry of Scale's `labelMapping` (task-types §3.2). */
 export interface LabelMappingEntry {
@@ -8,7 +21,7 @@ export interface LabelMappingEntry {
   /** Instance entries only. */
   numPixels?: number;
   /** Instance entries only: the instance's annotation_attributes answers (Tagwright decision). */
-  attributes?: Record<string, AttributeValue>;
+  attributes?: Record<string, AttributeAnswer>;
 }
 
 /** Leaf label → entry, or → entries (one per instance) for an instance label. */
@@ -21,7 +34,7 @@ export type LabelMapping = Record<string, LabelMappingEntry | LabelMappingEntry[
  */
 export function assignIndexes(
   labels: readonly SegmentLabel[],
-  segments: readonly SegmentRecord[],
+  segments: readonly SegmentInfo[],
   pixelCounts?: ReadonlyMap<number, number>,
 ): { labelMapping: LabelMapping; outputIndexOf: Map<number, number> } {
   const labelMapping: LabelMapping = {};
