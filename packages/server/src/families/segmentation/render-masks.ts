@@ -38,6 +38,10 @@ export interface RenderedMask {
  */
 const PNG_OPTIONS = { compressionLevel: 6, adaptiveFiltering: false } as const;
 
+// libvips keeps recent operations cached (50 MB by default) for pipelines that re-read an input;
+// every mask here is encoded once, so the cache only adds memory that grows with the instances.
+sharp.cache(false);
+
 const rgba = (color: string, alpha = 255): number => {
   const value = parseInt(color.slice(1), 16);
   // Little-endian RGBA in one 32-bit word: R in the lowest byte.
@@ -53,61 +57,101 @@ function encode(pixels: Buffer | Uint16Array, width: number, height: number, cha
   return grey.png(PNG_OPTIONS).toBuffer();
 }
 
+/** Row-major runs of equal values (a run may continue from one row into the next). */
+interface Runs {
+  count: number;
+  starts: Uint32Array;
+  lengths: Uint32Array;
+  values: Uint16Array;
+}
+
+function runsOf(values: Uint16Array): Runs {
+  let capacity = 1 << 16;
+  let starts = new Uint32Array(capacity);
+  let lengths = new Uint32Array(capacity);
+  let runValues = new Uint16Array(capacity);
+  let count = 0;
+  let start = 0;
+  for (let offset = 1; offset <= values.length; offset++) {
+    if (offset < values.length && values[offset] === values[start]) continue;
+    if (count === capacity) {
+      capacity *= 2;
+      const grow = <T extends Uint32Array | Uint16Array>(old: T, fresh: T): T => (fresh.set(old), fresh);
+      starts = grow(starts, new Uint32Array(capacity));
+      lengths = grow(lengths, new Uint32Array(capacity));
+      runValues = grow(runValues, new Uint16Array(capacity));
+    }
+    starts[count] = start;
+    lengths[count] = offset - start;
+    runValues[count] = values[start];
+    count++;
+    start = offset;
+  }
+  return { count, starts, lengths, values: runValues };
+}
+
 /**
  * Renders Scale's segmentation PNGs (task-types §3.3) and hands each to `write`: combined (RGBA in
  * label colours), indexed (8-bit grey, 16-bit past 255 indexes), extended (index in R + 256·G +
  * 65536·B, alpha 255), unlabeled (opaque black where no label), and one RGBA mask per index.
  *
- * Memory stays flat in the number of indexes: one RGBA frame is reused for every per-index mask,
- * and only the index's bounding box is painted and cleared each time.
+ * The raster is read once into runs, and every frame is painted run by run (memset speed), so the
+ * cost is the PNG encoding. Memory stays flat in the number of indexes: one RGBA frame is reused
+ * for every per-index mask, painted along that index's runs and cleared along them after.
  */
 export async function renderMaskPngs(mask: DecodedMask, write: PngSink, fileStem: (entry: MaskIndex) => string): Promise<RenderedMask> {
   const { width, height, values } = mask;
   const size = width * height;
+  const runs = runsOf(values);
   const maxIndex = mask.indexes.reduce((max, entry) => Math.max(max, entry.index), 0);
-  const counts = new Float64Array(maxIndex + 1);
-  const left = new Int32Array(maxIndex + 1).fill(width);
-  const right = new Int32Array(maxIndex + 1).fill(-1);
-  const top = new Int32Array(maxIndex + 1).fill(height);
-  const bottom = new Int32Array(maxIndex + 1).fill(-1);
-  for (let y = 0, offset = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, offset++) {
-      const index = values[offset];
-      counts[index]++;
-      if (x < left[index]) left[index] = x;
-      if (x > right[index]) right[index] = x;
-      if (y < top[index]) top[index] = y;
-      bottom[index] = y;
-    }
+  const counts = new Float64Array(Math.max(maxIndex, 0) + 1);
+  // Runs grouped by index (a counting sort), so each per-index mask touches only its own runs.
+  const runsPerIndex = new Uint32Array(maxIndex + 2);
+  for (let run = 0; run < runs.count; run++) {
+    counts[runs.values[run]] += runs.lengths[run];
+    runsPerIndex[runs.values[run] + 1]++;
   }
+  for (let index = 1; index < runsPerIndex.length; index++) runsPerIndex[index] += runsPerIndex[index - 1];
+  const byIndex = new Uint32Array(runs.count);
+  const cursor = runsPerIndex.slice();
+  for (let run = 0; run < runs.count; run++) byIndex[cursor[runs.values[run]]++] = run;
+
   const colors = new Uint32Array(maxIndex + 1);
   for (const entry of mask.indexes) colors[entry.index] = rgba(entry.color);
-
   const frameBytes = Buffer.alloc(size * 4);
   const frame = new Uint32Array(frameBytes.buffer, frameBytes.byteOffset, size);
+  const paint = (color: (value: number) => number) => {
+    for (let run = 0; run < runs.count; run++) frame.fill(color(runs.values[run]), runs.starts[run], runs.starts[run] + runs.lengths[run]);
+  };
 
-  for (let offset = 0; offset < size; offset++) frame[offset] = colors[values[offset]];
+  paint((value) => colors[value]);
   const image = await write('combined.png', await encode(frameBytes, width, height, 4));
-
-  for (let offset = 0; offset < size; offset++) frame[offset] = (values[offset] | 0xff000000) >>> 0;
+  paint((value) => (value | 0xff000000) >>> 0);
   const extendedIndexedImage = await write('extended.png', await encode(frameBytes, width, height, 4));
-
   const black = rgba('#000000');
-  for (let offset = 0; offset < size; offset++) frame[offset] = values[offset] === 0 ? black : 0;
+  paint((value) => (value === 0 ? black : 0));
   const unlabeled = await write('unlabeled.png', await encode(frameBytes, width, height, 4));
 
-  const indexedImage = await write('indexed.png', maxIndex > 255 ? await encode(values, width, height, 1) : await encode(Buffer.from(values), width, height, 1));
+  let indexedPixels: Buffer | Uint16Array = values;
+  if (maxIndex <= 255) {
+    indexedPixels = Buffer.alloc(size);
+    for (let run = 0; run < runs.count; run++) indexedPixels.fill(runs.values[run], runs.starts[run], runs.starts[run] + runs.lengths[run]);
+  }
+  const indexedImage = await write('indexed.png', await encode(indexedPixels, width, height, 1));
 
   frame.fill(0);
   const labeled = new Map<number, string>();
   for (const entry of mask.indexes) {
     const { index } = entry;
-    const color = colors[index];
-    for (let y = top[index]; y <= bottom[index]; y++) {
-      for (let offset = y * width + left[index], end = y * width + right[index]; offset <= end; offset++) if (values[offset] === index) frame[offset] = color;
-    }
+    const paintRuns = (color: number) => {
+      for (let position = runsPerIndex[index]; position < runsPerIndex[index + 1]; position++) {
+        const run = byIndex[position];
+        frame.fill(color, runs.starts[run], runs.starts[run] + runs.lengths[run]);
+      }
+    };
+    paintRuns(colors[index]);
     labeled.set(index, await write(`${fileStem(entry)}.png`, await encode(frameBytes, width, height, 4)));
-    for (let y = top[index]; y <= bottom[index]; y++) frame.fill(0, y * width + left[index], y * width + right[index] + 1);
+    paintRuns(0);
   }
   const pixelCounts = new Map(mask.indexes.map((entry) => [entry.index, counts[entry.index]]));
   return { unlabeled, combined: { image, indexedImage, extendedIndexedImage }, labeled, pixelCounts };
