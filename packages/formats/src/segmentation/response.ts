@@ -20,6 +20,8 @@ export interface CheckedMask {
   values: Uint16Array;
   /** In labelMapping order (instances of a label in their array order). */
   indexes: CheckedIndex[];
+  /** The labelMapping's labels in order, an instance label also when it has no instances (it maps to []). */
+  labels: Array<{ label: string; instance: boolean }>;
 }
 
 /** The largest mask accepted (pixels): 64 megapixels, an 8K×8K image. */
@@ -49,19 +51,26 @@ function readEntry(value: unknown, path: string, label: string, instance: boolea
 /**
  * Checks a submitted mask (the workbench's inline form) against the task's labels and decodes it:
  * labelMapping names only the task's leaf labels (every non-instance label once, instance labels
- * as arrays), indexes are unique, the mask is at most MAX_MASK_PIXELS and uses only listed
+ * as arrays; `everyLabel: false` lets labels be missing, as in a test-mode blank), indexes are unique, the mask is at most MAX_MASK_PIXELS and uses only listed
  * indexes. Throws a FormatError naming the first problem.
  */
-export function readMaskDraft(params: Record<string, unknown>, response: Record<string, unknown>, maxPixels = MAX_MASK_PIXELS): CheckedMask {
+export function readMaskDraft(
+  params: Record<string, unknown>,
+  response: Record<string, unknown>,
+  maxPixels = MAX_MASK_PIXELS,
+  options: { everyLabel: boolean } = { everyLabel: true },
+): CheckedMask {
   const leaves = segmentLabels(params.labels, params.instance_labels);
   const mapping = response.labelMapping;
   if (mapping === undefined) throw missing('response.labelMapping', 'the label and colour of each index of the mask');
   if (!isPlainObject(mapping)) throw invalid('response.labelMapping', 'expected an object of label → {index, color}');
   const indexes: CheckedIndex[] = [];
+  const labels: CheckedMask['labels'] = [];
   for (const [label, value] of Object.entries(mapping)) {
     const leaf = leaves.find((candidate) => candidate.value === label);
     const path = `response.labelMapping.${label}`;
     if (!leaf) throw invalid(path, `"${label}" is not one of the task's labels (${leaves.map((candidate) => candidate.value).join(', ')})`);
+    labels.push({ label, instance: leaf.instance });
     if (leaf.instance) {
       if (!Array.isArray(value)) throw invalid(path, `"${label}" is an instance label: expected an array with one {index, color} per instance`);
       value.forEach((entry, ordinal) => indexes.push(readEntry(entry, `${path}[${ordinal}]`, label, true)));
@@ -69,7 +78,7 @@ export function readMaskDraft(params: Record<string, unknown>, response: Record<
       indexes.push(readEntry(value, path, label, false));
     }
   }
-  for (const leaf of leaves) {
+  for (const leaf of options.everyLabel ? leaves : []) {
     if (!leaf.instance && !(leaf.value in mapping)) throw missing(`response.labelMapping.${leaf.value}`, 'every label of the task, also one with no pixels');
   }
   const used = new Map<number, string>();
@@ -105,7 +114,7 @@ export function readMaskDraft(params: Record<string, unknown>, response: Record<
       throw invalid('response.mask', `pixel (${offset % width}, ${Math.floor(offset / width)}) has index ${values[offset]}, which labelMapping does not list`);
     }
   }
-  return { width, height, values, indexes };
+  return { width, height, values, indexes, labels };
 }
 
 
