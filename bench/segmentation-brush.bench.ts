@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const form = new FormData();
-    form.append('file', new Blob([await bigImage()], { type: 'image/png' }), 'big.png');
+    form.append('file', new Blob([new Uint8Array(await bigImage())], { type: 'image/png' }), 'big.png');
     const uploaded = await server.request('POST', '/v1/files/upload', { rawBody: form });
     assert.equal(uploaded.status, 200, uploaded.text);
     const attachment: string = uploaded.body.attachment_url;

@@ -19,3 +19,4 @@ export * from './comparison/index.ts';
 export * from './ner/index.ts';
 export * from './video/index.ts';
 export * from './chat/index.ts';
+export * from './segmentation/index.ts';

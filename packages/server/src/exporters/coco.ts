@@ -36,7 +36,7 @@ export function cocoExporter(options: ExporterOptions = {}): StreamExporter {
         for await (const page of pages) {
           let annotationsText = '';
           let imagesText = '';
-          for (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize)) {
+          for await (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize, options.results)) {
             imageId += 1;
             const image = { id: imageId, file_name: imageFileName(task), coco_url: attachmentOf(task), ...size, tagwright_task_id: task.id };
             imagesText += (imageId === 1 ? '' : ',') + JSON.stringify(image);
@@ -53,7 +53,7 @@ export function cocoExporter(options: ExporterOptions = {}): StreamExporter {
                 bbox: [object.x, object.y, object.width, object.height],
                 area: object.area,
                 iscrowd: 0,
-                segmentation: object.polygon ? [object.polygon] : [],
+                segmentation: object.rle ?? (object.polygon ? [object.polygon] : []),
               };
               annotationsText += (annotationId === 1 ? '' : ',') + JSON.stringify(annotation);
             }

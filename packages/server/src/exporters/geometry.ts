@@ -4,7 +4,7 @@ import { attachmentOf } from '../domain/attachment.ts';
 export { attachmentOf };
 
 import { familyOf } from '../families/index.ts';
-import type { ExportRow, ExportRows, LabelEntry } from '../families/types.ts';
+import type { ExportRow, ExportRows, LabelEntry, ResultReader } from '../families/types.ts';
 
 /**
  * What the image formats (COCO, YOLO, Pascal VOC) read from a task: the labeled shapes and label
@@ -22,6 +22,8 @@ export interface ImageObject {
   height: number;
   /** Polygons only: x1, y1, x2, y2, ... */
   polygon?: number[];
+  /** Masks only: COCO RLE. */
+  rle?: { size: [number, number]; counts: string };
   area: number;
 }
 
@@ -38,6 +40,10 @@ export function imageObjects(exported: ExportRows): { objects: ImageObject[]; sk
 }
 
 function toObject({ label, geometry }: ExportRow): ImageObject | undefined {
+  if (geometry.kind === 'mask') {
+    const [x, y, width, height] = geometry.bbox;
+    return { label, x, y, width, height, area: geometry.area, rle: geometry.rle };
+  }
   if (geometry.kind === 'box') {
     const { left, top, width, height } = geometry;
     return { label, x: left, y: top, width, height, area: width * height };
@@ -114,7 +120,13 @@ export interface ImageTask {
  * its answers are indexed, so the class list follows the project's order. Annotations are counted by
  * the format, which may leave some out.
  */
-export function* imageTasksOf(page: StoredTask[], stats: ExportStats, labels: LabelRegistry, fallbackSize?: { width: number; height: number }): Generator<ImageTask> {
+export async function* imageTasksOf(
+  page: StoredTask[],
+  stats: ExportStats,
+  labels: LabelRegistry,
+  fallbackSize?: { width: number; height: number },
+  results: ResultReader = async () => undefined,
+): AsyncGenerator<ImageTask> {
   for (const stored of page) {
     const task = taskFromStored(stored);
     stats.tasks += 1;
@@ -123,7 +135,7 @@ export function* imageTasksOf(page: StoredTask[], stats: ExportStats, labels: La
       stats.skippedTasks += 1;
       continue;
     }
-    const exported = rowsOf(task);
+    const exported = await rowsOf(task, results);
     for (const label of exported.labels) labels.index(label.name, label.parent);
     stats.images += 1;
     const size = imageSize(task, fallbackSize);

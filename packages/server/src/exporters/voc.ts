@@ -18,7 +18,7 @@ export function vocExporter(options: ExporterOptions = {}): FileSetExporter {
       const labels = new LabelRegistry();
       for await (const page of pages) {
         let ids = '';
-        for (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize)) {
+        for await (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize, options.results)) {
           stats.annotations += objects.length;
           const xml = [
             '<annotation>',

@@ -21,7 +21,7 @@ export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
       yield { kind: 'line', path: 'images.csv', content: csvRecord(['task_id', 'image_file', 'label_file', 'attachment', 'width', 'height']) };
       for await (const page of pages) {
         let manifest = '';
-        for (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize)) {
+        for await (const { task, size, objects } of imageTasksOf(page, stats, labels, options.imageSize, options.results)) {
           if (!size) {
             manifest += csvRecord([task.id, imageFileName(task), '', attachmentOf(task), '', '']);
             continue;

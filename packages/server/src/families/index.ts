@@ -8,6 +8,7 @@ import { comparisonFamily } from './comparison/index.ts';
 import { nerFamily } from './ner/index.ts';
 import { chatFamily } from './chat/index.ts';
 import { videoFamily } from './video/index.ts';
+import { segmentationFamily } from './segmentation/index.ts';
 import { unlabelableFamily } from './unlabelable/index.ts';
 
 /**
@@ -25,6 +26,7 @@ export const FAMILIES: readonly TaskFamily[] = [
   nerFamily,
   chatFamily,
   videoFamily,
+  segmentationFamily,
   unlabelableFamily,
 ];
 

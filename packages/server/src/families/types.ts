@@ -46,8 +46,11 @@ export interface TaskFamily {
    * no category, and the answers of `response.fields`.
    */
   csvCells?(type: string, response: Record<string, unknown>): CsvCells;
-  /** What the image and video exporters read from a task (F3); undefined for a family they do not export. */
-  exportRows?(task: Task): ExportRows;
+  /**
+   * What the image and video exporters read from a task (F3); undefined for a family they do not
+   * export. A family whose answers live in result files (masks) reads them through `results`.
+   */
+  exportRows?(task: Task, results: ResultReader): ExportRows | Promise<ExportRows>;
   /**
    * Writes the result files of a response (masks, track files) to the file store on submit or fix,
    * and returns the response to store (with the files' URLs). Files are never rewritten: a fix
@@ -81,7 +84,12 @@ export type ExportGeometry =
   | { kind: 'ellipse'; vertices: Point[] }
   | { kind: 'line'; vertices: Point[] }
   | { kind: 'point'; x: number; y: number }
-  | { kind: 'cuboid'; vertices: Point[] };
+  | { kind: 'cuboid'; vertices: Point[] }
+  /** A mask as COCO's run-length encoding (pycocotools compressed counts), with its area and bounding box [x, y, width, height]. */
+  | { kind: 'mask'; rle: { size: [number, number]; counts: string }; area: number; bbox: [number, number, number, number] };
+
+/** The bytes of one of this server's result files by its URL (undefined when it is not one, or gone). */
+export type ResultReader = (url: string) => Promise<Buffer | undefined>;
 
 /** The bytes of one of this server's result files by its URL (undefined when it is not one, or gone). */
 export type ResultReader = (url: string) => Promise<Buffer | undefined>;

@@ -122,7 +122,7 @@ export function createServices(config: Config, db: Db): Services {
   });
   const chat = new ChatConversationService(db);
   const results = new ResultRenderer(fileStore, publicUrl);
-  const taskLifecycle = new TaskLifecycle(db.dialect, chainRecorders(chat, results));
+  const taskLifecycle = new TaskLifecycle(db.dialect, chainRecorders(chat, results), results);
   const tasks = new TaskService(db, config, taskLifecycle, projectRepository, batchRepository, userRepository, () => services.onWorkQueued());
   tasks.setAttachmentLinkResolver(new FileAttachmentLinks(files));
   const queue = new QueueService(db, config.queue, taskLifecycle, new FileAttachmentLinks(files), () => services.onWorkQueued());

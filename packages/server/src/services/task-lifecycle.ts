@@ -49,6 +49,11 @@ export class TaskLifecycle {
     private readonly dialect: DialectHelpers,
     /** Turns a completing or fixing response into what the task keeps (chat tasks store their threads as rows). */
     private readonly recorder?: CompletionRecorder,
+    /**
+     * Writes the result files (masks) of responses that are stored without passing `recorder`: a
+     * test-mode response, and the labelers' response a reviewer's fix moves to `prior_responses`.
+     */
+    private readonly results?: CompletionRecorder,
   ) {}
 
   /** The response a completion or fix stores, after the recorder (when any) has written what it keeps elsewhere. */
@@ -93,6 +98,7 @@ export class TaskLifecycle {
    */
   async createTask(trx: Kysely<Database>, task: Task, options: { stagingOnly?: boolean; testResponse?: unknown } = {}): Promise<Task | undefined> {
     if (task.batch_id !== null) await this.admitToBatch(trx, task, options.stagingOnly ?? false);
+    if (options.testResponse !== undefined && this.results) options = { ...options, testResponse: await this.results.record(trx, task, options.testResponse) };
     const { project_name: _project, batch_name: _batch, ...row } = task;
     // A test-mode task is stored completed (as applyCompletion would leave it at the creation
     // instant), so its insert changes one counter once: inserting it pending and completing it
@@ -256,7 +262,13 @@ export class TaskLifecycle {
       admitted.add(entry.task.batch_id);
     }
 
-    const rows = fresh.map(({ task, testResponse }): Task => {
+    const rendered = new Map<NewTaskEntry, unknown>();
+    if (this.results) {
+      for (const entry of fresh) if (entry.testResponse !== undefined) rendered.set(entry, await this.results.record(trx, entry.task, entry.testResponse));
+    }
+    const rows = fresh.map((entry): Task => {
+      const { task } = entry;
+      const testResponse = rendered.has(entry) ? rendered.get(entry) : entry.testResponse;
       if (testResponse === undefined) return { ...task, status: 'pending', work_state: 'queued' };
       // As createTask then applyCompletion at the creation instant.
       return { ...task, status: 'completed', work_state: 'completed', response: testResponse, completed_at: task.created_at, updated_at: task.created_at };
@@ -326,7 +338,10 @@ export class TaskLifecycle {
     const response = await this.recorded(trx, task, submitted);
     const patch: TaskPatch = { status: 'completed', work_state: 'completed', response, completed_at: Math.max(now, task.created_at) };
     // A recalled task completed again: its previous response is kept (contract 5.4).
-    if (task.response !== null) patch.prior_responses = [...(task.prior_responses ?? []), task.response];
+    if (task.response !== null) {
+      const prior = this.results ? await this.results.record(trx, task, task.response) : task.response;
+      patch.prior_responses = [...(task.prior_responses ?? []), prior];
+    }
     const updated = await this.change(trx, task, patch, now);
     await this.enqueueTaskCallback(trx, updated, 'completed', now);
     await this.evaluateBatchCompletion(trx, updated, now);

@@ -7,6 +7,7 @@ import { comparisonFamilyUi } from './comparison/index.ts';
 import { nerFamilyUi } from './ner/index.ts';
 import { videoFamilyUi } from './video/index.ts';
 import { chatFamilyUi } from './chat/index.ts';
+import { segmentationFamilyUi } from './segmentation/index.ts';
 
 /**
  * Every task family the workbench can label, one line each (docs/task-families.md). A new family is
@@ -21,6 +22,7 @@ export const FAMILY_UIS: readonly FamilyUI[] = [
   nerFamilyUi,
   videoFamilyUi,
   chatFamilyUi,
+  segmentationFamilyUi,
 ];
 
 const BY_TYPE = new Map<string, FamilyUI>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MaskEditor, maskConfigFromParams } from '../../src/editor/raster/mask-editor.ts';
-import { decodeIndexRle, encodeIndexRle, MaskDecodeError, type LabelMappingEntry } from '../../src/editor/raster/formats.ts';
+import { decodeIndexRle, encodeIndexRle, MaskDecodeError, type LabelMappingEntry } from '@tagwright/formats';
 import { readPixel, TILE_SIZE } from '../../src/editor/raster/tiled-raster.ts';
 import type { Vec } from '../../src/editor/geometry.ts';
 

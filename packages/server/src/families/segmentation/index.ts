@@ -2,6 +2,7 @@ import { isMaskDraft, readMaskDraft, segmentLabels, validateSegmentationParams, 
 import type { TaskFamily } from '../types.ts';
 import { maskAgreement, mergeMasks } from './mask-consensus.ts';
 import { blankDraft, draftOf, renderSegmentationResponse } from './segmentation-response.ts';
+import { segmentationExportRows } from './export-rows.ts';
 
 type Params = Record<string, unknown>;
 
@@ -38,7 +39,7 @@ export const segmentationFamily: TaskFamily = {
     checkedMask(params, response);
   },
   // Test mode (task-types §9): a blank mask with no labels, rendered to blank PNGs on completion.
-  testResponse: () => blankDraft(),
+  testResponse: () => ({ ...blankDraft() }),
   agreement(_type, params, a, b) {
     if (!isMaskDraft(a) || !isMaskDraft(b)) return canonical(a) === canonical(b) ? 1 : 0;
     const labels = segmentLabels(params.labels, params.instance_labels).map((label) => label.value);
@@ -49,8 +50,9 @@ export const segmentationFamily: TaskFamily = {
     const masks = responses.map((response) => checkedMask(params, response as Record<string, unknown>));
     return draftOf(mergeMasks(masks, order, segmentLabels(params.labels, params.instance_labels)));
   },
+  exportRows: segmentationExportRows,
   async renderResults(context, _type, params, response) {
     if (!isMaskDraft(response)) return response;
-    return renderSegmentationResponse(context, checkedMask(params, response, { everyLabel: false }));
+    return { ...(await renderSegmentationResponse(context, checkedMask(params, response, { everyLabel: false }))) };
   },
 };

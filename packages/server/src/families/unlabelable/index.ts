@@ -1,16 +1,15 @@
-import { requireAttachment, requireLabelList } from '@tagwright/formats';
+import { requireAttachment } from '@tagwright/formats';
 import type { TaskType } from '../../domain/task-types.ts';
 import type { TaskFamily } from '../types.ts';
 
 /**
- * The contract's task types no family labels yet (segmentation, lanes, video, lidar, sensor fusion,
+ * The contract's task types no family labels yet (lanes, video, lidar, sensor fusion,
  * multistage): accepted by the API and completed in test mode, but a live task of one of them
  * cannot be labeled here (402). Any JSON object is a valid response; equal JSON agrees.
  *
  * When a family for some of these lands, it takes them out of this list in the same commit.
  */
 const TEST_RESPONSES: Record<string, 'annotations' | 'responses' | null> = {
-  segmentannotation: 'annotations',
   laneannotation: 'annotations',
   videoboxannotation: 'annotations',
   videocuboidannotation: 'annotations',
@@ -29,9 +28,8 @@ export const unlabelableFamily: TaskFamily = {
   id: 'unlabelable',
   taskTypes: Object.keys(TEST_RESPONSES) as TaskType[],
   labelable: [],
-  validateParams(type, params) {
+  validateParams(_type, params) {
     requireAttachment(params);
-    if (type === 'segmentannotation') requireLabelList(params, 'labels', 'choice');
   },
   validateResponse: () => {},
   // Contract 5.10: annotation types complete with an empty list, multistage with no responses.

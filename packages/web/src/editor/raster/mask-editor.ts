@@ -11,7 +11,7 @@ import type { AttributeValue } from '../types.ts';
 import type { Tool } from '../tools/tool.ts';
 import { blankRaster, countUnlabeled, fromIndexArray, type RasterRecord } from './tiled-raster.ts';
 import { RasterWriter } from './raster-writer.ts';
-import { decodeIndexRle, instanceColor, labelColorAt, mappingEntries, segmentLabels, type EncodedMask, type LabelMapping, type MaskDraft, type SegmentLabel } from './formats.ts';
+import { decodeIndexRle, instanceColor, labelColorAt, mappingEntries, segmentLabels, type EncodedMask, type LabelMapping, type MaskDraft, type SegmentLabel } from '@tagwright/formats';
 import type { SegmentRecord } from './segment.ts';
 import { encodeMaskResponse } from './mask-response.ts';
 import { createMaskTools, MASK_TOOL_SHORTCUTS, type MaskToolId } from './tools/index.ts';

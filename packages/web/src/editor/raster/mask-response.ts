@@ -1,5 +1,5 @@
 import { TILE_SIZE, type RasterRecord } from './tiled-raster.ts';
-import { assignIndexes, RunWriter, type MaskDraft, type SegmentLabel } from './formats.ts';
+import { assignIndexes, RunWriter, type MaskDraft, type SegmentLabel } from '@tagwright/formats';
 import type { SegmentRecord } from './segment.ts';
 
 /** Encodes the raster with output indexes (task-types §3.4) and counts each segment's pixels. */

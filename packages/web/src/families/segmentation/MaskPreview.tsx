@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { attachmentUrl } from '../../workbench/task-editor.ts';
-import { decodeIndexRle, mappingEntries, type LabelMapping } from '../../editor/raster/formats.ts';
+import { decodeIndexRle, mappingEntries, type LabelMapping } from '@tagwright/formats';
 import { isDraft, renderedMask } from './load-mask.ts';
 
 interface PreviewTask {

@@ -1,4 +1,4 @@
-import type { LabelMapping } from '../../editor/raster/formats.ts';
+import type { LabelMapping } from '@tagwright/formats';
 
 /** Pixels of a PNG as stored: colour management and premultiplied alpha off, so index values survive. */
 async function decodePng(url: string): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
