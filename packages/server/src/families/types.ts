@@ -91,9 +91,6 @@ export type ExportGeometry =
 /** The bytes of one of this server's result files by its URL (undefined when it is not one, or gone). */
 export type ResultReader = (url: string) => Promise<Buffer | undefined>;
 
-/** The bytes of one of this server's result files by its URL (undefined when it is not one, or gone). */
-export type ResultReader = (url: string) => Promise<Buffer | undefined>;
-
 /** One labeled shape of a task, as a plain record (CVAT's LabeledShape). */
 export interface ExportRow {
   /** The attachment the shape is on. */
