@@ -98,7 +98,6 @@ export class TaskLifecycle {
    */
   async createTask(trx: Kysely<Database>, task: Task, options: { stagingOnly?: boolean; testResponse?: unknown } = {}): Promise<Task | undefined> {
     if (task.batch_id !== null) await this.admitToBatch(trx, task, options.stagingOnly ?? false);
-    if (options.testResponse !== undefined && this.results) options = { ...options, testResponse: await this.results.record(trx, task, options.testResponse) };
     const { project_name: _project, batch_name: _batch, ...row } = task;
     // A test-mode task is stored completed (as applyCompletion would leave it at the creation
     // instant), so its insert changes one counter once: inserting it pending and completing it

@@ -94,12 +94,13 @@ describeEachDatabase('segmentannotation', (dialect) => {
       body: { attachment: 'https://cdn.example.com/street.jpg', labels: LABELS },
     });
     assert.equal(response.status, 200, response.text);
-    assert.equal(response.body.status, 'completed');
-    const { labelMapping, annotations } = response.body.response;
+    const task = (await server.current.request('GET', `/v1/task/${response.body.task_id}`, { key: TEST_KEY })).body;
+    assert.equal(task.status, 'completed');
+    const { labelMapping, annotations } = task.response;
     assert.deepEqual(labelMapping, {});
     assert.deepEqual(annotations.labeled, {});
     assert.deepEqual(Object.keys(annotations.combined).sort(), ['extendedIndexedImage', 'image', 'indexedImage']);
-    await assertPublicPngs(urlsOf(response.body.response));
+    await assertPublicPngs(urlsOf(task.response));
     assert.deepEqual(await greyPixels(annotations.combined.indexedImage), [0]);
   });
 
