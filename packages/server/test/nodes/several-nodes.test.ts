@@ -246,7 +246,10 @@ describe('Several nodes: two API processes and a worker on one PostgreSQL databa
 
     async function label(labeler: Labeler, index: number): Promise<void> {
       let baseUrl = index % 2 === 0 ? nodeA.url : nodeB.url;
-      let idle = 0;
+      // A labeler stops asking once the queue has stayed empty for longer than a killed node's leases
+      // take to expire (10 s) with room for a loaded machine; counted in time, not polls, which a busy
+      // machine slows down unevenly.
+      let idleSince = 0;
       while (submitted < expectedAttempts && Date.now() < deadline) {
         let answer;
         try {
@@ -259,11 +262,12 @@ describe('Several nodes: two API processes and a worker on one PostgreSQL databa
         assert.equal(answer.status, 200, JSON.stringify(answer.body));
         const assignment = answer.body.assignment;
         if (!assignment) {
-          if (++idle > 400) break;
+          idleSince ||= Date.now();
+          if (Date.now() - idleSince > 45_000) break;
           await sleep(25);
           continue;
         }
-        idle = 0;
+        idleSince = 0;
         const onB = baseUrl === nodeB.url;
         if (onB) holdingOnB.add(labeler.id);
         await sleep(5);
@@ -312,7 +316,10 @@ describe('Several nodes: two API processes and a worker on one PostgreSQL databa
     t.diagnostic(`${submitted} submissions; node B killed with ${inFlightAtKill.size} callbacks in flight and ${leasesOnB} leases held through it; ${abandoned.length} assignments abandoned, ${expired.length} submissions after the lease ran out`);
     assert.ok(killed);
     assert.ok(abandoned.length >= 1, 'at least one lease was cut off by the kill');
-    assert.equal(submitted, expectedAttempts);
+    // A submission in flight to node B when it died may have committed without its answer arriving: the
+    // labeler counted it abandoned. So the answered submissions are bounded here, and the database below
+    // is the proof that every required attempt was recorded exactly once.
+    assert.ok(submitted <= expectedAttempts && submitted >= expectedAttempts - abandoned.length, `${submitted} answered submissions`);
 
     // Every required attempt exactly once, by different labelers for consensus.
     for (const [name, attempts] of [[standard, 1], [consensus, CONSENSUS_ATTEMPTS]] as const) {
