@@ -33,12 +33,10 @@ export async function renderSegmentationResponse(context: RenderContext, mask: C
   );
   const labelMapping: LabelMapping = {};
   const labeled: Record<string, string | string[]> = {};
-  // An instance label with no instances still maps to [] (task-types §3.4).
+  // Keys in the mapping's (leaf) order; an instance label with no instances still maps to [] (task-types §3.4).
   for (const { label, instance } of mask.labels) {
-    if (instance) {
-      labelMapping[label] = [];
-      labeled[label] = [];
-    }
+    labelMapping[label] = instance ? [] : { index: 0, color: '' };
+    labeled[label] = instance ? [] : '';
   }
   for (const entry of mask.indexes) {
     const url = rendered.labeled.get(entry.index)!;

@@ -392,7 +392,13 @@ export class MaskEditor {
 
   /** Called once the image has loaded: creates a blank mask of its size (or keeps a loaded one that fits). */
   setImageSize(size: { width: number; height: number }): void {
-    const raster = this.getRaster();
+    // An image whose size the browser cannot tell (an SVG without one reports 0) keeps the loaded mask's size.
+    const loaded = this.getRaster();
+    if (size.width <= 0 || size.height <= 0) {
+      if (!loaded) return;
+      size = { width: loaded.width, height: loaded.height };
+    }
+    const raster = loaded;
     if (!raster || raster.width !== size.width || raster.height !== size.height) {
       if (raster) this.notify(`The saved mask is ${raster.width}×${raster.height} but the image is ${size.width}×${size.height}; starting from a blank mask.`);
       this.putRecords([blankRaster(size.width, size.height)]);

@@ -8,9 +8,11 @@ async function decodePng(url: string): Promise<{ width: number; height: number; 
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   context.drawImage(bitmap, 0, 0);
-  const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height, { colorSpace: 'srgb' });
+  const { width, height } = bitmap;
+  const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
+  // A closed bitmap reports 0×0: read its size first.
   bitmap.close();
-  return { width: bitmap.width, height: bitmap.height, data };
+  return { width, height, data };
 }
 
 /**
