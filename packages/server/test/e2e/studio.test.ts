@@ -56,9 +56,9 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
       categories: ['cat', 'dog', 'bird'],
     });
 
-    // Not assigned yet: nothing waits for the labeler.
+    // Not assigned yet: nothing reaches the labeler, and the empty workbench says why.
     const before = await signInPage(browser, server, labeler, PASSWORD);
-    await before.page.getByText(/No tasks are waiting/).waitFor();
+    await before.page.getByText(/not assigned to any project/).waitFor();
     await before.context.close();
 
     const managing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/studio?project=${encodeURIComponent(project)}`);
@@ -142,7 +142,7 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
     await admining.context.close();
 
     const signedIn = await signInPage(browser, server, locked, PASSWORD);
-    await signedIn.page.getByText(/No tasks are waiting/).waitFor();
+    await signedIn.page.getByText(/not assigned to any project/).waitFor();
     await signedIn.context.close();
   });
 });
