@@ -14,14 +14,14 @@ const empty = { headers: { 'content-type': 'application/json' } };
 describeEachDatabase('Task types that nobody can label', (dialect) => {
   const server = useTestServer(dialect);
 
-  it('answers 402 for a live segmentannotation task, listing the types this server can have labeled', async () => {
-    const response = await server.current.request('POST', '/v1/task/segmentannotation', { body: { attachment: 'https://a/1.jpg', labels: ['road'] } });
+  it('answers 402 for a live lidarannotation task, listing the types this server can have labeled', async () => {
+    const response = await server.current.request('POST', '/v1/task/lidarannotation', { body: { attachment: 'https://a/1.jpg', labels: ['road'] } });
     assert.equal(response.status, 402, response.text);
     assert.deepEqual(Object.keys(response.body).sort(), ['error', 'status_code']);
     assert.equal(response.body.status_code, 402);
-    assert.match(response.body.error, /"segmentannotation" is not enabled/);
+    assert.match(response.body.error, /"lidarannotation" is not enabled/);
     for (const type of LABELABLE_TASK_TYPES) assert.ok(response.body.error.includes(type), type);
-    const listed = await server.current.request('GET', '/v1/tasks?type=segmentannotation');
+    const listed = await server.current.request('GET', '/v1/tasks?type=lidarannotation');
     assert.equal(listed.body.docs.length, 0, 'nothing was stored');
   });
 
