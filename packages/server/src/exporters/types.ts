@@ -37,6 +37,19 @@ export interface ExportStats {
  */
 export const PIECE_CHARS = 32 * 1024;
 
+/** Joins small strings into pieces of about PIECE_CHARS, for writers that produce many short lines. */
+export function* inPieces(parts: Iterable<string>): Generator<string> {
+  let text = '';
+  for (const part of parts) {
+    text += part;
+    if (text.length >= PIECE_CHARS) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text !== '') yield text;
+}
+
 export function emptyStats(): ExportStats {
   return { tasks: 0, images: 0, annotations: 0, skippedTasks: 0, skippedShapes: 0, missingSize: 0 };
 }

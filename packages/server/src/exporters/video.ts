@@ -4,7 +4,7 @@ import { VIDEO_TASK_TYPES } from '@tagwright/formats';
 import { readStoredKeyframes } from '../families/video/stored.ts';
 import { frameJsonLines, motCounts, motLines, motSequenceInfo } from '../families/video/exports.ts';
 import type { ResultReader } from '../families/types.ts';
-import { PIECE_CHARS, emptyStats, type ExportStats, type ExporterOptions, type FileSetExporter, type StreamExporter } from './types.ts';
+import { emptyStats, inPieces, type ExportStats, type ExporterOptions, type FileSetExporter, type StreamExporter } from './types.ts';
 
 /**
  * The completed video tasks of a page with the keyframes behind their responses (read from the
@@ -26,19 +26,6 @@ async function* videoTasksOf(pages: AsyncIterable<StoredTask[]>, results: Result
   }
 }
 
-/** Joins small strings into pieces of about PIECE_CHARS. */
-function* pieces(parts: Iterable<string>): Generator<string> {
-  let text = '';
-  for (const part of parts) {
-    text += part;
-    if (text.length >= PIECE_CHARS) {
-      yield text;
-      text = '';
-    }
-  }
-  if (text !== '') yield text;
-}
-
 /**
  * MOT Challenge: a folder per video task, `<task id>/gt/gt.txt` (box tracks, one line per box per
  * frame, interpolated) and `<task id>/seqinfo.ini`. Tracks of other geometries are skipped shapes.
@@ -56,7 +43,7 @@ export function motExporter(options: ExporterOptions = {}): FileSetExporter {
         const path = `${task.id}/gt/gt.txt`;
         // An empty entry first, so a video with no boxes still gets its (empty) file.
         yield { kind: 'line', path, content: '' };
-        for (const piece of pieces(motLines(keyframes))) yield { kind: 'line', path, content: piece };
+        for (const piece of inPieces(motLines(keyframes))) yield { kind: 'line', path, content: piece };
         yield { kind: 'file', path: `${task.id}/seqinfo.ini`, content: motSequenceInfo(task.id, keyframes, task.params) };
       }
     },
@@ -74,7 +61,7 @@ export function videoFramesExporter(options: ExporterOptions = {}): StreamExport
     async *write(pages) {
       for await (const { task, keyframes } of videoTasksOf(pages, options.results, stats)) {
         stats.annotations += keyframes.tracks.length;
-        yield* pieces(frameJsonLines(task.id, keyframes, task.params));
+        yield* inPieces(frameJsonLines(task.id, keyframes, task.params));
       }
     },
   };

@@ -1,5 +1,6 @@
 import { keyOf, timestampOf, type VideoSubmission, type VideoTiming } from '@tagwright/formats';
 import { frameAnnotations, trackFrames } from './frames.ts';
+import { inPieces } from '../../exporters/types.ts';
 
 /**
  * The result files of a video response, written as text pieces for a stream: nothing holds a
@@ -7,22 +8,6 @@ import { frameAnnotations, trackFrames } from './frames.ts';
  * Each frame (or playback track frame) is one line, so the files are valid JSON that can also be
  * read back line by line.
  */
-
-/** Text handed on at once: big enough for few writes, small enough to stay out of V8's large-object space. */
-const PIECE_CHARS = 32 * 1024;
-
-/** Joins small strings into pieces of about PIECE_CHARS. */
-function* pieces(parts: Iterable<string>): Generator<string> {
-  let text = '';
-  for (const part of parts) {
-    text += part;
-    if (text.length >= PIECE_CHARS) {
-      yield text;
-      text = '';
-    }
-  }
-  if (text !== '') yield text;
-}
 
 export interface FileOptions {
   integerPixels: boolean;
@@ -44,7 +29,7 @@ export function videoAnnotationFile(submission: VideoSubmission, options: FileOp
     }
     yield '\n]\n';
   }
-  return pieces(lines());
+  return inPieces(lines());
 }
 
 /**
@@ -67,7 +52,7 @@ export function playbackAnnotationFile(submission: VideoSubmission, options: Fil
     }
     yield '\n}}\n';
   }
-  return pieces(lines());
+  return inPieces(lines());
 }
 
 /** The events file (§4.1): `{"events": [...]}` with times in seconds beside the frame numbers. */
