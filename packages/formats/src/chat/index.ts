@@ -5,3 +5,4 @@ export * from './conversation.ts';
 export * from './seed.ts';
 export * from './json-schema.ts';
 export * from './agreement.ts';
+export * from './generation.ts';

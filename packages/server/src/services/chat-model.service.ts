@@ -9,7 +9,7 @@ import { InvalidRequest, NotFound } from '../domain/errors.ts';
 import { isPlainObject, objectBody, readString } from '../domain/lenient.ts';
 import { newId } from '../domain/ids.ts';
 import { CHAT_TASK_TYPES } from '../domain/task-types.ts';
-import { MESSAGE_ROLES } from '@tagwright/formats';
+import { MESSAGE_ROLES, type GenerationSummary } from '@tagwright/formats';
 
 /** An endpoint name is the `source_id` of its answers: short, URL-safe, and not a role name. */
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
@@ -18,17 +18,6 @@ const RESERVED_NAMES = new Set(['user', 'system', 'assistant', 'function']);
 const RECORDED_PARAMETERS: Record<string, 'number' | 'integer'> = { temperature: 'number', max_completion_tokens: 'integer', top_p: 'number', top_k: 'integer' };
 /** Largest conversation a labeler can send to a model, in messages. */
 const MAX_MESSAGES = 2000;
-
-/** What a model call answers the labeler when it ends. */
-export interface GenerationSummary {
-  generation_id: string;
-  source_id: string;
-  model_parameters: Record<string, unknown>;
-  text: string;
-  ok: boolean;
-  error?: string;
-  timed_out?: boolean;
-}
 
 /**
  * Model endpoints of chat projects (docs/chat.md, "Model endpoints"): managers name

@@ -192,20 +192,5 @@ export interface ModelEndpointInfo {
   parameters: Record<string, unknown>;
 }
 
-/** `POST /app/api/tasks/:id/generate` body: the conversation so far, ending with the user's message. */
-export interface GenerateRequest {
-  lease_id: string;
-  endpoint: string;
-  messages: Array<{ role: 'system' | 'user' | 'assistant' | 'function'; content: string }>;
-}
-
-/** The `done` event of a generate stream. */
-export interface GenerationSummary {
-  generation_id: string;
-  source_id: string;
-  model_parameters: Record<string, unknown>;
-  text: string;
-  ok: boolean;
-  error?: string;
-  timed_out?: boolean;
-}
+/** The model relay's request and `done` summary, shared with the server. */
+export type { GenerateRequest, GenerationSummary } from '@tagwright/formats';
