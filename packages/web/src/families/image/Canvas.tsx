@@ -5,6 +5,7 @@ import { ShapeView } from './ShapeView.tsx';
 import { HandlesLayer, PathPreviewLayer } from './Overlays.tsx';
 import { Crosshair, LinksLayer, PaddingFrame, ReadOnlyLayer, SkeletonLayer } from './CanvasLayers.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
+import { useViewportSize } from '../../workbench/use-viewport-size.ts';
 
 /** Every shape, in one SVG group. Memoised on the editor alone: camera changes don't touch it. */
 const ShapesLayer = memo(function ShapesLayer({ editor }: { editor: Editor }) {
@@ -42,17 +43,7 @@ export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUr
   const picking = useEditorState(editor, (state) => state.picking);
   const view = useEditorState(editor, (state) => state.view);
 
-  // Keep the editor told of the viewport size (for fit-to-image and keyboard zoom).
-  useEffect(() => {
-    const element = containerRef.current;
-    if (!element) return;
-    const measure = () => editor.setViewportSize({ width: element.clientWidth, height: element.clientHeight });
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [editor]);
+  useViewportSize(editor, containerRef);
 
   // Learn the image's natural size; shapes are in its pixels.
   useEffect(() => {

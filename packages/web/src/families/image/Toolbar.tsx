@@ -1,6 +1,7 @@
 import type { Editor } from '../../editor/editor.ts';
 import type { ToolId } from '../../editor/tools/index.ts';
 import { useEditorState } from './use-editor.ts';
+import { HistoryZoomControls } from '../../workbench/HistoryZoomControls.tsx';
 
 const TOOL_BUTTONS: Array<{ id: ToolId; caption: string; shortcut: string }> = [
   { id: 'select', caption: 'Select', shortcut: 'V' },
@@ -34,24 +35,7 @@ export function Toolbar({ editor, onHelp }: { editor: Editor; onHelp?: () => voi
         </button>
       ))}
       <span className="tw-toolbar-gap" />
-      <button type="button" disabled={!canUndo} title="Undo (Ctrl+Z)" onClick={() => editor.undo()}>
-        Undo <kbd>Ctrl+Z</kbd>
-      </button>
-      <button type="button" disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" onClick={() => editor.redo()}>
-        Redo
-      </button>
-      <button type="button" title="Zoom out (-)" onClick={() => editor.zoomBy(0.8)}>
-        −
-      </button>
-      <span className="tw-zoom" aria-label="Zoom">
-        {Math.round(zoom * 100)}%
-      </span>
-      <button type="button" title="Zoom in (+)" onClick={() => editor.zoomBy(1.25)}>
-        +
-      </button>
-      <button type="button" title="Fit image (0)" onClick={() => editor.fitToImage()}>
-        Fit <kbd>0</kbd>
-      </button>
+      <HistoryZoomControls editor={editor} canUndo={canUndo} canRedo={canRedo} zoom={zoom} />
       {onHelp && (
         <button type="button" title="Keyboard shortcuts (?)" onClick={onHelp}>
           Shortcuts <kbd>?</kbd>

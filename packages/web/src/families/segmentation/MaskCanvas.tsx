@@ -3,6 +3,7 @@ import type { MaskEditor, RasterChange } from '../../editor/raster/mask-editor.t
 import type { PointerInput } from '../../editor/events.ts';
 import { TILE_SIZE, type RasterRecord, type Tile } from '../../editor/raster/tiled-raster.ts';
 import { useMaskState } from './use-mask-editor.ts';
+import { useViewportSize } from '../../workbench/use-viewport-size.ts';
 
 /** RGBA words (little-endian) per raster value, from the segments' colours. */
 function colourTable(editor: MaskEditor): Uint32Array {
@@ -106,16 +107,7 @@ export function MaskCanvas({ editor, imageUrl }: { editor: MaskEditor; imageUrl:
   const panning = useMaskState(editor, (state) => state.panning);
   useRasterPainter(editor, canvasRef);
 
-  useEffect(() => {
-    const element = containerRef.current;
-    if (!element) return;
-    const measure = () => editor.setViewportSize({ width: element.clientWidth, height: element.clientHeight });
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [editor]);
+  useViewportSize(editor, containerRef);
 
   // The image's size makes the mask; its pixels feed the superpixel tool (same-origin images only).
   useEffect(() => {

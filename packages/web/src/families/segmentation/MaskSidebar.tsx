@@ -4,6 +4,7 @@ import { labelCaption } from '../../editor/labels.ts';
 import { applicableAttributes } from '../../editor/attributes.ts';
 import type { AttributeValue } from '../../editor/types.ts';
 import { useMaskState, useSegments } from './use-mask-editor.ts';
+import { HistoryZoomControls } from '../../workbench/HistoryZoomControls.tsx';
 
 const TOOL_CAPTIONS: Record<MaskToolId, { caption: string; shortcut: string; hint: string }> = {
   brush: { caption: 'Brush', shortcut: 'B', hint: 'Paint with the active label' },
@@ -38,24 +39,7 @@ export function MaskToolbar({ editor }: { editor: MaskEditor }) {
         <input type="range" min={0} max={100} value={Math.round(opacity * 100)} onChange={(event) => editor.setOpacity(Number(event.target.value) / 100)} aria-label="Mask opacity" />
       </label>
       <span className="tw-toolbar-gap" />
-      <button type="button" disabled={!canUndo} title="Undo (Ctrl+Z)" onClick={() => editor.undo()}>
-        Undo
-      </button>
-      <button type="button" disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" onClick={() => editor.redo()}>
-        Redo
-      </button>
-      <button type="button" title="Zoom out (-)" onClick={() => editor.zoomBy(0.8)}>
-        −
-      </button>
-      <span className="tw-zoom" aria-label="Zoom">
-        {Math.round(zoom * 100)}%
-      </span>
-      <button type="button" title="Zoom in (+)" onClick={() => editor.zoomBy(1.25)}>
-        +
-      </button>
-      <button type="button" title="Fit image (0)" onClick={() => editor.fitToImage()}>
-        Fit
-      </button>
+      <HistoryZoomControls editor={editor} canUndo={canUndo} canRedo={canRedo} zoom={zoom} />
     </div>
   );
 }
