@@ -86,6 +86,7 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
       const route = `${request.method} ${path.slice('/app/api'.length)}`;
       const body = request.method === 'POST' ? await readJson(request) : {};
       if (route === 'POST /session/login') return send(response, 200, { user: { id: 'u1', email: body.email, role: 'labeler' } });
+      if (route === 'GET /session/state') return send(response, 200, { signed_in: true, user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } });
       if (route === 'GET /session' || route === 'POST /session/logout') return send(response, 200, route.startsWith('GET') ? { user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } } : {});
       if (route === 'GET /queue/projects') return send(response, 200, { projects: [{ name: 'streets', type: 'imageannotation', waiting_label: 1, waiting_review: 0 }] });
       if (route === 'GET /queue/next') {
