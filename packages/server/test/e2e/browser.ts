@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from '../helpers/server.ts';
+import { unique } from '../tasks/helpers.ts';
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -117,4 +118,18 @@ export async function inviteTeammate(server: TestServer, email: string, role: st
 export async function acceptInvitation(server: TestServer, token: string, password: string): Promise<void> {
   const response = await server.request('POST', '/app/api/session/accept-invite', { key: null, body: { token, password } });
   assert.equal(response.status, 200, response.text);
+}
+
+/**
+ * A teammate with a unique email for the role, signed up with the password and, when a project is
+ * named, assigned to it (so the queue hands them its tasks). Returns the email.
+ */
+export async function addTeammate(server: TestServer, role: string, password: string, project?: string): Promise<string> {
+  const email = `${unique(role)}@example.com`.toLowerCase();
+  await acceptInvitation(server, await inviteTeammate(server, email, role), password);
+  if (project !== undefined) {
+    const assigned = await server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } });
+    assert.equal(assigned.status, 200, assigned.text);
+  }
+  return email;
 }

@@ -11,18 +11,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { CallbackReceiver, waitUntil } from '../callbacks/fixtures.ts';
 import { unique } from '../tasks/helpers.ts';
-import {
-  NO_CHROMIUM,
-  acceptInvitation,
-  buildWebUi,
-  drawBox,
-  hasChromium,
-  inviteTeammate,
-  launchChromium,
-  signInPage,
-  uploadImage,
-  waitForImage,
-} from './browser.ts';
+import { NO_CHROMIUM, addTeammate, buildWebUi, drawBox, hasChromium, launchChromium, signInPage, uploadImage, waitForImage } from './browser.ts';
 
 const PASSWORD = 'labeling all day long';
 
@@ -49,13 +38,7 @@ describeEachDatabase('Labeling in a real browser', (dialect) => {
   });
 
   /** Invites a teammate, accepts the invitation through the app API, and assigns them to the project. */
-  async function teammate(role: string, project: string): Promise<string> {
-    const email = `${unique(role)}@example.com`.toLowerCase();
-    await acceptInvitation(server, await inviteTeammate(server, email, role), PASSWORD);
-    const assigned = await server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } });
-    assert.equal(assigned.status, 200, assigned.text);
-    return email;
-  }
+  const teammate = (role: string, project: string) => addTeammate(server, role, PASSWORD, project);
 
   async function createProject(body: Record<string, unknown>): Promise<void> {
     const response = await server.request('POST', '/v1/projects', { body });

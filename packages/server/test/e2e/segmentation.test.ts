@@ -12,7 +12,7 @@ import { decodeIndexRle, type MaskDraft } from '@tagwright/formats';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, signInPage, uploadImage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, buildWebUi, hasChromium, launchChromium, signInPage, uploadImage } from './browser.ts';
 
 const PASSWORD = 'painting masks all day';
 const LABELS = ['road', { choice: 'vehicle', subchoices: ['car'] }, { choice: 'person', instance_label: true }];
@@ -89,13 +89,7 @@ describeEachDatabase('Segmentation in a real browser', (dialect) => {
     await server?.close();
   });
 
-  async function teammate(role: string, project: string): Promise<string> {
-    const email = `${unique(role)}@example.com`.toLowerCase();
-    await acceptInvitation(server, await inviteTeammate(server, email, role), PASSWORD);
-    const assigned = await server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } });
-    assert.equal(assigned.status, 200, assigned.text);
-    return email;
-  }
+  const teammate = (role: string, project: string) => addTeammate(server, role, PASSWORD, project);
 
   it('paints two labels and two instances, fills the rest, and the indexed PNG is the painted raster; a fix keeps the old files', async (t) => {
     if (!hasChromium) return t.skip(NO_CHROMIUM);

@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, signInPage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, buildWebUi, hasChromium, launchChromium, signInPage } from './browser.ts';
 
 const PASSWORD = 'who works on what';
 
@@ -30,11 +30,7 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
   });
 
   /** Invites a teammate and accepts the invitation through the app API; assigns them nowhere. */
-  async function teammate(role: string): Promise<string> {
-    const email = `${unique(role)}@example.com`.toLowerCase();
-    await acceptInvitation(server, await inviteTeammate(server, email, role), PASSWORD);
-    return email;
-  }
+  const teammate = (role: string) => addTeammate(server, role, PASSWORD);
 
   async function v1(method: string, url: string, body: unknown): Promise<any> {
     const response = await server.request(method, url, { body });

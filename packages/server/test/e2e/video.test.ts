@@ -12,7 +12,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, screenOf, signInPage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, buildWebUi, hasChromium, launchChromium, screenOf, signInPage } from './browser.ts';
 import fs from 'node:fs';
 
 const PASSWORD = 'tracking cars all day';
@@ -72,13 +72,7 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     await server?.close();
   });
 
-  async function teammate(role: string, project: string): Promise<string> {
-    const email = `${unique(role)}@example.com`.toLowerCase();
-    await acceptInvitation(server, await inviteTeammate(server, email, role), PASSWORD);
-    const assigned = await server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } });
-    assert.equal(assigned.status, 200, assigned.text);
-    return email;
-  }
+  const teammate = (role: string, project: string) => addTeammate(server, role, PASSWORD, project);
 
   async function uploadVideo(): Promise<string> {
     const form = new FormData();
