@@ -31,18 +31,18 @@ export const ShapeView = memo(function ShapeView({ editor, id }: { editor: Edito
       {utilOf(shape).render(shape).map((primitive, index) => (
         <Primitive key={index} primitive={primitive} />
       ))}
-      <Caption editor={editor} shape={shape} x={anchor.x} y={anchor.y} color={color} />
+      <Caption editor={editor} shape={shape} x={anchor.x} y={anchor.y} />
     </g>
   );
 });
 
 /** The caption drawn on the image: the label, then the attribute answers (shown with Shift+T, by CSS). */
-function Caption({ editor, shape, x, y, color }: { editor: Editor; shape: Shape; x: number; y: number; color: string }) {
+function Caption({ editor, shape, x, y }: { editor: Editor; shape: Shape; x: number; y: number }) {
   const answers = Object.entries(shape.attributes)
     .filter(([key]) => editor.config.attributes.some((definition) => definition.key === key && definition.type !== 'linked'))
     .map(([, value]) => (Array.isArray(value) ? value.join('/') : String(value)));
   return (
-    <text className="tw-shape-caption" x={x} y={y} fill={color}>
+    <text className="tw-shape-caption" x={x} y={y}>
       {editor.labelCaptionOf(shape)}
       {answers.length > 0 && <tspan className="tw-caption-attributes"> · {answers.join(' · ')}</tspan>}
     </text>
