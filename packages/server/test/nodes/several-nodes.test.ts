@@ -306,6 +306,9 @@ describe('Several nodes: two API processes and a worker on one PostgreSQL databa
       killedAt = Date.now();
       await nodeB.stop('SIGKILL');
       killed = true;
+      // The receiver sees node B's connections close only when its event loop reads the kernel's FIN; answering
+      // before that would count them as answered, not cut. The surviving worker holds at most its own concurrency.
+      await waitUntil(() => receiver.heldCount <= CALLBACK_CONCURRENCY, { timeoutMs: 30_000, intervalMs: 10, what: "node B's held callbacks seen closed" });
       receiver.releaseAll();
       releaseKill();
       return { inFlightAtKill, leasesOnB };
