@@ -23,14 +23,16 @@ export interface ReadmeServer {
 /**
  * Starts `npm run start -w @tagwright/server` (the second half of the README's `npm start`; the first
  * half builds the web UI, which the caller may point at with TAGWRIGHT_WEB_DIR) from the repository
- * root with a fresh, relative data folder under the git-ignored `tmp/`, on a free port, SQLite.
+ * root with a fresh, relative data folder under the git-ignored `tmp/`, on a free port; SQLite, or
+ * the PostgreSQL database `databaseUrl` names (as `DATABASE_URL` would, the README's only switch).
  */
-export async function startAsReadmeSays(env: Record<string, string> = {}): Promise<ReadmeServer> {
+export async function startAsReadmeSays(env: Record<string, string> = {}, databaseUrl?: string): Promise<ReadmeServer> {
   const dataDir = path.join('tmp', `first-run-${crypto.randomBytes(4).toString('hex')}`);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TAGWRIGHT_DATA_DIR: dataDir, TAGWRIGHT_WORKER_POLL_MS: '50', ...env };
   for (const name of Object.keys(childEnv)) {
     if (name.startsWith('TAGWRIGHT_BOOTSTRAP') || name === 'DATABASE_URL' || name === 'TAGWRIGHT_ADMIN_EMAIL' || name === 'TAGWRIGHT_PUBLIC_URL') delete childEnv[name];
   }
+  if (databaseUrl) childEnv.DATABASE_URL = databaseUrl;
   // Its own process group, so stopping it also stops npm's child (the node server).
   const child: ChildProcess = spawn('npm', ['run', 'start', '-w', '@tagwright/server'], { cwd: REPOSITORY_ROOT, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
