@@ -52,6 +52,11 @@ export function trackShapeAt(track: Track, frame: number): FrameValue<Shape> | n
   return found && { value: found.value.shape, kind: found.kind };
 }
 
+/** Whether the track is on `frame`, and how, without interpolating its shape (cheap enough to ask every frame). */
+export function trackPresenceAt(track: Track, frame: number): FrameValue<unknown>['kind'] | 'absent' {
+  return valueAt(track.keyframes, frame, (left) => left)?.kind ?? 'absent';
+}
+
 /** The keyframe exactly at `frame`, if there is one. */
 export function keyframeAt(track: Track, frame: number): TrackKeyframe | undefined {
   const index = keyframeIndexAtOrBefore(track.keyframes, frame);

@@ -14,7 +14,9 @@ function clock(editor: VideoEditor, frame: number): string {
 /**
  * Play/pause, stepping by frame and by keyframe, jumping to a frame, a scrubber, and one row per
  * track with its keyframe marks and outside spans, plus a row of events. Each row is one SVG path
- * per kind of mark, so 50 tracks with 600 keyframes each stay a few hundred elements.
+ * per kind of mark, so 50 tracks with 600 keyframes each stay a few hundred elements. A frame step
+ * re-renders only the controls and moves the playhead (its own compositor layer, so the rows are
+ * not repainted under it); a row is drawn again only when its track changes.
  */
 export function Timeline({ editor }: { editor: VideoEditor }) {
   const frame = useVideoState(editor, (state) => state.frame);
@@ -81,7 +83,8 @@ export function Timeline({ editor }: { editor: VideoEditor }) {
       <div className="tw-track-area">
         <TrackRows editor={editor} frameCount={frameCount} />
         <div className="tw-playhead-row" aria-hidden="true">
-          <div className="tw-playhead" style={{ left: `${((frame + 0.5) / frameCount) * 100}%` }} />
+          {/* As wide as the row, so translateX in % is a position in the row; transform moves it without layout. */}
+          <div className="tw-playhead" style={{ transform: `translateX(${((frame + 0.5) / frameCount) * 100}%)` }} />
         </div>
       </div>
     </div>
@@ -93,31 +96,50 @@ const TrackRows = memo(function TrackRows({ editor, frameCount }: { editor: Vide
   const { tracks, events } = useVideoRecords(editor);
   const selected = useSelectedIds(editor.canvas);
   const hidden = useVideoState(editor, (state) => state.hidden);
-  const seek = (event: ReactMouseEvent<SVGSVGElement>, trackId?: string) => {
-    const rect = event.currentTarget.getBoundingClientRect();
-    editor.setFrame(((event.clientX - rect.left) / rect.width) * frameCount);
-    if (trackId) editor.selectTrack(trackId);
-  };
   return (
     <div className="tw-track-rows">
       {tracks.map((track, position) => (
-        <div key={track.id} className="tw-track-row" data-track-id={track.id} data-selected={selected.includes(track.id) || undefined} data-hidden={hidden.has(track.id) || undefined}>
-          <span className="tw-track-row-name" style={{ color: editor.canvas.colorOf(track.label) }}>
-            {track.name || `${position + 1} ${track.label}`}
-          </span>
-          <svg viewBox={`0 0 ${frameCount} 10`} preserveAspectRatio="none" onClick={(event) => seek(event, track.id)} role="img" aria-label={`Keyframes of track ${position + 1}`}>
-            <TrackMarks track={track} color={editor.canvas.colorOf(track.label)} />
-          </svg>
-        </div>
+        <TrackRow key={track.id} editor={editor} track={track} position={position} frameCount={frameCount} selected={selected.includes(track.id)} hidden={hidden.has(track.id)} />
       ))}
       {editor.settings.eventLabels.length > 0 && (
         <div className="tw-track-row tw-event-row">
           <span className="tw-track-row-name">Events</span>
-          <svg viewBox={`0 0 ${frameCount} 10`} preserveAspectRatio="none" onClick={(event) => seek(event)} role="img" aria-label="Events">
+          <svg viewBox={`0 0 ${frameCount} 10`} preserveAspectRatio="none" onClick={(event) => seek(editor, frameCount, event)} role="img" aria-label="Events">
             <EventMarks events={events} />
           </svg>
         </div>
       )}
+    </div>
+  );
+});
+
+/** Moves to the frame under the pointer in a row (and selects the row's track). */
+function seek(editor: VideoEditor, frameCount: number, event: ReactMouseEvent<SVGSVGElement>, trackId?: string): void {
+  const rect = event.currentTarget.getBoundingClientRect();
+  editor.setFrame(((event.clientX - rect.left) / rect.width) * frameCount);
+  if (trackId) editor.selectTrack(trackId);
+}
+
+interface TrackRowProps {
+  editor: VideoEditor;
+  track: Track;
+  position: number;
+  frameCount: number;
+  selected: boolean;
+  hidden: boolean;
+}
+
+/** One track's row: drawn again when its track (an edit), place, selection or visibility changes. */
+const TrackRow = memo(function TrackRow({ editor, track, position, frameCount, selected, hidden }: TrackRowProps) {
+  const color = editor.canvas.colorOf(track.label);
+  return (
+    <div className="tw-track-row" data-track-id={track.id} data-selected={selected || undefined} data-hidden={hidden || undefined}>
+      <span className="tw-track-row-name" style={{ color }}>
+        {track.name || `${position + 1} ${track.label}`}
+      </span>
+      <svg viewBox={`0 0 ${frameCount} 10`} preserveAspectRatio="none" onClick={(event) => seek(editor, frameCount, event, track.id)} role="img" aria-label={`Keyframes of track ${position + 1}`}>
+        <TrackMarks track={track} color={color} />
+      </svg>
     </div>
   );
 });

@@ -55,6 +55,12 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
 
   useEffect(() => {
     onReady({ getResponse: () => editor.getDraft(), validate: () => editor.validate().map((problem) => problem.message) });
+  }, [editor, onReady]);
+
+  // Loading the draft is not an edit: changes count once it is in (a 50-track, 10-minute draft
+  // saved again right after opening costs a long serialisation and upload for nothing).
+  useEffect(() => {
+    if (loading) return;
     const unsubscribeStore = editor.store.subscribe(onChange);
     let globals = editor.canvas.getState().globalAttributes;
     const unsubscribeState = editor.canvas.subscribe(() => {
@@ -67,7 +73,7 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
       unsubscribeStore();
       unsubscribeState();
     };
-  }, [editor, onReady, onChange]);
+  }, [editor, loading, onChange]);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
