@@ -124,6 +124,8 @@ export function presentTaskDetail(detail: TaskDetail): Record<string, unknown> {
     task: { ...presentTask(detail.task, detail.links), work_state: detail.task.work_state },
     attempts: detail.attempts.map(presentAttempt),
   };
+  // Only where it differs from task.response (a chat task's stored threads), so other tasks' detail stays as it was.
+  if (detail.editableResponse !== detail.task.response) wire.editable_response = detail.editableResponse;
   if (detail.work) wire.work = presentWork(detail.work);
   if (detail.lease) wire.lease = presentLease(detail.lease);
   return wire;

@@ -93,6 +93,18 @@ export class ChatConversationService {
     return result;
   }
 
+  /**
+   * The response a reviewer's fix starts from (dashboard task detail): a completed chat task's
+   * stored conversation as the `{threads}` the chat editor edits and a fix submits, since the task's
+   * own `response` is only its v1 view. Other tasks: their response.
+   */
+  async editableResponse(task: Task): Promise<unknown> {
+    if (!isChatTask(task) || task.status !== 'completed') return task.response;
+    const rows = (await new ChatRepository(this.db.kysely).load([task.id])).get(task.id);
+    if (!rows) return task.response;
+    return { threads: threadsFromRows(rows).map(({ submissions: _submissions, ...thread }) => thread) };
+  }
+
   /** `GET /v2/annotation`: an annotation of any level of a chat task of the caller's account and environment. */
   async annotation(caller: Caller, id: string): Promise<ChatAnnotation> {
     const found = await new ChatRepository(this.db.kysely).findAnnotation(caller.account.id, caller.environment, id);

@@ -157,6 +157,7 @@ export function createServices(config: Config, db: Db): Services {
       taskLifecycle,
       new FileAttachmentLinks(files),
       () => services.onWorkQueued(),
+      chat,
     ),
     queue,
     review: new ReviewService(db, queue, taskLifecycle, () => services.onWorkQueued()),

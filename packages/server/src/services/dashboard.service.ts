@@ -74,10 +74,17 @@ export interface TaskBrowserPage {
 
 export interface TaskDetail {
   task: Task;
+  /** What a fix starts from: the response, or what a family stores elsewhere (a chat task's threads). */
+  editableResponse: unknown;
   links: AttachmentLinks | undefined;
   attempts: AttemptRecord[];
   work: TaskWorkRecord | undefined;
   lease: LeaseRecord | undefined;
+}
+
+/** Where a fix's starting response comes from, for families that store their answers outside `response`. */
+export interface EditableResponses {
+  editableResponse(task: Task): Promise<unknown>;
 }
 
 export interface LabelerStats {
@@ -113,6 +120,8 @@ export class DashboardService {
     private readonly attachmentLinks: AttachmentLinkResolver,
     /** Called after a commit that queued callbacks. */
     private readonly notifyWork: () => void,
+    /** Reads the response a fix edits (chat tasks keep their conversation as rows). */
+    private readonly editable: EditableResponses = { editableResponse: async (task) => task.response },
   ) {}
 
   /** Every project of the environment, newest first, with its task counts by status. */
@@ -200,13 +209,14 @@ export class DashboardService {
   /** The task with a browser-loadable attachment link, its work history (attempts, reviews), pipeline state and current holder. */
   async taskDetail(caller: Caller, taskId: string): Promise<TaskDetail> {
     const task = await this.tasks.get(caller, taskId);
-    const [links, attempts, work, lease] = await Promise.all([
+    const [links, attempts, work, lease, editableResponse] = await Promise.all([
       this.attachmentLinks.resolve(caller, [task]),
       this.dashboard.attemptsOfTask(task.id, caller.account.id),
       this.dashboard.workOfTask(task.id),
       this.dashboard.currentLease(task.id, Date.now()),
+      this.editable.editableResponse(task),
     ]);
-    return { task, links: links.get(task.id), attempts, work, lease };
+    return { task, links: links.get(task.id), attempts, work, lease, editableResponse };
   }
 
   /**

@@ -261,13 +261,7 @@ export class TaskLifecycle {
       admitted.add(entry.task.batch_id);
     }
 
-    const rendered = new Map<NewTaskEntry, unknown>();
-    if (this.results) {
-      for (const entry of fresh) if (entry.testResponse !== undefined) rendered.set(entry, await this.results.record(trx, entry.task, entry.testResponse));
-    }
-    const rows = fresh.map((entry): Task => {
-      const { task } = entry;
-      const testResponse = rendered.has(entry) ? rendered.get(entry) : entry.testResponse;
+    const rows = fresh.map(({ task, testResponse }): Task => {
       if (testResponse === undefined) return { ...task, status: 'pending', work_state: 'queued' };
       // As createTask then applyCompletion at the creation instant.
       return { ...task, status: 'completed', work_state: 'completed', response: testResponse, completed_at: task.created_at, updated_at: task.created_at };
@@ -275,6 +269,15 @@ export class TaskLifecycle {
     // A Task is a NewTask with its names added; insertNew reads only the columns.
     const inserted = await tasks.insertNew(rows);
     const created = rows.filter((task) => inserted.has(task.id));
+    // Test-mode completions pass the recorder as createTask's do, after the insert (chat threads are
+    // rows that reference the task; result files are rendered): a bulk import stores what a single create stores.
+    for (const task of created) {
+      if (task.status !== 'completed') continue;
+      const recorded = await this.recorded(trx, task, task.response);
+      if (JSON.stringify(recorded) === JSON.stringify(task.response)) continue;
+      await tasks.update(task.id, { response: recorded }, task.created_at);
+      task.response = recorded;
+    }
 
     const now = Date.now();
     const completed = created.filter((task) => task.status === 'completed');

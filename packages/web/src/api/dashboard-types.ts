@@ -152,6 +152,8 @@ export interface Attempt {
 
 export interface TaskDetail {
   task: FullTask;
+  /** What a fix starts from when it is not `task.response` (a completed chat task's stored `{threads}`). */
+  editable_response?: unknown;
   attempts: Attempt[];
   work?: { round: number; attempts: number; review_reason?: string; agreement?: number };
   lease?: { user_id: string; email?: string; kind: string; started_at: string; expires_at: string };

@@ -85,7 +85,20 @@ export function AuditPanel({
  * The task type's workbench editor, started from the current response; saving sends a `fixed`
  * audit (the server keeps the old response in `prior_responses`) with the optional comment.
  */
-export function FixEditor({ dashboard, task, onAudited, onCancel }: { dashboard: DashboardApi; task: FullTask; onAudited: (task: FullTask) => void; onCancel: () => void }) {
+export function FixEditor({
+  dashboard,
+  task,
+  initialResponse = task.response,
+  onAudited,
+  onCancel,
+}: {
+  dashboard: DashboardApi;
+  task: FullTask;
+  /** The response the editor starts from, when the task keeps it apart from `task.response` (chat threads). */
+  initialResponse?: unknown;
+  onAudited: (task: FullTask, fixedResponse: unknown) => void;
+  onCancel: () => void;
+}) {
   const Editor = editorForTaskType(task.type)!;
   const source = useRef<ResponseSource | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -102,7 +115,8 @@ export function FixEditor({ dashboard, task, onAudited, onCancel }: { dashboard:
     if (found.length > 0) return;
     setBusy(true);
     try {
-      onAudited(await dashboard.audit(task.task_id, { result: 'fixed', response: source.current.getResponse(), comments: comment.trim() || undefined }));
+      const response = source.current.getResponse();
+      onAudited(await dashboard.audit(task.task_id, { result: 'fixed', response, comments: comment.trim() || undefined }), response);
     } catch (caught) {
       setProblems([(caught as Error).message]);
     } finally {
@@ -112,7 +126,7 @@ export function FixEditor({ dashboard, task, onAudited, onCancel }: { dashboard:
   return (
     <div className="tw-fix" data-testid="fix-editor">
       <div className="tw-fix-editor">
-        <Editor task={task} initialResponse={task.response} onReady={onReady} onChange={onChange} />
+        <Editor task={task} initialResponse={initialResponse} onReady={onReady} onChange={onChange} />
       </div>
       {problems.length > 0 && (
         <ul role="alert" className="tw-problems">

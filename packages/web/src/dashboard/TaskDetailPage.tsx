@@ -12,15 +12,19 @@ export function TaskDetailPage({ dashboard, taskId }: { dashboard: DashboardApi;
   const detail = useLoad(() => dashboard.task(taskId), taskId);
   const [task, setTask] = useState<FullTask | undefined>(undefined);
   useEffect(() => setTask(detail.data?.task), [detail.data]);
+  // A chat task's fix edits its stored threads (the detail's editable_response), not its v1 view.
+  const [editable, setEditable] = useState<unknown>(undefined);
+  useEffect(() => setEditable(detail.data?.editable_response), [detail.data]);
   const [shown, setShown] = useState<{ label: string; response: unknown } | null>(null);
   const [fixing, setFixing] = useState(false);
 
   if (detail.error) return <p role="alert">{detail.error}</p>;
   if (!detail.data || !task) return <p className="tw-page-message">Loading task…</p>;
   const { attempts, work, lease } = detail.data;
-  const preview = shown ?? { label: 'Current response', response: task.response };
-  const audited = (next: FullTask) => {
+  const preview = shown ?? { label: 'Current response', response: editable ?? task.response };
+  const audited = (next: FullTask, fixedResponse?: unknown) => {
     setTask({ ...next, work_state: next.work_state ?? task.work_state });
+    if (editable !== undefined && fixedResponse !== undefined) setEditable(fixedResponse);
     setFixing(false);
     setShown(null);
   };
@@ -80,7 +84,7 @@ export function TaskDetailPage({ dashboard, taskId }: { dashboard: DashboardApi;
             )}
           </header>
           {fixing ? (
-            <FixEditor dashboard={dashboard} task={task} onAudited={audited} onCancel={() => setFixing(false)} />
+            <FixEditor dashboard={dashboard} task={task} initialResponse={editable ?? task.response} onAudited={audited} onCancel={() => setFixing(false)} />
           ) : (
             <ResponsePreview task={task} response={preview.response} />
           )}
