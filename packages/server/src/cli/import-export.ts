@@ -291,7 +291,7 @@ function reportExport(result: ExportResult, options: ExportCommandOptions, json:
   const rate = result.elapsedMs > 0 ? Math.round((stats.tasks / result.elapsedMs) * 1000) : stats.tasks;
   // The export itself may be on standard output: the report then goes to standard error.
   const out = options.out === '-' ? process.stderr : process.stdout;
-  const image = options.format === 'coco' || options.format === 'yolo' || options.format === 'voc';
+  const image = options.format === 'coco' || options.format === 'yolo' || options.format === 'voc' || options.format === 'masks';
   if (json) {
     const body = {
       format: options.format,

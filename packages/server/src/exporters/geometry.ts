@@ -112,6 +112,8 @@ export interface ImageTask {
   task: Task;
   size: { width: number; height: number } | undefined;
   objects: ImageObject[];
+  /** Set when the task's answer is a raster (a mask): its size, the image's. */
+  raster?: { width: number; height: number };
 }
 
 /**
@@ -138,11 +140,12 @@ export async function* imageTasksOf(
     const exported = await rowsOf(task, results);
     for (const label of exported.labels) labels.index(label.name, label.parent);
     stats.images += 1;
-    const size = imageSize(task, fallbackSize);
+    // A mask's raster has the image's own size, which no metadata can contradict.
+    const size = exported.raster ?? imageSize(task, fallbackSize);
     if (!size) stats.missingSize += 1;
     const { objects, skipped } = imageObjects(exported);
     stats.skippedShapes += skipped;
-    yield { task, size, objects };
+    yield { task, size, objects, raster: exported.raster };
   }
 }
 

@@ -2,6 +2,7 @@ import { cocoExporter } from './coco.ts';
 import { csvExporter } from './csv.ts';
 import { jsonlExporter } from './jsonl.ts';
 import { vocExporter } from './voc.ts';
+import { masksExporter } from './masks.ts';
 import { yoloExporter } from './yolo.ts';
 import { motExporter, videoFramesExporter } from './video.ts';
 import type { ExportFormat, Exporter, ExporterOptions } from './types.ts';
@@ -22,6 +23,8 @@ export function createExporter(format: ExportFormat, options: ExporterOptions = 
       return yoloExporter(options);
     case 'voc':
       return vocExporter(options);
+    case 'masks':
+      return masksExporter(options);
     case 'mot':
       return motExporter(options);
     case 'video-frames':

@@ -120,7 +120,7 @@ export async function* tarStream(entries: AsyncIterable<ExportEntry>, tempDir = 
         await writeWithBackpressure(appender.stream, entry.content);
         continue;
       }
-      const content = Buffer.from(entry.content, 'utf8');
+      const content = typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : entry.content;
       yield Buffer.concat([tarHeader(entry.path, content.length, mtime), content, padding(content.length)]);
     }
     for (const [name, appender] of appenders) {

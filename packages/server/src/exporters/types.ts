@@ -2,7 +2,7 @@ import type { StoredTask } from '../repositories/task.repository.ts';
 import type { ResultReader } from '../families/types.ts';
 
 /** Every export format (docs/import-export.md). */
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc', 'mot', 'video-frames'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc', 'masks', 'mot', 'video-frames'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExporterOptions {
@@ -64,8 +64,8 @@ export interface StreamExporter {
   write(pages: AsyncIterable<StoredTask[]>): AsyncGenerator<string | Buffer>;
 }
 
-/** A whole file of a file-set export, or one line appended to a file that grows through the export (a manifest). */
-export type ExportEntry = { kind: 'file'; path: string; content: string } | { kind: 'line'; path: string; content: string };
+/** A whole file of a file-set export (text, or bytes such as a PNG mask), or one line appended to a file that grows through the export (a manifest). */
+export type ExportEntry = { kind: 'file'; path: string; content: string | Buffer } | { kind: 'line'; path: string; content: string };
 
 /** A format that writes many files: a folder, or a tar stream of it. */
 export interface FileSetExporter {

@@ -108,6 +108,11 @@ export interface ExportRows {
   rows: ExportRow[];
   /** Annotations that could not be read as a shape (malformed); counted as skipped shapes. */
   unreadable: number;
+  /**
+   * Families whose answer is a raster (masks): its width and height, which are the image's. The mask
+   * formats write a task only when it is set (a mask with no labeled pixel has no rows but a size).
+   */
+  raster?: { width: number; height: number };
 }
 
 /** What `renderResults` may use. */

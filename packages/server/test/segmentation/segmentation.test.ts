@@ -3,7 +3,9 @@ import { it } from 'node:test';
 import sharp from 'sharp';
 import { encodeIndexRle } from '@tagwright/formats';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { TEST_KEY, useTestServer, type TestServer } from '../helpers/server.ts';
+import { LIVE_KEY, TEST_KEY, useTestServer, type TestServer } from '../helpers/server.ts';
+import { readTar } from '../import-export/helpers.ts';
+import { decodeCocoRle } from '../../src/families/segmentation/coco-rle.ts';
 import { addWorkers, assign, call, createProject, createTask, getTask, next, submit, unique, type TestWorker } from '../queue/helpers.ts';
 
 const LABELS = ['road', { choice: 'vehicle', subchoices: ['car'] }, { choice: 'person', instance_label: true }];
@@ -51,9 +53,19 @@ async function assertPublicPngs(urls: string[]): Promise<void> {
 }
 
 async function greyPixels(url: string): Promise<number[]> {
-  const png = Buffer.from(await (await fetch(url)).arrayBuffer());
+  return pngGrey(Buffer.from(await (await fetch(url)).arrayBuffer()));
+}
+
+async function pngGrey(png: Buffer): Promise<number[]> {
   const { data } = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   return [...data];
+}
+
+/** An export of the app API, as bytes, read with the live key. */
+async function exported(srv: TestServer, query: string): Promise<Buffer> {
+  const response = await fetch(`${srv.url}/app/api/exports/tasks?${query}`, { headers: { authorization: `Basic ${Buffer.from(`${LIVE_KEY}:`).toString('base64')}` } });
+  assert.equal(response.status, 200, query);
+  return Buffer.from(await response.arrayBuffer());
 }
 
 describeEachDatabase('segmentannotation', (dialect) => {
@@ -168,6 +180,47 @@ describeEachDatabase('segmentannotation', (dialect) => {
     const done = await getTask(server.current, task.task_id);
     assert.deepEqual(await greyPixels(done.response.annotations.combined.indexedImage), decodeValues(), 'the central attempt wins the tie');
     await assertPublicPngs(urlsOf(done.response));
+  });
+
+  it('exports a completed task as PNG index masks in the VOC layout that decode to the painted raster', async () => {
+    const { project, worker } = await labeledProject();
+    const task = await createTask(server.current, 'segmentannotation', { project, attachment: 'https://cdn.example.com/street.jpg', labels: LABELS });
+    assert.equal(await submit(server.current, worker, await next(server.current, worker), paintedDraft()), 'completed');
+
+    const files = readTar(await exported(server.current, `format=masks&project=${project}`));
+    assert.deepEqual([...files.keys()].sort(), [
+      'ImageSets/Segmentation/default.txt',
+      `SegmentationClass/${task.task_id}.png`,
+      `SegmentationObject/${task.task_id}.png`,
+      'attachments.txt',
+      'labelmap.txt',
+    ]);
+    const labelmap = files.get('labelmap.txt')!.toString('utf8').trim().split('\n');
+    assert.deepEqual(labelmap, ['# label:color_rgb:parts:actions', 'background:0,0,0::', 'road:230,25,75::', 'car:60,180,75::', 'person:255,225,25::']);
+    // Classes by labelmap line: road 1, car 2, person 3 (both instances); objects by labelMapping index.
+    const classOf = [0, 1, 2, 3, 3];
+    assert.deepEqual(await pngGrey(files.get(`SegmentationClass/${task.task_id}.png`)!), decodeValues().map((value) => classOf[value]));
+    assert.deepEqual(await pngGrey(files.get(`SegmentationObject/${task.task_id}.png`)!), decodeValues());
+    assert.equal(files.get('ImageSets/Segmentation/default.txt')!.toString('utf8'), `${task.task_id}\n`);
+    assert.equal(files.get('attachments.txt')!.toString('utf8'), `${task.task_id} https://cdn.example.com/street.jpg\n`);
+  });
+
+  it('exports a completed task to COCO whose RLE masks decode to the painted raster', async () => {
+    const { project, worker } = await labeledProject();
+    const task = await createTask(server.current, 'segmentannotation', { project, attachment: 'https://cdn.example.com/street.jpg', labels: LABELS });
+    assert.equal(await submit(server.current, worker, await next(server.current, worker), paintedDraft()), 'completed');
+
+    const coco = JSON.parse((await exported(server.current, `format=coco&project=${project}`)).toString('utf8'));
+    assert.equal(coco.images.length, 1);
+    assert.deepEqual([coco.images[0].tagwright_task_id, coco.images[0].width, coco.images[0].height], [task.task_id, WIDTH, HEIGHT]);
+    const names = new Map(coco.categories.map((category: any) => [category.id, category.name]));
+    // One annotation per labelMapping index, in index order: road, car, person #3, person #4.
+    assert.deepEqual(coco.annotations.map((annotation: any) => names.get(annotation.category_id)), ['road', 'car', 'person', 'person']);
+    coco.annotations.forEach((annotation: any, position: number) => {
+      const index = position + 1;
+      assert.deepEqual([...decodeCocoRle(annotation.segmentation)], decodeValues().map((value) => (value === index ? 1 : 0)), `index ${index}`);
+      assert.equal(annotation.area, decodeValues().filter((value) => value === index).length);
+    });
   });
 
   it('keeps the files of the response a fix replaces', async () => {

@@ -98,6 +98,29 @@ export function decodeCocoRle(rle: CocoRle): Uint8Array {
   return out;
 }
 
+/** Paints `value` into a row-major raster (of the RLE's size) wherever the COCO RLE is 1. */
+export function paintCocoRle(rle: CocoRle, target: { [offset: number]: number }, value: number): void {
+  const [height, width] = rle.size;
+  let position = 0;
+  let bit = 0;
+  for (const count of countsFromString(rle.counts)) {
+    if (bit) {
+      // Column-major runs: walk down the column, wrapping to the top of the next one.
+      let x = Math.floor(position / height);
+      let y = position % height;
+      for (let left = count; left > 0; left--) {
+        target[y * width + x] = value;
+        if (++y === height) {
+          y = 0;
+          x++;
+        }
+      }
+    }
+    position += count;
+    bit ^= 1;
+  }
+}
+
 /** Area and bounding box [x, y, width, height] of one index, for the COCO annotation. */
 export function areaAndBox(width: number, height: number, values: ArrayLike<number>, index: number): { area: number; bbox: [number, number, number, number] } {
   let area = 0;

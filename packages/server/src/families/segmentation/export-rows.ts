@@ -51,5 +51,5 @@ export async function segmentationExportRows(task: Task, results: ResultReader):
     if (entry.attributes) row.attributes = entry.attributes;
     rows.push(row);
   }
-  return { labels, rows, unreadable: 0 };
+  return { labels, rows, unreadable: 0, raster: { width: raster.width, height: raster.height } };
 }
