@@ -136,6 +136,10 @@ export class DeliverCallbacksRunner implements JobRunner {
     if (this.shutdown.signal.aborted) {
       return { ...base, result: 'interrupted', error: `interrupted by shutdown; will be sent again (${attempt.error ?? 'no answer'})` };
     }
+    if (attempt.permanent) {
+      this.log.warn({ ...context, error: attempt.error }, 'callback refused by the outbound address guard; not retried');
+      return { ...base, result: 'failed', retryAt: null };
+    }
     const retryAt = nextRetryAt(row.attempts + 1, this.options.scheduleSeconds, Date.now());
     if (retryAt === null) this.log.warn({ ...context, attempts: row.attempts + 1 }, 'callback failed on its last retry; giving up');
     return { ...base, result: 'failed', retryAt };

@@ -32,6 +32,9 @@ export async function refuseReason(url: URL, allowPrivate: boolean): Promise<str
   return blocked ? `refusing to reach private address ${blocked} (set TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND=true to allow)` : undefined;
 }
 
+/** The error code of a connect-time refusal by `privateRefusingLookup`. */
+export const REFUSED_CODE = 'EPRIVATEADDRESS';
+
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
@@ -45,7 +48,7 @@ export function privateRefusingLookup(hostname: string, options: LookupOptions, 
     const blocked = addresses.find((entry) => isPrivateAddress(entry.address));
     if (blocked) {
       const refused: NodeJS.ErrnoException = new Error(`refusing to reach private address ${blocked.address} (set TAGWRIGHT_ALLOW_PRIVATE_OUTBOUND=true to allow)`);
-      refused.code = 'EPRIVATEADDRESS';
+      refused.code = REFUSED_CODE;
       return callback(refused, []);
     }
     if (options.all) callback(null, addresses);

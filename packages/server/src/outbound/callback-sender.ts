@@ -27,6 +27,8 @@ export interface CallbackAttemptResult {
   error?: string;
   responseBody?: string;
   durationMs: number;
+  /** A failure that no retry can change (the address guard refused the target): given up at once. */
+  permanent?: boolean;
 }
 
 export interface CallbackSenderOptions {
@@ -104,6 +106,9 @@ export class CallbackSender {
     if (timedOut && answer.status === undefined) answer.timedOut = true;
     const responseBody = answer.body === '' ? undefined : answer.body;
     if (answer.status === undefined) {
+      if (answer.refused) {
+        return { result: 'failed', permanent: true, error: `${answer.error ?? 'refused'}; refused by policy, so not retried`, durationMs: answer.durationMs };
+      }
       const error = answer.timedOut ? `timeout: no complete answer within ${this.options.timeoutMs} ms` : answer.error ?? 'no answer';
       return { result: 'failed', error, durationMs: answer.durationMs };
     }

@@ -2,7 +2,7 @@ import { Agent, request } from 'undici';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { privateRefusingLookup, refuseReason } from './address-guard.ts';
+import { privateRefusingLookup, REFUSED_CODE, refuseReason } from './address-guard.ts';
 
 export interface OutboundOptions {
   /** Connect, headers and body timeouts, each. */
@@ -22,6 +22,8 @@ export interface PostResult {
   error?: string;
   /** True when the error was a timeout (connect, headers, body, or the caller's deadline). */
   timedOut?: boolean;
+  /** True when the address guard refused the target (a policy decision: asking again gives the same answer). */
+  refused?: boolean;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -52,7 +54,7 @@ export class OutboundClient {
     try {
       const target = new URL(url);
       const refused = await refuseReason(target, this.options.allowPrivate);
-      if (refused) return { body: '', durationMs: elapsed(), error: refused };
+      if (refused) return { body: '', durationMs: elapsed(), error: refused, refused: true };
       const response = await request(target, {
         method: 'POST',
         dispatcher: this.agent,
@@ -66,7 +68,9 @@ export class OutboundClient {
     } catch (error) {
       const { code, name } = (error ?? {}) as { code?: string; name?: string };
       const timedOut = TIMEOUT_CODES.has(code ?? '') || name === 'TimeoutError';
-      return { body: '', durationMs: elapsed(), error: (error as Error).message || String(error), timedOut };
+      // The connect-time lookup refuses a name that resolved to a private address on its second lookup.
+      const refused = code === REFUSED_CODE;
+      return { body: '', durationMs: elapsed(), error: (error as Error).message || String(error), timedOut, ...(refused ? { refused } : {}) };
     }
   }
 
