@@ -87,6 +87,15 @@ export interface EditableResponses {
   editableResponse(task: Task): Promise<unknown>;
 }
 
+/** A dashboard audit's answer: the audited task with its browser-loadable attachment links, as the task detail has them. */
+export interface AuditedTask {
+  task: Task;
+  links: AttachmentLinks | undefined;
+}
+
+/** Longest audit time a dashboard audit may report: a day (a tab left open overnight is not a measurement). */
+const MAX_AUDIT_SECS = 86_400;
+
 export interface LabelerStats {
   user: UserRow;
   labels: { attempts: number; timeSpentMs: number };
@@ -225,7 +234,13 @@ export class DashboardService {
    * `prior_responses`), or `commented`. Only completed tasks; the callback fires as for API audits.
    * A signed-in teammate is recorded as the auditor; an API key is recorded as the account owner.
    */
-  async audit(actor: DashboardActor, taskId: string, rawBody: unknown): Promise<Task> {
+  async audit(actor: DashboardActor, taskId: string, rawBody: unknown): Promise<AuditedTask> {
+    const audited = await this.recordAudit(actor, taskId, rawBody);
+    const links = await this.attachmentLinks.resolve(actor.caller, [audited]);
+    return { task: audited, links: links.get(audited.id) };
+  }
+
+  private async recordAudit(actor: DashboardActor, taskId: string, rawBody: unknown): Promise<Task> {
     const body = objectBody(rawBody);
     const result = readString(body.result, 'result');
     if (result === undefined || !(AUDIT_RESULTS as readonly string[]).includes(result)) {
@@ -240,7 +255,9 @@ export class DashboardService {
       throw new InvalidRequest("Missing required parameter 'response': the corrected response object that replaces the task's response.");
     }
     const task = await this.tasks.get(actor.caller, taskId);
-    const auditor: Auditor = { email: actor.email ?? (await this.ownerEmail(actor.caller)), source: 'customer', timeSecs: 0 };
+    // A teammate's audit records the time the page measured; an API key's audit records 0 (contract 5.5).
+    const timeSecs = actor.email ? readAuditSecs(body.time_spent_secs) : 0;
+    const auditor: Auditor = { email: actor.email ?? (await this.ownerEmail(actor.caller)), source: 'customer', timeSecs };
     const audited = await this.lifecycle.transaction(this.db.kysely, (trx) => {
       switch (result as AuditResult) {
         case 'accepted':
@@ -325,4 +342,13 @@ function decodePosition(token: string): TaskPosition {
   const match = /^t:(\d+):([A-Za-z0-9_-]+)$/.exec(text);
   if (!match) throw new InvalidRequest("Invalid value for 'next_token': pass the next_token of the previous page unchanged.");
   return { createdAt: Number(match[1]), id: match[2] };
+}
+
+/** `time_spent_secs` of a dashboard audit: seconds from opening the task to the decision, rounded; 0 when absent. */
+function readAuditSecs(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_AUDIT_SECS) {
+    throw new InvalidRequest(`Invalid value for 'time_spent_secs': expected a number of seconds from 0 to ${MAX_AUDIT_SECS}.`);
+  }
+  return Math.round(value);
 }

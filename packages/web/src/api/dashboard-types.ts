@@ -166,6 +166,8 @@ export interface AuditRequest {
   comments?: string;
   /** Required for `fixed`. */
   response?: unknown;
+  /** Seconds from opening the task (or the last decision on it) to this one: the entry's `audit_time_secs`. */
+  time_spent_secs?: number;
 }
 
 export interface LabelerStats {

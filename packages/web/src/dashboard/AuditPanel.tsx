@@ -14,10 +14,13 @@ export function AuditPanel({
   onAudited,
   fixing,
   onFixToggle,
+  auditSeconds,
 }: {
   dashboard: DashboardApi;
   task: FullTask;
   onAudited: (task: FullTask) => void;
+  /** Seconds spent on this decision so far (sent as `time_spent_secs`). */
+  auditSeconds: () => number;
   /** Whether the fix editor is open (the page shows it where the response preview was). */
   fixing: boolean;
   onFixToggle: () => void;
@@ -34,7 +37,7 @@ export function AuditPanel({
     setBusy(true);
     setError(null);
     try {
-      const audited = await dashboard.audit(task.task_id, { result, comments: comment.trim() || undefined });
+      const audited = await dashboard.audit(task.task_id, { result, comments: comment.trim() || undefined, time_spent_secs: auditSeconds() });
       setComment('');
       onAudited(audited);
     } catch (caught) {
@@ -91,6 +94,7 @@ export function FixEditor({
   initialResponse = task.response,
   onAudited,
   onCancel,
+  auditSeconds,
 }: {
   dashboard: DashboardApi;
   task: FullTask;
@@ -98,6 +102,7 @@ export function FixEditor({
   initialResponse?: unknown;
   onAudited: (task: FullTask, fixedResponse: unknown) => void;
   onCancel: () => void;
+  auditSeconds: () => number;
 }) {
   const Editor = editorForTaskType(task.type)!;
   const source = useRef<ResponseSource | null>(null);
@@ -116,7 +121,7 @@ export function FixEditor({
     setBusy(true);
     try {
       const response = source.current.getResponse();
-      onAudited(await dashboard.audit(task.task_id, { result: 'fixed', response, comments: comment.trim() || undefined }), response);
+      onAudited(await dashboard.audit(task.task_id, { result: 'fixed', response, comments: comment.trim() || undefined, time_spent_secs: auditSeconds() }), response);
     } catch (caught) {
       setProblems([(caught as Error).message]);
     } finally {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DashboardApi } from '../api/dashboard.ts';
 import type { Attempt, FullTask } from '../api/dashboard-types.ts';
 import { Markdown } from '../workbench/Markdown.tsx';
@@ -17,13 +17,18 @@ export function TaskDetailPage({ dashboard, taskId }: { dashboard: DashboardApi;
   useEffect(() => setEditable(detail.data?.editable_response), [detail.data]);
   const [shown, setShown] = useState<{ label: string; response: unknown } | null>(null);
   const [fixing, setFixing] = useState(false);
+  // An audit's time runs from opening the task, or from the previous decision on it.
+  const decisionStart = useRef(performance.now());
+  const auditSeconds = useCallback(() => Math.round((performance.now() - decisionStart.current) / 100) / 10, []);
 
   if (detail.error) return <p role="alert">{detail.error}</p>;
   if (!detail.data || !task) return <p className="tw-page-message">Loading task…</p>;
   const { attempts, work, lease } = detail.data;
   const preview = shown ?? { label: 'Current response', response: editable ?? task.response };
   const audited = (next: FullTask, fixedResponse?: unknown) => {
-    setTask({ ...next, work_state: next.work_state ?? task.work_state });
+    decisionStart.current = performance.now();
+    // The audit answer carries the attachment links (as the detail does); keep the old ones if an older server omits them.
+    setTask({ ...next, attachment_url: next.attachment_url ?? task.attachment_url, attachment_urls: next.attachment_urls ?? task.attachment_urls, work_state: next.work_state ?? task.work_state });
     if (editable !== undefined && fixedResponse !== undefined) setEditable(fixedResponse);
     setFixing(false);
     setShown(null);
@@ -84,13 +89,13 @@ export function TaskDetailPage({ dashboard, taskId }: { dashboard: DashboardApi;
             )}
           </header>
           {fixing ? (
-            <FixEditor dashboard={dashboard} task={task} initialResponse={editable ?? task.response} onAudited={audited} onCancel={() => setFixing(false)} />
+            <FixEditor dashboard={dashboard} task={task} initialResponse={editable ?? task.response} onAudited={audited} onCancel={() => setFixing(false)} auditSeconds={auditSeconds} />
           ) : (
             <ResponsePreview task={task} response={preview.response} />
           )}
         </section>
         <aside className="tw-detail-side">
-          <AuditPanel dashboard={dashboard} task={task} onAudited={audited} fixing={fixing} onFixToggle={() => setFixing(!fixing)} />
+          <AuditPanel dashboard={dashboard} task={task} onAudited={audited} fixing={fixing} onFixToggle={() => setFixing(!fixing)} auditSeconds={auditSeconds} />
           {task.instruction && (
             <details className="tw-card">
               <summary>Instructions</summary>

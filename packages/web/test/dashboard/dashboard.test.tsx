@@ -166,7 +166,10 @@ describe('TaskDetailPage', () => {
     render(<TaskDetailPage dashboard={server.dashboard} taskId="task-1" />);
     fireEvent.change(await screen.findByLabelText('Audit comment'), { target: { value: 'Tight boxes' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Accept' })));
-    expect(server.calls.find((call) => call.method === 'POST')!.body).toEqual({ result: 'accepted', comments: 'Tight boxes' });
+    const sent = server.calls.find((call) => call.method === 'POST')!.body as { time_spent_secs: number };
+    expect(sent).toEqual({ result: 'accepted', comments: 'Tight boxes', time_spent_secs: expect.any(Number) });
+    // The time from opening the task to the decision becomes the audit entry's audit_time_secs.
+    expect(sent.time_spent_secs).toBeGreaterThanOrEqual(0);
     expect(await screen.findByText('accepted', { selector: 'strong' })).toBeTruthy();
   });
 
@@ -183,6 +186,7 @@ describe('TaskDetailPage', () => {
     await act(async () => fireEvent.click(within(editor).getByRole('button', { name: 'Save fix' })));
     const sent = server.calls.find((call) => call.method === 'POST')!.body as { result: string; response: { annotations: Array<{ uuid: string }> } };
     expect(sent.result).toBe('fixed');
+    expect(typeof (sent as unknown as { time_spent_secs: unknown }).time_spent_secs).toBe('number');
     expect(sent.response.annotations.map((annotation) => annotation.uuid)).toEqual(['b1', 'b2']);
     expect(screen.queryByTestId('fix-editor')).toBeNull();
   });

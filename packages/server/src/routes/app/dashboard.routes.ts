@@ -27,6 +27,7 @@ const AuditBody = Type.Object(
     result: Type.String({ description: `One of ${AUDIT_RESULTS.join(', ')}.` }),
     comments: Type.Optional(Type.String({ description: 'Required for commented; appended to customer_review_comments.' })),
     response: Type.Optional(Type.Unknown({ description: 'Required for fixed: the corrected response, which replaces the task response.' })),
+    time_spent_secs: Type.Optional(Type.Unknown({ description: "Seconds the auditor spent (from opening the task to the decision); recorded as the entry's audit_time_secs for a signed-in teammate (0 for API keys)." })),
   },
   { additionalProperties: true },
 );
@@ -139,8 +140,9 @@ export async function registerDashboardRoutes(app: FastifyInstance): Promise<voi
       preHandler: managers,
     },
     async (request) => {
-      const task = await dashboard.audit(actorOf(request), (request.params as { taskId: string }).taskId, request.body);
-      return { task: { ...presentTask(task), work_state: task.work_state } };
+      const { task, links } = await dashboard.audit(actorOf(request), (request.params as { taskId: string }).taskId, request.body);
+      // The same task object as the detail answer, attachment links included: the page redraws from it.
+      return { task: { ...presentTask(task, links), work_state: task.work_state } };
     },
   );
 
