@@ -2,15 +2,20 @@ import { requireLabelList } from '../shared/labels.ts';
 import { requireAttachment } from '../shared/params.ts';
 import { invalid, isPlainObject, missing } from '../shared/problem.ts';
 import { GEOMETRY_KINDS } from './types.ts';
+import { checkImageOptions } from './options.ts';
+import { checkTypedAnnotation } from './response.ts';
 
 /**
  * Params of an image task: an attachment, and the labels of each geometry it asks for
  * (`geometries` for imageannotation, `objects_to_annotate` for the legacy types; a cuboidannotation
- * task may leave its labels free).
+ * task may leave its labels free); for imageannotation, Scale's advanced options when set (options.ts).
  */
 export function validateImageParams(type: string, params: Record<string, unknown>): void {
   requireAttachment(params);
-  if (type === 'imageannotation') requireGeometries(params);
+  if (type === 'imageannotation') {
+    requireGeometries(params);
+    checkImageOptions(params, (annotation, path) => checkTypedAnnotation(annotation, path, params));
+  }
   else if (type !== 'cuboidannotation') requireLabelList(params, 'objects_to_annotate', 'choice');
 }
 

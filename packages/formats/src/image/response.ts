@@ -1,7 +1,9 @@
 import { checkLabel, labelNames } from '../shared/labels.ts';
 import { annotationList, requireNumbers } from '../shared/response.ts';
 import { invalid, isPlainObject } from '../shared/problem.ts';
-import { LEGACY_IMAGE_TASK_GEOMETRY, type LegacyImageTaskType } from './types.ts';
+import { LEGACY_IMAGE_TASK_GEOMETRY, type LegacyImageTaskType, type Vertex } from './types.ts';
+import { rotatedBoxCorners } from './geometry.ts';
+import { checkBaseAnnotationEdits } from './base-annotations.ts';
 
 /**
  * An image task's response: `annotations` of the geometries and labels the task offers (each
@@ -47,19 +49,122 @@ export function checkGeometry(annotation: Record<string, unknown>, path: string,
   }
 }
 
-function checkImageAnnotation(response: Record<string, unknown>, params: Record<string, unknown>): void {
+/** One imageannotation annotation: a geometry the task asks for, one of its labels, well-formed coordinates (a response's, or a pre-label's at creation). */
+export function checkTypedAnnotation(annotation: unknown, path: string, params: Record<string, unknown>): void {
   const geometries = isPlainObject(params.geometries) ? params.geometries : {};
-  annotationList(response).forEach((annotation, index) => {
-    const path = `response.annotations[${index}]`;
-    if (!isPlainObject(annotation)) throw invalid(path, 'expected an annotation object');
-    const geometry = annotation.type;
-    if (typeof geometry !== 'string') throw invalid(`${path}.type`, `expected the geometry (${Object.keys(geometries).join(', ') || 'box'})`);
-    const settings = geometries[geometry];
-    if (!isPlainObject(settings)) throw invalid(`${path}.type`, `"${geometry}" is not a geometry this task asks for (${Object.keys(geometries).join(', ')})`);
-    checkLabel(annotation, path, labelNames(settings.objects_to_annotate));
-    checkGeometry(annotation, path, geometry, settings);
+  if (!isPlainObject(annotation)) throw invalid(path, 'expected an annotation object');
+  const geometry = annotation.type;
+  if (typeof geometry !== 'string') throw invalid(`${path}.type`, `expected the geometry (${Object.keys(geometries).join(', ') || 'box'})`);
+  const settings = geometries[geometry];
+  if (!isPlainObject(settings)) throw invalid(`${path}.type`, `"${geometry}" is not a geometry this task asks for (${Object.keys(geometries).join(', ')})`);
+  checkLabel(annotation, path, labelNames(settings.objects_to_annotate));
+  checkGeometry(annotation, path, geometry, settings);
+  if (geometry === 'box') checkRotation(annotation, path, settings.can_rotate === true);
+  if (annotation.uuid !== undefined && (typeof annotation.uuid !== 'string' || annotation.uuid === '')) throw invalid(`${path}.uuid`, 'expected a non-empty string');
+}
+
+/**
+ * A box of a `can_rotate` task may carry `rotation` (radians, [0, 2π)) and `vertices` (its four
+ * corners TL, TR, BR, BL turned about the centre, within a pixel); other boxes carry neither.
+ */
+function checkRotation(box: Record<string, unknown>, path: string, canRotate: boolean): void {
+  if (!canRotate) {
+    if (box.rotation !== undefined && box.rotation !== 0) throw invalid(`${path}.rotation`, "this task's boxes cannot rotate (geometries.box.can_rotate is not true)");
+    if (box.vertices !== undefined) throw invalid(`${path}.vertices`, "only rotated boxes have vertices, and this task's boxes cannot rotate (geometries.box.can_rotate is not true)");
+    return;
+  }
+  const rotation = box.rotation ?? 0;
+  if (typeof rotation !== 'number' || !Number.isFinite(rotation) || rotation < 0 || rotation >= 2 * Math.PI) {
+    throw invalid(`${path}.rotation`, 'expected the clockwise rotation in radians, at least 0 and below 2π');
+  }
+  if (box.vertices === undefined) return;
+  checkVertices(box, path, 4, 4);
+  const expected = rotatedBoxCorners({ left: box.left as number, top: box.top as number, width: box.width as number, height: box.height as number, rotation });
+  (box.vertices as Vertex[]).forEach((vertex, index) => {
+    if (Math.hypot(vertex.x - expected[index].x, vertex.y - expected[index].y) > 1) {
+      throw invalid(`${path}.vertices[${index}]`, `is not corner ${['TL', 'TR', 'BR', 'BL'][index]} of the box turned by its rotation (expected about ${Math.round(expected[index].x * 100) / 100}, ${Math.round(expected[index].y * 100) / 100})`);
+    }
   });
+}
+
+function checkImageAnnotation(response: Record<string, unknown>, params: Record<string, unknown>): void {
+  const annotations = annotationList(response);
+  const labels = new Map<string, string>();
+  annotations.forEach((annotation, index) => {
+    const path = `response.annotations[${index}]`;
+    checkTypedAnnotation(annotation, path, params);
+    const { uuid, label } = annotation as Record<string, unknown>;
+    if (typeof uuid !== 'string') return;
+    if (labels.has(uuid)) throw invalid(`${path}.uuid`, `"${uuid}" is used by two annotations`);
+    labels.set(uuid, label as string);
+  });
+  annotations.forEach((annotation, index) => checkLinkedAnswers(annotation as Record<string, unknown>, `response.annotations[${index}]`, params, labels));
+  checkLinks(response.links, params, labels);
   if (response.global_attributes !== undefined && !isPlainObject(response.global_attributes)) throw invalid('response.global_attributes', 'expected an object');
+  const attributeKeys = isPlainObject(params.annotation_attributes) ? Object.keys(params.annotation_attributes) : [];
+  const box = isPlainObject(params.geometries) && isPlainObject(params.geometries.box) ? params.geometries.box : {};
+  checkBaseAnnotationEdits(params, annotations, attributeKeys, box.integer_pixels === true);
+}
+
+/** A `linked` attribute's answer is the uuid of another annotation of this response whose label it allows (task-types.md §1.5). */
+function checkLinkedAnswers(annotation: Record<string, unknown>, path: string, params: Record<string, unknown>, labels: Map<string, string>): void {
+  if (!isPlainObject(params.annotation_attributes) || !isPlainObject(annotation.attributes)) return;
+  for (const [key, definition] of Object.entries(params.annotation_attributes)) {
+    if (!isPlainObject(definition) || definition.type !== 'linked') continue;
+    const target = annotation.attributes[key];
+    if (target === undefined) continue;
+    const at = `${path}.attributes.${key}`;
+    if (typeof target !== 'string' || !labels.has(target)) throw invalid(at, 'expected the uuid of another annotation of this response (leave the key out when nothing is linked)');
+    if (target === annotation.uuid) throw invalid(at, 'an annotation cannot link to itself');
+    const allowed = Array.isArray(definition.allowed_labels) ? definition.allowed_labels : [];
+    if (allowed.length > 0 && !allowed.includes(labels.get(target))) throw invalid(at, `links to a "${labels.get(target)}"; allowed are ${allowed.join(', ')}`);
+  }
+}
+
+/** `response.links`: `{uuid, label, from, to}` entries (task-types.md §2.2) of the task's link types, between annotations of this response, in an allowed direction. */
+function checkLinks(links: unknown, params: Record<string, unknown>, labels: Map<string, string>): void {
+  if (links === undefined) return;
+  if (!Array.isArray(links)) throw invalid('response.links', 'expected an array of {uuid, label, from, to}');
+  const types = linkTypesOf(params.links);
+  links.forEach((link, index) => {
+    const path = `response.links[${index}]`;
+    if (!isPlainObject(link)) throw invalid(path, 'expected {uuid, label, from, to}');
+    if (link.uuid !== undefined && typeof link.uuid !== 'string') throw invalid(`${path}.uuid`, 'expected a string');
+    const kinds = typeof link.label === 'string' ? types.filter((type) => type.label === link.label) : [];
+    if (kinds.length === 0) throw invalid(`${path}.label`, types.length === 0 ? 'this task defines no links (params.links)' : `expected one of the task's link types (${[...new Set(types.map((type) => type.label))].join(', ')})`);
+    for (const end of ['from', 'to'] as const) {
+      if (typeof link[end] !== 'string' || !labels.has(link[end] as string)) throw invalid(`${path}.${end}`, 'expected the uuid of an annotation of this response');
+    }
+    if (link.from === link.to) throw invalid(`${path}.to`, 'a link joins two different annotations');
+    const fromLabel = labels.get(link.from as string)!;
+    const toLabel = labels.get(link.to as string)!;
+    if (!kinds.some((type) => linkAllowed(type, fromLabel, toLabel))) throw invalid(path, `a "${link.label}" link may not go from a "${fromLabel}" to a "${toLabel}"`);
+  });
+}
+
+interface LinkType {
+  label: string;
+  bidirectional: boolean;
+  from: unknown[];
+  to: unknown[];
+}
+
+/** The link types of `params.links` (one object, or an array of alternatives). */
+function linkTypesOf(raw: unknown): LinkType[] {
+  const maps = Array.isArray(raw) ? raw.filter(isPlainObject) : isPlainObject(raw) ? [raw] : [];
+  return maps.flatMap((map) =>
+    Object.entries(map).flatMap(([label, type]) =>
+      isPlainObject(type)
+        ? [{ label, bidirectional: type.is_bidirectional === true, from: Array.isArray(type.from_allowed_labels) ? type.from_allowed_labels : [], to: Array.isArray(type.to_allowed_labels) ? type.to_allowed_labels : [] }]
+        : [],
+    ),
+  );
+}
+
+/** An empty allowed list allows every label, as the editor reads it. */
+function linkAllowed(type: LinkType, from: string, to: string): boolean {
+  const allows = (labels: unknown[], label: string) => labels.length === 0 || labels.includes(label);
+  return (allows(type.from, from) && allows(type.to, to)) || (type.bidirectional && allows(type.from, to) && allows(type.to, from));
 }
 
 function checkLegacyShapes(response: Record<string, unknown>, params: Record<string, unknown>, geometry: string): void {

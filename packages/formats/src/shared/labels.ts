@@ -47,3 +47,19 @@ export function checkLabel(annotation: Record<string, unknown>, path: string, al
   }
   if (annotation.attributes !== undefined && !isPlainObject(annotation.attributes)) throw invalid(`${path}.attributes`, 'expected an object');
 }
+
+/** The selectable labels of a LabelDescription list: the leaves (a node with `subchoices` is not selectable, task-types.md §1.4). */
+export function leafLabelNames(list: unknown, nameKey = 'choice'): Set<string> {
+  const names = new Set<string>();
+  const visit = (entries: unknown[]) => {
+    for (const entry of entries) {
+      if (typeof entry === 'string') names.add(entry);
+      else if (isPlainObject(entry)) {
+        if (Array.isArray(entry.subchoices) && entry.subchoices.length > 0) visit(entry.subchoices);
+        else if (typeof entry[nameKey] === 'string') names.add(entry[nameKey] as string);
+      }
+    }
+  };
+  if (Array.isArray(list)) visit(list);
+  return names;
+}

@@ -27,6 +27,12 @@ export interface TaskFamily {
   readonly templateTypes?: readonly TaskType[];
   /** Checks a new task's params (after project params were merged in); the common attachment-shape checks already ran. */
   validateParams(type: TaskType, params: Params): void;
+  /**
+   * Fills in, after `validateParams`, what the server generates in a new task's params (the image
+   * family: a `uuid` for each base annotation given without one, task-types.md §1.1). Returns the
+   * params to store; without it they are stored as given.
+   */
+  prepareParams?(type: TaskType, params: Params): Params;
   /** Checks a submitted or fixed response; it is already known to be a JSON object. */
   validateResponse(type: string, params: Params, response: Record<string, unknown>): void;
   /** The synthetic response a test-mode task completes with (contract 5.10): only its shape matters. */

@@ -6,7 +6,7 @@ import { Conflict, InvalidRequest } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { objectBody } from '../domain/lenient.ts';
 import { buildTaskFields, chooseParamVersion, readPlacement, readUniqueId } from './task-input.ts';
-import { validateTaskParams } from './task-validation.ts';
+import { prepareTaskParams, validateTaskParams } from './task-validation.ts';
 import { readTaskType, type TaskService } from './task.service.ts';
 
 /** Thrown inside the create transaction to roll it back; turned into the 409 afterwards. */
@@ -41,6 +41,7 @@ export class QualityTaskService {
     const { project, batch } = await this.tasks.place(caller, taskType, placement);
     const fields = buildTaskFields(body, chooseParamVersion(project, placement.projectVersion));
     validateTaskParams(taskType, fields.params);
+    fields.params = prepareTaskParams(taskType, fields.params);
     const now = Date.now();
     const task: QualityTask = {
       id: newId(now),

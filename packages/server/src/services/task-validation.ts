@@ -20,6 +20,11 @@ export function validateTaskParams(type: TaskType, params: Record<string, unknow
   if (family) asInvalidRequest(() => family.validateParams(type, params));
 }
 
+/** A new task's params as stored: what its family generates filled in (`prepareParams`), after validateTaskParams. */
+export function prepareTaskParams(type: TaskType, params: Record<string, unknown>): Record<string, unknown> {
+  return familyOf(type)?.prepareParams?.(type, params) ?? params;
+}
+
 /** Runs a family validator, answering its FormatError (from @tagwright/formats) as a 400 with the same message. */
 export function asInvalidRequest(check: () => void): void {
   try {

@@ -15,7 +15,7 @@ import { checkIndexedLength, isPlainObject, objectBody, readBoolean, readString 
 import { TASK_TYPES, isTaskType, type TaskType } from '../domain/task-types.ts';
 import { LABELABLE_TASK_TYPES, isLabelable } from '../families/index.ts';
 import { buildTaskFields, chooseParamVersion, dedupe, readPlacement, readUniqueId, type TaskFields, type TaskPlacement } from './task-input.ts';
-import { validateTaskParams } from './task-validation.ts';
+import { prepareTaskParams, validateTaskParams } from './task-validation.ts';
 import { syntheticResponse } from './test-mode.ts';
 import { deepMerge } from '../domain/deep-merge.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
@@ -470,6 +470,7 @@ export function buildNewTask(caller: Caller, request: CreateRequest, placed: Pla
   const { project, batch } = placed;
   const fields = buildTaskFields(request.body, chooseParamVersion(project, request.placement.projectVersion));
   validateTaskParams(request.type, fields.params);
+  fields.params = prepareTaskParams(request.type, fields.params);
   if (caller.environment === 'live' && !isLabelable(request.type)) throw notLabelable(request.type);
   const task = newTask(caller, request.type, project, batch, fields, now);
   const testResponse = caller.environment === 'test' ? syntheticResponse(request.type, fields.params) : undefined;

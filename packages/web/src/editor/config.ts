@@ -1,4 +1,4 @@
-import { IMAGE_TASK_TYPES as FORMAT_IMAGE_TASK_TYPES, LEGACY_IMAGE_TASK_GEOMETRY, TYPED_IMAGE_TASK_TYPE, type ImageTaskType } from '@tagwright/formats';
+import { IMAGE_TASK_TYPES as FORMAT_IMAGE_TASK_TYPES, LEGACY_IMAGE_TASK_GEOMETRY, TYPED_IMAGE_TASK_TYPE, baseAnnotationRules, type BaseAnnotationRules, type ImageTaskType } from '@tagwright/formats';
 import { flattenLabels, type LabelOption } from './labels.ts';
 import { parseAttributeDefinitions, type AttributeDefinition } from './attributes.ts';
 import { GEOMETRY_TYPES, type GeometryType } from './types.ts';
@@ -29,13 +29,8 @@ export interface LinkType {
   toLabels: string[];
 }
 
-/** The four `can_*` flags of `base_annotations` (Tagwright reads `true` for a missing flag). */
-export interface BaseAnnotationRules {
-  canAdd: boolean;
-  canEdit: boolean;
-  canEditLabels: boolean;
-  canDelete: boolean;
-}
+/** The four `can_*` flags of `base_annotations` (read as the server checks them: @tagwright/formats). */
+export type { BaseAnnotationRules };
 
 /**
  * How a response is written: the typed image task type (annotations with `type` and `uuid`) or one
@@ -109,18 +104,6 @@ function parsePadding(params: Record<string, unknown>): { x: number; y: number }
   return { x: Math.max(0, number(params.paddingX, whole)), y: Math.max(0, number(params.paddingY, whole)) };
 }
 
-/** The `can_*` flags, read from the task's params (where Scale documents them) or inside `base_annotations`. */
-function parseBaseRules(params: Record<string, unknown>): BaseAnnotationRules {
-  const inner = isObject(params.base_annotations) ? params.base_annotations : {};
-  const flag = (key: string) => (typeof params[key] === 'boolean' ? (params[key] as boolean) : inner[key] !== false);
-  return {
-    canAdd: flag('can_add_base_annotations'),
-    canEdit: flag('can_edit_base_annotations'),
-    canEditLabels: flag('can_edit_base_annotation_labels'),
-    canDelete: flag('can_delete_base_annotations'),
-  };
-}
-
 /** Builds the editor's rules from a task's type and params. */
 export function editorConfigFromTask(taskType: string, params: Record<string, unknown>): EditorConfig {
   const format = (IMAGE_TASK_TYPES.includes(taskType as ResponseFormat) ? taskType : TYPED_IMAGE_TASK_TYPE) as ResponseFormat;
@@ -148,6 +131,6 @@ export function editorConfigFromTask(taskType: string, params: Record<string, un
     connections,
     linkTypes: format === TYPED_IMAGE_TASK_TYPE ? parseLinkTypes(params.links) : [],
     padding: parsePadding(params),
-    base: parseBaseRules(params),
+    base: baseAnnotationRules(params),
   };
 }

@@ -4,6 +4,7 @@ import { mergeShapes, shapeAgreement } from '../shared/shapes.ts';
 import { isPlainObject } from '../../domain/lenient.ts';
 import type { TaskFamily } from '../types.ts';
 import { imageExportRows } from './export-rows.ts';
+import { withBaseAnnotationUuids } from './prepare-params.ts';
 
 /** The geometry of a legacy single-geometry type (its annotations carry no `type`); undefined for imageannotation. */
 function legacyGeometry(type: string): string | undefined {
@@ -20,6 +21,7 @@ export const imageFamily: TaskFamily = {
   taskTypes: IMAGE_TASK_TYPES,
   labelable: IMAGE_TASK_TYPES,
   validateParams: validateImageParams,
+  prepareParams: withBaseAnnotationUuids,
   validateResponse: validateImageResponse,
   testResponse: () => ({ annotations: [] }),
   agreement: (type, _params, a, b) => shapeAgreement(legacyGeometry(type), annotationsOf(a), annotationsOf(b)),
