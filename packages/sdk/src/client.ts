@@ -60,6 +60,14 @@ export interface ClientOptions {
   source?: string;
 }
 
+/** Node, Bun and Deno have `process`; browsers do not, and the client must load there too. */
+const runtimeProcess = (globalThis as { process?: { env?: Record<string, string | undefined>; version?: string } }).process;
+
+/** `Node/20.19.0` (Bun and Deno report their Node compatibility version), or nothing in a browser. */
+function runtimeTag(): string {
+  return runtimeProcess?.version ? ` Node/${runtimeProcess.version.replace(/^v/, '')}` : '';
+}
+
 function v2BaseFrom(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
@@ -79,10 +87,10 @@ export class Tagwright {
   /** `new Tagwright({apiKey, baseUrl})`, or `new Tagwright(apiKey, {baseUrl})` as in `ScaleClient(key, ...)`. */
   constructor(apiKeyOrOptions?: string | ClientOptions, maybeOptions: ClientOptions = {}) {
     const options = typeof apiKeyOrOptions === 'string' ? { ...maybeOptions, apiKey: apiKeyOrOptions } : { ...apiKeyOrOptions };
-    const apiKey = options.apiKey ?? process.env.TAGWRIGHT_API_KEY;
+    const apiKey = options.apiKey ?? runtimeProcess?.env?.TAGWRIGHT_API_KEY;
     if (!apiKey) throw new Error('No API key: pass apiKey (or the first argument), or set TAGWRIGHT_API_KEY.');
     this.baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-    const userAgent = `tagwright-sdk/${SDK_VERSION} Node/${process.version.replace(/^v/, '')}${options.source ? ` ${options.source}` : ''}`;
+    const userAgent = `tagwright-sdk/${SDK_VERSION}${runtimeTag()}${options.source ? ` ${options.source}` : ''}`;
     const transport = new Transport({
       apiKey,
       baseUrl: this.baseUrl,

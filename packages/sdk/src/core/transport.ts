@@ -12,10 +12,15 @@ import {
 } from './errors.ts';
 import { isRetryableStatus, retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from './retries.ts';
 
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION = '0.2.0';
 /** Scale's own v1 base URL, the default like in the Python SDK; point `baseUrl` at Tagwright. */
 export const DEFAULT_BASE_URL = 'https://api.scale.com/v1';
 export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Base64 of the text's UTF-8 bytes, with what every runtime has (no Buffer in browsers). */
+function base64(text: string): string {
+  return btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join(''));
+}
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type QueryScalar = string | number | boolean | Date;
@@ -130,7 +135,7 @@ export class Transport {
       'user-agent': this.config.userAgent,
       ...this.config.defaultHeaders,
       // v1 sends Basic `key:` as the Python SDK does; v2 sends Bearer as Scale's v2 client does.
-      authorization: request.api === 'v2' ? `Bearer ${apiKey}` : `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
+      authorization: request.api === 'v2' ? `Bearer ${apiKey}` : `Basic ${base64(`${apiKey}:`)}`,
     };
     if (request.body !== undefined && !(request.body instanceof FormData)) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;

@@ -1,6 +1,4 @@
 /** v1 files: upload (multipart) and import from a URL. Use the returned `attachment_url` in a task's `attachment`. */
-import { openAsBlob } from 'node:fs';
-import path from 'node:path';
 import type { RequestOptions, Transport } from '../core/transport.ts';
 import type { FileObject } from '../types.ts';
 
@@ -36,10 +34,18 @@ function wireFields(params: Record<string, unknown>): Record<string, unknown> {
   return fields;
 }
 
-/** A File backed by the file on disk: its bytes are read while uploading, not loaded up front. */
+/**
+ * A File backed by the file on disk: its bytes are read while uploading, not loaded up front
+ * (Node 19.8+, Bun, Deno; Node 18 reads the file into memory). Loads `node:fs` on its first call,
+ * so that the package itself also loads in browsers, where there is no disk to read.
+ */
 export async function fileFromPath(filePath: string, type?: string): Promise<File> {
-  const blob = await openAsBlob(filePath, type ? { type } : undefined);
-  return new File([blob], path.basename(filePath), { type: blob.type });
+  const fs = await import('node:fs');
+  const name = filePath.replace(/^.*[\\/]/, '');
+  // Node 18 has neither fs.openAsBlob nor a global File (only node:buffer's).
+  const FileClass: typeof File = globalThis.File ?? ((await import('node:buffer')) as unknown as { File: typeof File }).File;
+  const blob = fs.openAsBlob ? await fs.openAsBlob(filePath, type ? { type } : undefined) : new Blob([await fs.promises.readFile(filePath)], { type });
+  return new FileClass([blob], name, { type: blob.type });
 }
 
 export class Files {
@@ -52,7 +58,7 @@ export class Files {
       form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
     }
     const blob = file instanceof Blob ? file : new Blob([file as ArrayBuffer]);
-    const filename = params.filename ?? (file instanceof File && file.name ? file.name : 'file');
+    const filename = params.filename ?? (typeof File !== 'undefined' && file instanceof File && file.name ? file.name : 'file');
     form.append('file', blob, filename);
     return this.transport.request({ method: 'POST', path: 'files/upload', body: form, options });
   }
