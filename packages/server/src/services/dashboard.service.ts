@@ -258,6 +258,8 @@ export class DashboardService {
     // A teammate's audit records the time the page measured; an API key's audit records 0 (contract 5.5).
     const timeSecs = actor.email ? readAuditSecs(body.time_spent_secs) : 0;
     const auditor: Auditor = { email: actor.email ?? (await this.ownerEmail(actor.caller)), source: 'customer', timeSecs };
+    // A fix's result files (masks) are written before the transaction, which then holds no lock while they render.
+    if (result === 'fixed') await this.lifecycle.prepareResults(task, body.response);
     const audited = await this.lifecycle.transaction(this.db.kysely, (trx) => {
       switch (result as AuditResult) {
         case 'accepted':

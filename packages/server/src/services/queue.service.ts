@@ -20,6 +20,7 @@ import { newId } from '../domain/ids.ts';
 import { MAX_STORED_INTEGER, objectBody, readString } from '../domain/lenient.ts';
 import { validateResponse } from './response-validation.ts';
 import { consensus, pairAgreement } from './consensus.ts';
+import { familyOf } from '../families/index.ts';
 
 /** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
 export interface Worker {
@@ -221,6 +222,8 @@ export class QueueService {
     const project = await this.queue.pipelineOf(task.project_id);
     const required = project?.pipeline === 'consensus_task' ? Math.max(1, project.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
 
+    await this.prepareCompletion(task, body.response, required);
+
     // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
     const { state, callbacks } = await this.write(async (trx) => {
       // Only the lease row is locked up front: the lifecycle locks the batch and then the task when
@@ -277,6 +280,27 @@ export class QueueService {
     // The worker is woken only when the completion queued a callback for it to send.
     if (callbacks) this.notifyWork();
     return state;
+  }
+
+  /**
+   * Writes ahead, outside the submission's transaction (which then holds no lock while they render),
+   * the result files (masks) of the response the submission is expected to complete its task with:
+   * when it is the last attempt of its round, the round agrees (consensus) and no review is required.
+   * The transaction decides again; when it decides otherwise, it renders what it stores itself.
+   */
+  private async prepareCompletion(task: Task, response: unknown, required: number): Promise<void> {
+    if (!familyOf(task.type)?.renderResults || reviewRequired(task)) return;
+    const work = await this.records.findWork(task.id);
+    if ((work?.attempts ?? 0) + 1 < required) return;
+    let candidate = response;
+    if (required > 1) {
+      // As the transaction will: the round's attempts in submission order, this one last.
+      const attempts = await this.records.roundAttempts(task.id, work?.round ?? 0);
+      const result = consensus(task.type, task.params, [...attempts.map((attempt) => attempt.response), response]);
+      if (result.agreement < this.settings.consensusThreshold) return;
+      candidate = result.merged;
+    }
+    await this.lifecycle.prepareResults(task, candidate);
   }
 
   /** The unit of work behind a lease, or undefined when its task is gone or no longer workable. */

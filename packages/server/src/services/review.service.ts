@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
-import { TaskRepository, type AuditEntry } from '../repositories/task.repository.ts';
+import { TaskRepository, type AuditEntry, type Task } from '../repositories/task.repository.ts';
 import { WorkRecordRepository } from '../repositories/work-record.repository.ts';
 import { QueueRepository } from '../repositories/queue.repository.ts';
 import { InvalidRequest, NotFound } from '../domain/errors.ts';
@@ -28,6 +28,17 @@ export class ReviewService {
     private readonly notifyWork: () => void,
   ) {}
 
+  /**
+   * Writes, before the transaction, the result files of what it will store: the response under review
+   * (accepted, or kept in prior_responses under a fix) and the fix. A pending response that changes in
+   * between (it cannot while the review lease is held) is rendered inside the transaction instead.
+   */
+  private async prepareResults(task: Pick<Task, 'id' | 'type' | 'params'>, fix: unknown): Promise<void> {
+    const work = await new WorkRecordRepository(this.db.kysely, this.db.dialect).findWork(task.id);
+    if (work?.pending_response != null) await this.lifecycle.prepareResults(task, work.pending_response);
+    if (fix !== undefined) await this.lifecycle.prepareResults(task, fix);
+  }
+
   /** `POST tasks/:id/review`. Answers where the task went: `completed` or `queued` (rejected). */
   async review(worker: Worker, taskId: string, rawBody: unknown): Promise<'completed' | 'queued'> {
     const body = objectBody(rawBody);
@@ -50,6 +61,8 @@ export class ReviewService {
       if (body.response === undefined) throw new InvalidRequest("Missing required parameter 'response': the corrected response of a fixed review.");
       validateResponse(task.type, task.params, body.response);
     }
+
+    if (result !== 'rejected') await this.prepareResults(task, result === 'fixed' ? body.response : undefined);
 
     const next = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
       const current = await this.queue.lockWork(trx, worker, task, leaseId, now, 'reviewing');

@@ -56,6 +56,15 @@ export class TaskLifecycle {
     private readonly results?: CompletionRecorder,
   ) {}
 
+  /**
+   * Writes the result files (masks) of a response that a transaction about to start will store,
+   * before it starts, so the rendering holds no lock; the recorder inside finds them (ResultRenderer).
+   * Call it only when the response is expected to be stored: files of one that is not are left unreferenced.
+   */
+  async prepareResults(task: Pick<Task, 'id' | 'type' | 'params'>, response: unknown): Promise<void> {
+    await this.results?.prepare?.(task, response);
+  }
+
   /** The response a completion or fix stores, after the recorder (when any) has written what it keeps elsewhere. */
   private recorded(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown> {
     return this.recorder ? this.recorder.record(trx, task, response) : Promise.resolve(response);
@@ -427,6 +436,8 @@ export class TaskLifecycle {
 /** Writes what a completing response keeps outside the task row, inside the same transaction, and answers the response the task stores. */
 export interface CompletionRecorder {
   record(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown>;
+  /** Does, before the transaction, the slow part of recording `response` (see TaskLifecycle.prepareResults). */
+  prepare?(task: Pick<Task, 'id' | 'type' | 'params'>, response: unknown): Promise<void>;
 }
 
 /** Recorders applied in turn, each to what the previous one answered. */
