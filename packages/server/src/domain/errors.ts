@@ -32,8 +32,8 @@ export class InvalidRequest extends DomainError {
   }
 }
 export class Unauthorized extends DomainError {
-  constructor(message = 'Please provide a valid API key.') {
-    super('unauthorized', message);
+  constructor(message = 'Please provide a valid API key.', details?: Record<string, unknown>) {
+    super('unauthorized', message, details);
   }
 }
 export class NotEnabled extends DomainError {

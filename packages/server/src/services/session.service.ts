@@ -163,9 +163,11 @@ export class SessionService {
     return { token, id, csrfToken, expiresAt, user: found.user, account: found.account };
   }
 
+  /** The message names the time in UTC, said so; `locked_until` lets a client show it in the reader's own zone. */
   private lockedError(until: number): Unauthorized {
     return new Unauthorized(
-      `This account is locked until ${toIso(until)} after ${this.policy.maxFailedLogins} failed sign-in attempts; try again then.`,
+      `This account is locked until ${toIso(until)} (UTC) after ${this.policy.maxFailedLogins} failed sign-in attempts; try again then, or ask an admin to unlock it.`,
+      { locked_until: toIso(until) },
     );
   }
 

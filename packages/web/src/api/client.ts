@@ -29,6 +29,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The error body's keys beside `status_code` and `error` (e.g. `locked_until` of a locked-out sign-in). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -109,8 +111,8 @@ export class AppApi {
       parsed = undefined;
     }
     if (!response.ok) {
-      const message = (parsed as ErrorBody | undefined)?.error ?? `${method} ${path} failed with HTTP ${response.status}.`;
-      throw new ApiError(response.status, message);
+      const { error, status_code: _status, ...details } = (parsed && typeof parsed === 'object' ? parsed : {}) as ErrorBody & Record<string, unknown>;
+      throw new ApiError(response.status, error ?? `${method} ${path} failed with HTTP ${response.status}.`, details);
     }
     return parsed as T;
   }

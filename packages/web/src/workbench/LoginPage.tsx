@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { AppApi } from '../api/client.ts';
+import { ApiError, type AppApi } from '../api/client.ts';
 import type { SessionUser } from '../api/types.ts';
 import { FormSubmit, useFormSubmit } from './FormSubmit.tsx';
 
@@ -12,8 +12,12 @@ export function LoginPage({ api, onSignedIn }: { api: AppApi; onSignedIn: (user:
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await submitting(async () => {
-      const { user } = await api.login({ email, password });
-      onSignedIn(user);
+      try {
+        const { user } = await api.login({ email, password });
+        onSignedIn(user);
+      } catch (caught) {
+        throw readable(caught);
+      }
     });
   };
 
@@ -32,4 +36,14 @@ export function LoginPage({ api, onSignedIn }: { api: AppApi; onSignedIn: (user:
       <a href={`#/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>Forgot password?</a>
     </form>
   );
+}
+
+/** A lock-out names its end in the reader's own time zone (the server's message says it in UTC). */
+function readable(caught: unknown): unknown {
+  const until = caught instanceof ApiError ? caught.details.locked_until : undefined;
+  if (typeof until !== 'string' || Number.isNaN(Date.parse(until))) return caught;
+  const date = new Date(until);
+  const local = date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  const utc = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  return new Error(`Too many failed sign-in attempts: this account is locked until ${local} (${utc} UTC). Try again then, or ask an admin to unlock it.`);
 }
