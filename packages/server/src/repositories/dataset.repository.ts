@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
-import type { Delivery, DeliveryTaskCursor } from './delivery.repository.ts';
+import { deliveryMemberPage, type Delivery, type DeliveryTaskCursor } from './delivery.repository.ts';
 
 /** A delivered task of a dataset: the delivery member and its delivery's fields. */
 export interface DatasetTaskEntry {
@@ -68,28 +68,15 @@ export class DatasetRepository {
     filters: { datasetId?: string; deliveryId?: string; taskId?: string; deliveredFrom?: number; deliveredTo?: number },
     page: { limit: number; after?: DeliveryTaskCursor },
   ): Promise<DatasetTaskEntry[]> {
-    const after = page.after;
-    const rows = await this.db
-      .selectFrom('delivery_tasks as dt')
-      .innerJoin('deliveries as d', 'd.id', 'dt.delivery_id')
+    const rows = await deliveryMemberPage(this.db, accountId, environment, page)
       .innerJoin('projects as p', 'p.id', 'd.project_id')
       .select(['dt.task_id', 'dt.delivery_id', 'p.dataset_id'])
-      .where('d.account_id', '=', accountId)
-      .where('d.environment', '=', environment)
       .where('p.dataset_id', 'is not', null)
       .$if(filters.datasetId !== undefined, (query) => query.where('p.dataset_id', '=', filters.datasetId!))
       .$if(filters.deliveryId !== undefined, (query) => query.where('dt.delivery_id', '=', filters.deliveryId!))
       .$if(filters.taskId !== undefined, (query) => query.where('dt.task_id', '=', filters.taskId!))
       .$if(filters.deliveredFrom !== undefined, (query) => query.where('d.delivered_at', '>=', filters.deliveredFrom!))
       .$if(filters.deliveredTo !== undefined, (query) => query.where('d.delivered_at', '<=', filters.deliveredTo!))
-      .$if(after !== undefined, (query) =>
-        query
-          .where('dt.delivery_id', '<=', after!.deliveryId)
-          .where((eb) => eb.or([eb('dt.delivery_id', '<', after!.deliveryId), eb('dt.task_id', '<', after!.taskId)])),
-      )
-      .orderBy('dt.delivery_id', 'desc')
-      .orderBy('dt.task_id', 'desc')
-      .limit(page.limit)
       .execute();
     return rows.map((row) => ({ task_id: row.task_id, delivery_id: row.delivery_id, dataset_id: row.dataset_id as string }));
   }

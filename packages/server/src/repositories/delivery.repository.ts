@@ -178,30 +178,37 @@ export class DeliveryRepository {
     filters: DeliveryTaskFilters,
     page: { limit: number; after?: DeliveryTaskCursor },
   ): Promise<DeliveryTaskEntry[]> {
-    const after = page.after;
-    const rows = await this.db
-      .selectFrom('delivery_tasks as dt')
-      .innerJoin('deliveries as d', 'd.id', 'dt.delivery_id')
+    const rows = await deliveryMemberPage(this.db, accountId, environment, page, scope.deliveryId)
       .innerJoin('tasks as t', 't.id', 'dt.task_id')
       .select(['dt.delivery_id', 'dt.task_id', 'd.delivered_at'])
-      .where('d.account_id', '=', accountId)
-      .where('d.environment', '=', environment)
       .$if(scope.deliveryId !== undefined, (query) => query.where('dt.delivery_id', '=', scope.deliveryId!))
       .$if(scope.projectId !== undefined, (query) => query.where('dt.project_id', '=', scope.projectId!))
       .$if(filters.status !== undefined, (query) => query.where('t.status', '=', filters.status!))
       .$if(filters.completedFrom !== undefined, (query) => query.where('dt.completed_at', '>=', filters.completedFrom!))
       .$if(filters.completedTo !== undefined, (query) => query.where('dt.completed_at', '<=', filters.completedTo!))
-      // Within one delivery the position is a plain range on task_id, which the primary key seeks to.
-      .$if(after !== undefined && after.deliveryId === scope.deliveryId, (query) => query.where('dt.task_id', '<', after!.taskId))
-      .$if(after !== undefined && after.deliveryId !== scope.deliveryId, (query) =>
-        query
-          .where('dt.delivery_id', '<=', after!.deliveryId)
-          .where((eb) => eb.or([eb('dt.delivery_id', '<', after!.deliveryId), eb('dt.task_id', '<', after!.taskId)])),
-      )
-      .orderBy('dt.delivery_id', 'desc')
-      .orderBy('dt.task_id', 'desc')
-      .limit(page.limit)
       .execute();
     return rows.map((row) => ({ delivery_id: row.delivery_id, task_id: row.task_id, delivered_at: Number(row.delivered_at) }));
   }
+}
+
+/**
+ * One page of delivery members (delivery_tasks joined to their deliveries) of an account and
+ * environment, in (delivery_id desc, task_id desc) order after `page.after`: the keyset that the
+ * delivery task list and the dataset task list both read; callers add their joins and filters.
+ * Within `oneDelivery` the position is a plain range on task_id, which the primary key seeks to.
+ */
+export function deliveryMemberPage(db: Kysely<Database>, accountId: string, environment: Environment, page: { limit: number; after?: DeliveryTaskCursor }, oneDelivery?: string) {
+  const after = page.after;
+  return db
+    .selectFrom('delivery_tasks as dt')
+    .innerJoin('deliveries as d', 'd.id', 'dt.delivery_id')
+    .where('d.account_id', '=', accountId)
+    .where('d.environment', '=', environment)
+    .$if(after !== undefined && after.deliveryId === oneDelivery, (query) => query.where('dt.task_id', '<', after!.taskId))
+    .$if(after !== undefined && after.deliveryId !== oneDelivery, (query) =>
+      query.where('dt.delivery_id', '<=', after!.deliveryId).where((eb) => eb.or([eb('dt.delivery_id', '<', after!.deliveryId), eb('dt.task_id', '<', after!.taskId)])),
+    )
+    .orderBy('dt.delivery_id', 'desc')
+    .orderBy('dt.task_id', 'desc')
+    .limit(page.limit);
 }
