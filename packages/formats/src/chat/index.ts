@@ -6,3 +6,4 @@ export * from './seed.ts';
 export * from './json-schema.ts';
 export * from './agreement.ts';
 export * from './generation.ts';
+export * from './training.ts';

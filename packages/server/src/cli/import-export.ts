@@ -297,6 +297,7 @@ function reportExport(result: ExportResult, options: ExportCommandOptions, json:
       format: options.format,
       destination: result.destination,
       tasks: stats.tasks,
+      ...(options.format.startsWith('chat-') ? { records: stats.records } : {}),
       ...(image ? { images: stats.images, annotations: stats.annotations, skipped_tasks: stats.skippedTasks, skipped_shapes: stats.skippedShapes, missing_size: stats.missingSize } : {}),
       elapsed_ms: result.elapsedMs,
       cpu_ms: result.cpuMs,
@@ -305,7 +306,7 @@ function reportExport(result: ExportResult, options: ExportCommandOptions, json:
     out.write(JSON.stringify(body, null, 2) + '\n');
     return;
   }
-  const details = image ? ` (${stats.images} images, ${stats.annotations} annotations)` : '';
+  const details = image ? ` (${stats.images} images, ${stats.annotations} annotations)` : options.format.startsWith('chat-') ? ` (${stats.records} records)` : '';
   out.write(`Exported ${stats.tasks} tasks${details} as ${options.format} to ${result.destination} in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} tasks/s).\n`);
   if (stats.skippedTasks > 0) out.write(`warning: ${stats.skippedTasks} tasks are not image annotation tasks and were left out (use --type to choose).\n`);
   if (stats.skippedShapes > 0) out.write(`warning: ${stats.skippedShapes} lines, points, cuboids or malformed shapes have no ${options.format} form and were left out.\n`);

@@ -5,6 +5,7 @@ import { vocExporter } from './voc.ts';
 import { masksExporter } from './masks.ts';
 import { yoloExporter } from './yolo.ts';
 import { motExporter, videoFramesExporter } from './video.ts';
+import { chatTrainingExporter } from './chat.ts';
 import type { ExportFormat, Exporter, ExporterOptions } from './types.ts';
 
 export { EXPORT_FORMATS } from './types.ts';
@@ -29,5 +30,8 @@ export function createExporter(format: ExportFormat, options: ExporterOptions = 
       return motExporter(options);
     case 'video-frames':
       return videoFramesExporter(options);
+    case 'chat-preference':
+    case 'chat-sft':
+      return chatTrainingExporter(format, options.conversations);
   }
 }

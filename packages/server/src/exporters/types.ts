@@ -1,8 +1,9 @@
 import type { StoredTask } from '../repositories/task.repository.ts';
 import type { ResultReader } from '../families/types.ts';
+import type { ConversationReader } from './chat.ts';
 
 /** Every export format (docs/import-export.md). */
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc', 'masks', 'mot', 'video-frames'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc', 'masks', 'mot', 'video-frames', 'chat-preference', 'chat-sft'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExporterOptions {
@@ -12,6 +13,8 @@ export interface ExporterOptions {
   tempDir?: string;
   /** Reads result files (segmentation masks) by URL; without it, tasks whose answers are files export no objects. */
   results?: ResultReader;
+  /** Reads chat tasks' stored conversations, for the chat training formats. */
+  conversations?: ConversationReader;
 }
 
 /** What an export wrote, for its summary. */
@@ -28,6 +31,8 @@ export interface ExportStats {
   skippedShapes: number;
   /** Image tasks without a known image size (YOLO writes no label file for them). */
   missingSize: number;
+  /** Records written by the chat training formats (threads, or preference pairs). */
+  records: number;
 }
 
 /**
@@ -51,7 +56,7 @@ export function* inPieces(parts: Iterable<string>): Generator<string> {
 }
 
 export function emptyStats(): ExportStats {
-  return { tasks: 0, images: 0, annotations: 0, skippedTasks: 0, skippedShapes: 0, missingSize: 0 };
+  return { tasks: 0, images: 0, annotations: 0, skippedTasks: 0, skippedShapes: 0, missingSize: 0, records: 0 };
 }
 
 /** A format that writes one stream: a file, standard output, or an HTTP response. */

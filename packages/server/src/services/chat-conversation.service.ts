@@ -20,6 +20,9 @@ export type V2TaskOpt = (typeof V2_TASK_OPTS)[number];
 /** Annotation keys sent only with `opts=annotation_details` (Tagwright decision, §7.4). */
 const DETAIL_KEYS = ['title', 'description', 'labels', 'possible_values'] as const;
 
+/** What the training exports read of a conversation: the model of each answer. */
+export const TRAINING_OPTS: ReadonlySet<string> = new Set(['model_parameters']);
+
 export function isChatTask(task: Pick<Task, 'type'>): boolean {
   return (CHAT_TASK_TYPES as readonly string[]).includes(task.type);
 }
@@ -85,7 +88,7 @@ export class ChatConversationService {
   }
 
   /** The v2 threads of each completed chat task in `tasks` (others get none), shaped by `opts`. */
-  async threadsOf(tasks: readonly Task[], opts: ReadonlySet<string>): Promise<Map<string, ChatThread[]>> {
+  async threadsOf(tasks: ReadonlyArray<Pick<Task, 'id' | 'type' | 'status'>>, opts: ReadonlySet<string>): Promise<Map<string, ChatThread[]>> {
     const completed = tasks.filter((task) => isChatTask(task) && task.status === 'completed').map((task) => task.id);
     const rows = await new ChatRepository(this.db.kysely).load(completed);
     const result = new Map<string, ChatThread[]>();

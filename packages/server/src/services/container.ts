@@ -41,7 +41,7 @@ import { SmtpClient } from '../outbound/smtp-client.ts';
 import { TeamMailer } from './team-mail.ts';
 import { PasswordResetRequestRepository } from '../repositories/password-reset-request.repository.ts';
 import { PasswordResetService } from './password-reset.service.ts';
-import { ChatConversationService } from './chat-conversation.service.ts';
+import { ChatConversationService, TRAINING_OPTS } from './chat-conversation.service.ts';
 import { DatasetService } from './dataset.service.ts';
 import { ResponseSchemaService } from './response-schema.service.ts';
 import { ChatModelService } from './chat-model.service.ts';
@@ -162,7 +162,7 @@ export function createServices(config: Config, db: Db): Services {
     queue,
     review: new ReviewService(db, queue, taskLifecycle, () => services.onWorkQueued()),
     taskImport: new TaskImportService(db, tasks, taskLifecycle, () => services.onWorkQueued()),
-    taskExport: new TaskExportService(db, projectRepository, batchRepository, (url) => readResultFile(fileStore, url)),
+    taskExport: new TaskExportService(db, projectRepository, batchRepository, (url) => readResultFile(fileStore, url), (tasks) => chat.threadsOf(tasks, TRAINING_OPTS)),
     resultFiles: fileStore,
     chat,
     chatModels: new ChatModelService(db, projectRepository, queue, new ModelClient({ ...config.model, allowPrivate: config.allowPrivateOutbound })),

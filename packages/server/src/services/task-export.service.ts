@@ -9,6 +9,7 @@ import { isTaskType } from '../domain/task-types.ts';
 import { EXPORT_FORMATS, createExporter, type ExportFormat, type Exporter, type ExporterOptions } from '../exporters/index.ts';
 import { taskFiltersOf, type TaskFilterQuery } from './task.service.ts';
 import type { ResultReader } from '../families/types.ts';
+import type { ConversationReader } from '../exporters/chat.ts';
 
 /** Tasks read per keyset page. */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -39,6 +40,8 @@ export class TaskExportService {
     private readonly batches: BatchRepository,
     /** Reads result files (segmentation masks) for the formats that export them. */
     private readonly results?: ResultReader,
+    /** Reads chat conversations (stored by part) for the chat training formats. */
+    private readonly conversations?: ConversationReader,
   ) {}
 
   /** Resolves the filters (an unknown project or batch is a 400 naming it) and counts the matches. */
@@ -53,7 +56,7 @@ export class TaskExportService {
     return {
       format: format as ExportFormat,
       total,
-      exporter: createExporter(format as ExportFormat, { results: this.results, ...options }),
+      exporter: createExporter(format as ExportFormat, { results: this.results, conversations: this.conversations, ...options }),
       pages: () => this.pages(caller, filters),
     };
   }

@@ -24,7 +24,7 @@ export async function registerExportRoutes(app: FastifyInstance): Promise<void> 
     {
       schema: {
         summary:
-          `Download tasks as ${EXPORT_FORMATS.join(', ')} (streamed; YOLO and VOC as a tar). Query: format (required), project, batch, ` +
+          `Download tasks as ${EXPORT_FORMATS.join(', ')} (streamed; YOLO and VOC as a tar; chat-preference and chat-sft: training data of completed chat tasks, docs/chat.md). Query: format (required), project, batch, ` +
           'status (default completed; any for all), type, created_after/start_time, created_before/end_time, completed_after, completed_before, ' +
           'updated_after, updated_before, customer_review_status, tags, image_size (WxH)',
         tags,
@@ -44,7 +44,7 @@ export async function registerExportRoutes(app: FastifyInstance): Promise<void> 
       if (exporter.kind === 'stream') {
         body = exporter.write(plan.pages());
         type = exporter.contentType;
-        filename = `tasks-${day}${format === 'coco' ? '-coco' : ''}.${exporter.extension}`;
+        filename = `tasks-${day}${format === 'jsonl' || format === 'csv' ? '' : `-${format}`}.${exporter.extension}`;
       } else {
         body = tarStream(exporter.entries(plan.pages()));
         type = 'application/x-tar';

@@ -1,5 +1,5 @@
 import {
-  checkChatResponse, problemsOf, seedTurns,
+  checkChatResponse, problemsOf, promptBefore, seedTurns, type TrainingMessage,
   type AnnotationQuestion, type ChatAnnotation, type ChatMessage, type ChatResponse, type ChatThread, type ChatTurn, type Rubric, type RubricConfig,
 } from '@tagwright/formats';
 
@@ -228,18 +228,8 @@ export class ChatStore {
    * The conversation a model sees before answering turn `turnIndex`: earlier turns with one answer
    * each (the best-ranked, else the first), then this turn's system and user messages.
    */
-  historyFor(turnIndex: number): Array<{ role: ChatMessage['role']; content: string }> {
-    const history: Array<{ role: ChatMessage['role']; content: string }> = [];
-    this.state.thread.turns.slice(0, turnIndex + 1).forEach((turn, index) => {
-      const answers = turn.messages.filter((message) => message.role === 'assistant');
-      const ranking = turn.annotations?.find((annotation) => annotation.type === 'ranked_choices' && Array.isArray(annotation.value))?.value as string[] | undefined;
-      const chosen = (ranking && answers.find((message) => message.source_id === ranking[0])) ?? answers[0];
-      for (const message of turn.messages) {
-        if (message.role === 'assistant' && (index === turnIndex || message !== chosen)) continue;
-        history.push({ role: message.role, content: message.content.text ?? '' });
-      }
-    });
-    return history;
+  historyFor(turnIndex: number): TrainingMessage[] {
+    return promptBefore(this.state.thread, turnIndex);
   }
 
   /** The response to save or submit: `{threads: [thread]}`. */
