@@ -98,6 +98,8 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
         const draft = drafts.get(held.task.task_id);
         return send(response, 200, { assignment: { ...held, ...(draft ? { draft } : {}) } });
       }
+      // No model endpoints: the chat editor then offers only hand-written answers.
+      if (/^GET \/tasks\/[^/]+\/model-endpoints$/.test(route)) return send(response, 200, { endpoints: [] });
       const action = path.match(/^\/app\/api\/(tasks|leases)\/([^/]+)\/(\w+)$/);
       if (action && held) {
         const [, , , verb] = action;

@@ -1,12 +1,11 @@
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ModelEndpointInfo } from '../../api/types.ts';
 import type { TaskEditorProps } from '../../workbench/task-editor.ts';
 import { ChatStore, type Streaming } from './chat-store.ts';
 import { QuestionWidget } from './QuestionWidget.tsx';
-import { streamingOfTurn, TurnView } from './TurnView.tsx';
-
-/** Turns drawn at first; earlier ones wait behind a button, so opening a long thread stays within a frame. */
-export const VISIBLE_TURNS = 20;
+import { streamingOfTurn } from './TurnView.tsx';
+import { TurnList } from './TurnList.tsx';
+import { Composer } from './Composer.tsx';
 
 /**
  * The chat editor (docs/chat.md): template variables, the conversation by turn, the labeler's next
@@ -19,8 +18,6 @@ export function ChatEditor({ task, initialResponse, onReady, onChange, work }: T
   const store = useMemo(() => new ChatStore(task.params, initialResponse), [task.task_id]);
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const [endpoints, setEndpoints] = useState<ModelEndpointInfo[]>([]);
-  const [draft, setDraft] = useState('');
-  const [shown, setShown] = useState(VISIBLE_TURNS);
   const [error, setError] = useState<string | null>(null);
   const first = useRef(true);
 
@@ -49,33 +46,29 @@ export function ChatEditor({ task, initialResponse, onReady, onChange, work }: T
     }
   };
 
-  const send = () => {
-    const text = draft.trim();
-    if (!text) return;
-    setDraft('');
+  const send = (text: string) => {
     const turn = store.addUserTurn(text);
     for (const endpoint of answering) void ask(turn, store.addAnswer(turn, endpoint.name, endpoint.name), endpoint.name);
   };
-  const regenerate = (turn: number, message: number, endpoint: string) => {
-    store.resetAnswer(turn, message, endpoint);
-    void ask(turn, message, endpoint);
-  };
+  // One function for the editor's life, so memoised turns are not re-rendered because it changed.
+  const latestAsk = useRef(ask);
+  latestAsk.current = ask;
+  const regenerate = useCallback(
+    (turn: number, message: number, endpoint: string) => {
+      store.resetAnswer(turn, message, endpoint);
+      void latestAsk.current(turn, message, endpoint);
+    },
+    [store],
+  );
   const writeAnswer = () => {
-    const turns = state.thread.turns;
+    const turns = store.getState().thread.turns;
     if (turns.length === 0) return;
     const turn = turns.length - 1;
     const written = turns[turn].messages.filter((message) => message.source_id.startsWith('writer_')).length;
     store.addAnswer(turn, `writer_${written + 1}`);
   };
-  const keys = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      send();
-    }
-  };
 
   const turns = state.thread.turns;
-  const from = Math.max(0, turns.length - shown);
   const variables = typeof task.params.template_variables === 'object' && task.params.template_variables !== null ? Object.entries(task.params.template_variables as Record<string, unknown>) : [];
   const streamingByTurn = useStreamingByTurn(state.streaming, turns.map((turn) => turn.messages.length));
 
@@ -96,26 +89,8 @@ export function ChatEditor({ task, initialResponse, onReady, onChange, work }: T
           {error}
         </p>
       )}
-      {from > 0 && (
-        <button type="button" className="tw-chat-earlier" onClick={() => setShown(shown + VISIBLE_TURNS)}>
-          Show {Math.min(VISIBLE_TURNS, from)} earlier turns ({from} hidden)
-        </button>
-      )}
-      {turns.slice(from).map((turn, offset) => (
-        <TurnView key={from + offset} store={store} turn={turn} index={from + offset} streaming={streamingByTurn[from + offset]} onRegenerate={work ? regenerate : undefined} />
-      ))}
-      <div className="tw-chat-composer">
-        <label htmlFor={`compose-${task.task_id}`}>Your message</label>
-        <textarea id={`compose-${task.task_id}`} rows={3} value={draft} onChange={(event) => setDraft(event.target.value)} onKeyDown={keys} placeholder="Write the next user message (Ctrl+Enter sends it)" />
-        <span className="tw-chat-composer-actions">
-          <button type="button" onClick={send} disabled={!draft.trim()}>
-            {answering.length > 0 ? `Send to ${answering.map((endpoint) => endpoint.name).join(', ')}` : 'Add message'}
-          </button>
-          <button type="button" onClick={writeAnswer} disabled={turns.length === 0}>
-            Write an answer
-          </button>
-        </span>
-      </div>
+      <TurnList store={store} turns={turns} streamingByTurn={streamingByTurn} onRegenerate={work ? regenerate : undefined} />
+      <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turns.length > 0} onSend={send} onWriteAnswer={writeAnswer} />
       {store.questions
         .filter((question) => question.scope === 'thread')
         .map((question) => (

@@ -113,7 +113,8 @@ function ValueInput({ question, value, choices, set, id }: { question: Annotatio
     case 'labeled_text':
       return <PairRows rows={Array.isArray(value) ? (value as Array<{ label: string; text: string }>) : []} keys={['label', 'text']} onChange={set} name={label(question)} />;
     case 'file':
-      return <PairRows rows={Array.isArray(value) ? (value as Array<{ url: string; name: string }>) : []} keys={['url', 'name']} onChange={set} name={label(question)} />;
+      // The spec's BasicFile list (task-types.md §7.3): a link to the file, its name and type; no upload from here.
+      return <PairRows rows={Array.isArray(value) ? (value as Array<{ url: string; name: string; mime_type: string }>) : []} keys={['url', 'name', 'mime_type']} onChange={set} name={label(question)} />;
     case 'rubric_criteria': {
       const current = isObject(value) ? value : {};
       return (
@@ -227,7 +228,7 @@ function RankedGroups({ groups, onChange, name }: { groups: string[][]; onChange
   );
 }
 
-function PairRows<K extends string>({ rows, keys, onChange, name }: { rows: Array<Record<K, string>>; keys: [K, K]; onChange: (rows: Array<Record<K, string>>) => void; name: string }) {
+function PairRows<K extends string>({ rows, keys, onChange, name }: { rows: Array<Record<K, string>>; keys: K[]; onChange: (rows: Array<Record<K, string>>) => void; name: string }) {
   const update = (index: number, key: K, text: string) => onChange(rows.map((row, at) => (at === index ? { ...row, [key]: text } : row)));
   return (
     <div className="tw-chat-pairs" aria-label={name}>
