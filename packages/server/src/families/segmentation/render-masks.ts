@@ -1,3 +1,4 @@
+import os from 'node:os';
 import sharp from 'sharp';
 
 /** One index of a mask, as the renderer needs it. */
@@ -32,11 +33,50 @@ export interface RenderedMask {
 
 /**
  * PNG settings, chosen by measurement (docs/workbench.md, "Segmentation"): sharp (libvips + libspng)
- * encoded a 12-megapixel RGBA mask 10–20× faster than pngjs and fast-png. zlib level 6 without
- * adaptive filtering: on mostly-transparent masks it was both smaller and faster than level 1,
- * and adaptive filtering cost 10× the time for a few percent.
+ * encoded a 12-megapixel RGBA mask 10–20× faster than pngjs and fast-png. No adaptive filtering: it
+ * cost 10× the time for a few percent. zlib level 3: sharp's zlib (zlib-ng) runs levels 2–3 with its
+ * fast matcher and 4–6 with lazy matching, and on these masks (long runs of one colour) level 3 wrote
+ * files within 2 % of level 6's in a quarter of the time; level 1 (zlib-ng's "quick" deflate) was no
+ * faster and wrote files 8× larger.
  */
-const PNG_OPTIONS = { compressionLevel: 6, adaptiveFiltering: false } as const;
+const PNG_OPTIONS = { compressionLevel: 3, adaptiveFiltering: false } as const;
+
+/**
+ * PNG encodes in flight at once. libvips encodes each on a libuv worker thread (zlib is single-threaded
+ * per image), so the main thread paints the next frame while others encode, and with two or more
+ * cores encodes run side by side. Each encode in flight holds one RGBA frame (48 MB at 12 megapixels),
+ * so memory is bounded by this number, never by the number of instances.
+ */
+const PARALLEL_ENCODES = Math.min(4, Math.max(2, os.availableParallelism()));
+
+/** RGBA frames a render may hold at once, in bytes: a 64-megapixel mask (256 MB a frame) is encoded one frame at a time. */
+const FRAME_BUDGET_BYTES = 256 * 1024 * 1024;
+
+/** How long frames stay pooled after the last render. */
+const FRAME_IDLE_MS = 30_000;
+
+/**
+ * RGBA frames kept between renders, all zero. Writing to freshly allocated memory faults its pages
+ * in one by one, and on this project's test machine (a sandboxed VM) that cost 0.5–0.8 s per 48 MB
+ * frame, more than all the PNG encodes of a 20-instance mask; a frame that stays allocated is
+ * faulted in once. Freed after FRAME_IDLE_MS without a render, so an idle server holds nothing.
+ */
+const framePool = { size: 0, free: [] as Buffer[], timer: undefined as NodeJS.Timeout | undefined };
+
+function takeFrame(bytes: number): Buffer {
+  if (framePool.size !== bytes) {
+    framePool.size = bytes;
+    framePool.free = [];
+  }
+  return framePool.free.pop() ?? Buffer.alloc(bytes);
+}
+
+function giveFrame(frame: Buffer): void {
+  if (frame.length === framePool.size) framePool.free.push(frame);
+  clearTimeout(framePool.timer);
+  framePool.timer = setTimeout(() => (framePool.free = []), FRAME_IDLE_MS);
+  framePool.timer.unref();
+}
 
 // libvips keeps recent operations cached (50 MB by default) for pipelines that re-read an input;
 // every mask here is encoded once, so the cache only adds memory that grows with the instances.
@@ -55,6 +95,31 @@ function encode(pixels: Buffer | Uint16Array, width: number, height: number, cha
   // One channel would otherwise be written as RGB: ask for a grey PNG (colour type 0).
   const grey = channels === 1 ? image.toColourspace(wide ? 'grey16' : 'b-w') : image;
   return grey.png(PNG_OPTIONS).toBuffer();
+}
+
+/**
+ * Runs jobs with at most `limit` in flight; `add` waits for a free slot before it starts the job (so
+ * the job's frame is taken only then). The first failure is thrown by the next `add` or by `drain`.
+ */
+class EncodeQueue {
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+
+  constructor(private readonly limit: number) {}
+
+  async add(job: () => Promise<void>): Promise<void> {
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
+    const running: Promise<void> = job()
+      .catch((error) => void (this.failure ??= error))
+      .finally(() => this.inFlight.delete(running));
+    this.inFlight.add(running);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
 }
 
 /** Row-major runs of equal values (a run may continue from one row into the next). */
@@ -118,41 +183,56 @@ export async function renderMaskPngs(mask: DecodedMask, write: PngSink, fileStem
 
   const colors = new Uint32Array(maxIndex + 1);
   for (const entry of mask.indexes) colors[entry.index] = rgba(entry.color);
-  const frameBytes = Buffer.alloc(size * 4);
-  const frame = new Uint32Array(frameBytes.buffer, frameBytes.byteOffset, size);
-  const paint = (color: (value: number) => number) => {
-    for (let run = 0; run < runs.count; run++) frame.fill(color(runs.values[run]), runs.starts[run], runs.starts[run] + runs.lengths[run]);
-  };
-
-  paint((value) => colors[value]);
-  const image = await write('combined.png', await encode(frameBytes, width, height, 4));
-  paint((value) => (value | 0xff000000) >>> 0);
-  const extendedIndexedImage = await write('extended.png', await encode(frameBytes, width, height, 4));
   const black = rgba('#000000');
-  paint((value) => (value === 0 ? black : 0));
-  const unlabeled = await write('unlabeled.png', await encode(frameBytes, width, height, 4));
+  const queue = new EncodeQueue(Math.max(1, Math.min(PARALLEL_ENCODES, Math.floor(FRAME_BUDGET_BYTES / (size * 4)))));
+  // A frame (all zero: fully transparent) is taken from the pool, painted, encoded, cleared along what was painted and given back.
+  const wordsOf = (frameBytes: Buffer) => new Uint32Array(frameBytes.buffer, frameBytes.byteOffset, size);
 
-  let indexedPixels: Buffer | Uint16Array = values;
-  if (maxIndex <= 255) {
-    indexedPixels = Buffer.alloc(size);
-    for (let run = 0; run < runs.count; run++) indexedPixels.fill(runs.values[run], runs.starts[run], runs.starts[run] + runs.lengths[run]);
-  }
-  const indexedImage = await write('indexed.png', await encode(indexedPixels, width, height, 1));
+  /** Paints a frame with `color` of each run's value (0 leaves the run transparent) along `which` runs, encodes and writes it, then clears those runs. */
+  const renderFrame = (name: string, color: (value: number) => number, which: Iterable<number>, done: (url: string) => void) =>
+    queue.add(async () => {
+      const frameBytes = takeFrame(size * 4);
+      const frame = wordsOf(frameBytes);
+      const painted: number[] = [];
+      for (const run of which) {
+        const value = color(runs.values[run]);
+        if (value === 0) continue;
+        frame.fill(value, runs.starts[run], runs.starts[run] + runs.lengths[run]);
+        painted.push(run);
+      }
+      try {
+        done(await write(name, await encode(frameBytes, width, height, 4)));
+      } finally {
+        for (const run of painted) frame.fill(0, runs.starts[run], runs.starts[run] + runs.lengths[run]);
+        giveFrame(frameBytes);
+      }
+    });
+  const everyRun = { *[Symbol.iterator]() { for (let run = 0; run < runs.count; run++) yield run; } };
+  const runsOfIndex = (index: number) => ({ *[Symbol.iterator]() { for (let position = runsPerIndex[index]; position < runsPerIndex[index + 1]; position++) yield byIndex[position]; } });
 
-  frame.fill(0);
+  let image = '';
+  let extendedIndexedImage = '';
+  let unlabeled = '';
+  let indexedImage = '';
+  await renderFrame('combined.png', (value) => colors[value], everyRun, (url) => (image = url));
+  await renderFrame('extended.png', (value) => (value | 0xff000000) >>> 0, everyRun, (url) => (extendedIndexedImage = url));
+  await renderFrame('unlabeled.png', (value) => (value === 0 ? black : 0), runsOfIndex(0), (url) => (unlabeled = url));
+  await queue.add(async () => {
+    let indexedPixels: Buffer | Uint16Array = values;
+    if (maxIndex <= 255) {
+      indexedPixels = Buffer.alloc(size);
+      for (let run = 0; run < runs.count; run++) indexedPixels.fill(runs.values[run], runs.starts[run], runs.starts[run] + runs.lengths[run]);
+    }
+    indexedImage = await write('indexed.png', await encode(indexedPixels, width, height, 1));
+  });
+
   const labeled = new Map<number, string>();
   for (const entry of mask.indexes) {
-    const { index } = entry;
-    const paintRuns = (color: number) => {
-      for (let position = runsPerIndex[index]; position < runsPerIndex[index + 1]; position++) {
-        const run = byIndex[position];
-        frame.fill(color, runs.starts[run], runs.starts[run] + runs.lengths[run]);
-      }
-    };
-    paintRuns(colors[index]);
-    labeled.set(index, await write(`${fileStem(entry)}.png`, await encode(frameBytes, width, height, 4)));
-    paintRuns(0);
+    await renderFrame(`${fileStem(entry)}.png`, () => colors[entry.index], runsOfIndex(entry.index), (url) => labeled.set(entry.index, url));
   }
+  await queue.drain();
+  // In mask order, whatever order the encodes finished in.
+  const ordered = new Map(mask.indexes.map((entry) => [entry.index, labeled.get(entry.index)!]));
   const pixelCounts = new Map(mask.indexes.map((entry) => [entry.index, counts[entry.index]]));
-  return { unlabeled, combined: { image, indexedImage, extendedIndexedImage }, labeled, pixelCounts };
+  return { unlabeled, combined: { image, indexedImage, extendedIndexedImage }, labeled: ordered, pixelCounts };
 }
