@@ -19,6 +19,7 @@ import type {
   TaskWorkRecord,
 } from '../repositories/dashboard.repository.ts';
 import { InvalidRequest, NotFound } from '../domain/errors.ts';
+import { validateResponse } from './response-validation.ts';
 import { isPlainObject, objectBody, readString } from '../domain/lenient.ts';
 
 export const TASK_PAGE_DEFAULT = 50;
@@ -255,6 +256,8 @@ export class DashboardService {
       throw new InvalidRequest("Missing required parameter 'response': the corrected response object that replaces the task's response.");
     }
     const task = await this.tasks.get(actor.caller, taskId);
+    // A fix is checked as a labeler's submission is: it becomes the response (and its result files).
+    if (result === 'fixed') validateResponse(task.type, task.params, body.response);
     // A teammate's audit records the time the page measured; an API key's audit records 0 (contract 5.5).
     const timeSecs = actor.email ? readAuditSecs(body.time_spent_secs) : 0;
     const auditor: Auditor = { email: actor.email ?? (await this.ownerEmail(actor.caller)), source: 'customer', timeSecs };
