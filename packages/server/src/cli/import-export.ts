@@ -89,7 +89,7 @@ export function registerImportExportCommands(program: Command, globals: (command
     .requiredOption('--account <id>', 'account id')
     .addOption(new Option('--env <environment>', 'environment to read').choices(['live', 'test']).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
-    .option('--out <path>', 'file (jsonl, csv, coco), folder or .tar file (yolo, voc), or - for standard output (a tar stream for yolo and voc)', '-')
+    .option('--out <path>', 'file (jsonl, csv, coco), folder or .tar file (yolo, yolo-obb, voc), or - for standard output (a tar stream for yolo, yolo-obb and voc)', '-')
     .option('--project <name>', 'only tasks of this project')
     .option('--batch <name>', 'only tasks of this batch')
     .addOption(new Option('--status <status>', 'only tasks with this status; any for all').choices([...STATUS_CHOICES]).default('completed'))
@@ -291,7 +291,7 @@ function reportExport(result: ExportResult, options: ExportCommandOptions, json:
   const rate = result.elapsedMs > 0 ? Math.round((stats.tasks / result.elapsedMs) * 1000) : stats.tasks;
   // The export itself may be on standard output: the report then goes to standard error.
   const out = options.out === '-' ? process.stderr : process.stdout;
-  const image = options.format === 'coco' || options.format === 'yolo' || options.format === 'voc' || options.format === 'masks';
+  const image = options.format === 'coco' || options.format === 'yolo' || options.format === 'yolo-obb' || options.format === 'voc' || options.format === 'masks';
   if (json) {
     const body = {
       format: options.format,
@@ -311,7 +311,7 @@ function reportExport(result: ExportResult, options: ExportCommandOptions, json:
   if (stats.skippedTasks > 0) out.write(`warning: ${stats.skippedTasks} tasks are not image annotation tasks and were left out (use --type to choose).\n`);
   if (stats.skippedShapes > 0) out.write(`warning: ${stats.skippedShapes} lines, points, cuboids or malformed shapes have no ${options.format} form and were left out.\n`);
   if (stats.missingSize > 0) {
-    const effect = options.format === 'yolo' ? 'got no label file' : 'have no image size in the output';
+    const effect = options.format === 'yolo' || options.format === 'yolo-obb' ? 'got no label file' : 'have no image size in the output';
     out.write(`warning: ${stats.missingSize} images have no width and height in their metadata and ${effect}; pass --image-size WxH.\n`);
   }
 }

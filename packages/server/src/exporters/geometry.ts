@@ -4,7 +4,8 @@ import { attachmentOf } from '../domain/attachment.ts';
 export { attachmentOf };
 
 import { familyOf } from '../families/index.ts';
-import type { ExportRow, ExportRows, LabelEntry, ResultReader } from '../families/types.ts';
+import type { ExportRow, ExportRows, KeypointInstance, LabelEntry, Point, ResultReader } from '../families/types.ts';
+import { rotatedBoxCorners } from '@tagwright/formats';
 
 /**
  * What the image formats (COCO, YOLO, Pascal VOC) read from a task: the labeled shapes and label
@@ -15,11 +16,17 @@ import type { ExportRow, ExportRows, LabelEntry, ResultReader } from '../familie
 
 /** A labeled object as the box formats need it: its bounding box, and the outline of a polygon. */
 export interface ImageObject {
+  kind: 'box' | 'polygon' | 'ellipse' | 'mask';
   label: string;
+  /** The annotation's uuid, when it has one. */
+  uuid?: string;
+  /** The bounding box (of a rotated box: of its turned corners). */
   x: number;
   y: number;
   width: number;
   height: number;
+  /** Rotated boxes only: the unrotated box, its clockwise rotation in radians and its corners TL, TR, BR, BL. */
+  rotated?: { left: number; top: number; width: number; height: number; rotation: number; corners: Point[] };
   /** Polygons only: x1, y1, x2, y2, ... */
   polygon?: number[];
   /** Masks only: COCO RLE. */
@@ -39,14 +46,25 @@ export function imageObjects(exported: ExportRows): { objects: ImageObject[]; sk
   return { objects, skipped };
 }
 
-function toObject({ label, geometry }: ExportRow): ImageObject | undefined {
+function toObject(row: ExportRow): ImageObject | undefined {
+  const object = toShape(row);
+  return object && row.uuid ? { ...object, uuid: row.uuid } : object;
+}
+
+function toShape({ label, geometry }: ExportRow): ImageObject | undefined {
   if (geometry.kind === 'mask') {
     const [x, y, width, height] = geometry.bbox;
-    return { label, x, y, width, height, area: geometry.area, rle: geometry.rle };
+    return { kind: 'mask', label, x, y, width, height, area: geometry.area, rle: geometry.rle };
   }
   if (geometry.kind === 'box') {
-    const { left, top, width, height } = geometry;
-    return { label, x: left, y: top, width, height, area: width * height };
+    const { left, top, width, height, rotation } = geometry;
+    if (!rotation) return { kind: 'box', label, x: left, y: top, width, height, area: width * height };
+    const corners = rotatedBoxCorners({ left, top, width, height, rotation });
+    const xs = corners.map((corner) => corner.x);
+    const ys = corners.map((corner) => corner.y);
+    const x = Math.min(...xs);
+    const y = Math.min(...ys);
+    return { kind: 'box', label, x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y, area: width * height, rotated: { left, top, width, height, rotation, corners } };
   }
   if (geometry.kind === 'polygon' || geometry.kind === 'ellipse') {
     const points = geometry.vertices;
@@ -57,8 +75,8 @@ function toObject({ label, geometry }: ExportRow): ImageObject | undefined {
     const y = Math.min(...ys);
     const width = Math.max(...xs) - x;
     const height = Math.max(...ys) - y;
-    if (geometry.kind === 'ellipse') return { label, x, y, width, height, area: (Math.PI * width * height) / 4 };
-    return { label, x, y, width, height, polygon: points.flatMap((point) => [point.x, point.y]), area: shoelace(points) };
+    if (geometry.kind === 'ellipse') return { kind: 'ellipse', label, x, y, width, height, area: (Math.PI * width * height) / 4 };
+    return { kind: 'polygon', label, x, y, width, height, polygon: points.flatMap((point) => [point.x, point.y]), area: shoelace(points) };
   }
   return undefined;
 }
@@ -112,6 +130,8 @@ export interface ImageTask {
   task: Task;
   size: { width: number; height: number } | undefined;
   objects: ImageObject[];
+  /** Keypoint skeletons made of the task's points (which `objects` leaves out and counts as skipped). */
+  keypoints: KeypointInstance[];
   /** Set when the task's answer is a raster (a mask): its size, the image's. */
   raster?: { width: number; height: number };
 }
@@ -145,7 +165,7 @@ export async function* imageTasksOf(
     if (!size) stats.missingSize += 1;
     const { objects, skipped } = imageObjects(exported);
     stats.skippedShapes += skipped;
-    yield { task, size, objects, raster: exported.raster };
+    yield { task, size, objects, keypoints: exported.keypoints ?? [], raster: exported.raster };
   }
 }
 

@@ -22,6 +22,8 @@ export function createExporter(format: ExportFormat, options: ExporterOptions = 
       return cocoExporter(options);
     case 'yolo':
       return yoloExporter(options);
+    case 'yolo-obb':
+      return yoloExporter(options, true);
     case 'voc':
       return vocExporter(options);
     case 'masks':

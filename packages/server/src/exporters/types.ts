@@ -3,7 +3,7 @@ import type { ResultReader } from '../families/types.ts';
 import type { ConversationReader } from './chat.ts';
 
 /** Every export format (docs/import-export.md). */
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc', 'masks', 'mot', 'video-frames', 'chat-preference', 'chat-sft'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'yolo-obb', 'voc', 'masks', 'mot', 'video-frames', 'chat-preference', 'chat-sft'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExporterOptions {

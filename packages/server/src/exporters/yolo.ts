@@ -1,6 +1,6 @@
 import type { StoredTask } from '../repositories/task.repository.ts';
 import { csvRecord } from '../domain/csv.ts';
-import { LabelRegistry, attachmentOf, decimal, imageFileName, imageTasksOf } from './geometry.ts';
+import { LabelRegistry, attachmentOf, decimal, imageFileName, imageTasksOf, type ImageObject } from './geometry.ts';
 import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.ts';
 
 /**
@@ -9,9 +9,14 @@ import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.
  * size), `classes.txt` (class names, line n is class n), `data.yaml` (the names for Ultralytics), and
  * `images.csv` mapping each task to its image file name and attachment URL (images are not
  * downloaded). Normalising needs the image size: from the task's metadata, else `imageSize`; a task
- * with neither gets no label file and is counted in `missingSize`.
+ * with neither gets no label file and is counted in `missingSize`. A rotated box is written as the
+ * bounding box of its turned corners.
+ *
+ * With `obb` (format `yolo-obb`), Ultralytics' oriented-box layout instead: one
+ * `class x1 y1 x2 y2 x3 y3 x4 y4` line per box, its corners TL, TR, BR, BL (turned, for a rotated
+ * box) normalised by the image size; polygons, ellipses and masks have no such form and are skipped.
  */
-export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
+export function yoloExporter(options: ExporterOptions = {}, obb = false): FileSetExporter {
   const stats = emptyStats();
   return {
     kind: 'files',
@@ -28,15 +33,11 @@ export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
           }
           let lines = '';
           for (const object of objects) {
-            const x0 = Math.max(0, object.x);
-            const y0 = Math.max(0, object.y);
-            const x1 = Math.min(size.width, object.x + object.width);
-            const y1 = Math.min(size.height, object.y + object.height);
-            if (x1 <= x0 || y1 <= y0) {
+            const values = obb ? obbValues(object, size) : detectionValues(object, size);
+            if (!values) {
               stats.skippedShapes += 1;
               continue;
             }
-            const values = [(x0 + x1) / 2 / size.width, (y0 + y1) / 2 / size.height, (x1 - x0) / size.width, (y1 - y0) / size.height];
             lines += `${labels.index(object.label)} ${values.map((value) => decimal(value, 6)).join(' ')}\n`;
             stats.annotations += 1;
           }
@@ -49,7 +50,7 @@ export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
       const names = labels.entries.map((entry) => entry.name);
       yield { kind: 'file', path: 'classes.txt', content: names.map((name) => `${name}\n`).join('') };
       const yaml = [
-        '# Written by tagwright export --format yolo. Images are not downloaded: save each attachment of',
+        `# Written by tagwright export --format ${obb ? 'yolo-obb' : 'yolo'}. Images are not downloaded: save each attachment of`,
         '# images.csv as images/<image_file>; its labels are labels/<task_id>.txt.',
         'path: .',
         'train: images',
@@ -62,4 +63,28 @@ export function yoloExporter(options: ExporterOptions = {}): FileSetExporter {
       yield { kind: 'file', path: 'data.yaml', content: yaml };
     },
   };
+}
+
+type Size = { width: number; height: number };
+
+/** `cx cy w h` of the object's bounding box clipped to the image, normalised; undefined when nothing of it is inside. */
+function detectionValues(object: ImageObject, size: Size): number[] | undefined {
+  const x0 = Math.max(0, object.x);
+  const y0 = Math.max(0, object.y);
+  const x1 = Math.min(size.width, object.x + object.width);
+  const y1 = Math.min(size.height, object.y + object.height);
+  if (x1 <= x0 || y1 <= y0) return undefined;
+  return [(x0 + x1) / 2 / size.width, (y0 + y1) / 2 / size.height, (x1 - x0) / size.width, (y1 - y0) / size.height];
+}
+
+/** A box's four corners, normalised (not clipped: a turned corner may lie outside); undefined for other shapes or a box wholly outside. */
+function obbValues(object: ImageObject, size: Size): number[] | undefined {
+  if (object.kind !== 'box' || !detectionValues(object, size)) return undefined;
+  const corners = object.rotated?.corners ?? [
+    { x: object.x, y: object.y },
+    { x: object.x + object.width, y: object.y },
+    { x: object.x + object.width, y: object.y + object.height },
+    { x: object.x, y: object.y + object.height },
+  ];
+  return corners.flatMap((corner) => [corner.x / size.width, corner.y / size.height]);
 }

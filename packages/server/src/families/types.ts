@@ -84,7 +84,8 @@ export interface Point {
 
 /** A shape as exporters read it, in pixels. */
 export type ExportGeometry =
-  | { kind: 'box'; left: number; top: number; width: number; height: number }
+  /** `rotation`: a rotated box's clockwise turn about its centre in radians, (0, 2π); left/top/width/height are the unrotated box. */
+  | { kind: 'box'; left: number; top: number; width: number; height: number; rotation?: number }
   | { kind: 'polygon'; vertices: Point[] }
   /** An ellipse by its four extremal points. */
   | { kind: 'ellipse'; vertices: Point[] }
@@ -106,6 +107,27 @@ export interface ExportRow {
   label: string;
   geometry: ExportGeometry;
   attributes?: Record<string, unknown>;
+  /** The annotation's uuid, when it has one (keypoint instances name the box they belong to by it). */
+  uuid?: string;
+}
+
+/**
+ * One instance of a keypoint skeleton (COCO keypoints): the `point` annotations of a task whose
+ * `geometries.point.connections` join them. Points are grouped by the linked attribute the
+ * connections name (all points linked to one annotation), else the nth point of each label is
+ * instance n.
+ */
+export interface KeypointInstance {
+  /** The label of the annotation the points are linked to, else "keypoints". */
+  category: string;
+  /** The uuid of that annotation, when the points are linked to one. */
+  target?: string;
+  /** Keypoint names: the point labels the task declares, in order. */
+  names: string[];
+  /** Bones as pairs of 0-based indexes into `names` (the connections). */
+  skeleton: Array<[number, number]>;
+  /** One position per name; undefined where the instance has no such point. */
+  points: Array<Point | undefined>;
 }
 
 export interface ExportRows {
@@ -119,6 +141,8 @@ export interface ExportRows {
    * formats write a task only when it is set (a mask with no labeled pixel has no rows but a size).
    */
   raster?: { width: number; height: number };
+  /** Keypoint skeletons made of the rows' points (formats with a keypoint form write these instead of the points). */
+  keypoints?: KeypointInstance[];
 }
 
 /** What `renderResults` may use. */

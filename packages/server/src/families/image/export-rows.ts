@@ -2,6 +2,8 @@ import { isPlainObject } from '../../domain/lenient.ts';
 import type { Task } from '../../repositories/task.repository.ts';
 import type { ExportGeometry, ExportRows, LabelEntry, Point } from '../types.ts';
 import { attachmentOf } from '../../domain/attachment.ts';
+import { normaliseRotation } from '@tagwright/formats';
+import { keypointInstances } from './keypoints.ts';
 
 /**
  * An image task's labeled shapes as export rows. `legacy` is the geometry of a single-geometry type
@@ -17,14 +19,16 @@ export function imageExportRows(task: Task, legacy: string | undefined): ExportR
   for (const annotation of annotations) {
     const geometry = isPlainObject(annotation) ? geometryOf(annotation, legacy ?? annotation.type) : undefined;
     const label = isPlainObject(annotation) ? annotation.label : undefined;
-    if (!geometry || typeof label !== 'string' || label === '') {
+    if (!isPlainObject(annotation) || !geometry || typeof label !== 'string' || label === '') {
       unreadable += 1;
       continue;
     }
-    const attributes = isPlainObject(annotation) && isPlainObject(annotation.attributes) ? annotation.attributes : undefined;
-    rows.push(attributes ? { image, label, geometry, attributes } : { image, label, geometry });
+    const attributes = isPlainObject(annotation.attributes) ? annotation.attributes : undefined;
+    const uuid = typeof annotation.uuid === 'string' ? annotation.uuid : undefined;
+    rows.push({ image, label, geometry, ...(attributes ? { attributes } : {}), ...(uuid ? { uuid } : {}) });
   }
-  return { labels: declaredLabels(task, legacy), rows, unreadable };
+  const keypoints = legacy === undefined ? keypointInstances(task.params, rows) : [];
+  return { labels: declaredLabels(task, legacy), rows, unreadable, ...(keypoints.length > 0 ? { keypoints } : {}) };
 }
 
 function geometryOf(annotation: Record<string, unknown>, kind: unknown): ExportGeometry | undefined {
@@ -32,7 +36,9 @@ function geometryOf(annotation: Record<string, unknown>, kind: unknown): ExportG
     case 'box': {
       const { left, top, width, height } = annotation;
       if (![left, top, width, height].every(isFiniteNumber)) return undefined;
-      return { kind: 'box', left: left as number, top: top as number, width: width as number, height: height as number };
+      const box = { kind: 'box' as const, left: left as number, top: top as number, width: width as number, height: height as number };
+      const rotation = isFiniteNumber(annotation.rotation) ? normaliseRotation(annotation.rotation) : 0;
+      return rotation === 0 ? box : { ...box, rotation };
     }
     case 'polygon':
     case 'ellipse':
