@@ -1,8 +1,10 @@
 /**
  * A chat task end to end in Debian's Chromium: a labeler holds a three-turn conversation with two
  * model endpoints (a real OpenAI-compatible streaming server on loopback), ranks the two answers of
- * every turn, scores them against the rubric and submits; the v2 task shows exactly that.
- * With TAGWRIGHT_SCREENSHOT_DIR set, it saves the editor as workbench-chat.png there.
+ * every turn, scores them against the rubric and submits; the v2 task shows exactly that. A manager
+ * then fixes one answer from the dashboard, starting from the stored threads.
+ * With TAGWRIGHT_SCREENSHOT_DIR set, it saves the editor as workbench-chat.png there, and the
+ * dashboard fix as dashboard-chat-fix.png.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -71,6 +73,8 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
       await turn.getByLabel('Answers the question score for model_a').selectOption(index % 2 === 0 ? '1' : '2');
       await turn.getByLabel('Answers the question score for model_b').selectOption(index % 2 === 0 ? '2' : '0');
     }
+    // Ctrl+Enter in the message box sent the messages and never tried to submit the task.
+    assert.equal(await page.locator('.tw-problems').count(), 0);
     if (process.env.TAGWRIGHT_SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.TAGWRIGHT_SCREENSHOT_DIR, 'workbench-chat.png'), fullPage: false });
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByText(/No tasks are waiting/).waitFor();
@@ -104,5 +108,34 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     const toModelA = third.find((request) => request.authorization === 'Bearer sk-model_a');
     assert.ok(toModelA, 'model_a was asked the third question with its own key');
     assert.deepEqual(toModelA.body.messages.map((message: any) => message.content), ['You are a physics tutor.', QUESTIONS[0], `Plain: ${QUESTIONS[0]}`, QUESTIONS[1], `Echo: ${QUESTIONS[1]}`, QUESTIONS[2]]);
+
+    // A manager fixes the conversation from the dashboard: the fix opens the stored threads in the chat editor.
+    const manager = `${unique('manager')}@example.com`.toLowerCase();
+    await acceptInvitation(server, await inviteTeammate(server, manager, 'manager'), PASSWORD);
+    const fixing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/tasks/${taskId}`);
+    await fixing.page.getByRole('button', { name: 'Fix response' }).click();
+    const fixTurn = fixing.page.getByTestId('fix-editor').getByRole('region', { name: 'Turn 2' });
+    await fixTurn.getByText(`Echo: ${QUESTIONS[1]}`).waitFor();
+    await fixTurn.locator('[data-source=model_a]').getByRole('button', { name: 'Edit' }).click();
+    await fixTurn.getByLabel('Edit model_a').fill('A measurement collapses the qubit to 0 or 1.');
+    if (process.env.TAGWRIGHT_SCREENSHOT_DIR) await fixing.page.screenshot({ path: path.join(process.env.TAGWRIGHT_SCREENSHOT_DIR, 'dashboard-chat-fix.png'), fullPage: false });
+    await fixing.page.getByRole('button', { name: 'Save fix' }).click();
+    await fixing.page.getByTestId('fix-editor').waitFor({ state: 'detached' });
+    assert.deepEqual(fixing.errors, []);
+    await fixing.context.close();
+
+    const fixed = (await server.request('GET', `/v2/task?task_id=${taskId}&opts=model_parameters`, { scheme: 'bearer' })).body.threads[0];
+    const second = fixed.turns[1];
+    // The rewritten answer is the reviewer's (no model parameters); the ranking follows its new source_id.
+    assert.deepEqual(second.messages.map((message: any) => [message.source_id, message.content.text]), [
+      ['user', QUESTIONS[1]],
+      ['model_a:edited', 'A measurement collapses the qubit to 0 or 1.'],
+      ['model_b', `Plain: ${QUESTIONS[1]}`],
+    ]);
+    assert.equal(second.messages[1].model_parameters, undefined);
+    assert.deepEqual(second.messages[2].model_parameters, { model: 'json', temperature: 0.2 });
+    assert.deepEqual(second.annotations[0].value, ['model_a:edited', 'model_b']);
+    assert.deepEqual(fixed.turns.map((turn: any) => turn.messages.length), [4, 3, 3]);
+    assert.equal((await server.request('GET', `/v1/task/${taskId}`)).body.customer_review_status, 'fixed');
   });
 });

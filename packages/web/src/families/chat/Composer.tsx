@@ -23,7 +23,9 @@ export const Composer = memo(function Composer({ id, answering, canWriteAnswer, 
   };
   const keys = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      // In the message box Ctrl+Enter sends the message; it must not reach the workbench's Ctrl+Enter (submit the task).
       event.preventDefault();
+      event.stopPropagation();
       send();
     }
   };

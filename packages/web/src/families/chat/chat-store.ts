@@ -146,7 +146,9 @@ export class ChatStore {
    */
   editText(turnIndex: number, messageIndex: number, text: string): void {
     const before = this.state.thread.turns[turnIndex].messages[messageIndex];
-    const renamed = before.generation_id ? `${before.source_id}:edited` : before.source_id;
+    // A model's answer: one just generated (generation_id), or a stored one a reviewer is fixing (model_parameters).
+    const fromModel = Boolean(before.generation_id || before.model_parameters) && !before.source_id.endsWith(':edited');
+    const renamed = fromModel ? `${before.source_id}:edited` : before.source_id;
     this.updateMessage(turnIndex, messageIndex, (message) => {
       const { generation_id: _generation, model_parameters: _parameters, ...rest } = message;
       return { ...rest, source_id: renamed, content: { ...rest.content, text } };
