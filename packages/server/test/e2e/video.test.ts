@@ -3,7 +3,8 @@
  * objects over a 300-frame WebM made by Debian's ffmpeg (three keyframes each) and marks an event;
  * a reviewer opens it with playback, fixes a keyframe and saves; the customer's response holds
  * only URLs, and the annotation file lists every frame with the geometry interpolated from the
- * keyframes (computed here independently).
+ * keyframes (computed here independently). With TAGWRIGHT_SCREENSHOT_DIR set, it saves the
+ * labeler's editor (both tracks, the event, the playhead mid-video) as workbench-video.png there.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -14,6 +15,7 @@ import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
 import { unique } from '../tasks/helpers.ts';
 import { NO_CHROMIUM, addTeammate, buildWebUi, hasChromium, launchChromium, screenOf, signInPage } from './browser.ts';
 import fs from 'node:fs';
+import path from 'node:path';
 
 const PASSWORD = 'tracking cars all day';
 
@@ -140,6 +142,11 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     await page.getByRole('button', { name: /End range/ }).click();
     assert.equal(await page.locator('.tw-track').count(), 2);
     assert.equal(await page.locator('path[data-keyframes="3"]').count(), 2, 'the timeline shows three keyframes on each track');
+    if (process.env.TAGWRIGHT_SCREENSHOT_DIR) {
+      await goToFrame(page, 130);
+      await page.locator('.tw-track-select').first().click();
+      await page.screenshot({ path: path.join(process.env.TAGWRIGHT_SCREENSHOT_DIR, 'workbench-video.png'), fullPage: false });
+    }
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByText(/No tasks are waiting/).waitFor();
     assert.deepEqual(labeling.errors, []);
