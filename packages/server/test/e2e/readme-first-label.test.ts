@@ -155,6 +155,7 @@ describeEachDatabase('The README first run in a real browser, to a labeler\'s fi
     await admin.page.reload();
     await preview.locator('image').waitFor();
     assert.equal(await preview.locator('g[data-shape-type=box]').count(), 2);
+    assert.equal(await preview.locator('[data-layer=skeleton] line').count(), 2, 'the dashboard draws the skeleton too');
     const audited = await api('GET', `/v1/task/${taskId}`);
     assert.equal(audited.audits.at(-1).audit_result, 'accepted');
     assert.equal(audited.audits.at(-1).audited_by, 'admin@localhost');

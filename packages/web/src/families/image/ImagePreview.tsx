@@ -3,14 +3,27 @@ import { editorConfigFromTask } from '../../editor/config.ts';
 import { labelPalette } from '../../editor/labels.ts';
 import { loadAnnotations } from '../../editor/serialise.ts';
 import { utilOf } from '../../editor/shapes/index.ts';
+import { skeletonSegments } from '../../editor/skeleton.ts';
+import { loadLinks } from '../../editor/links.ts';
 import { attachmentUrl } from '../../workbench/task-editor.ts';
 import type { PreviewProps } from '../types.ts';
 import { Primitive } from './ShapeView.tsx';
 
-/** Image annotations drawn read-only over the image, with the editor's own shape modules and colours. */
+/** Image annotations drawn read-only over the image, with the editor's own shape modules and colours, keypoint skeletons and links. */
 export function ImagePreview({ task, response }: PreviewProps) {
   const config = useMemo(() => editorConfigFromTask(task.type, task.params), [task.type, task.params]);
   const { shapes, skipped } = useMemo(() => loadAnnotations(response, config), [response, config]);
+  // The skeleton and links are drawn as the editor draws them (CanvasLayers), from the same modules.
+  const bones = useMemo(() => skeletonSegments(shapes, config.connections), [shapes, config]);
+  const arrows = useMemo(() => {
+    const byId = new Map(shapes.map((shape) => [shape.id, shape]));
+    const centre = (id: string) => {
+      const bounds = utilOf(byId.get(id)!).bounds(byId.get(id)!);
+      return { x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 };
+    };
+    const links = loadLinks((response as { links?: unknown } | null)?.links, new Set(byId.keys()));
+    return links.map((link) => ({ id: link.id, label: link.label, from: centre(link.from), to: centre(link.to) }));
+  }, [shapes, response]);
   const colorOf = useMemo(
     () => labelPalette(Object.values(config.geometries).flatMap((rules) => rules?.labels.map((option) => option.value) ?? [])),
     [config],
@@ -55,6 +68,27 @@ export function ImagePreview({ task, response }: PreviewProps) {
             </g>
           );
         })}
+        {bones.length > 0 && (
+          <g data-layer="skeleton" stroke="#fde047" strokeWidth={2} strokeDasharray="6 3">
+            {bones.map((bone) => (
+              <line key={bone.key} data-bone={bone.key} vectorEffect="non-scaling-stroke" x1={bone.x1} y1={bone.y1} x2={bone.x2} y2={bone.y2} />
+            ))}
+          </g>
+        )}
+        {arrows.length > 0 && (
+          <g data-layer="links" stroke="#22d3ee" strokeWidth={2}>
+            <defs>
+              <marker id="tw-preview-link-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+                <path d="M 0 0 L 10 5 L 0 10 z" fill="#22d3ee" stroke="none" />
+              </marker>
+            </defs>
+            {arrows.map((arrow) => (
+              <line key={arrow.id} data-link-id={arrow.id} vectorEffect="non-scaling-stroke" markerEnd="url(#tw-preview-link-arrow)" x1={arrow.from.x} y1={arrow.from.y} x2={arrow.to.x} y2={arrow.to.y}>
+                <title>{arrow.label}</title>
+              </line>
+            ))}
+          </g>
+        )}
       </svg>
       <ul className="tw-legend" aria-label="Labels">
         {[...counts].map(([label, count]) => (
