@@ -59,6 +59,27 @@ describe('mask editor: strokes in, index raster out', () => {
     expect(editor.getState().unlabeled).toBe(600 * 400 - painted);
   });
 
+  it('reports only the part of each tile a brush move wrote, so the view redraws that and not whole tiles', () => {
+    const editor = makeMaskEditor();
+    editor.setActiveLabel('road');
+    editor.setBrushSize(10);
+    const changes: Array<Map<number, { left: number; top: number; right: number; bottom: number }>> = [];
+    editor.subscribeRaster((change) => {
+      if (change !== 'all') changes.push(new Map(change));
+    });
+    stroke(editor, [{ x: 50, y: 100 }, { x: 60, y: 100 }]);
+    expect(changes.length).toBeGreaterThan(0);
+    const rects = changes.flatMap((change) => [...change.entries()]);
+    // Everything lies in the first tile, within the capsule's box (x 45..65, y 95..105).
+    expect(new Set(rects.map(([position]) => position))).toEqual(new Set([0]));
+    for (const [, rect] of rects) {
+      expect(rect.left).toBeGreaterThanOrEqual(44);
+      expect(rect.right).toBeLessThanOrEqual(66);
+      expect(rect.top).toBeGreaterThanOrEqual(94);
+      expect(rect.bottom).toBeLessThanOrEqual(106);
+    }
+  });
+
   it('makes one stroke one undo step, and redo puts it back', () => {
     const editor = makeMaskEditor();
     editor.setActiveLabel('car');

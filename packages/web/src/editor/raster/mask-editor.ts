@@ -10,7 +10,7 @@ import type { KeyInput, PointerInput, ToolPointerEvent, WheelInput } from '../ev
 import type { AttributeValue } from '../types.ts';
 import type { Tool } from '../tools/tool.ts';
 import { blankRaster, countUnlabeled, fromIndexArray, type RasterRecord } from './tiled-raster.ts';
-import { RasterWriter } from './raster-writer.ts';
+import { RasterWriter, type TileRect } from './raster-writer.ts';
 import { decodeIndexRle, instanceColor, labelColorAt, mappingEntries, segmentLabels, type EncodedMask, type LabelMapping, type MaskDraft, type SegmentLabel } from '@tagwright/formats';
 import type { SegmentRecord } from './segment.ts';
 import { encodeMaskResponse } from './mask-response.ts';
@@ -63,7 +63,8 @@ export interface MaskEditorState {
 }
 
 /** Tile positions painted in place since the last notice, or every tile. */
-export type RasterChange = ReadonlySet<number> | 'all';
+/** What a raster notice repaints: every tile, or the written part of each tile listed. */
+export type RasterChange = ReadonlyMap<number, TileRect> | 'all';
 
 const MIN_BRUSH = 1;
 const MAX_BRUSH = 500;

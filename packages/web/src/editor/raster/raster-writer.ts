@@ -2,6 +2,16 @@ import { compactTile, TILE_SIZE, type RasterRecord, type Tile } from './tiled-ra
 
 const TILE_AREA = TILE_SIZE * TILE_SIZE;
 
+/** The part of one tile a gesture wrote, in tile pixels (inclusive): the view redraws only it. */
+export interface TileRect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const WHOLE_TILE: TileRect = { left: 0, top: 0, right: TILE_SIZE - 1, bottom: TILE_SIZE - 1 };
+
 /** Which existing values a write may replace: all of them, or only unlabeled (0) pixels. */
 export type WriteFilter = 'all' | 'unlabeled';
 
@@ -14,8 +24,8 @@ export class RasterWriter {
   private readonly tiles: Tile[];
   /** Tiles this writer created: safe to change in place. */
   private readonly owned = new Set<number>();
-  /** Tiles written since the last `takeDirty()` (the view redraws them). */
-  private dirty = new Set<number>();
+  /** Tiles written since the last `takeDirty()`, with the part of each written (the view redraws it). */
+  private dirty = new Map<number, TileRect>();
 
   constructor(private readonly base: RasterRecord) {
     this.tiles = base.tiles.slice();
@@ -62,7 +72,7 @@ export class RasterWriter {
       const end = Math.min(to, column * TILE_SIZE + TILE_SIZE - 1) - column * TILE_SIZE + rowStart;
       if (filter === 'all') tile.fill(value, start, end + 1);
       else for (let index = start; index <= end; index++) if (tile[index] === 0) tile[index] = value;
-      this.dirty.add(position);
+      this.markDirty(position, start - rowStart, y % TILE_SIZE, end - rowStart, y % TILE_SIZE);
     }
   }
 
@@ -73,7 +83,7 @@ export class RasterWriter {
         if (from(tile) && tile !== to) {
           this.tiles[position] = to;
           this.owned.delete(position);
-          this.dirty.add(position);
+          this.dirty.set(position, WHOLE_TILE);
         }
         return;
       }
@@ -87,14 +97,25 @@ export class RasterWriter {
           tile[index] = to;
         }
       }
-      if (changed) this.dirty.add(position);
+      if (changed) this.dirty.set(position, WHOLE_TILE);
     });
   }
 
-  /** Tile positions written since the last call. */
-  takeDirty(): Set<number> {
+  private markDirty(position: number, left: number, top: number, right: number, bottom: number): void {
+    const rect = this.dirty.get(position);
+    if (!rect) this.dirty.set(position, { left, top, right, bottom });
+    else if (rect !== WHOLE_TILE) {
+      rect.left = Math.min(rect.left, left);
+      rect.top = Math.min(rect.top, top);
+      rect.right = Math.max(rect.right, right);
+      rect.bottom = Math.max(rect.bottom, bottom);
+    }
+  }
+
+  /** Tiles written since the last call, each with the part written. */
+  takeDirty(): Map<number, TileRect> {
     const dirty = this.dirty;
-    this.dirty = new Set();
+    this.dirty = new Map();
     return dirty;
   }
 

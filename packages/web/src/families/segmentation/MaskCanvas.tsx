@@ -2,6 +2,7 @@ import { useEffect, useRef, type PointerEvent as ReactPointerEvent, type MouseEv
 import type { MaskEditor, RasterChange } from '../../editor/raster/mask-editor.ts';
 import type { PointerInput } from '../../editor/events.ts';
 import { TILE_SIZE, type RasterRecord, type Tile } from '../../editor/raster/tiled-raster.ts';
+import type { TileRect } from '../../editor/raster/raster-writer.ts';
 import { useMaskState } from './use-mask-editor.ts';
 import { useViewportSize } from '../../workbench/use-viewport-size.ts';
 
@@ -33,7 +34,7 @@ function useRasterPainter(editor: MaskEditor, canvasRef: React.RefObject<HTMLCan
     const words = new Uint32Array(tileImage.data.buffer);
     const context = canvas.getContext('2d')!;
 
-    const paintTile = (raster: RasterRecord, position: number) => {
+    const paintTile = (raster: RasterRecord, position: number, rect?: TileRect) => {
       const tile = raster.tiles[position];
       const x0 = (position % raster.columns) * TILE_SIZE;
       const y0 = Math.floor(position / raster.columns) * TILE_SIZE;
@@ -47,8 +48,15 @@ function useRasterPainter(editor: MaskEditor, canvasRef: React.RefObject<HTMLCan
         }
         return;
       }
-      for (let index = 0; index < tile.length; index++) words[index] = colours[tile[index]] ?? 0;
-      context.putImageData(tileImage, x0, y0, 0, 0, width, height);
+      // Only the written part is converted and uploaded: a brush dab touches a few thousand of a tile's 65,536 pixels.
+      const left = rect?.left ?? 0;
+      const top = rect?.top ?? 0;
+      const right = Math.min(rect?.right ?? TILE_SIZE - 1, width - 1);
+      const bottom = Math.min(rect?.bottom ?? TILE_SIZE - 1, height - 1);
+      for (let row = top; row <= bottom; row++) {
+        for (let index = row * TILE_SIZE + left, end = row * TILE_SIZE + right; index <= end; index++) words[index] = colours[tile[index]] ?? 0;
+      }
+      context.putImageData(tileImage, x0, y0, left, top, right - left + 1, bottom - top + 1);
     };
 
     const repaint = (change: RasterChange) => {
@@ -65,14 +73,15 @@ function useRasterPainter(editor: MaskEditor, canvasRef: React.RefObject<HTMLCan
         drawnSize = size;
       }
       raster.tiles.forEach((tile, position) => {
-        if (full || tile !== drawn[position] || (change !== 'all' && change.has(position))) paintTile(raster, position);
+        if (full || tile !== drawn[position]) paintTile(raster, position);
+        else if (change !== 'all' && change.has(position)) paintTile(raster, position, change.get(position));
       });
       drawn = raster.tiles;
     };
     repaint('all');
     const unsubscribeRaster = editor.subscribeRaster(repaint);
     // Records replaced without a raster notice (segments recoloured, a draft loaded) repaint what changed.
-    const unsubscribeStore = editor.store.subscribe(() => repaint(new Set()));
+    const unsubscribeStore = editor.store.subscribe(() => repaint(new Map()));
     return () => {
       unsubscribeRaster();
       unsubscribeStore();
