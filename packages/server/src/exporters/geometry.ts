@@ -1,6 +1,7 @@
 import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
 import type { ExportStats } from './types.ts';
 import { attachmentOf } from '../domain/attachment.ts';
+import { statedImageSize } from '../domain/image-size.ts';
 export { attachmentOf };
 
 import { familyOf } from '../families/index.ts';
@@ -91,22 +92,9 @@ function shoelace(points: ReadonlyArray<{ x: number; y: number }>): number {
   return Math.abs(twice) / 2;
 }
 
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function positiveNumber(value: unknown): number | undefined {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return isFiniteNumber(number) && number > 0 ? number : undefined;
-}
-
 /** The image size from the task's metadata (`width`/`height`, or `image_width`/`image_height`), else the fallback. */
 export function imageSize(task: Task, fallback?: { width: number; height: number }): { width: number; height: number } | undefined {
-  const metadata = task.metadata;
-  const width = positiveNumber(metadata.width) ?? positiveNumber(metadata.image_width);
-  const height = positiveNumber(metadata.height) ?? positiveNumber(metadata.image_height);
-  if (width !== undefined && height !== undefined) return { width, height };
-  return fallback;
+  return statedImageSize(task.metadata) ?? fallback;
 }
 
 /**

@@ -34,7 +34,7 @@ export interface TaskFamily {
    */
   prepareParams?(type: TaskType, params: Params): Params;
   /** Checks a submitted or fixed response; it is already known to be a JSON object. */
-  validateResponse(type: string, params: Params, response: Record<string, unknown>): void;
+  validateResponse(type: string, params: Params, response: Record<string, unknown>, context?: ResponseContext): void;
   /** The synthetic response a test-mode task completes with (contract 5.10): only its shape matters. */
   testResponse(type: string, params: Params): Record<string, unknown>;
   /**
@@ -63,6 +63,12 @@ export interface TaskFamily {
    * writes new ones.
    */
   renderResults?(context: RenderContext, type: string, params: Params, response: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** What a response check may know beyond params. */
+export interface ResponseContext {
+  /** The image's size, when the task's metadata states it (domain/image-size.ts). */
+  imageSize?: { width: number; height: number };
 }
 
 /** What a response puts in the CSV export's own columns. */

@@ -19,6 +19,7 @@ import { Conflict, Forbidden, InvalidRequest, NotFound } from '../domain/errors.
 import { newId } from '../domain/ids.ts';
 import { MAX_STORED_INTEGER, objectBody, readString } from '../domain/lenient.ts';
 import { validateResponse } from './response-validation.ts';
+import { statedImageSize } from '../domain/image-size.ts';
 import { consensus, pairAgreement } from './consensus.ts';
 import { familyOf } from '../families/index.ts';
 
@@ -218,7 +219,7 @@ export class QueueService {
 
     const task = await this.tasks.findById(worker.caller.account.id, 'live', taskId);
     if (!task) throw new NotFound(`No task with id "${taskId}" exists.`);
-    validateResponse(task.type, task.params, body.response);
+    validateResponse(task.type, task.params, body.response, { imageSize: statedImageSize(task.metadata) });
     const project = await this.queue.pipelineOf(task.project_id);
     const required = project?.pipeline === 'consensus_task' ? Math.max(1, project.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
 

@@ -8,6 +8,7 @@ import { newId } from '../domain/ids.ts';
 import { objectBody, readString } from '../domain/lenient.ts';
 import { toIso } from '../domain/time.ts';
 import { validateResponse } from './response-validation.ts';
+import { statedImageSize } from '../domain/image-size.ts';
 import { readTimeSpent, type QueueService, type Worker } from './queue.service.ts';
 
 export const REVIEW_RESULTS = ['accepted', 'rejected', 'fixed', 'commented'] as const;
@@ -59,7 +60,7 @@ export class ReviewService {
     if (!task) throw new NotFound(`No task with id "${taskId}" exists.`);
     if (result === 'fixed') {
       if (body.response === undefined) throw new InvalidRequest("Missing required parameter 'response': the corrected response of a fixed review.");
-      validateResponse(task.type, task.params, body.response);
+      validateResponse(task.type, task.params, body.response, { imageSize: statedImageSize(task.metadata) });
     }
 
     if (result !== 'rejected') await this.prepareResults(task, result === 'fixed' ? body.response : undefined);

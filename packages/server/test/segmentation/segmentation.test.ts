@@ -166,6 +166,17 @@ describeEachDatabase('segmentannotation', (dialect) => {
     }
   });
 
+  it('refuses a mask of another size than the image its task metadata states', async () => {
+    const { project, worker } = await labeledProject();
+    await createTask(server.current, 'segmentannotation', { project, attachment: 'https://cdn.example.com/street.jpg', labels: LABELS, metadata: { width: 9, height: 4 } });
+    const assignment = await next(server.current, worker);
+    const answer = await submitRaw(server.current, worker, assignment, paintedDraft());
+    assert.equal(answer.status, 400, answer.text);
+    assert.match(answer.body.error, /response\.mask.*8×4, but the image is 9×4/);
+    const values = decodeValues().flatMap((value, offset) => (offset % WIDTH === WIDTH - 1 ? [value, 1] : [value]));
+    assert.equal(await submit(server.current, worker, assignment, paintedDraft({ values, width: 9 })), 'completed');
+  });
+
   it('merges two agreeing consensus attempts into one rendered mask', async () => {
     const project = unique('masks-consensus');
     await createProject(server.current, { type: 'segmentannotation', name: project, pipeline: 'consensus_task', consensus_attempts: 2 });

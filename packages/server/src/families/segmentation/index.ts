@@ -1,5 +1,6 @@
 import { isMaskDraft, readMaskDraft, segmentLabels, validateSegmentationParams, type CheckedMask } from '@tagwright/formats';
 import type { TaskFamily } from '../types.ts';
+import { InvalidRequest } from '../../domain/errors.ts';
 import { maskAgreement, mergeMasks } from './mask-consensus.ts';
 import { blankDraft, draftOf, renderSegmentationResponse } from './segmentation-response.ts';
 import { segmentationExportRows } from './export-rows.ts';
@@ -35,8 +36,14 @@ export const segmentationFamily: TaskFamily = {
   taskTypes: ['segmentannotation'],
   labelable: ['segmentannotation'],
   validateParams: (_type, params) => validateSegmentationParams(params),
-  validateResponse(_type, params, response) {
-    checkedMask(params, response);
+  validateResponse(_type, params, response, context) {
+    const mask = checkedMask(params, response);
+    // All PNGs have the attachment's size (task-types §3.3). The server knows it only when the
+    // task's metadata states it: it never downloads attachments (the workbench sizes the mask from the image it shows).
+    const image = context?.imageSize;
+    if (image && (mask.width !== image.width || mask.height !== image.height)) {
+      throw new InvalidRequest(`Invalid value for 'response.mask': the mask is ${mask.width}×${mask.height}, but the image is ${image.width}×${image.height} (the task's metadata width and height). Paint the mask over the whole image.`);
+    }
   },
   // Test mode (task-types §9): a blank mask with no labels, rendered to blank PNGs on completion.
   testResponse: () => ({ ...blankDraft() }),
