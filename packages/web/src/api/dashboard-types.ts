@@ -236,6 +236,8 @@ export interface Invitation {
   token: string;
   /** `/ui/#/accept-invite?token=…`, relative to the server's origin. */
   invite_path: string;
+  /** The full accept link under the server's public URL (TAGWRIGHT_PUBLIC_URL). */
+  invite_url?: string;
   expires_at: string;
   /** Set for a password-reset link (the teammate has signed up before). */
   purpose?: 'password_reset';

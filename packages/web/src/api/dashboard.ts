@@ -74,8 +74,9 @@ export class DashboardApi {
     return this.api.request('GET', '/admin/teammates');
   }
 
-  invite(emails: string[], role: UserRole): Promise<TeamResponse> {
-    return this.api.request('POST', '/admin/teammates/invite', { emails, team_role: role });
+  /** Invites teammates and, in the same step, assigns them to `projects` (names). */
+  invite(emails: string[], role: UserRole, projects: string[] = []): Promise<TeamResponse> {
+    return this.api.request('POST', '/admin/teammates/invite', { emails, team_role: role, ...(projects.length > 0 ? { projects } : {}) });
   }
 
   reinvite(email: string): Promise<TeamResponse> {

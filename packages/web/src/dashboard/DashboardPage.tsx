@@ -58,7 +58,7 @@ export function DashboardPage({ api, user, path, query }: { api: AppApi; user: S
   else if (section === 'labelers') content = <LabelerStatsPage dashboard={dashboard} />;
   else if (section === 'queues') content = <WorkQueues api={api} canReview />;
   else if (section === 'studio') content = <StudioPage dashboard={dashboard} studio={studio} project={query.get('project') ?? undefined} />;
-  else if (section === 'team') content = <TeamPage dashboard={dashboard} />;
+  else if (section === 'team') content = <TeamPage dashboard={dashboard} studio={studio} />;
   else if (section === 'keys') content = <KeysPage dashboard={dashboard} />;
   else content = <OverviewPage dashboard={dashboard} />;
 

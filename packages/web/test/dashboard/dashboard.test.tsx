@@ -255,7 +255,7 @@ describe('admin pages', () => {
         invitations: [{ email: 'ana@example.com', role: 'labeler', token: 'tok', invite_path: '/ui/#/accept-invite?token=tok', expires_at: '2026-01-08T00:00:00.000Z' }],
       }),
     });
-    render(<TeamPage dashboard={server.dashboard} />);
+    render(<TeamPage dashboard={server.dashboard} studio={server.studio} />);
     fireEvent.change(await screen.findByLabelText('Emails'), { target: { value: 'ana@example.com' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Invite' })));
     expect(server.calls.find((call) => call.method === 'POST')!.body).toEqual({ emails: ['ana@example.com'], team_role: 'labeler' });

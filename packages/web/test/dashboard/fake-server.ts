@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import { AppApi } from '../../src/api/client.ts';
 import { DashboardApi } from '../../src/api/dashboard.ts';
+import { StudioApi } from '../../src/api/studio.ts';
 
 export interface Call {
   method: string;
@@ -34,7 +35,7 @@ export function fakeServer(routes: Record<string, Handler>) {
     return answer instanceof Response ? answer : new Response(JSON.stringify(answer), { status: 200 });
   });
   const api = new AppApi({ fetch: fetch as unknown as typeof globalThis.fetch });
-  return { api, dashboard: new DashboardApi(api), calls, fetch };
+  return { api, dashboard: new DashboardApi(api), studio: new StudioApi(api), calls, fetch };
 }
 
 export function errorResponse(status: number, error: string): Response {

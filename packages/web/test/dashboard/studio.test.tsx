@@ -225,7 +225,7 @@ describe('TeamPage lock-outs and password resets', () => {
       'GET /admin/teammates': () => ({ teammates: [locked] }),
       'POST /admin/teammates/unlock': () => ({ teammates: [{ ...locked, locked_until: undefined }] }),
     });
-    render(<TeamPage dashboard={server.dashboard} />);
+    render(<TeamPage dashboard={server.dashboard} studio={server.studio} />);
     const row = (await screen.findByText('lee@example.com')).closest('tr')!;
     expect(within(row).getByText(/^locked until/).getAttribute('title')).toBe('2026-01-01T10:15:00.000Z');
     await act(async () => fireEvent.click(within(row).getByRole('button', { name: 'Unlock lee@example.com' })));
@@ -243,7 +243,7 @@ describe('TeamPage lock-outs and password resets', () => {
         invitations: [{ email: 'rae@example.com', role: 'member', token: 'tok', invite_path: '/ui/#/accept-invite?token=tok&reset=1', expires_at: '2026-01-02T00:00:00.000Z', purpose: 'password_reset' }],
       }),
     });
-    render(<TeamPage dashboard={server.dashboard} />);
+    render(<TeamPage dashboard={server.dashboard} studio={server.studio} />);
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
     fireEvent.click(await screen.findByRole('button', { name: 'Reset the password of rae@example.com' }));
     expect(server.calls.some((call) => call.method === 'POST')).toBe(false);
