@@ -7,6 +7,7 @@ import { DEFAULT_RETRY_POLICY } from './core/retries.ts';
 import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, SDK_VERSION, Transport, type RequestOptions } from './core/transport.ts';
 import type { PagePromise } from './core/pagination.ts';
 import { Batches, type BatchCreateParams, type BatchListParams, type BatchPage } from './resources/batches.ts';
+import { Exports } from './resources/exports.ts';
 import { Files, type FileImportParams, type FileUploadParams, type Uploadable } from './resources/files.ts';
 import { Projects, type ProjectCreateParams, type ProjectUpdateParams } from './resources/projects.ts';
 import { EvaluationTasks, TrainingTasks, type EvaluationTaskParams, type TrainingTaskParams } from './resources/quality-tasks.ts';
@@ -77,6 +78,8 @@ export class Tagwright {
   readonly batches: Batches;
   readonly projects: Projects;
   readonly files: Files;
+  /** Tagwright's streamed task exports (JSONL, CSV, COCO, YOLO, VOC). */
+  readonly exports: Exports;
   readonly teams: Teams;
   readonly studio: Studio;
   readonly evaluationTasks: EvaluationTasks;
@@ -109,6 +112,7 @@ export class Tagwright {
     this.batches = new Batches(transport);
     this.projects = new Projects(transport);
     this.files = new Files(transport);
+    this.exports = new Exports(transport);
     this.teams = new Teams(transport);
     this.studio = new Studio(transport);
     this.evaluationTasks = new EvaluationTasks(transport);

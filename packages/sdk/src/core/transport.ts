@@ -45,13 +45,19 @@ export interface ApiRequest<T = unknown> {
   method: HttpMethod;
   /** v1: relative to the base URL (`task/abc`); v2: absolute path (`/v2/task`). */
   path: string;
-  api?: 'v1' | 'v2';
+  /** v1 (default): relative to `baseUrl`, Basic auth; v2 and app (Tagwright's `/app/api`): an absolute path on the v2 host, Bearer auth. */
+  api?: 'v1' | 'v2' | 'app';
   query?: Query;
   /** Sent as JSON, except a FormData, which is sent as multipart. */
   body?: unknown;
   options?: RequestOptions;
   /** Treat a 3xx as success and resolve with `{url: Location}` instead of following it. */
   manualRedirect?: boolean;
+  /**
+   * Resolve a 2xx with the unread answer (`RawAnswer`) instead of its parsed JSON. The timeout then
+   * covers the wait for the headers only: a long download is not cut off; the signal still aborts it.
+   */
+  raw?: boolean;
   /**
    * Called when a 409 answers a retry whose earlier attempt may have been applied (a 5xx, 408,
    * timeout or lost connection): the first attempt probably created the resource and the retry
@@ -78,6 +84,13 @@ interface Answer {
   statusText: string;
   headers: Headers;
   body: unknown;
+}
+
+/** What a `raw` request resolves with. */
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  body: ReadableStream<Uint8Array>;
 }
 
 function trimTrailingSlashes(url: string): string {
@@ -122,7 +135,7 @@ export class Transport {
   /** The full URL of a request, query included. */
   url(request: Pick<ApiRequest, 'path' | 'api' | 'query'>): string {
     const base =
-      request.api === 'v2'
+      request.api === 'v2' || request.api === 'app'
         ? trimTrailingSlashes(this.config.v2BaseUrl) + request.path
         : `${trimTrailingSlashes(this.config.baseUrl)}/${request.path.replace(/^\/+/, '')}`;
     return base + buildQuery(request.query);
@@ -135,7 +148,7 @@ export class Transport {
       'user-agent': this.config.userAgent,
       ...this.config.defaultHeaders,
       // v1 sends Basic `key:` as the Python SDK does; v2 sends Bearer as Scale's v2 client does.
-      authorization: request.api === 'v2' ? `Bearer ${apiKey}` : `Basic ${base64(`${apiKey}:`)}`,
+      authorization: request.api === 'v2' || request.api === 'app' ? `Bearer ${apiKey}` : `Basic ${base64(`${apiKey}:`)}`,
     };
     if (request.body !== undefined && !(request.body instanceof FormData)) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -158,7 +171,7 @@ export class Transport {
       let answer: Answer | undefined;
       let failure: ScaleException;
       try {
-        answer = await this.attempt(url, { method: request.method, headers, body, redirect: request.manualRedirect ? 'manual' : 'follow' }, options);
+        answer = await this.attempt(url, { method: request.method, headers, body, redirect: request.manualRedirect ? 'manual' : 'follow' }, options, request.raw ?? false);
       } catch (error) {
         if (!(error instanceof ScaleConnectionError) || retryIndex >= maxRetries) throw error;
         failure = error;
@@ -188,7 +201,7 @@ export class Transport {
   }
 
   /** One attempt under its own timeout; connection failures become ScaleConnectionError. */
-  private async attempt(url: string, init: RequestInit, options: RequestOptions): Promise<Answer> {
+  private async attempt(url: string, init: RequestInit, options: RequestOptions, raw: boolean): Promise<Answer> {
     const timeoutMs = options.timeout ?? this.config.timeout;
     const userSignal = options.signal;
     if (userSignal?.aborted) throw new ScaleUserAbort('The request was aborted.', { cause: userSignal.reason });
@@ -200,8 +213,15 @@ export class Transport {
     }, timeoutMs);
     const onUserAbort = () => controller.abort(userSignal!.reason);
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    let streaming = false;
     try {
       const response = await this.config.fetch(url, { ...init, signal: controller.signal });
+      if (raw && response.ok && response.body) {
+        // The caller reads the body; the user's signal must still reach it, so its listener stays.
+        streaming = true;
+        const answer: RawAnswer = { status: response.status, headers: response.headers, body: response.body };
+        return { status: response.status, statusText: response.statusText, headers: response.headers, body: answer };
+      }
       const text = await response.text();
       return { status: response.status, statusText: response.statusText, headers: response.headers, body: parseBody(text) };
     } catch (error) {
@@ -214,7 +234,7 @@ export class Transport {
       throw new ScaleConnectionError(`Connection error on ${init.method} ${url}: ${reason}`, { cause: error });
     } finally {
       clearTimeout(timer);
-      userSignal?.removeEventListener('abort', onUserAbort);
+      if (!streaming) userSignal?.removeEventListener('abort', onUserAbort);
     }
   }
 }
