@@ -7,6 +7,7 @@ import type { Services } from '../services/container.ts';
 import type { StoredTask } from '../repositories/task.repository.ts';
 import type { TaskStatus } from '../db/tables/tasks.ts';
 import { parseTimestamp } from '../domain/time.ts';
+import type { ImportRecord } from '../services/import-records.ts';
 import type { ImportError, ImportSummary } from '../services/task-import.service.ts';
 import type { ExportQuery } from '../services/task-export.service.ts';
 // Only light modules at the top, so that --help answers without loading the server.
@@ -15,14 +16,22 @@ import { EXPORT_FORMATS, type ExportStats } from '../exporters/types.ts';
 import { tarStream, writeToDirectory, writeToStream } from '../exporters/sinks.ts';
 import { printJson, withServices, type GlobalOptions } from './context.ts';
 import { ProgressBar } from './progress.ts';
+import type { TaskExportParams } from '../../../sdk/src/index.ts';
+import { exportRemotely, importRemotely, remoteClient, remoteTarget, type RemoteTarget } from './remote.ts';
 
 /** Invalid records printed on standard error; the rest are counted (and listed, up to 1,000, with --json). */
 const PRINTED_ERRORS = 100;
 const STATUS_CHOICES = ['pending', 'completed', 'canceled', 'error', 'any'] as const;
 
-interface ImportCommandOptions {
-  account: string;
-  env: 'live' | 'test';
+/** --url/--key: work against a running server through the SDK instead of on its database. */
+interface RemoteOptions {
+  url?: string;
+  key?: string;
+}
+
+interface ImportCommandOptions extends RemoteOptions {
+  account?: string;
+  env?: 'live' | 'test';
   type?: string;
   project?: string;
   batch?: string;
@@ -32,9 +41,9 @@ interface ImportCommandOptions {
   progress: boolean;
 }
 
-interface ExportCommandOptions {
-  account: string;
-  env: 'live' | 'test';
+interface ExportCommandOptions extends RemoteOptions {
+  account?: string;
+  env?: 'live' | 'test';
   format: (typeof EXPORT_FORMATS)[number];
   out: string;
   project?: string;
@@ -59,18 +68,29 @@ export function registerImportExportCommands(program: Command, globals: (command
     .command('import')
     .description('create tasks in bulk from a JSONL or CSV file (or - for standard input): same checks as POST task/{type}, batched inserts; tasks whose unique_id exists are skipped, so a rerun resumes')
     .argument('<file>', 'JSONL (one creation body per line, with a "type" field) or CSV (a header row of field names); - reads standard input')
-    .requiredOption('--account <id>', 'account id')
-    .addOption(new Option('--env <environment>', 'environment the tasks go to (test completes them at once)').choices(['live', 'test']).makeOptionMandatory())
+    .option('--account <id>', 'account id (required unless --url)')
+    .addOption(new Option('--env <environment>', 'environment the tasks go to (test completes them at once; required unless --url)').choices(['live', 'test']))
+    .option('--url <url>', 'import into this running server through its API instead of the database (default: TAGWRIGHT_URL)')
+    .option('--key <key>', "API key for --url; its account and environment receive the tasks (default: TAGWRIGHT_API_KEY)")
     .option('--type <type>', 'task type of records without a "type" field')
     .option('--project <name>', 'project of records that name neither project nor batch')
     .option('--batch <name>', 'batch of records that name no batch')
     .addOption(new Option('--format <format>', 'input format (default: csv for a .csv file, else jsonl)').choices(['jsonl', 'csv']))
     .option('--dry-run', 'check every record and report what would happen; write nothing')
-    .option('--chunk <n>', `tasks per transaction, 1 to ${MAX_IMPORT_CHUNK}`, String(DEFAULT_IMPORT_CHUNK))
+    .option('--chunk <n>', `tasks per transaction, 1 to ${MAX_IMPORT_CHUNK} (database import only)`, String(DEFAULT_IMPORT_CHUNK))
     .option('--no-progress', 'no progress bar')
     .action(async (file: string, options: ImportCommandOptions, command: Command) => {
       const json = Boolean(globals(command).json);
       let cpuMs = 0;
+      const target = remoteTarget(options);
+      if (target) {
+        const cpu = process.cpuUsage();
+        const summary = await runRemoteImport(target, file, options);
+        report(summary, file, json, cpuMillis(cpu));
+        if (summary.failed > 0) process.exitCode = 1;
+        return;
+      }
+      requireDatabaseOptions(options);
       const summary = await withServices(async (services) => {
         const cpu = process.cpuUsage();
         try {
@@ -86,8 +106,10 @@ export function registerImportExportCommands(program: Command, globals: (command
   program
     .command('export')
     .description('write tasks as JSONL, CSV, COCO, YOLO or Pascal VOC, streaming to a file, a folder or standard output (filters as GET tasks; default: completed tasks)')
-    .requiredOption('--account <id>', 'account id')
-    .addOption(new Option('--env <environment>', 'environment to read').choices(['live', 'test']).makeOptionMandatory())
+    .option('--account <id>', 'account id (required unless --url)')
+    .addOption(new Option('--env <environment>', 'environment to read (required unless --url)').choices(['live', 'test']))
+    .option('--url <url>', 'export from this running server through its API instead of the database (default: TAGWRIGHT_URL)')
+    .option('--key <key>', "API key for --url; its account and environment are exported (default: TAGWRIGHT_API_KEY)")
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .option('--out <path>', 'file (jsonl, csv, coco), folder or .tar file (yolo, yolo-obb, voc), or - for standard output (a tar stream for yolo, yolo-obb and voc)', '-')
     .option('--project <name>', 'only tasks of this project')
@@ -106,6 +128,12 @@ export function registerImportExportCommands(program: Command, globals: (command
     .option('--no-progress', 'no progress bar')
     .action(async (options: ExportCommandOptions, command: Command) => {
       const json = Boolean(globals(command).json);
+      const target = remoteTarget(options);
+      if (target) {
+        await runRemoteExport(target, options, json);
+        return;
+      }
+      requireDatabaseOptions(options);
       await withServices(async (services) => {
         const result = await runExport(services, options);
         if (!result.readerGone) reportExport(result, options, json);
@@ -113,23 +141,22 @@ export function registerImportExportCommands(program: Command, globals: (command
     });
 }
 
-async function callerOf(services: Services, accountId: string, environment: 'live' | 'test'): Promise<Caller> {
-  return { account: await services.accounts.getAccount(accountId), environment, keyId: '' };
+async function callerOf(services: Services, accountId: string | undefined, environment: 'live' | 'test' | undefined): Promise<Caller> {
+  return { account: await services.accounts.getAccount(accountId!), environment: environment!, keyId: '' };
 }
 
-async function runImport(services: Services, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
-  const chunkSize = Number(options.chunk);
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_IMPORT_CHUNK) {
-    throw new Error(`--chunk must be a whole number from 1 to ${MAX_IMPORT_CHUNK}, got "${options.chunk}"`);
-  }
-  const caller = await callerOf(services, options.account, options.env);
+/** On the database, the account and environment are named; over the API the key decides both. */
+function requireDatabaseOptions(options: { account?: string; env?: string }): void {
+  if (options.account === undefined) throw new Error("required option '--account <id>' not specified (or give --url and --key to work through a server's API)");
+  if (options.env === undefined) throw new Error("required option '--env <environment>' not specified (or give --url and --key to work through a server's API)");
+}
+
+/** The import file as records, and how many of its bytes have been read (for the progress bar). */
+function readImportFile(file: string, format: 'jsonl' | 'csv' | undefined): { size: number | undefined; records: AsyncIterable<ImportRecord>; bytesRead: () => number } {
   const fromStdin = file === '-';
-  const size = fromStdin ? undefined : (await fs.promises.stat(file)).size;
-  const format = options.format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl');
+  const size = fromStdin ? undefined : fs.statSync(file).size;
   const input = fromStdin ? process.stdin : fs.createReadStream(file);
   let bytes = 0;
-  let handled = 0;
-  const progress = new ProgressBar(options.dryRun ? 'checking' : 'importing', 'MB', size, options.progress);
   async function* text(): AsyncGenerator<string> {
     const decoder = new StringDecoder('utf8');
     for await (const chunk of input) {
@@ -138,9 +165,88 @@ async function runImport(services: Services, file: string, options: ImportComman
     }
     yield decoder.end();
   }
+  const csv = (format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl')) === 'csv';
+  return { size, records: csv ? csvRecords(text()) : jsonlRecords(text()), bytesRead: () => bytes };
+}
+
+/** `import --url`: each record through `POST task/{type}` of the server, with the same progress bar and report. */
+async function runRemoteImport(target: RemoteTarget, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
+  if (options.dryRun) throw new Error('--dry-run checks records against the database and is not available with --url: run it where the database is');
+  if (options.account !== undefined || options.env !== undefined) throw new Error('--account and --env name a database account; with --url the API key decides the account and environment');
+  const input = readImportFile(file, options.format);
+  const progress = new ProgressBar('importing', 'MB', input.size, options.progress);
+  const errors: ImportError[] = [];
+  let handled = 0;
+  try {
+    return await importRemotely(remoteClient(target), input.records, {
+      type: options.type,
+      project: options.project,
+      batch: options.batch,
+      onProgress: (count) => {
+        handled = count;
+        progress.update(input.size === undefined ? handled : input.bytesRead(), handled);
+      },
+      onError: (error) => {
+        if (errors.length < PRINTED_ERRORS) errors.push(error);
+      },
+    });
+  } finally {
+    if (input.size !== undefined) progress.update(input.bytesRead(), handled);
+    progress.stop();
+    for (const error of errors) process.stderr.write(`line ${error.line}: ${error.message}\n`);
+  }
+}
+
+/** `export --url`: the server's streamed export (`GET /app/api/exports/tasks`) written to --out. */
+async function runRemoteExport(target: RemoteTarget, options: ExportCommandOptions, json: boolean): Promise<void> {
+  if (options.account !== undefined || options.env !== undefined) throw new Error('--account and --env name a database account; with --url the API key decides the account and environment');
+  const query = exportQuery(options);
+  const result = await exportRemotely(
+    remoteClient(target),
+    {
+      format: options.format,
+      projectName: query.project,
+      batchName: query.batch,
+      status: options.status,
+      taskType: query.type,
+      createdAfter: options.createdAfter,
+      createdBefore: options.createdBefore,
+      completedAfter: options.completedAfter,
+      completedBefore: options.completedBefore,
+      updatedAfter: options.updatedAfter,
+      updatedBefore: options.updatedBefore,
+      reviewStatus: query.reviewStatuses as TaskExportParams['reviewStatus'],
+      tags: query.tags,
+      imageSize: options.imageSize,
+    },
+    options.out,
+    (total) => (options.format === 'jsonl' ? new ProgressBar('exporting', 'tasks', total, options.progress) : new ProgressBar('exporting', 'received', undefined, options.progress)),
+  );
+  if (result.readerGone) return;
+  const out = options.out === '-' ? process.stderr : process.stdout;
+  const rate = result.elapsedMs > 0 ? Math.round((result.total / result.elapsedMs) * 1000) : result.total;
+  if (json) {
+    const body = { format: options.format, destination: result.destination, server: target.url, tasks: result.total, bytes: result.bytes, elapsed_ms: result.elapsedMs, tasks_per_second: rate };
+    out.write(JSON.stringify(body, null, 2) + '\n');
+    return;
+  }
+  out.write(
+    `Exported ${result.total} tasks as ${options.format} from ${target.url} to ${result.destination} (${(result.bytes / 1e6).toFixed(1)} MB) ` +
+      `in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} tasks/s).\n`,
+  );
+}
+
+async function runImport(services: Services, file: string, options: ImportCommandOptions): Promise<ImportSummary> {
+  const chunkSize = Number(options.chunk);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_IMPORT_CHUNK) {
+    throw new Error(`--chunk must be a whole number from 1 to ${MAX_IMPORT_CHUNK}, got "${options.chunk}"`);
+  }
+  const caller = await callerOf(services, options.account, options.env);
+  const { size, records, bytesRead } = readImportFile(file, options.format);
+  let handled = 0;
+  const progress = new ProgressBar(options.dryRun ? 'checking' : 'importing', 'MB', size, options.progress);
   const errors: ImportError[] = [];
   try {
-    const records = format === 'csv' ? csvRecords(text()) : jsonlRecords(text());
     return await services.taskImport.importTasks(caller, records, {
       type: options.type,
       project: options.project,
@@ -149,14 +255,14 @@ async function runImport(services: Services, file: string, options: ImportComman
       chunkSize,
       onProgress: (counts) => {
         handled = counts.records;
-        progress.update(size === undefined ? handled : bytes, handled);
+        progress.update(size === undefined ? handled : bytesRead(), handled);
       },
       onError: (error) => {
         if (errors.length < PRINTED_ERRORS) errors.push(error);
       },
     });
   } finally {
-    if (size !== undefined) progress.update(bytes, handled);
+    if (size !== undefined) progress.update(bytesRead(), handled);
     progress.stop();
     for (const error of errors) process.stderr.write(`line ${error.line}: ${error.message}\n`);
   }

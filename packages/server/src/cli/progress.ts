@@ -11,14 +11,16 @@ export class ProgressBar {
 
   constructor(
     private readonly label: string,
-    /** What the bar counts: 'tasks', or 'MB' for bytes of an input file. */
-    private readonly unit: 'tasks' | 'MB',
+    /** What the bar counts: 'tasks', 'MB' for bytes of an input file, or 'received' for a download of unknown size. */
+    private readonly unit: 'tasks' | 'MB' | 'received',
     total: number | undefined,
     enabled: boolean,
   ) {
     if (!enabled) return;
     const format =
-      total === undefined
+      unit === 'received'
+        ? `${label} {done} MB received | {elapsed}`
+        : total === undefined
         ? `${label} {tasks} tasks | {rate} tasks/s | {elapsed}`
         : `${label} [{bar}] {percentage}% | ${unit === 'MB' ? '{done}/{all} MB | {tasks} tasks' : '{tasks}/{all} tasks'} | {rate} tasks/s | ETA {eta_formatted}`;
     this.bar = new cliProgress.SingleBar(
@@ -44,7 +46,7 @@ export class ProgressBar {
       tasks: tasks.toLocaleString('en-US'),
       rate: seconds > 0 ? Math.round(tasks / seconds).toLocaleString('en-US') : '0',
       elapsed: `${seconds.toFixed(0)}s`,
-      done: this.unit === 'MB' ? mb(value) : String(value),
+      done: this.unit === 'tasks' ? String(value) : mb(value),
       all: this.unit === 'MB' ? mb(total) : total.toLocaleString('en-US'),
     };
   }
