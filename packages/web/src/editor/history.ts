@@ -50,8 +50,11 @@ export class History<R extends StoreRecord = Shape> {
 
   /** Reverts whatever the pending entry holds (an interaction cancelled with Escape). */
   cancel(): void {
-    applyEntry(this.pending, 'backward');
+    // Emptied before the rollback is applied: the stores' listeners read canUndo while it runs, and
+    // must see the gesture gone (a too-small box left Undo enabled with nothing to undo).
+    const pending = this.pending;
     this.pending = new Map();
+    applyEntry(pending, 'backward');
   }
 
   undo(): boolean {
