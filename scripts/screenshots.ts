@@ -229,7 +229,22 @@ async function main(): Promise<void> {
     // The admin's pages.
     const ana = await signInPage(browser, server, people.ana.email, PASSWORD, '#/dashboard/team');
     await ana.page.getByRole('table', { name: 'Teammates' }).waitFor();
+    // Two people picked for two projects at once, as the assignment bar shows it before the click.
+    await ana.page.getByLabel(`Select ${people.sam.email}`).check();
+    await ana.page.getByLabel(`Select ${people.kai.email}`).check();
+    const bar = ana.page.getByRole('group', { name: 'Assign projects' });
+    await bar.getByLabel('parking-lots').check();
+    await bar.getByLabel('warehouse-shelves').check();
     await shoot(ana.page, 'dashboard-team');
+    // A new labeler's accept page: email, team, expiry and password rule before the first attempt.
+    const invited = await call(server, 'POST', '/v1/teams/invite', { emails: ['noa.labeler@example.com'], team_role: 'labeler', projects: ['street-scenes'] });
+    const link = invited.find((entry: { email: string }) => entry.email === 'noa.labeler@example.com').inviteUrl;
+    const newcomer = await browser.newContext({ viewport: { width: 1000, height: 720 } });
+    const acceptPage = await newcomer.newPage();
+    await acceptPage.goto(link);
+    await acceptPage.getByTestId('invitation').waitFor();
+    await shoot(acceptPage, 'accept-invite');
+    await newcomer.close();
     await ana.page.goto(`${server.url}/ui/#/dashboard/keys`);
     await ana.page.getByLabel('Label').fill('nightly import');
     await ana.page.getByRole('button', { name: 'Create key' }).click();
