@@ -10,6 +10,7 @@ import { ObjectList } from './ObjectList.tsx';
 import { LinksPanel } from './LinksPanel.tsx';
 import { ViewControls } from './ViewControls.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
+import { ContextAttachments } from './ContextAttachments.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
 
 /** Elements whose keystrokes belong to them, not to the editor's shortcuts. */
@@ -89,6 +90,7 @@ export function ImageAnnotator({ task, initialResponse, onReady, onChange }: Tas
         <Canvas editor={editor} imageUrl={attachmentUrl(task)} />
         <aside className="tw-side">
           <Status editor={editor} />
+          <ContextAttachments params={task.params} />
           <LabelPicker editor={editor} />
           <AttributePanel editor={editor} />
           <GlobalAttributePanel editor={editor} />
