@@ -1,7 +1,7 @@
 import { AnnotationStore, type StoreDiff } from './store.ts';
 import { History } from './history.ts';
-import { clamp, distance, rectsIntersect, sub, type Rect, type Vec } from './geometry.ts';
-import { fitCamera, panBy, screenToPage, zoomAt, type Camera } from './viewport.ts';
+import { clamp, distance, rectsIntersect, type Rect, type Vec } from './geometry.ts';
+import { fitCamera, PanGesture, screenToPage, zoomAt, type Camera } from './viewport.ts';
 import type { EditorConfig, LinkType } from './config.ts';
 import { labelCaption, labelPalette, type LabelOption } from './labels.ts';
 import { applicableAttributes, isAnswered, prunedAttributeValues, type AttributeDefinition } from './attributes.ts';
@@ -107,7 +107,7 @@ export class Editor {
   private readonly listeners = new Set<Listener>();
   private readonly selectionListeners = new Set<Listener>();
   private nextIndex = 0;
-  private panOrigin: Vec | null = null;
+  private readonly pan = new PanGesture();
   /** The colour each label is drawn in. */
   readonly colorOf: (label: string) => string;
   /** Shapes loaded from `base_annotations`, which its `can_*` flags govern. */
@@ -279,7 +279,7 @@ export class Editor {
 
   pointerDown(input: PointerInput): void {
     if (input.button === 1 || this.state.spaceHeld) {
-      this.panOrigin = input.screen;
+      this.pan.start(input.screen);
       this.update({ panning: true });
       return;
     }
@@ -289,10 +289,9 @@ export class Editor {
   }
 
   pointerMove(input: PointerInput): void {
-    if (this.panOrigin) {
-      const delta = sub(input.screen, this.panOrigin);
-      this.panOrigin = input.screen;
-      this.setCamera(panBy(this.state.camera, delta));
+    const panned = this.pan.move(this.state.camera, input.screen);
+    if (panned) {
+      this.setCamera(panned);
       return;
     }
     const event = this.toolEvent(input);
@@ -307,8 +306,7 @@ export class Editor {
   }
 
   pointerUp(input: PointerInput): void {
-    if (this.panOrigin) {
-      this.panOrigin = null;
+    if (this.pan.end()) {
       this.update({ panning: false });
       return;
     }

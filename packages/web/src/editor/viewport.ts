@@ -1,5 +1,5 @@
 import type { Vec } from './geometry.ts';
-import { clamp } from './geometry.ts';
+import { clamp, sub } from './geometry.ts';
 
 /** Screen = page × zoom + pan. Page coordinates are image pixels. Immutable: every change makes a new one. */
 export interface Camera {
@@ -35,4 +35,31 @@ export function fitCamera(image: { width: number; height: number }, viewport: { 
   if (image.width <= 0 || image.height <= 0 || viewport.width <= 0 || viewport.height <= 0) return { x: 0, y: 0, zoom: 1 };
   const zoom = clamp(Math.min(viewport.width / image.width, viewport.height / image.height) * 0.95, MIN_ZOOM, MAX_ZOOM);
   return { zoom, x: (viewport.width - image.width * zoom) / 2, y: (viewport.height - image.height * zoom) / 2 };
+}
+
+/**
+ * A pan gesture (middle button, or Space and drag), shared by the image and mask editors: while it
+ * lasts, the camera follows the pointer by the screen distance it moved since the last event.
+ */
+export class PanGesture {
+  private origin: Vec | null = null;
+
+  start(screen: Vec): void {
+    this.origin = screen;
+  }
+
+  /** The camera after the pointer moved to `screen`; undefined when no pan is in progress. */
+  move(camera: Camera, screen: Vec): Camera | undefined {
+    if (!this.origin) return undefined;
+    const delta = sub(screen, this.origin);
+    this.origin = screen;
+    return panBy(camera, delta);
+  }
+
+  /** Ends the pan; false when none was in progress. */
+  end(): boolean {
+    const panning = this.origin !== null;
+    this.origin = null;
+    return panning;
+  }
 }

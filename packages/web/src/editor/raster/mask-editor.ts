@@ -1,7 +1,7 @@
 import { AnnotationStore, type StoreDiff } from '../store.ts';
 import { History } from '../history.ts';
-import { clamp, sub, type Vec } from '../geometry.ts';
-import { fitCamera, panBy, screenToPage, zoomAt, type Camera } from '../viewport.ts';
+import { clamp, type Vec } from '../geometry.ts';
+import { fitCamera, PanGesture, screenToPage, zoomAt, type Camera } from '../viewport.ts';
 import { ZOOM_STEP } from '../constants.ts';
 import { labelCaption } from '../labels.ts';
 import { newId } from '../ids.ts';
@@ -84,7 +84,7 @@ export class MaskEditor {
   private readonly rasterListeners = new Set<(change: RasterChange) => void>();
   private nextValue = 1;
   private nextIndex = 1;
-  private panOrigin: Vec | null = null;
+  private readonly pan = new PanGesture();
   private spaceHeld = false;
   private superpixelCache: SuperpixelCache | null = null;
 
@@ -275,7 +275,7 @@ export class MaskEditor {
 
   pointerDown(input: PointerInput): void {
     if (input.button === 1 || this.spaceHeld) {
-      this.panOrigin = input.screen;
+      this.pan.start(input.screen);
       this.update({ panning: true });
       return;
     }
@@ -284,10 +284,9 @@ export class MaskEditor {
   }
 
   pointerMove(input: PointerInput): void {
-    if (this.panOrigin) {
-      const delta = sub(input.screen, this.panOrigin);
-      this.panOrigin = input.screen;
-      this.setCamera(panBy(this.state.camera, delta));
+    const panned = this.pan.move(this.state.camera, input.screen);
+    if (panned) {
+      this.setCamera(panned);
       return;
     }
     const event = this.toolEvent(input);
@@ -296,8 +295,7 @@ export class MaskEditor {
   }
 
   pointerUp(input: PointerInput): void {
-    if (this.panOrigin) {
-      this.panOrigin = null;
+    if (this.pan.end()) {
       this.update({ panning: false });
       return;
     }
