@@ -4,28 +4,19 @@
  * Tagwright only; Scale has no such endpoint.
  */
 import type { RawAnswer, RequestOptions, Transport } from '../core/transport.ts';
-import type { TaskReviewStatus, TaskStatus, TaskType, Timestamp } from '../types.ts';
+import type { TaskStatus } from '../types.ts';
+import { timestamp, type TaskFilters } from './tasks.ts';
 
 /** The formats of this SDK's release; a newer server may offer more, which `format` also accepts. */
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'voc', 'masks', 'mot', 'video-frames'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number] | (string & {});
 
-export interface TaskExportParams {
+/** The task list's filters (`GET tasks`), except that `status` may also be `any`. */
+export interface TaskExportParams
+  extends Pick<TaskFilters, 'projectName' | 'batchName' | 'taskType' | 'reviewStatus' | 'tags' | 'createdAfter' | 'createdBefore' | 'completedAfter' | 'completedBefore' | 'updatedAfter' | 'updatedBefore'> {
   format: ExportFormat;
-  projectName?: string;
-  batchName?: string;
   /** Default `completed`; `any` exports every status. */
   status?: TaskStatus | 'any';
-  taskType?: TaskType | (string & {});
-  createdAfter?: Timestamp;
-  createdBefore?: Timestamp;
-  completedAfter?: Timestamp;
-  completedBefore?: Timestamp;
-  updatedAfter?: Timestamp;
-  updatedBefore?: Timestamp;
-  reviewStatus?: TaskReviewStatus | TaskReviewStatus[];
-  /** Tasks carrying any of these tags. */
-  tags?: string | string[];
   /** `WIDTHxHEIGHT` for images whose metadata has no size (YOLO needs one to normalise). */
   imageSize?: string;
 }
@@ -40,11 +31,6 @@ export interface TaskExport {
   contentType: string;
   /** The file's bytes as the server writes them; read it once (a web ReadableStream, async-iterable in Node). */
   body: ReadableStream<Uint8Array>;
-}
-
-function timestamp(value: Timestamp | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return value instanceof Date ? value.toISOString() : value;
 }
 
 export class Exports {

@@ -47,7 +47,8 @@ export interface TaskListParams extends TaskFilters {
 /** One page of `GET tasks`: `docs`, `total`, `hasMore`, `nextToken`; iterate it for every task. */
 export class TaskPage<R = JsonObject> extends CursorPage<Task<R>> {}
 
-function timestamp(value: Timestamp | undefined): string | undefined {
+/** A Date as ISO text for the wire; text as given. */
+export function timestamp(value: Timestamp | undefined): string | undefined {
   if (value === undefined) return undefined;
   return value instanceof Date ? value.toISOString() : value;
 }
