@@ -63,8 +63,12 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
     source.current = ready;
   }, []);
   const { schedule } = autosave;
+  // Problems shown after a submit follow the answer: a fixed field's message goes as the field changes.
+  const shownProblems = useRef(0);
+  shownProblems.current = problems.length;
   const onChange = useCallback(() => {
     if (saveDraft.current) schedule();
+    if (shownProblems.current > 0 && source.current) setProblems(source.current.validate());
   }, [schedule]);
 
   const Editor = editorForTaskType(task.type);

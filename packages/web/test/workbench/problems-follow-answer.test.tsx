@@ -1,0 +1,17 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { TaskView } from '../../src/workbench/TaskView.tsx';
+import { makeTask } from './helpers.tsx';
+
+describe('problems listed after a submit', () => {
+  it('go away as soon as the answer is fixed, without another submit', () => {
+    const task = makeTask('categorization', { categories: ['cat', 'dog'] });
+    const onSubmit = vi.fn(async () => {});
+    render(<TaskView task={task} onSubmit={onSubmit} onSkip={async () => {}} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    expect(screen.getByRole('alert', { name: 'Problems' }).textContent).toContain('Choose a category.');
+    fireEvent.click(screen.getByLabelText(/cat/));
+    expect(screen.queryByRole('alert', { name: 'Problems' })).toBeNull();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+});
