@@ -3,8 +3,24 @@ import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { TaskLeasesTable, TaskSource, WorkKind } from '../db/tables/queue.ts';
 import { CompiledStatement, perDialect, prepareQuery } from '../db/compiled-statement.ts';
+import { taskFromStored, type StoredTask, type Task } from './task.repository.ts';
+import type { TaskWork } from './work-record.repository.ts';
 
 export type Lease = Selectable<TaskLeasesTable>;
+
+/** What a submission works from, read in one statement with its lease row locked (lockLeaseForSubmit). */
+export interface HeldWork {
+  lease: Lease;
+  /** The customer task behind the lease; undefined for a gold lease or a task that is gone. */
+  task?: Task;
+  /** The task's project's pipeline. */
+  pipeline: AssignedProject['pipeline'];
+  consensus_attempts: number | null;
+  /** The task's pipeline state; undefined before its first submission. */
+  work?: TaskWork;
+  /** The account's default callback URL (used when the task has none). */
+  accountCallbackUrl: string | null;
+}
 
 /** A project the user is assigned to (live environment only: test tasks never reach labelers). */
 export interface AssignedProject {
@@ -37,6 +53,15 @@ export interface SourceHead {
 type AssignedProjectRow = Omit<AssignedProject, 'consensus_attempts'> & { consensus_attempts: number | null };
 type BatchSourceRow = { id: string; project_id: string; studio_priority: number | null; priority: number | null };
 type HeadRow = { id: string; priority: number | null; created_at: number };
+/** lockLeaseForSubmit's row: the task's columns (null for a gold lease), then the prefixed lease, project, work and account columns. */
+type HeldWorkRow = Record<string, unknown> & {
+  id: string | null;
+  lease_id: string; lease_account_id: string; lease_task_id: string; lease_task_source: string; lease_user_id: string; lease_kind: string;
+  lease_started_at: number; lease_expires_at: number;
+  project_pipeline: AssignedProject['pipeline']; project_consensus_attempts: number | null;
+  work_task_id: string | null; work_round: number | null; work_attempts: number | null; work_pending_response: unknown;
+  work_review_reason: string | null; work_agreement: number | null; account_callback_url: string | null;
+};
 
 /** Waiting states and the state a claim moves them to. */
 const CLAIM_STATES: Record<WorkKind, { from: string; to: string }> = {
@@ -154,6 +179,27 @@ function dialectStatements(dialect: DialectHelpers) {
     label: { claim: claimStatement('label', dialect), claimWithLease: claimWithLeaseStatement('label', dialect) },
     review: { claim: claimStatement('review', dialect), claimWithLease: claimWithLeaseStatement('review', dialect) },
     lockLease: new CompiledStatement<Lease>(1, (db: Kysely<Database>, id) => db.selectFrom('task_leases').selectAll().where('id', '=', id).modifyEnd(dialect.forUpdate)),
+    lockLeaseForSubmit: new CompiledStatement<HeldWorkRow>(1, (db: Kysely<Database>, id) =>
+      db
+        .selectFrom('task_leases as l')
+        // A gold lease's task_id names a quality task: no tasks row has that id (ids are unique).
+        .leftJoin('tasks as t', 't.id', 'l.task_id')
+        .leftJoin('projects as p', 'p.id', 't.project_id')
+        .leftJoin('batches as b', 'b.id', 't.batch_id')
+        .leftJoin('task_work as w', 'w.task_id', 't.id')
+        .leftJoin('accounts as a', 'a.id', 't.account_id')
+        .selectAll('t')
+        .select([
+          'l.id as lease_id', 'l.account_id as lease_account_id', 'l.task_id as lease_task_id', 'l.task_source as lease_task_source',
+          'l.user_id as lease_user_id', 'l.kind as lease_kind', 'l.started_at as lease_started_at', 'l.expires_at as lease_expires_at',
+          'p.name as project_name', 'b.name as batch_name', 'p.pipeline as project_pipeline', 'p.consensus_attempts as project_consensus_attempts',
+          'w.task_id as work_task_id', 'w.round as work_round', 'w.attempts as work_attempts', 'w.pending_response as work_pending_response',
+          'w.review_reason as work_review_reason', 'w.agreement as work_agreement', 'a.default_callback_url as account_callback_url',
+        ])
+        .where('l.id', '=', id)
+        // Only the lease row is locked (PostgreSQL refuses to lock the nullable side of an outer join anyway).
+        .modifyEnd(dialect.name === 'postgres' ? sql`for update of l` : sql``),
+    ),
     sweep: new CompiledStatement<{ task_id: string; task_source: string; kind: string }>(2, (db: Kysely<Database>, now, again) =>
       db
         .deleteFrom('task_leases')
@@ -430,6 +476,43 @@ export class QueueRepository {
   async lockLease(trx: Kysely<Database>, leaseId: string): Promise<Lease | undefined> {
     const { rows } = await statementsFor(this.dialect).lockLease.execute(trx, this.dialect.name, [leaseId]);
     return rows[0] && normalizeLease(rows[0]);
+  }
+
+  /**
+   * Locks a lease row until commit (PostgreSQL) and reads, in the same statement, all a submission
+   * needs: the lease, its task (with project and batch names), the project's pipeline, the task's
+   * pipeline state and the account's default callback URL. One round trip where the lease read, the
+   * task read, the pipeline read, the lease lock, the task-state read, the work read and (on
+   * completion) the account read took seven. Undefined when the lease does not exist.
+   */
+  async lockLeaseForSubmit(trx: Kysely<Database>, leaseId: string): Promise<HeldWork | undefined> {
+    const { rows } = await statementsFor(this.dialect).lockLeaseForSubmit.execute(trx, this.dialect.name, [leaseId]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const lease = normalizeLease({
+      id: row.lease_id, account_id: row.lease_account_id, task_id: row.lease_task_id, task_source: row.lease_task_source,
+      user_id: row.lease_user_id, kind: row.lease_kind, started_at: row.lease_started_at, expires_at: row.lease_expires_at,
+    } as Lease);
+    const task = row.id === null || lease.task_source !== 'task' ? undefined : taskFromStored(row as unknown as StoredTask);
+    const work: TaskWork | undefined =
+      row.work_task_id === null
+        ? undefined
+        : {
+            task_id: row.work_task_id,
+            round: Number(row.work_round),
+            attempts: Number(row.work_attempts),
+            pending_response: row.work_pending_response === null ? null : typeof row.work_pending_response === 'string' ? JSON.parse(row.work_pending_response) : row.work_pending_response,
+            review_reason: row.work_review_reason,
+            agreement: row.work_agreement === null ? null : Number(row.work_agreement),
+          };
+    return {
+      lease,
+      task,
+      pipeline: row.project_pipeline,
+      consensus_attempts: row.project_consensus_attempts === null ? null : Number(row.project_consensus_attempts),
+      work,
+      accountCallbackUrl: row.account_callback_url,
+    };
   }
 
   /** Deletes a lease inside the caller's transaction (the task's new state is set by the caller). */

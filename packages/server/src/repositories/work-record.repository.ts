@@ -80,6 +80,31 @@ const SAVE_DRAFT = new CompiledStatement(6, (db: Kysely<Database>, taskId, userI
     .onConflict((conflict) => conflict.columns(['task_id', 'user_id']).doUpdateSet({ response: newResponse, updated_at: newUpdatedAt as unknown as number })),
 );
 const DELETE_DRAFT = new CompiledStatement(2, (db: Kysely<Database>, taskId, userId) => db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', userId));
+const DELETE_LEASE = new CompiledStatement(1, (db: Kysely<Database>, id) => db.deleteFrom('task_leases').where('id', '=', id));
+
+/**
+ * PostgreSQL: a label submission's four writes (attempt insert, lease and draft deletes, pipeline
+ * state upsert) as one statement, the first three in data-modifying WITHs: one round trip where
+ * four took four. They touch four different tables, so the shared snapshot changes nothing.
+ * Arguments: the attempt's columns, the lease id, then the work columns (task_id from the attempt).
+ */
+const SUBMISSION_WRITES = new CompiledStatement(ATTEMPT_COLUMNS.length + 1 + WORK_COLUMNS.length, (db: Kysely<Database>, ...values) => {
+  const attempt = Object.fromEntries(ATTEMPT_COLUMNS.map((column, index) => [column, values[index]]));
+  const leaseId = values[ATTEMPT_COLUMNS.length];
+  const work = Object.fromEntries(WORK_COLUMNS.map((column, index) => [column, values[ATTEMPT_COLUMNS.length + 1 + index]]));
+  const taskId = attempt.task_id;
+  return {
+    compile: () =>
+      sql`with attempt as (${db.insertInto('task_attempts').values(attempt as never)}),
+        lease as (${db.deleteFrom('task_leases').where('id', '=', leaseId)}),
+        draft as (${db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', attempt.user_id)})
+        ${db
+          .insertInto('task_work')
+          .values({ task_id: taskId, ...work } as never)
+          .onConflict((conflict) => conflict.column('task_id').doUpdateSet(work as never))}`.compile(db),
+  };
+});
+
 const REVIEW_COMMENTS = new CompiledStatement<{ comments: string | null }>(1, (db: Kysely<Database>, taskId) =>
   db
     .selectFrom('task_attempts')
@@ -105,6 +130,24 @@ export class WorkRecordRepository {
   async insertAttempt(attempt: Attempt): Promise<void> {
     const row: Record<string, unknown> = { ...attempt, response: attempt.response === undefined || attempt.response === null ? null : JSON.stringify(attempt.response) };
     await INSERT_ATTEMPT.execute(this.db, this.dialect.name, ATTEMPT_COLUMNS.map((column) => row[column]));
+  }
+
+  /**
+   * A label submission's writes, in the caller's transaction: the attempt, the end of its lease
+   * (the lease row goes), the labeler's draft, and the task's pipeline state. One statement on
+   * PostgreSQL (SUBMISSION_WRITES); SQLite has no writes in WITH and runs the four (no round trips there).
+   */
+  async recordSubmission(attempt: Attempt, leaseId: string, work: TaskWork, now: number): Promise<void> {
+    const workValues = [work.round, work.attempts, work.pending_response === null || work.pending_response === undefined ? null : JSON.stringify(work.pending_response), work.review_reason, work.agreement, now];
+    if (this.dialect.name === 'postgres') {
+      const row: Record<string, unknown> = { ...attempt, response: attempt.response === undefined || attempt.response === null ? null : JSON.stringify(attempt.response) };
+      await SUBMISSION_WRITES.execute(this.db, this.dialect.name, [...ATTEMPT_COLUMNS.map((column) => row[column]), leaseId, ...workValues]);
+      return;
+    }
+    await this.insertAttempt(attempt);
+    await DELETE_LEASE.execute(this.db, this.dialect.name, [leaseId]);
+    await this.deleteDraft(attempt.task_id, attempt.user_id);
+    await this.saveWork(work, now);
   }
 
   /** The label attempts of one round of a task, in submission order. */

@@ -214,33 +214,37 @@ export class QueueService {
     if (!('response' in body)) throw new InvalidRequest("Missing required parameter 'response': the labeled response.");
     const timeSpentMs = readTimeSpent(body.time_spent_secs);
     const now = Date.now();
-    const lease = await this.requireLease(worker, taskId, leaseId, now, 'label');
-    if (lease.task_source === 'gold') return this.submitGold(worker, lease, body.response, timeSpentMs, now);
-
-    const task = await this.tasks.findById(worker.caller.account.id, 'live', taskId);
-    if (!task) throw new NotFound(`No task with id "${taskId}" exists.`);
-    validateResponse(task.type, task.params, body.response, { imageSize: statedImageSize(task.metadata) });
-    const project = await this.queue.pipelineOf(task.project_id);
-    const required = project?.pipeline === 'consensus_task' ? Math.max(1, project.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
 
     await this.prepareCompletion(task, body.response, required);
 
     // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
     const { state, callbacks } = await this.write(async (trx) => {
-      // Only the lease row is locked up front: the lifecycle locks the batch and then the task when
-      // (and only if) this submission completes the task, so completions of one batch, which queue on
-      // that batch lock, wait for the completing statements alone, not for the attempt bookkeeping.
-      await this.lockLeaseAndCheck(trx, worker, task, leaseId, now, 'in_progress');
+      // One statement locks the lease row and reads everything the submission needs (task, pipeline,
+      // pipeline state, account callback URL). Only the lease row is locked up front: the lifecycle
+      // locks the batch and then the task when (and only if) this submission completes the task, so
+      // completions of one batch, which queue on that batch lock, wait for the completing statements
+      // alone, not for the attempt bookkeeping. Whoever changes the task's state meanwhile (a
+      // failure) is caught by the lifecycle's check under the task lock.
+      const held = await this.queue.lockLeaseForSubmit(trx, leaseId);
+      checkLease(held?.lease, worker, taskId, leaseId, now, 'label');
+      const { lease, task } = held!;
+      if (lease.task_source === 'gold') return { state: await this.submitGold(trx, worker, lease, body.response, timeSpentMs, now), callbacks: false };
+      if (!task || task.account_id !== worker.caller.account.id || task.environment !== 'live') throw new NotFound(`No task with id "${taskId}" exists.`);
+      validateResponse(task.type, task.params, body.response);
+      if (task.status !== 'pending' || task.work_state !== 'in_progress') {
+        throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${task.status}); ask for the next task.`);
+      }
+      const required = held!.pipeline === 'consensus_task' ? Math.max(1, held!.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
       const records = new WorkRecordRepository(trx, this.db.dialect);
-      const work: TaskWork = (await records.findWork(task.id)) ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
+      const work: TaskWork = held!.work ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
       const attemptNo = work.attempts + 1;
-      await records.insertAttempt({
+      const attempt = {
         id: newId(now),
         account_id: task.account_id,
         project_id: task.project_id,
         task_id: task.id,
         user_id: worker.userId,
-        kind: 'label',
+        kind: 'label' as const,
         round: work.round,
         attempt_no: attemptNo,
         response: body.response,
@@ -250,32 +254,31 @@ export class QueueService {
         score: null,
         result: null,
         comments: null,
-      });
-      await this.queue.deleteLease(trx, leaseId);
-      await records.deleteDraft(task.id, worker.userId);
+      };
 
       if (attemptNo < required) {
-        await records.saveWork({ ...work, attempts: attemptNo }, now);
+        await records.recordSubmission(attempt, leaseId, { ...work, attempts: attemptNo }, now);
         await this.queue.moveWorkState(trx, task.id, 'queued');
         return { state: 'queued' as const, callbacks: false };
       }
       let candidate = body.response;
       let agreement: number | null = null;
       if (required > 1) {
-        const attempts = await records.roundAttempts(task.id, work.round);
-        const result = consensus(task.type, task.params, attempts.map((attempt) => attempt.response));
+        // The round's earlier attempts (this one is not written yet; it comes last in attempt order).
+        const earlier = await records.roundAttempts(task.id, work.round);
+        const result = consensus(task.type, task.params, [...earlier.map((entry) => entry.response), body.response]);
         candidate = result.merged;
         agreement = result.agreement;
       }
       const reason = agreement !== null && agreement < this.settings.consensusThreshold ? 'disagreement' : reviewRequired(task) ? 'required' : null;
       if (reason) {
-        await records.saveWork({ task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement }, now);
+        await records.recordSubmission(attempt, leaseId, { task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement }, now);
         await this.queue.moveWorkState(trx, task.id, 'review');
         return { state: 'review' as const, callbacks: false };
       }
-      await records.saveWork({ task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, now);
+      await records.recordSubmission(attempt, leaseId, { task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, now);
       // The lifecycle locks the task and reads it afresh before completing it.
-      await this.lifecycle.completeTask(trx, task, candidate);
+      await this.lifecycle.completeTask(trx, task, candidate, { accountCallbackUrl: held!.accountCallbackUrl });
       return { state: 'completed' as const, callbacks: this.lifecycle.queuedCallbacks(trx) };
     }, (unit) => this.lifecycle.transaction(this.db.kysely, unit));
     // The worker is woken only when the completion queued a callback for it to send.
@@ -372,48 +375,32 @@ export class QueueService {
     return current;
   }
 
-  /**
-   * Locks the caller's lease row, checks it again, and checks that the task is still pending in the
-   * expected work state; 409 when it left that state. Nothing else may change a task a lease holds
-   * except a failure (error), which the lifecycle then refuses to complete.
-   */
-  private async lockLeaseAndCheck(trx: Kysely<Database>, worker: Worker, task: Task, leaseId: string, now: number, expectedState: 'in_progress' | 'reviewing'): Promise<void> {
-    await this.lockOwnLease(trx, worker, task.id, leaseId, now);
-    const current = await this.queue.taskState(trx, task.id);
-    if (!current || current.status !== 'pending' || current.work_state !== expectedState) {
-      throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${current?.status ?? 'unknown'}); ask for the next task.`);
-    }
-  }
-
-  private async submitGold(worker: Worker, lease: Lease, response: unknown, timeSpentMs: number, now: number): Promise<SubmitState> {
-    const gold = await this.goldTasks.findById(worker.caller.account.id, 'live', lease.task_id);
+  private async submitGold(trx: Kysely<Database>, worker: Worker, lease: Lease, response: unknown, timeSpentMs: number, now: number): Promise<SubmitState> {
+    const gold = await new QualityTaskRepository(trx).findById(worker.caller.account.id, 'live', lease.task_id);
     if (!gold) throw new NotFound(`No task with id "${lease.task_id}" exists.`);
     validateResponse(gold.type, gold.params, response);
     const score = gold.expected_response === null ? null : pairAgreement(gold.type, gold.params, gold.expected_response, response);
-    await this.db.kysely.transaction().execute(async (trx) => {
-      await this.lockOwnLease(trx, worker, gold.id, lease.id, now, 'label');
-      const records = new WorkRecordRepository(trx, this.db.dialect);
-      await records.insertAttempt({
-        id: newId(now),
-        account_id: gold.account_id,
-        project_id: gold.project_id,
-        task_id: gold.id,
-        user_id: worker.userId,
-        kind: 'gold',
-        round: 0,
-        attempt_no: null,
-        response,
-        started_at: lease.started_at,
-        submitted_at: now,
-        time_spent_ms: timeSpentMs,
-        score,
-        result: null,
-        comments: null,
-      });
-      if (score !== null) await records.addGoldScore({ userId: worker.userId, projectId: gold.project_id, accountId: gold.account_id, score, now });
-      await this.queue.deleteLease(trx, lease.id);
-      await records.deleteDraft(gold.id, worker.userId);
+    const records = new WorkRecordRepository(trx, this.db.dialect);
+    await records.insertAttempt({
+      id: newId(now),
+      account_id: gold.account_id,
+      project_id: gold.project_id,
+      task_id: gold.id,
+      user_id: worker.userId,
+      kind: 'gold',
+      round: 0,
+      attempt_no: null,
+      response,
+      started_at: lease.started_at,
+      submitted_at: now,
+      time_spent_ms: timeSpentMs,
+      score,
+      result: null,
+      comments: null,
     });
+    if (score !== null) await records.addGoldScore({ userId: worker.userId, projectId: gold.project_id, accountId: gold.account_id, score, now });
+    await this.queue.deleteLease(trx, lease.id);
+    await records.deleteDraft(gold.id, worker.userId);
     // A gold task looks like any other to the labeler: it is simply done.
     return 'completed';
   }

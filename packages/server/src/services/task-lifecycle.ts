@@ -129,11 +129,15 @@ export class TaskLifecycle {
     return created;
   }
 
-  /** pending → completed with the labelers' (or reviewers') response. Callback `completed`. */
-  async completeTask(trx: Kysely<Database>, task: Task, response: unknown): Promise<Task> {
+  /**
+   * pending → completed with the labelers' (or reviewers') response. Callback `completed`.
+   * `accountCallbackUrl`: the account's default callback URL when the caller has already read it
+   * in this transaction (the work queue reads it with the lease), saving a read.
+   */
+  async completeTask(trx: Kysely<Database>, task: Task, response: unknown, known: { accountCallbackUrl?: string | null } = {}): Promise<Task> {
     const current = await this.lockFresh(trx, task);
     if (current.status !== 'pending') throw new InvalidRequest(`Task ${task.id} cannot be completed: its status is ${current.status}, not pending.`);
-    return this.applyCompletion(trx, current, response, Date.now());
+    return this.applyCompletion(trx, current, response, Date.now(), known.accountCallbackUrl);
   }
 
   /** pending → error, with a contract 5.6 error response (for example an attachment that cannot be fetched). Callback `error`. */
@@ -345,7 +349,7 @@ export class TaskLifecycle {
     return updated;
   }
 
-  private async applyCompletion(trx: Kysely<Database>, task: Task, submitted: unknown, now: number): Promise<Task> {
+  private async applyCompletion(trx: Kysely<Database>, task: Task, submitted: unknown, now: number, accountCallbackUrl?: string | null): Promise<Task> {
     const response = await this.recorded(trx, task, submitted);
     const patch: TaskPatch = { status: 'completed', work_state: 'completed', response, completed_at: Math.max(now, task.created_at) };
     // A recalled task completed again: its previous response is kept (contract 5.4).
@@ -354,7 +358,7 @@ export class TaskLifecycle {
       patch.prior_responses = [...(task.prior_responses ?? []), prior];
     }
     const updated = await this.change(trx, task, patch, now);
-    await this.enqueueTaskCallback(trx, updated, 'completed', now);
+    await this.enqueueTaskCallback(trx, updated, 'completed', now, accountCallbackUrl);
     await this.evaluateBatchCompletion(trx, updated, now);
     return updated;
   }
@@ -424,9 +428,14 @@ export class TaskLifecycle {
     );
   }
 
-  /** Queues the task callback (contract 8.2) to the task's callback_url, else the account default; none when neither. */
-  private async enqueueTaskCallback(trx: Kysely<Database>, task: Task, event: 'completed' | 'error' | 'audit' | 'pending', now: number): Promise<void> {
-    const target = task.callback_url ?? (await new AccountRepository(trx, this.dialect).findAccount(task.account_id))?.default_callback_url ?? null;
+  /**
+   * Queues the task callback (contract 8.2) to the task's callback_url, else the account default
+   * (`accountCallbackUrl` when the caller has read it, else read here); none when neither.
+   */
+  private async enqueueTaskCallback(trx: Kysely<Database>, task: Task, event: 'completed' | 'error' | 'audit' | 'pending', now: number, accountCallbackUrl?: string | null): Promise<void> {
+    const accountDefault = async () =>
+      accountCallbackUrl !== undefined ? accountCallbackUrl : ((await new AccountRepository(trx, this.dialect).findAccount(task.account_id))?.default_callback_url ?? null);
+    const target = task.callback_url ?? (await accountDefault());
     if (!target) return;
     this.withCallbacks.add(trx);
     await OutboxRepository.enqueue(trx, taskCallbackEvent(task, event, target), now);
