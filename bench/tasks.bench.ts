@@ -9,6 +9,7 @@
  *   node --import tsx bench/tasks.bench.ts                 (from the repository root)
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 BENCH_TASKS=1000000 node --import tsx bench/tasks.bench.ts
  *   BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres node --import tsx bench/tasks.bench.ts
+ *   BENCH_CPU_PROF=/tmp/prof BENCH_TASKS=10000 BENCH_ROUNDS=1 node --import tsx bench/tasks.bench.ts   (CPU profile of each measured Tagwright run; the profiler costs CPU, so such runs are for the profile, not the figures)
  *
  * Targets: create and get >= 0.8x their floor; on PostgreSQL get >= 0.5x and create >= 0.3x SQLite's
  * req/s; deep page <= 1.2x page-1 latency; count on 1M < 50 ms.
@@ -30,6 +31,7 @@
  * the maintained counters. Throughput figures are the best of interleaved rounds.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import inspector from 'node:inspector/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -165,6 +167,7 @@ async function serveChild(role: Role): Promise<void> {
     try {
       let result: unknown;
       if (message.cmd === 'cpu') result = cpuMicros();
+      else if (message.cmd === 'profile') result = await profileCommand(...(message.args as [string | null]));
       else if (message.cmd === 'seed') result = await started.commands!.seed(...(message.args as [string, number]));
       else if (message.cmd === 'count') result = await started.commands!.count(...(message.args as [string]));
       else if (message.cmd === 'ids') result = await started.recentIds!(...(message.args as [number]));
@@ -181,6 +184,31 @@ async function serveChild(role: Role): Promise<void> {
   process.send!({ id: 0, result: started.url });
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: the V8 CPU profile of a server process over one measured run (warm-up left
+ * out), written to <dir>/<name>.cpuprofile; summarise it with `node --import tsx bench/cpu-profile-top.ts`.
+ * `name` starts profiling, null stops it and writes the file.
+ */
+let profiler: { session: inspector.Session; name: string } | undefined;
+async function profileCommand(name: string | null): Promise<string | null> {
+  if (name !== null) {
+    const session = new inspector.Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    profiler = { session, name };
+    return null;
+  }
+  if (!profiler) return null;
+  const { profile } = await profiler.session.post('Profiler.stop');
+  profiler.session.disconnect();
+  const file = path.join(process.env.BENCH_CPU_PROF!, `${profiler.name}.cpuprofile`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(profile));
+  profiler = undefined;
+  return file;
+}
+
 /** What the parent holds of a server, wherever it runs. */
 interface Handle {
   url: string;
@@ -189,6 +217,8 @@ interface Handle {
   seed(projectId: string, n: number): Promise<number>;
   count(projectId: string): Promise<{ rowsMs: number; countersMs: number; n: number }>;
   recentIds(limit: number): Promise<string[]>;
+  /** BENCH_CPU_PROF: starts (a name) or stops (null) the server process's CPU profile. */
+  profile(name: string | null): Promise<string | null>;
   stop(): Promise<void>;
 }
 
@@ -200,6 +230,7 @@ async function inProcess(role: Role, databaseUrl?: string): Promise<Handle> {
     seed: (projectId, n) => started.commands!.seed(projectId, n),
     count: (projectId) => started.commands!.count(projectId),
     recentIds: (limit) => started.recentIds!(limit),
+    profile: (name) => profileCommand(name),
     stop: () => started.close(),
   };
 }
@@ -230,6 +261,7 @@ async function inChild(role: Role, databaseUrl?: string): Promise<Handle> {
     seed: (projectId, n) => call('seed', projectId, n),
     count: (projectId) => call('count', projectId),
     recentIds: (limit) => call('ids', limit),
+    profile: (name) => call('profile', name),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await call('stop');
@@ -257,11 +289,13 @@ interface Target {
 }
 
 /** A short warm-up, then the measured run, each from the load generator's own process; with the server's CPU time per request. */
-async function measure(server: Handle, target: Target, headers: Record<string, string>): Promise<LoadResult> {
+async function measure(server: Handle, target: Target, headers: Record<string, string>, profileName?: string): Promise<LoadResult> {
   const run = { url: server.url, method: target.method, paths: target.paths, headers, body: target.body, connections: CONNECTIONS };
   await generateLoad({ ...run, seconds: 1 });
+  if (profileName) await server.profile(profileName);
   const cpuBefore = await server.cpuMicros();
   const figures = await generateLoad({ ...run, seconds: SECONDS });
+  if (profileName) console.log(`  CPU profile: ${await server.profile(null)}`);
   if (figures.failures > 0) console.log(`  (${figures.failures} failed requests on ${target.method} ${server.url}: ${figures.firstFailure})`);
   return { rps: figures.rps, failures: figures.failures, p50Ms: figures.p50Ms, p99Ms: figures.p99Ms, serverCpuMicros: ((await server.cpuMicros()) - cpuBefore) / Math.max(1, figures.ok) };
 }
@@ -336,8 +370,10 @@ async function measureSide(side: Side): Promise<void> {
   const createTarget: Target = { method: 'POST', paths: ['/v1/task/imageannotation'], body: CREATE_BODY };
   const floorCreate = await measure(side.floor, createTarget, JSON_TYPE);
   const floorGet = await measure(side.floor, { method: 'GET', paths: (await side.floor.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, JSON_TYPE);
-  const create = await measure(side.tagwright, createTarget, AUTH);
-  const get = await measure(side.tagwright, { method: 'GET', paths: (await side.tagwright.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, AUTH);
+  // BENCH_CPU_PROF: Tagwright's server is profiled over each measured run (one file per run).
+  const profileName = (operation: string) => (process.env.BENCH_CPU_PROF ? `${side.dialect}-${operation}-round${side.rounds.length + 1}` : undefined);
+  const create = await measure(side.tagwright, createTarget, AUTH, profileName('create'));
+  const get = await measure(side.tagwright, { method: 'GET', paths: (await side.tagwright.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, AUTH, profileName('get'));
   side.rounds.push({ floorCreate, floorGet, create, get });
 }
 
