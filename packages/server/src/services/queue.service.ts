@@ -214,11 +214,38 @@ export class QueueService {
     if (!('response' in body)) throw new InvalidRequest("Missing required parameter 'response': the labeled response.");
     const timeSpentMs = readTimeSpent(body.time_spent_secs);
     const now = Date.now();
+    // Result files (masks) are rendered outside the transaction, so rendering holds no lock: a
+    // submission of a type that renders them first runs the transaction up to the point where it
+    // knows its task (writing nothing), renders, then runs it again (see prepareCompletion).
+    let prepared = false;
+    for (;;) {
+      const outcome = await this.submitUnit(worker, taskId, leaseId, body.response, timeSpentMs, now, prepared);
+      if ('prepare' in outcome) {
+        await this.prepareCompletion(outcome.prepare.task, body.response, outcome.prepare.required);
+        prepared = true;
+        continue;
+      }
+      // The worker is woken only when the completion queued a callback for it to send.
+      if (outcome.callbacks) this.notifyWork();
+      return outcome.state;
+    }
+  }
 
-    await this.prepareCompletion(task, body.response, required);
-
+  /**
+   * The submission's transaction. Answers `prepare` (having written nothing) when the task's result
+   * files should be rendered first and `prepared` says they have not been.
+   */
+  private submitUnit(
+    worker: Worker,
+    taskId: string,
+    leaseId: string,
+    response: unknown,
+    timeSpentMs: number,
+    now: number,
+    prepared: boolean,
+  ): Promise<{ state: SubmitState; callbacks: boolean } | { prepare: { task: Task; required: number } }> {
     // The lifecycle's transaction runs again when PostgreSQL picks it as a deadlock victim.
-    const { state, callbacks } = await this.write(async (trx) => {
+    return this.write(async (trx) => {
       // One statement locks the lease row and reads everything the submission needs (task, pipeline,
       // pipeline state, account callback URL). Only the lease row is locked up front: the lifecycle
       // locks the batch and then the task when (and only if) this submission completes the task, so
@@ -228,9 +255,9 @@ export class QueueService {
       const held = await this.queue.lockLeaseForSubmit(trx, leaseId);
       checkLease(held?.lease, worker, taskId, leaseId, now, 'label');
       const { lease, task } = held!;
-      if (lease.task_source === 'gold') return { state: await this.submitGold(trx, worker, lease, body.response, timeSpentMs, now), callbacks: false };
+      if (lease.task_source === 'gold') return { state: await this.submitGold(trx, worker, lease, response, timeSpentMs, now), callbacks: false };
       if (!task || task.account_id !== worker.caller.account.id || task.environment !== 'live') throw new NotFound(`No task with id "${taskId}" exists.`);
-      validateResponse(task.type, task.params, body.response);
+      validateResponse(task.type, task.params, response);
       if (task.status !== 'pending' || task.work_state !== 'in_progress') {
         throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${task.status}); ask for the next task.`);
       }
@@ -238,6 +265,7 @@ export class QueueService {
       const records = new WorkRecordRepository(trx, this.db.dialect);
       const work: TaskWork = held!.work ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
       const attemptNo = work.attempts + 1;
+      if (!prepared && attemptNo >= required && familyOf(task.type)?.renderResults && !reviewRequired(task)) return { prepare: { task, required } };
       const attempt = {
         id: newId(now),
         account_id: task.account_id,
@@ -247,7 +275,7 @@ export class QueueService {
         kind: 'label' as const,
         round: work.round,
         attempt_no: attemptNo,
-        response: body.response,
+        response: response,
         started_at: lease.started_at,
         submitted_at: now,
         time_spent_ms: timeSpentMs,
@@ -261,12 +289,12 @@ export class QueueService {
         await this.queue.moveWorkState(trx, task.id, 'queued');
         return { state: 'queued' as const, callbacks: false };
       }
-      let candidate = body.response;
+      let candidate = response;
       let agreement: number | null = null;
       if (required > 1) {
         // The round's earlier attempts (this one is not written yet; it comes last in attempt order).
         const earlier = await records.roundAttempts(task.id, work.round);
-        const result = consensus(task.type, task.params, [...earlier.map((entry) => entry.response), body.response]);
+        const result = consensus(task.type, task.params, [...earlier.map((entry) => entry.response), response]);
         candidate = result.merged;
         agreement = result.agreement;
       }
@@ -281,9 +309,6 @@ export class QueueService {
       await this.lifecycle.completeTask(trx, task, candidate, { accountCallbackUrl: held!.accountCallbackUrl });
       return { state: 'completed' as const, callbacks: this.lifecycle.queuedCallbacks(trx) };
     }, (unit) => this.lifecycle.transaction(this.db.kysely, unit));
-    // The worker is woken only when the completion queued a callback for it to send.
-    if (callbacks) this.notifyWork();
-    return state;
   }
 
   /**
