@@ -257,7 +257,7 @@ export class QueueService {
       const { lease, task } = held!;
       if (lease.task_source === 'gold') return { state: await this.submitGold(trx, worker, lease, response, timeSpentMs, now), callbacks: false };
       if (!task || task.account_id !== worker.caller.account.id || task.environment !== 'live') throw new NotFound(`No task with id "${taskId}" exists.`);
-      validateResponse(task.type, task.params, response);
+      validateResponse(task.type, task.params, response, { imageSize: statedImageSize(task.metadata) });
       if (task.status !== 'pending' || task.work_state !== 'in_progress') {
         throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${task.status}); ask for the next task.`);
       }
