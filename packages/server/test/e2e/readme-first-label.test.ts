@@ -2,8 +2,8 @@
  * Issue 18's "done means", in Chromium: a new user follows only the README. `npm start` on a fresh
  * data folder prints the admin's sign-in link and the API keys; the admin opens the link and sets a
  * password; with the printed live key they create a project and an image task asking for rotatable
- * boxes and a keypoint skeleton, and invite a labeler with the project in the same call (the
- * README's `POST /teams/invite` with `projects`); the labeler opens the accept link from the answer,
+ * boxes and a keypoint skeleton, and invite a labeler from Dashboard › Team with the project ticked
+ * in the same step; the labeler opens the accept link the page shows,
  * sets a password, finds the task waiting, draws a box, a rotated box and three keypoints (the
  * skeleton shows), and submits with Ctrl+Enter; the admin accepts it on the dashboard and sees it drawn
  * over the image; the API answers the spec's shapes (task-types.md §2.2). SQLite, and PostgreSQL when
@@ -92,11 +92,16 @@ describeEachDatabase('The README first run in a real browser, to a labeler\'s fi
       },
     });
 
-    const invited = await api('POST', '/v1/teams/invite', { emails: [LABELER], team_role: 'labeler', projects: ['streets'] });
-    const invitation = invited.find((teammate: { email: string }) => teammate.email === LABELER);
-    assert.match(invitation?.inviteUrl ?? '', /\/ui\/#\/accept-invite\?token=/, 'the invite answer carries the full accept link');
+    // The admin invites the labeler from Dashboard › Team with the project ticked, and copies the link shown.
+    await admin.page.goto(`${server.url}/ui/#/dashboard/team`);
+    const inviteForm = admin.page.getByRole('form', { name: 'Invite teammates' });
+    await inviteForm.getByLabel('Emails').fill(LABELER);
+    await inviteForm.getByRole('checkbox', { name: 'streets' }).check();
+    await inviteForm.getByRole('button', { name: 'Invite' }).click();
+    const inviteUrl = (await admin.page.getByRole('status', { name: 'Invitation links' }).locator('code').first().textContent())!.trim();
+    assert.match(inviteUrl, /\/ui\/#\/accept-invite\?token=/, 'the Team page shows the full accept link');
 
-    const labeler = await acceptLink(invitation.inviteUrl, LABELER_PASSWORD);
+    const labeler = await acceptLink(inviteUrl, LABELER_PASSWORD);
     const page = labeler.page;
     await waitForImage(page);
     await drawBox(page, [100, 250], [300, 350]); // the car, selected once drawn
