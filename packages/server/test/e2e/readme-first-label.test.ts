@@ -157,7 +157,6 @@ describeEachDatabase('The README first run in a real browser, to a labeler\'s fi
     await preview.locator('image').waitFor();
     await admin.page.getByRole('region', { name: 'Audit' }).getByRole('button', { name: 'Accept' }).click();
     await waitUntil(async () => (await api('GET', `/v1/task/${taskId}`)).audits?.length > 0, { intervalMs: 200, what: 'the audit recorded' });
-    await admin.page.reload();
     await preview.locator('image').waitFor();
     assert.equal(await preview.locator('g[data-shape-type=box]').count(), 2);
     assert.equal(await preview.locator('[data-layer=skeleton] line').count(), 2, 'the dashboard draws the skeleton too');
