@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { isEmailTarget } from '../domain/callback-target.ts';
 import { OutboundClient, type PostResult } from './outbound-client.ts';
-import { SmtpClient } from './smtp-client.ts';
+import { SmtpMailer } from './mailer.ts';
 
 /** Largest part of a receiver's answer kept in the delivery log. */
 export const RESPONSE_LOG_BYTES = 2048;
@@ -50,7 +50,7 @@ export function signCallbackBody(body: string, key: string): string {
  */
 export class CallbackSender {
   private readonly http: OutboundClient;
-  private readonly smtp: SmtpClient | undefined;
+  private readonly smtp: SmtpMailer | undefined;
 
   constructor(private readonly options: CallbackSenderOptions) {
     this.http = new OutboundClient({
@@ -59,7 +59,7 @@ export class CallbackSender {
       allowPrivate: options.allowPrivate,
       userAgent: options.userAgent,
     });
-    this.smtp = options.smtpUrl ? new SmtpClient(options.smtpUrl, options.timeoutMs) : undefined;
+    this.smtp = options.smtpUrl ? new SmtpMailer(options.smtpUrl, options.timeoutMs) : undefined;
   }
 
   get mailConfigured(): boolean {
@@ -128,8 +128,7 @@ export class CallbackSender {
         from: this.options.smtpFrom,
         to: message.target,
         subject: `Tagwright callback: ${message.subjectType} ${message.subjectId} (${message.event})`,
-        body: message.body,
-        contentType: 'application/json; charset=utf-8',
+        inline: { content: message.body, contentType: 'application/json; charset=utf-8', filename: 'callback.json' },
         headers: {
           'X-Tagwright-Signature': signCallbackBody(message.body, message.authKey),
           'X-Tagwright-Delivery': message.deliveryId,

@@ -37,7 +37,7 @@ import { DashboardRepository } from '../repositories/dashboard.repository.ts';
 import { DashboardService } from './dashboard.service.ts';
 import { TaskImportService } from './task-import.service.ts';
 import { TaskExportService } from './task-export.service.ts';
-import { SmtpClient } from '../outbound/smtp-client.ts';
+import { SmtpMailer } from '../outbound/mailer.ts';
 import { TeamMailer } from './team-mail.ts';
 import { PasswordResetRequestRepository } from '../repositories/password-reset-request.repository.ts';
 import { PasswordResetService } from './password-reset.service.ts';
@@ -128,7 +128,7 @@ export function createServices(config: Config, db: Db): Services {
   const queue = new QueueService(db, config.queue, taskLifecycle, new FileAttachmentLinks(files), () => services.onWorkQueued());
   const batches = new BatchService(batchRepository, projectRepository);
   const teams = new TeamService(userRepository);
-  const teamMail = new TeamMailer(config.smtpUrl ? new SmtpClient(config.smtpUrl, config.callbackTimeoutMs) : undefined, config.smtpFrom, publicUrl);
+  const teamMail = new TeamMailer(config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.callbackTimeoutMs) : undefined, config.smtpFrom, publicUrl);
   const services: Services = {
     config,
     db,

@@ -1,4 +1,4 @@
-import type { MailMessage } from '../outbound/smtp-client.ts';
+import type { MailMessage } from '../outbound/mailer.ts';
 import type { PublicUrl } from './public-url.ts';
 import { invitationPath, type Invitation } from './team.service.ts';
 
@@ -8,7 +8,7 @@ export interface MailLog {
   warn(details: object, message: string): void;
 }
 
-/** What submits a message (SmtpClient); resolves with the server's reply, rejects on refusal. */
+/** What submits a message (SmtpMailer); resolves with the server's reply, rejects on refusal. */
 export interface MailTransport {
   send(message: MailMessage): Promise<string>;
 }
@@ -101,7 +101,7 @@ export class TeamMailer {
   private deliver(mail: { to: string; subject: string; body: string }, details: Record<string, unknown>, log: MailLog): void {
     const transport = this.transport;
     if (!transport) return;
-    const message: MailMessage = { from: this.from, to: mail.to, subject: mail.subject, body: `${mail.body}\n`, contentType: 'text/plain; charset=utf-8' };
+    const message: MailMessage = { from: this.from, to: mail.to, subject: mail.subject, text: `${mail.body}\n` };
     const sending = transport.send(message).then(
       (reply) => log.info({ ...details, reply }, 'mail sent'),
       (error: unknown) => log.warn({ ...details, error: error instanceof Error ? error.message : String(error) }, 'mail could not be sent'),

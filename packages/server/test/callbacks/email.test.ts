@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { SmtpClient } from '../../src/outbound/smtp-client.ts';
-import { startFakeSmtp, useTestServerWithSmtp } from '../helpers/fake-smtp.ts';
+import { SmtpMailer } from '../../src/outbound/mailer.ts';
+import { mailBody, mailHeader, startFakeSmtp, useTestServerWithSmtp } from '../helpers/fake-smtp.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { LIVE_KEY } from '../helpers/server.ts';
 import { enqueueCallback, hmacHex, seedTask, taskCallbackBody, waitUntil } from './fixtures.ts';
@@ -32,12 +32,12 @@ describeEachDatabase('Email callbacks', (dialect) => {
     const mail = smtp.current.mails.find((candidate) => candidate.to === 'ops@example.com')!;
     assert.equal(mail.from, 'callbacks@tagwright.test');
     assert.equal(mail.auth, '\0robot\0s3cret');
-    const [head, encoded] = mail.data.split('\r\n\r\n');
-    assert.match(head, /^Content-Type: application\/json; charset=utf-8$/m);
-    assert.match(head, new RegExp(`^Subject: Tagwright callback: task ${taskId} \\(completed\\)$`, 'm'));
-    const sent = Buffer.from(encoded.replace(/\r\n/g, ''), 'base64').toString('utf8');
+    assert.equal(mailHeader(mail, 'Content-Type'), 'application/json; charset=utf-8; name=callback.json');
+    assert.equal(mailHeader(mail, 'Content-Disposition'), 'inline; filename=callback.json');
+    assert.equal(mailHeader(mail, 'Subject'), `Tagwright callback: task ${taskId} (completed)`);
+    const sent = mailBody(mail);
     assert.deepEqual(JSON.parse(sent), body);
-    assert.match(head, new RegExp(`^X-Tagwright-Signature: sha256=${hmacHex(sent, account.callback_auth_key_live)}$`, 'm'));
+    assert.equal(mailHeader(mail, 'X-Tagwright-Signature'), `sha256=${hmacHex(sent, account.callback_auth_key_live)}`);
 
     const log = await server.current.request('GET', `/app/api/tasks/${taskId}/deliveries`);
     assert.equal(log.body.attempts[0].succeeded, true);
@@ -57,26 +57,55 @@ describeEachDatabase('Email callbacks', (dialect) => {
   });
 });
 
+/** A self-signed certificate for localhost, made with openssl in a temporary folder. */
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-smtp-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=localhost', '-days', '1'], { stdio: 'ignore' });
+    return { key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('SMTP submission', () => {
+  const message = { from: 'a@tagwright.test', to: 'b@example.com', subject: 'hello', text: '{"ok":true}' };
+
   it('upgrades to TLS with STARTTLS when the mail server offers it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-smtp-'));
+    const smtp = await startFakeSmtp(selfSignedCertificate());
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=localhost', '-days', '1'], { stdio: 'ignore' });
-      const smtp = await startFakeSmtp({ key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') });
-      try {
-        const message = { from: 'a@tagwright.test', to: 'b@example.com', subject: 'hello', body: '{"ok":true}', contentType: 'application/json' };
-        await assert.rejects(new SmtpClient(`smtp://127.0.0.1:${smtp.port}`, 2_000).send(message), /certificate/, 'an unverifiable certificate is refused by default');
-        const reply = await new SmtpClient(`smtp://u:p@127.0.0.1:${smtp.port}?tls_verify=false`, 2_000).send(message);
-        assert.match(reply, /^250/);
-        const mail = smtp.mails.at(-1)!;
-        assert.equal(mail.secure, true);
-        assert.equal(mail.auth, '\0u\0p');
-        assert.equal(Buffer.from(mail.data.split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8'), '{"ok":true}');
-      } finally {
-        await smtp.close();
-      }
+      await assert.rejects(new SmtpMailer(`smtp://127.0.0.1:${smtp.port}`, 2_000).send(message), /certificate/, 'an unverifiable certificate is refused by default');
+      const reply = await new SmtpMailer(`smtp://u:p@127.0.0.1:${smtp.port}?tls_verify=false`, 2_000).send(message);
+      assert.match(reply, /^250/);
+      const mail = smtp.mails.at(-1)!;
+      assert.equal(mail.secure, true);
+      assert.equal(mail.auth, '\0u\0p');
+      assert.equal(mailBody(mail), '{"ok":true}');
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      await smtp.close();
+    }
+  });
+
+  it('speaks TLS from the first byte with smtps://', async () => {
+    const smtp = await startFakeSmtp({ ...selfSignedCertificate(), implicit: true });
+    try {
+      await new SmtpMailer(`smtps://u:p@127.0.0.1:${smtp.port}?tls_verify=false`, 2_000).send(message);
+      assert.equal(smtp.mails.at(-1)!.secure, true);
+      await assert.rejects(new SmtpMailer(`smtp://127.0.0.1:${smtp.port}?starttls=never`, 1_000).send(message), /mail transport error/, 'plain SMTP to a TLS port fails');
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('refuses to send in the clear with starttls=required when the server offers no STARTTLS, and sends in the clear by default', async () => {
+    const smtp = await startFakeSmtp();
+    try {
+      await assert.rejects(new SmtpMailer(`smtp://127.0.0.1:${smtp.port}?starttls=required`, 2_000).send(message), /STARTTLS/);
+      assert.equal(smtp.mails.length, 0);
+      await new SmtpMailer(`smtp://127.0.0.1:${smtp.port}`, 2_000).send(message);
+      assert.equal(smtp.mails.at(-1)!.secure, false);
+    } finally {
+      await smtp.close();
     }
   });
 });

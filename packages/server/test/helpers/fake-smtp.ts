@@ -1,11 +1,12 @@
-import net from 'node:net';
-import tls from 'node:tls';
 import { after, before } from 'node:test';
+import type net from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { useTestServer, type TestServer } from './server.ts';
 
 export interface ReceivedMail {
   /** True when the message came over a connection upgraded with STARTTLS. */
   secure: boolean;
+  /** The credentials as AUTH PLAIN carries them: `\0user\0password`. */
   auth?: string;
   from: string;
   to: string;
@@ -20,71 +21,52 @@ export interface FakeSmtp {
 }
 
 /**
- * A tiny SMTP server on a free port: accepts AUTH PLAIN, rejects recipients at reject.example, and
- * offers STARTTLS when given a key and certificate.
+ * An SMTP receiver (smtp-server) on a free loopback port: accepts AUTH PLAIN, rejects recipients at
+ * reject.example with 550, and offers STARTTLS only when given a key and certificate (or, with
+ * `implicit`, speaks TLS from the first byte as on port 465).
  */
-export async function startFakeSmtp(starttls?: { key: string; cert: string }): Promise<FakeSmtp> {
+export async function startFakeSmtp(starttls?: { key: string; cert: string; implicit?: boolean }): Promise<FakeSmtp> {
   const mails: ReceivedMail[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((plain) => {
-    sockets.add(plain);
-    plain.on('close', () => sockets.delete(plain));
-    let socket: net.Socket = plain;
-    const mail: Partial<ReceivedMail> = { secure: false };
-    let buffer = '';
-    let inData = false;
-    socket.write('220 fake.smtp ready\r\n');
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      for (;;) {
-        if (inData) {
-          const end = buffer.indexOf('\r\n.\r\n');
-          if (end === -1) return;
-          mails.push({ ...(mail as ReceivedMail), data: buffer.slice(0, end) });
-          buffer = buffer.slice(end + 5);
-          inData = false;
-          socket.write('250 2.0.0 queued as fake-1\r\n');
-          continue;
-        }
-        const end = buffer.indexOf('\r\n');
-        if (end === -1) return;
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (/^EHLO /i.test(line)) socket.write(`250-fake.smtp\r\n${starttls && !mail.secure ? '250-STARTTLS\r\n' : ''}250-AUTH PLAIN\r\n250 8BITMIME\r\n`);
-        else if (/^STARTTLS$/i.test(line) && starttls) {
-          socket.write('220 go ahead\r\n');
-          plain.removeListener('data', onData);
-          socket = new tls.TLSSocket(plain, { isServer: true, key: starttls.key, cert: starttls.cert });
-          socket.on('data', onData);
-          mail.secure = true;
-          return;
-        }
-        else if (/^AUTH PLAIN /i.test(line)) {
-          mail.auth = Buffer.from(line.slice(11), 'base64').toString('utf8');
-          socket.write('235 2.7.0 accepted\r\n');
-        } else if (/^MAIL FROM:/i.test(line)) {
-          mail.from = line.slice(10).replace(/[<>]/g, '');
-          socket.write('250 ok\r\n');
-        } else if (/^RCPT TO:/i.test(line)) {
-          mail.to = line.slice(8).replace(/[<>]/g, '');
-          socket.write(mail.to.endsWith('@reject.example') ? '550 5.1.1 no such mailbox\r\n' : '250 ok\r\n');
-        } else if (/^DATA$/i.test(line)) {
-          inData = true;
-          socket.write('354 go ahead\r\n');
-        } else if (/^QUIT$/i.test(line)) socket.end('221 bye\r\n');
-        else socket.write('502 unknown\r\n');
-      }
-    };
-    plain.on('data', onData);
+  const credentials = new Map<string, string>();
+  const server = new SMTPServer({
+    name: 'fake.smtp',
+    logger: false,
+    authMethods: ['PLAIN'],
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: starttls && !starttls.implicit ? [] : ['STARTTLS'],
+    ...(starttls && { key: starttls.key, cert: starttls.cert, secure: starttls.implicit === true }),
+    onAuth(auth, session, callback) {
+      credentials.set(session.id, `\0${auth.username}\0${auth.password}`);
+      callback(null, { user: auth.username });
+    },
+    onRcptTo(address, _session, callback) {
+      if (!address.address.endsWith('@reject.example')) return callback();
+      callback(Object.assign(new Error('5.1.1 no such mailbox'), { responseCode: 550 }));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const from = session.envelope.mailFrom;
+        mails.push({
+          secure: session.secure,
+          auth: credentials.get(session.id),
+          from: from ? from.address : '',
+          to: session.envelope.rcptTo.map((recipient) => recipient.address).join(','),
+          data: Buffer.concat(chunks).toString('utf8').replace(/\r\n$/, ''),
+        });
+        callback(null, 'queued as fake-1');
+      });
+    },
   });
+  // A client that gives up mid-handshake is part of some tests, not a reason to crash the run.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port: (server.server.address() as net.AddressInfo).port,
     mails,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -94,9 +76,9 @@ export function mailBody(mail: ReceivedMail): string {
   return Buffer.from(encoded.replace(/\r\n/g, ''), 'base64').toString('utf8');
 }
 
-/** A header of a received mail, or undefined. */
+/** A header of a received mail, unfolded (long header lines may be folded onto several, RFC 5322 2.2.3), or undefined. */
 export function mailHeader(mail: ReceivedMail, name: string): string | undefined {
-  const head = mail.data.slice(0, mail.data.indexOf('\r\n\r\n'));
+  const head = mail.data.slice(0, mail.data.indexOf('\r\n\r\n')).replace(/\r\n(?=[ \t])/g, '');
   const line = head.split('\r\n').find((candidate) => candidate.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   return line?.slice(name.length + 1).trim();
 }
