@@ -5,7 +5,6 @@ import type { TeamRole } from '../repositories/user.repository.ts';
 import type { Services } from '../services/container.ts';
 import { csrfTokenMatches, type ActiveSession } from '../services/session.service.ts';
 import { presentedKey } from './auth.ts';
-import { readCookie, serializeCookie } from './cookies.ts';
 
 export const SESSION_COOKIE = 'tw_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -37,16 +36,26 @@ export function cookiesAreSecure(request: FastifyRequest, publicUrl: string | un
   return request.protocol === 'https' || Boolean(publicUrl && /^https:/i.test(publicUrl));
 }
 
+/** Scripts cannot read the session cookie (HttpOnly) and other sites cannot send it on writes (SameSite=Lax). */
+const SESSION_COOKIE_ATTRIBUTES = { path: '/', httpOnly: true, sameSite: 'lax' } as const;
+
+/** Sets the session cookie (through @fastify/cookie, registered on the /app/api scope). */
 export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, services: Services, token: string): void {
-  reply.header('set-cookie', serializeCookie(SESSION_COOKIE, token, { maxAgeSeconds: services.sessions.cookieMaxAgeSeconds, secure: cookiesAreSecure(request, services.config.publicUrl) }));
+  reply.setCookie(SESSION_COOKIE, token, {
+    ...SESSION_COOKIE_ATTRIBUTES,
+    maxAge: Math.floor(services.sessions.cookieMaxAgeSeconds),
+    secure: cookiesAreSecure(request, services.config.publicUrl),
+  });
 }
 
+/** Deletes the session cookie: empty, Max-Age=0 and an Expires in 1970 for older browsers. */
 export function clearSessionCookie(reply: FastifyReply, request: FastifyRequest, services: Services): void {
-  reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: cookiesAreSecure(request, services.config.publicUrl) }));
+  reply.setCookie(SESSION_COOKIE, '', { ...SESSION_COOKIE_ATTRIBUTES, maxAge: 0, expires: new Date(0), secure: cookiesAreSecure(request, services.config.publicUrl) });
 }
 
+/** The session token the browser sent, or undefined. */
 export function sessionToken(request: FastifyRequest): string | undefined {
-  return readCookie(request.headers.cookie, SESSION_COOKIE);
+  return request.cookies[SESSION_COOKIE] || undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { useTestServer, LIVE_KEY } from '../helpers/server.ts';
 import { authenticateAppRequests, requireRole } from '../../src/http/app-auth.ts';
@@ -247,6 +248,7 @@ describeEachDatabase('Web sign-in and sessions', (dialect) => {
       app.setErrorHandler(handleError);
       await app.register(
         async (scope) => {
+          await scope.register(fastifyCookie); // as routes/app/index.ts registers it on /app/api
           authenticateAppRequests(scope, server.current.server.services);
           scope.post('/reviewers-only', { preHandler: requireRole('member', 'manager') }, async (request) => ({ role: request.appUser.role, via: request.appUser.via }));
           scope.get('/admins-only', { preHandler: requireRole('admin') }, async (request) => ({ role: request.appUser.role, environment: request.appUser.environment }));

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import { authenticateAppRequests } from '../../http/app-auth.ts';
 import { registerPublicSessionRoutes, registerSessionRoutes } from './session.routes.ts';
 import { registerFileLinkRoutes } from './file-link.routes.ts';
@@ -21,6 +22,8 @@ export async function registerAppRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerFileLinkRoutes);
   await app.register(
     async (api) => {
+      // Parses Cookie into request.cookies and gives reply.setCookie (the session cookie is not signed: its value is a random token looked up by hash).
+      await api.register(fastifyCookie);
       await api.register(registerPublicSessionRoutes);
       await api.register(async (authenticated) => {
         authenticateAppRequests(authenticated, app.services);
