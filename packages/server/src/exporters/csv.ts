@@ -1,5 +1,5 @@
 import { taskFromStored, type StoredTask, type Task } from '../repositories/task.repository.ts';
-import { csvRecord } from '../domain/csv.ts';
+import { csvRecord, csvText } from '../domain/csv.ts';
 import { isPlainObject } from '../domain/lenient.ts';
 import { toIso } from '../domain/time.ts';
 import { attachmentOf } from '../domain/attachment.ts';
@@ -28,22 +28,27 @@ export function csvExporter(): StreamExporter {
     stats,
     async *write(pages: AsyncIterable<StoredTask[]>) {
       let fields: string[] | undefined;
+      /** Characters per row so far (a first guess until a batch is written). */
+      let rowChars = 512;
       for await (const stored of pages) {
         const page = stored.map(taskFromStored);
         if (!fields) {
           fields = fieldKeys(page);
           yield csvRecord([...LEADING, ...fields.map((key) => `fields.${key}`), ...TRAILING]);
         }
-        let text = '';
+        // Rows go to csv-stringify in batches sized to make pieces of about PIECE_CHARS.
+        let batch: string[][] = [];
         for (const task of page) {
-          text += csvRecord(row(task, fields));
-          if (text.length >= PIECE_CHARS) {
+          batch.push(row(task, fields));
+          if (batch.length * rowChars >= PIECE_CHARS) {
+            const text = csvText(batch);
+            rowChars = Math.max(1, text.length / batch.length);
+            batch = [];
             yield text;
-            text = '';
           }
         }
         stats.tasks += page.length;
-        if (text !== '') yield text;
+        if (batch.length > 0) yield csvText(batch);
       }
       if (!fields) yield csvRecord([...LEADING, ...TRAILING]);
     },

@@ -53,9 +53,46 @@ describe('CSV parser (RFC 4180)', () => {
   });
 
   it('writes records that read back unchanged', async () => {
-    const values = ['plain', 'comma, inside', 'quote " inside', 'line\nbreak', '', ' padded '];
+    const values = ['plain', 'comma, inside', 'quote " inside', 'line\nbreak', '', ' padded ', 'carriage\rreturn', 'tab\t', 'crlf\r\ninside'];
     assert.deepEqual(await parse([csvRecord(values)]), [{ line: 1, fields: values }]);
     assert.equal(csvRecord(['a', 'b c']), 'a,b c\r\n');
+    assert.equal(csvRecord(['x\ny', 'x\ry', ' lead', 'trail ', 'q"q', '']), '"x\ny","x\ry"," lead","trail ","q""q",\r\n');
+  });
+
+  it('ends records at a lone CR too, and counts lines across all three line ends', async () => {
+    assert.deepEqual(await parse(['a\rb\r\nc\nd']), [
+      { line: 1, fields: ['a'] },
+      { line: 2, fields: ['b'] },
+      { line: 3, fields: ['c'] },
+      { line: 4, fields: ['d'] },
+    ]);
+  });
+
+  it('yields every record before a syntax error, then the error', async () => {
+    const records: string[][] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const record of parseCsv(['a,b\nc,d\n"e,f\n'])) records.push(record.fields);
+      })(),
+      (error: unknown) => error instanceof CsvSyntaxError && error.line === 3,
+    );
+    assert.deepEqual(records, [['a', 'b'], ['c', 'd']]);
+  });
+
+  it('reads only as far as it is asked: a consumer that stops after one record stops the reading', async () => {
+    let chunksRead = 0;
+    function* endless(): Generator<string> {
+      yield 'name\n';
+      for (;;) {
+        chunksRead++;
+        yield 'row\n'.repeat(100);
+      }
+    }
+    for await (const record of parseCsv(endless())) {
+      assert.deepEqual(record.fields, ['name']);
+      break;
+    }
+    assert.ok(chunksRead <= 1, `read ${chunksRead} chunks for one record`);
   });
 });
 
