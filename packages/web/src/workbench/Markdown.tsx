@@ -1,132 +1,53 @@
-import type { ReactNode } from 'react';
+import { useMemo } from 'react';
+import MarkdownIt from 'markdown-it';
+import DOMPurify from 'dompurify';
 
 /**
- * A small Markdown renderer for task instructions that builds React elements, never HTML strings:
- * raw HTML in an instruction shows as text, so nothing a task creator writes can run script in
- * the labeler's session. Links and images are kept only for safe URL schemes.
- *
- * Supports headings, paragraphs, bullet and numbered lists, block quotes, fenced code, rules,
- * and inline bold, italic, code, links and images.
+ * Task instructions as Markdown (CommonMark plus tables and strikethrough), rendered by markdown-it
+ * and sanitised by DOMPurify. Two layers keep a task creator's text from running script in the
+ * labeler's session: markdown-it is told to treat raw HTML as text (`html: false`) and to keep only
+ * links and images with safe URLs, and DOMPurify then admits only the tags and attributes Markdown
+ * makes, so a bug in the first layer still cannot put a script, a handler or a javascript: URL on
+ * the page.
  */
 export function Markdown({ source }: { source: string }) {
-  return <div className="tw-markdown">{renderBlocks(source.replace(/\r\n?/g, '\n'))}</div>;
+  const html = useMemo(() => renderInstruction(source), [source]);
+  if (html === undefined) return <div className="tw-markdown tw-markdown-plain">{source}</div>;
+  return <div className="tw-markdown" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 const SAFE_LINK = /^(https?:\/\/|mailto:|\/|#)/i;
 const SAFE_IMAGE = /^(https?:\/\/|\/|data:image\/(png|jpe?g|gif|webp);)/i;
 
-function renderBlocks(text: string): ReactNode[] {
-  const lines = text.split('\n');
-  const blocks: ReactNode[] = [];
-  let index = 0;
-  while (index < lines.length) {
-    const line = lines[index];
-    if (line.trim() === '') {
-      index++;
-      continue;
-    }
-    const fence = line.match(/^\s*```/);
-    if (fence) {
-      const body: string[] = [];
-      index++;
-      while (index < lines.length && !/^\s*```/.test(lines[index])) body.push(lines[index++]);
-      index++;
-      blocks.push(
-        <pre key={blocks.length}>
-          <code>{body.join('\n')}</code>
-        </pre>,
-      );
-      continue;
-    }
-    const heading = line.match(/^(#{1,6})\s+(.*)$/);
-    if (heading) {
-      const level = heading[1].length;
-      const Tag = `h${level}` as 'h1';
-      blocks.push(<Tag key={blocks.length}>{renderInline(heading[2].replace(/\s#+\s*$/, ''))}</Tag>);
-      index++;
-      continue;
-    }
-    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
-      blocks.push(<hr key={blocks.length} />);
-      index++;
-      continue;
-    }
-    if (/^\s*>/.test(line)) {
-      const quoted: string[] = [];
-      while (index < lines.length && /^\s*>/.test(lines[index])) quoted.push(lines[index++].replace(/^\s*>\s?/, ''));
-      blocks.push(<blockquote key={blocks.length}>{renderBlocks(quoted.join('\n'))}</blockquote>);
-      continue;
-    }
-    const listMatch = line.match(/^\s*([-*+]|\d+[.)])\s+/);
-    if (listMatch) {
-      const ordered = /\d/.test(listMatch[1]);
-      const items: string[] = [];
-      while (index < lines.length) {
-        const item = lines[index].match(/^\s*([-*+]|\d+[.)])\s+(.*)$/);
-        if (item && /\d/.test(item[1]) === ordered) {
-          items.push(item[2]);
-        } else if (items.length > 0 && /^\s{2,}\S/.test(lines[index])) {
-          items[items.length - 1] += ` ${lines[index].trim()}`; // continuation line
-        } else {
-          break;
-        }
-        index++;
-      }
-      const children = items.map((item, position) => <li key={position}>{renderInline(item)}</li>);
-      blocks.push(ordered ? <ol key={blocks.length}>{children}</ol> : <ul key={blocks.length}>{children}</ul>);
-      continue;
-    }
-    const paragraph: string[] = [];
-    while (
-      index < lines.length &&
-      lines[index].trim() !== '' &&
-      !/^(#{1,6}\s|\s*```|\s*>|\s*([-*+]|\d+[.)])\s+)/.test(lines[index])
-    ) {
-      paragraph.push(lines[index++].trim());
-    }
-    blocks.push(<p key={blocks.length}>{renderInline(paragraph.join(' '))}</p>);
+const markdown = new MarkdownIt({ html: false, linkify: false });
+// Links and images share markdown-it's check; each is narrowed to its own list by the sanitizer hook.
+markdown.validateLink = (url) => SAFE_LINK.test(url) || SAFE_IMAGE.test(url);
+
+const ALLOWED_TAGS = [
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li',
+  'strong', 'em', 's', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+];
+const ALLOWED_ATTR = ['href', 'src', 'alt', 'title', 'start', 'target', 'rel'];
+
+// An instance of our own, so its hook touches no other use of DOMPurify.
+const purify = typeof window !== 'undefined' && DOMPurify(window).isSupported ? DOMPurify(window) : undefined;
+purify?.addHook('afterSanitizeAttributes', (node) => {
+  if (node.tagName === 'A') {
+    const href = node.getAttribute('href') ?? '';
+    if (!SAFE_LINK.test(href)) node.removeAttribute('href');
+    node.setAttribute('target', '_blank');
+    node.setAttribute('rel', 'noopener noreferrer');
+  } else if (node.tagName === 'IMG' && !SAFE_IMAGE.test(node.getAttribute('src') ?? '')) {
+    node.replaceWith(node.ownerDocument.createTextNode(`[image: ${node.getAttribute('alt') ?? ''}]`));
   }
-  return blocks;
+});
+
+/** The instruction as sanitised HTML, or undefined where no DOM is there to sanitise with (shown as plain text then). */
+export function renderInstruction(source: string): string | undefined {
+  return sanitizeInstructionHtml(markdown.render(source));
 }
 
-// Order matters: images before links, bold before italic.
-const INLINE = /(`[^`]+`)|(!\[[^\]]*\]\([^)\s]+\))|(\[[^\]]+\]\([^)\s]+\))|(\*\*[^*]+\*\*|__[^_]+__)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)/;
-
-/** Inline spans; anything unrecognised stays literal text. */
-export function renderInline(text: string): ReactNode[] {
-  const nodes: ReactNode[] = [];
-  let rest = text;
-  while (rest.length > 0) {
-    const match = rest.match(INLINE);
-    if (!match || match.index === undefined) {
-      nodes.push(rest);
-      break;
-    }
-    if (match.index > 0) nodes.push(rest.slice(0, match.index));
-    const token = match[0];
-    const key = nodes.length;
-    if (match[1]) {
-      nodes.push(<code key={key}>{token.slice(1, -1)}</code>);
-    } else if (match[2]) {
-      const [, alt, url] = token.match(/^!\[([^\]]*)\]\(([^)\s]+)\)$/)!;
-      nodes.push(SAFE_IMAGE.test(url) ? <img key={key} src={url} alt={alt} /> : `[image: ${alt}]`);
-    } else if (match[3]) {
-      const [, label, url] = token.match(/^\[([^\]]+)\]\(([^)\s]+)\)$/)!;
-      nodes.push(
-        SAFE_LINK.test(url) ? (
-          <a key={key} href={url} target="_blank" rel="noopener noreferrer">
-            {renderInline(label)}
-          </a>
-        ) : (
-          label
-        ),
-      );
-    } else if (match[4]) {
-      nodes.push(<strong key={key}>{renderInline(token.slice(2, -2))}</strong>);
-    } else {
-      nodes.push(<em key={key}>{renderInline(token.slice(1, -1))}</em>);
-    }
-    rest = rest.slice(match.index + token.length);
-  }
-  return nodes;
+/** The second layer on its own: any HTML cut down to what Markdown makes, with safe URLs only. */
+export function sanitizeInstructionHtml(html: string): string | undefined {
+  return purify?.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false });
 }

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '@testing-library/react';
-import { Markdown } from '../../src/workbench/Markdown.tsx';
+import { Markdown, sanitizeInstructionHtml } from '../../src/workbench/Markdown.tsx';
+
+/** Nothing in the rendered instruction can run script: no script, svg, math, iframe, object or embed element, no on* attribute, no script or data-document URL. */
+function expectInert(container: Element) {
+  expect(container.querySelector('script, svg, math, iframe, object, embed, style, form, base, meta, link')).toBeNull();
+  for (const element of container.querySelectorAll('*')) {
+    for (const attribute of element.attributes) {
+      expect(attribute.name, `${element.tagName} ${attribute.name}`).not.toMatch(/^on/i);
+      expect(attribute.value.replace(/[\s\u0000-\u001f]/g, ''), `${element.tagName} ${attribute.name}`).not.toMatch(/^(javascript|vbscript|data:text|data:image\/svg)/i);
+    }
+  }
+}
+
+function renderSource(source: string): HTMLElement {
+  const { container } = render(<Markdown source={source} />);
+  return container;
+}
 
 describe('instructions markdown', () => {
   it('renders headings, lists, emphasis, code and safe links', () => {
-    const { container } = render(
-      <Markdown source={'# Boxes\n\nDraw **tight** boxes around *every* car.\n\n- one\n- two\n\n1. first\n\nSee [the guide](https://example.com/guide) and `min_width`.'} />,
-    );
+    const container = renderSource('# Boxes\n\nDraw **tight** boxes around *every* car.\n\n- one\n- two\n\n1. first\n\nSee [the guide](https://example.com/guide) and `min_width`.');
     expect(container.querySelector('h1')!.textContent).toBe('Boxes');
     expect(container.querySelector('strong')!.textContent).toBe('tight');
     expect(container.querySelector('em')!.textContent).toBe('every');
@@ -15,16 +29,89 @@ describe('instructions markdown', () => {
     const link = container.querySelector('a')!;
     expect(link.getAttribute('href')).toBe('https://example.com/guide');
     expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(link.getAttribute('target')).toBe('_blank');
     expect(container.querySelector('code')!.textContent).toBe('min_width');
   });
 
-  it('shows raw HTML as text and drops javascript: links', () => {
-    const { container } = render(
-      <Markdown source={'<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) ![x](javascript:alert(2))'} />,
+  it('renders block quotes, fenced code, rules, images, tables and relative and mailto links', () => {
+    const container = renderSource(
+      '> quoted\n\n```\nlabel: car\n```\n\n---\n\n![good](https://example.com/good.png) [FAQ](/docs/faq#boxes) [mail](mailto:ops@example.com)\n\n| a | b |\n|---|---|\n| 1 | 2 |',
     );
+    expect(container.querySelector('blockquote')!.textContent!.trim()).toBe('quoted');
+    expect(container.querySelector('pre code')!.textContent).toBe('label: car\n');
+    expect(container.querySelector('hr')).not.toBeNull();
+    expect(container.querySelector('img')!.getAttribute('src')).toBe('https://example.com/good.png');
+    expect(container.querySelector('img')!.getAttribute('alt')).toBe('good');
+    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['/docs/faq#boxes', 'mailto:ops@example.com']);
+    expect(container.querySelectorAll('table td')).toHaveLength(2);
+  });
+
+  it('shows raw HTML as text and drops javascript: links', () => {
+    const container = renderSource('<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) ![x](javascript:alert(2))');
     expect(container.querySelector('script')).toBeNull();
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('a')).toBeNull();
     expect(container.textContent).toContain('<script>alert(1)</script>');
+    expectInert(container);
+  });
+
+  it('shows svg and math tricks, handlers and iframes written as raw HTML as text, never as elements', () => {
+    const attacks = [
+      '<svg onload=alert(1)><script>alert(2)</script></svg>',
+      '<svg><a xlink:href="javascript:alert(3)"><text x="20" y="20">click</text></a></svg>',
+      '<math><mtext><table><mglyph><style><img src=x onerror=alert(4)></style></mglyph></table></mtext></math>',
+      '<a href="javascript:alert(5)">x</a> <div onmouseover="alert(6)">hover</div>',
+      '<iframe src="javascript:alert(7)"></iframe><object data="data:text/html,<script>alert(8)</script>"></object>',
+      '<details open ontoggle=alert(9)>',
+    ];
+    for (const attack of attacks) {
+      const container = renderSource(`Before\n\n${attack}\n\nAfter`);
+      expectInert(container);
+      expect(container.textContent, attack).toContain(attack.slice(0, 20));
+    }
+  });
+
+  it('keeps no link or image whose URL is not http(s), mailto, a path or an anchor, however it is spelled', () => {
+    const sources = [
+      '[a](JaVaScRiPt:alert(1))',
+      '[a](java\tscript:alert(1))',
+      '[a](javascript&colon;alert(1))',
+      '[a](&#106;avascript:alert(1))',
+      '[a](<javascript:alert(1)>)',
+      '<javascript:alert(1)>',
+      '[a][ref]\n\n[ref]: javascript:alert(1)',
+      '[a](vbscript:msgbox(1))',
+      '[a](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+      '![a](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)',
+      '![a](javascript:alert(1))',
+      '[a](file:///etc/passwd)',
+    ];
+    for (const source of sources) {
+      const container = renderSource(source);
+      expectInert(container);
+      expect(container.querySelector('a[href], img'), source).toBeNull();
+    }
+  });
+
+  it('keeps a title attribute as text, so a quote in it cannot add a handler', () => {
+    const container = renderSource('![a](https://example.com/a.png "x\\" onerror=\\"alert(1)") [b](https://example.com "y\\" onclick=\\"alert(2)")');
+    expectInert(container);
+    expect(container.querySelector('img')!.getAttribute('title')).toBe('x" onerror="alert(1)');
+  });
+
+  it('strips what the sanitizer does not allow even from HTML that Markdown did not make (the second layer)', () => {
+    const html = sanitizeInstructionHtml(
+      '<p onclick="alert(1)">p</p><script>alert(2)</script><svg><script>alert(3)</script></svg><math><mi xlink:href="javascript:alert(4)">m</mi></math>' +
+        '<a href="javascript:alert(5)">a</a><img src="javascript:alert(6)" alt="bad"><img src="https://example.com/ok.png" alt="ok"><iframe src="https://example.com"></iframe>' +
+        '<form action="https://example.com"><input></form><style>p{}</style><a href="https://example.com" onmouseover="alert(7)">b</a>',
+    )!;
+    const container = document.createElement('div');
+    container.innerHTML = html;
+    expectInert(container);
+    expect(container.querySelector('p')!.textContent).toBe('p');
+    expect(container.querySelectorAll('img')).toHaveLength(1);
+    expect(container.textContent).toContain('[image: bad]');
+    expect(container.querySelector('a:not([href])')!.textContent).toBe('a');
+    expect(container.querySelector('a[href]')!.getAttribute('rel')).toBe('noopener noreferrer');
   });
 });
