@@ -7,6 +7,7 @@ const PATTERN =
  * Parses a request timestamp (contract 2.4) to epoch milliseconds. No offset means UTC; digits past
  * milliseconds are dropped; a `+` offset decoded as a space is read as `+`. Never hands a naive
  * string to `new Date()`, which would read it as local time.
+ * Kept by hand rather than a date library: the contract's quirks (a `+` decoded as a space, naive means UTC, extra digits dropped) are the whole job.
  */
 export function parseTimestamp(value: string, field: string): number {
   const match = PATTERN.exec(value.trim());
