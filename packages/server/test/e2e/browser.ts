@@ -84,6 +84,15 @@ export async function signInPage(browser: Browser, server: TestServer, email: st
 }
 
 /** Screen position of an image pixel, read from the canvas's camera transform. */
+/**
+ * Saves the page as docs' screenshot `name`.png when TAGWRIGHT_SCREENSHOT_DIR is set (the editors' screenshots
+ * come from their end-to-end tests, at the moment the test has put real work on screen); otherwise does nothing.
+ */
+export async function documentScreenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env.TAGWRIGHT_SCREENSHOT_DIR;
+  if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: false });
+}
+
 export async function screenOf(page: Page, x: number, y: number): Promise<[number, number]> {
   const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
   const transform = (await page.locator('[data-testid=canvas] [data-layer=shapes]').evaluate((layer) => layer.parentElement!.getAttribute('transform')))!;

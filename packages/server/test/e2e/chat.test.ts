@@ -14,7 +14,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startFakeModel } from '../helpers/fake-model.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, acceptInvitation, buildWebUi, hasChromium, inviteTeammate, launchChromium, signInPage } from './browser.ts';
+import { NO_CHROMIUM, acceptInvitation, buildWebUi, documentScreenshot, hasChromium, inviteTeammate, launchChromium, signInPage } from './browser.ts';
 
 const PASSWORD = 'talking to models all day';
 const QUESTIONS = ['What is a qubit?', 'How is it measured?', 'Why does that matter?'];
@@ -75,7 +75,7 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     }
     // Ctrl+Enter in the message box sent the messages and never tried to submit the task.
     assert.equal(await page.locator('.tw-problems').count(), 0);
-    if (process.env.TAGWRIGHT_SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.TAGWRIGHT_SCREENSHOT_DIR, 'workbench-chat.png'), fullPage: false });
+    await documentScreenshot(page, 'workbench-chat');
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByText(/No tasks are waiting/).waitFor();
     assert.deepEqual(errors, []);
@@ -118,7 +118,7 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     await fixTurn.getByText(`Echo: ${QUESTIONS[1]}`).waitFor();
     await fixTurn.locator('[data-source=model_a]').getByRole('button', { name: 'Edit' }).click();
     await fixTurn.getByLabel('Edit model_a').fill('A measurement collapses the qubit to 0 or 1.');
-    if (process.env.TAGWRIGHT_SCREENSHOT_DIR) await fixing.page.screenshot({ path: path.join(process.env.TAGWRIGHT_SCREENSHOT_DIR, 'dashboard-chat-fix.png'), fullPage: false });
+    await documentScreenshot(fixing.page, 'dashboard-chat-fix');
     await fixing.page.getByRole('button', { name: 'Save fix' }).click();
     await fixing.page.getByTestId('fix-editor').waitFor({ state: 'detached' });
     assert.deepEqual(fixing.errors, []);

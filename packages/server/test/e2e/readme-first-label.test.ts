@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { printedSignInLink, startAsReadmeSays, type ReadmeServer } from '../helpers/readme-start.ts';
 import { waitUntil } from '../callbacks/fixtures.ts';
-import { NO_CHROMIUM, STREET_SVG, buildWebUi, drawBox, hasChromium, launchChromium, screenOf, waitForImage } from './browser.ts';
+import { NO_CHROMIUM, STREET_SVG, buildWebUi, documentScreenshot, drawBox, hasChromium, launchChromium, screenOf, waitForImage } from './browser.ts';
 
 const ADMIN_PASSWORD = 'the admin chose this';
 const LABELER_PASSWORD = 'the labeler chose this';
@@ -126,6 +126,10 @@ describeEachDatabase('The README first run in a real browser, to a labeler\'s fi
     assert.equal(await canvas.locator('g[data-shape-type=point]').count(), 3);
     assert.equal(await canvas.locator('[data-layer=skeleton] line').count(), 2, 'head–shoulder and shoulder–hand are joined on screen');
 
+    await documentScreenshot(page, 'workbench-image-skeleton');
+    await page.keyboard.press('?');
+    await documentScreenshot(page, 'workbench-shortcuts');
+    await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Enter');
     await waitUntil(async () => (await api('GET', `/v1/task/${taskId}`)).status === 'completed', { intervalMs: 200, what: `task ${taskId} completed by the keyboard submit` });
     assert.deepEqual(labeler.errors, []);

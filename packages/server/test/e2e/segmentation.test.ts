@@ -12,7 +12,7 @@ import { decodeIndexRle, type MaskDraft } from '@tagwright/formats';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, buildWebUi, hasChromium, launchChromium, signInPage, uploadImage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, documentScreenshot, buildWebUi, hasChromium, launchChromium, signInPage, uploadImage } from './browser.ts';
 
 const PASSWORD = 'painting masks all day';
 const LABELS = ['road', { choice: 'vehicle', subchoices: ['car'] }, { choice: 'person', instance_label: true }];
@@ -115,6 +115,7 @@ describeEachDatabase('Segmentation in a real browser', (dialect) => {
     await page.keyboard.press('1'); // road
     await page.getByRole('button', { name: /Fill unlabeled with road/ }).click();
     await page.getByTestId('unlabeled-count').getByText('0 unlabeled pixels').waitFor();
+    await documentScreenshot(page, 'workbench-segmentation');
 
     const submitted = page.waitForRequest((request) => request.method() === 'POST' && /\/submit$/.test(request.url()));
     await page.getByRole('button', { name: 'Submit' }).click();

@@ -13,7 +13,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, buildWebUi, hasChromium, launchChromium, screenOf, signInPage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, buildWebUi, documentScreenshot, hasChromium, launchChromium, screenOf, signInPage } from './browser.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -145,7 +145,7 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     if (process.env.TAGWRIGHT_SCREENSHOT_DIR) {
       await goToFrame(page, 130);
       await page.locator('.tw-track-select').first().click();
-      await page.screenshot({ path: path.join(process.env.TAGWRIGHT_SCREENSHOT_DIR, 'workbench-video.png'), fullPage: false });
+      await documentScreenshot(page, 'workbench-video');
     }
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByText(/No tasks are waiting/).waitFor();
