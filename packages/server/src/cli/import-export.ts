@@ -16,6 +16,7 @@ import { EXPORT_FORMATS, type ExportStats } from '../exporters/types.ts';
 import { tarStream, writeToDirectory, writeToStream } from '../exporters/sinks.ts';
 import { printJson, withServices, type GlobalOptions } from './context.ts';
 import { ProgressBar } from './progress.ts';
+import { writeUnlessReaderGone } from './stdout.ts';
 import type { TaskExportParams } from '../../../sdk/src/index.ts';
 import { exportRemotely, importRemotely, remoteClient, remoteTarget, type RemoteTarget } from './remote.ts';
 
@@ -336,29 +337,24 @@ async function runExport(services: Services, options: ExportCommandOptions): Pro
       progress.update(read, read);
     }
   }
-  // A reader of standard output that stops early (`| head`) ends the export quietly, as Unix tools do.
-  let readerGone = false;
-  const ignoreStdoutError = () => {};
-  if (toStdout) process.stdout.on('error', ignoreStdoutError);
+  let readerGone: boolean;
   try {
-    if (exporter.kind === 'stream') {
-      destination = toStdout ? 'standard output' : options.out;
-      const output = toStdout ? process.stdout : fs.createWriteStream(options.out);
-      await writeToStream(exporter.write(counted()), output, { end: !toStdout });
-    } else if (toStdout || /\.tar$/i.test(options.out)) {
-      destination = toStdout ? 'standard output (tar)' : options.out;
-      const output = toStdout ? process.stdout : fs.createWriteStream(options.out);
-      await writeToStream(tarStream(exporter.entries(counted()), toStdout ? undefined : path.dirname(path.resolve(options.out))), output, { end: !toStdout });
-    } else {
-      destination = `${options.out}${path.sep}`;
-      await writeToDirectory(exporter.entries(counted()), options.out);
-    }
-  } catch (error) {
-    if (!toStdout || (error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
-    readerGone = true;
+    readerGone = await writeUnlessReaderGone(toStdout, async () => {
+      if (exporter.kind === 'stream') {
+        destination = toStdout ? 'standard output' : options.out;
+        const output = toStdout ? process.stdout : fs.createWriteStream(options.out);
+        await writeToStream(exporter.write(counted()), output, { end: !toStdout });
+      } else if (toStdout || /\.tar$/i.test(options.out)) {
+        destination = toStdout ? 'standard output (tar)' : options.out;
+        const output = toStdout ? process.stdout : fs.createWriteStream(options.out);
+        await writeToStream(tarStream(exporter.entries(counted()), toStdout ? undefined : path.dirname(path.resolve(options.out))), output, { end: !toStdout });
+      } else {
+        destination = `${options.out}${path.sep}`;
+        await writeToDirectory(exporter.entries(counted()), options.out);
+      }
+    });
   } finally {
     progress.stop();
-    if (toStdout) process.stdout.off('error', ignoreStdoutError);
   }
   return { total: plan.total, stats: exporter.stats, elapsedMs: Date.now() - started, cpuMs: cpuMillis(cpu), destination, readerGone };
 }

@@ -10,6 +10,7 @@ import { ScaleDuplicateResource, ScaleException, Tagwright, type TaskExportParam
 import type { ImportRecord } from '../services/import-records.ts';
 import type { ImportError, ImportSummary } from '../services/task-import.service.ts';
 import type { ProgressBar } from './progress.ts';
+import { writeUnlessReaderGone } from './stdout.ts';
 
 /** Requests in flight during a remote import: enough to hide the round trip, few enough to stay polite. */
 const IMPORT_CONCURRENCY = 8;
@@ -150,19 +151,15 @@ export async function exportRemotely(
       callback(null, chunk);
     },
   });
-  let readerGone = false;
-  const ignoreStdoutError = () => {};
-  if (toStdout) process.stdout.on('error', ignoreStdoutError);
+  let readerGone: boolean;
   try {
-    const body = Readable.fromWeb(exported.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    if (toStdout) await pipeline(body, counter, process.stdout, { end: false });
-    else await pipeline(body, counter, fs.createWriteStream(out));
-  } catch (error) {
-    if (!toStdout || (error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
-    readerGone = true;
+    readerGone = await writeUnlessReaderGone(toStdout, async () => {
+      const body = Readable.fromWeb(exported.body as import('node:stream/web').ReadableStream<Uint8Array>);
+      if (toStdout) await pipeline(body, counter, process.stdout, { end: false });
+      else await pipeline(body, counter, fs.createWriteStream(out));
+    });
   } finally {
     progress.stop();
-    if (toStdout) process.stdout.off('error', ignoreStdoutError);
   }
   return { total: exported.total, bytes, elapsedMs: Date.now() - started, destination: toStdout ? 'standard output' : out, readerGone };
 }
