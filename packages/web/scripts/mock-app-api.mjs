@@ -89,6 +89,7 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
       if (route === 'GET /session/state') return send(response, 200, { signed_in: true, user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } });
       if (route === 'GET /session' || route === 'POST /session/logout') return send(response, 200, route.startsWith('GET') ? { user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } } : {});
       if (route === 'GET /queue/projects') return send(response, 200, { projects: [{ name: 'streets', type: 'imageannotation', waiting_label: 1, waiting_review: 0 }] });
+      if (route === 'GET /queue/progress') return send(response, 200, { kind: 'label', since: url.searchParams.get('since'), done: position - (held ? 1 : 0) });
       if (route === 'GET /queue/next') {
         if (!held) {
           if (position >= tasks.length) return send(response, 200, { assignment: null });

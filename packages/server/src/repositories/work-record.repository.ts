@@ -150,6 +150,24 @@ export class WorkRecordRepository {
     await this.saveWork(work, now);
   }
 
+  /**
+   * How many attempts of these kinds a person submitted since a moment, in all projects and in one:
+   * a range of the (user_id, submitted_at) index, so the cost follows the person's own work in that window.
+   */
+  async countSubmittedSince(userId: string, kinds: readonly AttemptKind[], since: number, projectId?: string): Promise<{ all: number; inProject: number }> {
+    const row = await this.db
+      .selectFrom('task_attempts')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('all'),
+        eb.fn.sum<number | string | null>(eb.case().when('project_id', '=', projectId ?? '').then(1).else(0).end()).as('in_project'),
+      ])
+      .where('user_id', '=', userId)
+      .where('submitted_at', '>=', since)
+      .where('kind', 'in', kinds)
+      .executeTakeFirstOrThrow();
+    return { all: Number(row.all), inProject: Number(row.in_project ?? 0) };
+  }
+
   /** The label attempts of one round of a task, in submission order. */
   async roundAttempts(taskId: string, round: number): Promise<Attempt[]> {
     const rows = await this.db

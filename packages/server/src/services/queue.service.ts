@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import type { QueueSettings } from '../config.ts';
-import type { WorkKind } from '../db/tables/queue.ts';
+import type { AttemptKind, WorkKind } from '../db/tables/queue.ts';
 import { UserRepository, type TeamRole } from '../repositories/user.repository.ts';
 import type { Caller } from './account.service.ts';
 import type { AttachmentLinkResolver } from './task.service.ts';
@@ -30,6 +30,14 @@ export interface Worker {
   role: TeamRole;
   /** The account, in the live environment: test tasks never reach the queue. */
   caller: Caller;
+}
+
+/** What a person has done since the start of their day (`GET queue/progress`). */
+export interface WorkProgress {
+  kind: WorkKind;
+  since: string;
+  done: number;
+  project?: { name: string; done: number };
 }
 
 /** The task part of an assignment: a customer task, or a gold task that looks like one. */
@@ -456,6 +464,17 @@ export class QueueService {
     const project = await this.projects.findByName(worker.caller.account.id, 'live', name);
     if (!project) throw new NotFound(`No project named "${name}" exists.`);
     return project.id;
+  }
+
+  /**
+   * `GET queue/progress`: how many tasks the caller submitted (label: labels and gold answers; review:
+   * review decisions) since `since`, the start of their day in their own time zone, in all projects and in one.
+   */
+  async progress(worker: Worker, kind: WorkKind, since: number, projectName?: string): Promise<WorkProgress> {
+    const projectId = projectName === undefined ? undefined : await this.projectIdByName(worker, projectName);
+    const kinds: AttemptKind[] = kind === 'review' ? ['review'] : ['label', 'gold'];
+    const counts = await this.records.countSubmittedSince(worker.userId, kinds, since, projectId);
+    return { kind, since: new Date(since).toISOString(), done: counts.all, ...(projectName === undefined ? {} : { project: { name: projectName, done: counts.inProject } }) };
   }
 
   /** Gold scores of a project's labelers (reviewers and managers look at these). */

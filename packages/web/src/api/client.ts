@@ -6,6 +6,7 @@ import type {
   ForgotPasswordResponse,
   LoginRequest,
   QueueNextResponse,
+  WorkProgress,
   QueueProjectsResponse,
   RenewLeaseResponse,
   ReviewRequest,
@@ -225,6 +226,13 @@ export class AppApi {
     const query = new URLSearchParams({ kind });
     if (project) query.set('project', project);
     return this.request<QueueNextResponse>('GET', `/queue/next?${query}`);
+  }
+
+  /** How many tasks the caller submitted since `since` (the start of their day), in all projects and in `project`. */
+  progress(kind: WorkKind, since: Date, project?: string): Promise<WorkProgress> {
+    const query = new URLSearchParams({ kind, since: since.toISOString() });
+    if (project) query.set('project', project);
+    return this.request<WorkProgress>('GET', `/queue/progress?${query}`);
   }
 
   /** Leases the next task to label or review, optionally within one project; null when none wait. */

@@ -103,6 +103,14 @@ export interface QueueNextResponse {
   empty?: EmptyQueue;
 }
 
+/** `GET /app/api/queue/progress?kind=&since=&project=`: what the caller submitted since the start of their day. */
+export interface WorkProgress {
+  kind: WorkKind;
+  since: string;
+  done: number;
+  project?: { name: string; done: number };
+}
+
 export interface EmptyQueue {
   reason: 'no_projects' | 'nothing_waiting';
   message: string;

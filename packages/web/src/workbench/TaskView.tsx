@@ -32,6 +32,8 @@ export interface TaskViewProps {
   extraActions?: ReactNode;
   /** Passed to the editor (TaskEditorProps.work). */
   work?: TaskEditorProps['work'];
+  /** Shown under the instructions: the last action's confirmation and the person's progress today. */
+  status?: ReactNode;
 }
 
 const STATUS_TEXT: Record<AutosaveStatus, string> = {
@@ -43,7 +45,7 @@ const STATUS_TEXT: Record<AutosaveStatus, string> = {
 };
 
 /** One task: instructions beside the type's editor, with skip and submit. */
-export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip, submitCaption = 'Submit', extraActions, work }: TaskViewProps) {
+export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip, submitCaption = 'Submit', extraActions, work, status }: TaskViewProps) {
   const source = useRef<ResponseSource | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -130,6 +132,7 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
         <p className="tw-hint">
           Task {task.task_id} · {task.type} · {task.project}
         </p>
+        {status}
       </aside>
       <main className="tw-task-main">
         {Editor ? (

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, type AppApi } from '../api/client.ts';
-import type { Assignment, EmptyQueue, WorkKind } from '../api/types.ts';
+import type { Assignment, EmptyQueue, WorkKind, WorkProgress } from '../api/types.ts';
 import { TaskView } from './TaskView.tsx';
 import { ReviewActions } from './ReviewActions.tsx';
 import { useLeaseRenewal } from './use-lease-renewal.ts';
+import { WorkProgressNote, startOfToday, type LastDone } from './WorkProgressNote.tsx';
 
 type PageState =
   | { kind: 'loading' }
@@ -11,6 +12,8 @@ type PageState =
   | { kind: 'working'; assignment: Assignment }
   | { kind: 'lost'; message: string }
   | { kind: 'error'; message: string };
+
+const REVIEW_VERBS: Record<string, LastDone['verb']> = { accepted: 'Accepted', rejected: 'Rejected', fixed: 'Fixed', commented: 'Commented on' };
 
 /** Seconds since `start`, for `time_spent_secs`. */
 const secondsSince = (start: number) => Math.max(0, Math.round((Date.now() - start) / 1000));
@@ -21,6 +24,8 @@ const secondsSince = (start: number) => Math.max(0, Math.round((Date.now() - sta
  */
 export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi; kind: WorkKind; project?: string; onSignedOut: () => void }) {
   const [state, setState] = useState<PageState>({ kind: 'loading' });
+  const [lastDone, setLastDone] = useState<LastDone | null>(null);
+  const [progress, setProgress] = useState<WorkProgress | null>(null);
   const startedAt = useRef(Date.now());
 
   const fail = useCallback(
@@ -33,6 +38,8 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
 
   const loadNext = useCallback(async () => {
     setState({ kind: 'loading' });
+    // The count is a courtesy: a failure to read it hides it and never blocks the work.
+    api.progress(kind, startOfToday(), project).then(setProgress, () => setProgress(null));
     try {
       const { assignment, empty } = await api.nextWork(kind, project);
       startedAt.current = Date.now();
@@ -50,9 +57,11 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   useLeaseRenewal(api, assignment?.lease ?? null, (message) => setState({ kind: 'lost', message }));
 
   if (state.kind === 'loading') return <p className="tw-page-message">Finding your next task…</p>;
+  const note = <WorkProgressNote lastDone={lastDone} progress={progress} />;
   if (state.kind === 'empty') {
     return (
       <div className="tw-page-message" data-empty-reason={state.why?.reason}>
+        {note}
         <p>{state.why?.message ?? `No tasks are waiting${project ? ` in ${project}` : ''}.`}</p>
         {state.why && state.why.contacts.length > 0 && (
           <p className="tw-hint">
@@ -83,9 +92,10 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   }
 
   const { lease, task, draft } = state.assignment;
-  const guard = async (action: () => Promise<unknown>) => {
+  const guard = async (action: () => Promise<unknown>, done: LastDone['verb']) => {
     try {
       await action();
+      setLastDone({ verb: done, taskId: task.task_id });
     } catch (error) {
       if (error instanceof ApiError && error.isLeaseLost) return setState({ kind: 'lost', message: error.message });
       if (error instanceof ApiError && error.isUnauthenticated) return onSignedOut();
@@ -109,16 +119,18 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
           reviewing
             ? api.review(task.task_id, { lease_id: lease.lease_id, result: 'fixed', response, time_spent_secs: secondsSince(startedAt.current) })
             : api.submit(task.task_id, { lease_id: lease.lease_id, response, time_spent_secs: secondsSince(startedAt.current) }),
+          reviewing ? 'Fixed' : 'Submitted',
         )
       }
-      onSkip={(reason) => guard(() => api.skip(task.task_id, { lease_id: lease.lease_id, reason }))}
+      onSkip={(reason) => guard(() => api.skip(task.task_id, { lease_id: lease.lease_id, reason }), 'Skipped')}
+      status={note}
       submitCaption={reviewing ? 'Save fix' : 'Submit'}
       extraActions={
         reviewing ? (
           <ReviewActions
             comments={state.assignment.review_comments}
             onDecide={(result, comments) =>
-              guard(() => api.review(task.task_id, { lease_id: lease.lease_id, result, comments, time_spent_secs: secondsSince(startedAt.current) }))
+              guard(() => api.review(task.task_id, { lease_id: lease.lease_id, result, comments, time_spent_secs: secondsSince(startedAt.current) }), REVIEW_VERBS[result] ?? 'Submitted')
             }
           />
         ) : undefined

@@ -124,6 +124,30 @@ describe('WorkbenchPage', () => {
     expect(nextAssignment).toHaveBeenCalledWith('label', undefined);
   });
 
+  it("confirms each submit on the next screen and shows the person's count for today, in the project too", async () => {
+    const nextAssignment = vi.fn().mockResolvedValueOnce(assignment('lease-1')).mockResolvedValueOnce(assignment('lease-2', { ...CATEGORY_TASK, task_id: 'task-2' })).mockResolvedValueOnce(null);
+    const submit = vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'completed' as const }));
+    let done = 0;
+    const progress = vi.fn(async (kind: WorkKind, since: Date, project?: string) => ({ kind, since: since.toISOString(), done, project: project ? { name: project, done } : undefined }));
+    const api = fakeApi({ nextAssignment, submit, progress, renewLease: vi.fn() });
+    render(<WorkbenchPage api={api} kind="label" project="pets" onSignedOut={() => {}} />);
+    await screen.findByLabelText(/dog/);
+    expect((await screen.findByRole('status', { name: 'Your progress' })).textContent).toBe('Today: 0 done · 0 in pets');
+    done = 1;
+    fireEvent.click(screen.getByLabelText(/dog/));
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toBe(`✓ Submitted task ${CATEGORY_TASK.task_id}Today: 1 done · 1 in pets`));
+    // The day is the reader's own: the count starts at their local midnight.
+    const since = progress.mock.calls.at(-1)![1];
+    expect([since.getHours(), since.getMinutes(), since.getSeconds()]).toEqual([0, 0, 0]);
+    fireEvent.click(screen.getByRole('button', { name: 'Skip' }));
+    fireEvent.change(screen.getByLabelText(/Reason/), { target: { value: 'Other' } });
+    Object.assign(api, { skip: vi.fn(async () => ({})) });
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm skip' }));
+    await screen.findByText(/No tasks are waiting/);
+    expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toContain('✓ Skipped task task-2');
+  });
+
   it('starts from the saved draft of a leased task', async () => {
     const withDraft = { ...assignment('lease-2'), draft: { response: { category: 'dog' }, saved_at: '2026-01-01T00:00:00.000Z' } };
     const api = fakeApi({ nextAssignment: vi.fn().mockResolvedValue(withDraft), renewLease: vi.fn() });

@@ -8,6 +8,8 @@ import { presentAssignment, presentLease } from '../../presenters/assignment.pre
 import type { Worker } from '../../services/queue.service.ts';
 
 const tags = ['app work queue'];
+/** How far back `queue/progress` counts: a day view, bounded so the index range stays the person's recent work. */
+const PROGRESS_WINDOW_MS = 31 * 86_400_000;
 
 const TaskParams = Type.Object({ taskId: Type.String({ description: 'The task id from the assignment.' }) });
 const LeaseParams = Type.Object({ leaseId: Type.String({ description: 'The lease_id from the assignment.' }) });
@@ -70,6 +72,26 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
       const assignment = await services.queue.next(caller, kind, project);
       if (assignment) return { assignment: presentAssignment(assignment) };
       return { assignment: null, empty: await explainEmptyQueue(services, caller, kind) };
+    },
+  );
+
+  app.get(
+    '/queue/progress',
+    {
+      schema: {
+        summary: "What the caller has done today (query: kind=label|review, since=<ISO 8601 start of the caller's day>, project=<name>)",
+        description: '`done`: tasks submitted (label: labels and gold answers; review: decisions) since `since`, in all projects, and in `project` when named. `since` must lie within the last 31 days.',
+        tags,
+      },
+    },
+    async (request) => {
+      const query = readQuery(request.query);
+      const kind = query.oneOf('kind', ['label', 'review'] as const) ?? 'label';
+      const since = query.timestamp('since');
+      if (since === undefined) throw new InvalidRequest("since is required: the start of the caller's day, as an ISO 8601 time.");
+      if (since < Date.now() - PROGRESS_WINDOW_MS) throw new InvalidRequest('since must lie within the last 31 days.');
+      const project = query.string('project')?.trim() || undefined;
+      return services.queue.progress(await worker(request), kind, since, project);
     },
   );
 
