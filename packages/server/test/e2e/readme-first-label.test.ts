@@ -128,6 +128,9 @@ describeEachDatabase('The README first run in a real browser, to a labeler\'s fi
 
     await documentScreenshot(page, 'workbench-image-skeleton');
     await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    assert.deepEqual(await help.locator('h3').allTextContents(), ['Task', 'Tools', 'Objects', 'View', 'History'], 'the help lists every group');
+    assert.ok((await help.locator('kbd').allTextContents()).includes('Ctrl+Enter'), 'the help names the submit key');
     await documentScreenshot(page, 'workbench-shortcuts');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Enter');

@@ -38,38 +38,30 @@ export function HelpOverlay({ editor, onClose }: { editor: Editor; onClose: () =
           </button>
         </header>
         <div className="tw-help-columns">
-          <section>
-            <h3>Task</h3>
-            <dl>
-              {SHELL_SHORTCUTS.map((shortcut) => (
-                <div key={shortcut.keys}>
-                  <dt>
-                    <kbd>{shortcut.keys}</kbd>
-                  </dt>
-                  <dd>{shortcut.description}</dd>
-                </div>
-              ))}
-            </dl>
-          </section>
+          <ShortcutSection title="Task" shortcuts={SHELL_SHORTCUTS} />
           {GROUPS.map((group) => (
-            <section key={group}>
-              <h3>{group}</h3>
-              <dl>
-                {shortcuts
-                  .filter((shortcut) => shortcut.group === group)
-                  .map((shortcut) => (
-                    <div key={shortcut.keys}>
-                      <dt>
-                        <kbd>{shortcut.keys}</kbd>
-                      </dt>
-                      <dd>{shortcut.description}</dd>
-                    </div>
-                  ))}
-              </dl>
-            </section>
+            <ShortcutSection key={group} title={group} shortcuts={shortcuts.filter((shortcut) => shortcut.group === group)} />
           ))}
         </div>
       </div>
     </div>
+  );
+}
+
+function ShortcutSection({ title, shortcuts }: { title: string; shortcuts: ReadonlyArray<{ keys: string; description: string }> }) {
+  return (
+    <section>
+      <h3>{title}</h3>
+      <dl>
+        {shortcuts.map((shortcut) => (
+          <div key={shortcut.keys}>
+            <dt>
+              <kbd>{shortcut.keys}</kbd>
+            </dt>
+            <dd>{shortcut.description}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }
