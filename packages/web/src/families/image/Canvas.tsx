@@ -6,6 +6,7 @@ import { HandlesLayer, PathPreviewLayer } from './Overlays.tsx';
 import { Crosshair, LinksLayer, PaddingFrame, ReadOnlyLayer, SkeletonLayer } from './CanvasLayers.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
 import { useViewportSize } from '../../workbench/use-viewport-size.ts';
+import { pointerInputOf, useWheelZoom } from '../../workbench/use-wheel-zoom.ts';
 
 /** Every shape, in one SVG group. Memoised on the editor alone: camera changes don't touch it. */
 const ShapesLayer = memo(function ShapesLayer({ editor }: { editor: Editor }) {
@@ -56,43 +57,9 @@ export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUr
     };
   }, [editor, imageUrl]);
 
-  // Wheel zoom needs a non-passive listener to stop the page from scrolling. Trackpads send several
-  // wheel events per frame, and each zoom step repaints every shape (with 1,000 boxes that is most
-  // of a frame), so the events of one frame are summed into one zoom step.
-  useEffect(() => {
-    const element = containerRef.current;
-    if (!element) return;
-    let pending: { screen: { x: number; y: number }; deltaY: number } | undefined;
-    let frame = 0;
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      const rect = element.getBoundingClientRect();
-      const screen = { x: event.clientX - rect.left, y: event.clientY - rect.top };
-      pending = { screen, deltaY: (pending?.deltaY ?? 0) + event.deltaY };
-      frame ||= requestAnimationFrame(() => {
-        frame = 0;
-        if (pending) editor.wheel(pending);
-        pending = undefined;
-      });
-    };
-    element.addEventListener('wheel', onWheel, { passive: false });
-    return () => {
-      element.removeEventListener('wheel', onWheel);
-      cancelAnimationFrame(frame);
-    };
-  }, [editor]);
+  useWheelZoom(editor, containerRef);
 
-  const toInput = (event: ReactPointerEvent | ReactMouseEvent): PointerInput => {
-    const rect = containerRef.current!.getBoundingClientRect();
-    return {
-      screen: { x: event.clientX - rect.left, y: event.clientY - rect.top },
-      button: event.button,
-      shiftKey: event.shiftKey,
-      altKey: event.altKey,
-      ctrlKey: event.ctrlKey,
-      metaKey: event.metaKey,
-    };
-  };
+  const toInput = (event: ReactPointerEvent | ReactMouseEvent): PointerInput => pointerInputOf(containerRef.current!, event);
 
   // While drawing, the crosshair lines replace the pointer; grabbing hands while panning.
   const cursor = panning ? 'grabbing' : spaceHeld ? 'grab' : picking ? 'alias' : editor.isDrawingTool() ? 'none' : (CURSORS[toolState] ?? 'crosshair');

@@ -5,6 +5,7 @@ import { TILE_SIZE, type RasterRecord, type Tile } from '../../editor/raster/til
 import type { TileRect } from '../../editor/raster/raster-writer.ts';
 import { useMaskState } from './use-mask-editor.ts';
 import { useViewportSize } from '../../workbench/use-viewport-size.ts';
+import { pointerInputOf, useWheelZoom } from '../../workbench/use-wheel-zoom.ts';
 
 /** RGBA words (little-endian) per raster value, from the segments' colours. */
 function colourTable(editor: MaskEditor): Uint32Array {
@@ -147,22 +148,9 @@ export function MaskCanvas({ editor, imageUrl }: { editor: MaskEditor; imageUrl:
     };
   }, [editor, imageUrl]);
 
-  useEffect(() => {
-    const element = containerRef.current;
-    if (!element) return;
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      const rect = element.getBoundingClientRect();
-      editor.wheel({ screen: { x: event.clientX - rect.left, y: event.clientY - rect.top }, deltaY: event.deltaY });
-    };
-    element.addEventListener('wheel', onWheel, { passive: false });
-    return () => element.removeEventListener('wheel', onWheel);
-  }, [editor]);
+  useWheelZoom(editor, containerRef);
 
-  const toInput = (event: ReactPointerEvent | ReactMouseEvent): PointerInput => {
-    const rect = containerRef.current!.getBoundingClientRect();
-    return { screen: { x: event.clientX - rect.left, y: event.clientY - rect.top }, button: event.button, shiftKey: event.shiftKey, altKey: event.altKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey };
-  };
+  const toInput = (event: ReactPointerEvent | ReactMouseEvent): PointerInput => pointerInputOf(containerRef.current!, event);
 
   const transform = `translate(${camera.x}px, ${camera.y}px) scale(${camera.zoom})`;
   const brushLike = toolId === 'brush' || toolId === 'eraser' || toolId === 'superpixel';
