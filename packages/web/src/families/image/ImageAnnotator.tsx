@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Editor } from '../../editor/editor.ts';
 import { editorConfigFromTask } from '../../editor/config.ts';
 import { attachmentUrl, type TaskEditorProps } from '../../workbench/task-editor.ts';
+import { useEditorKeys } from '../../workbench/use-editor-keys.ts';
 import { Canvas } from './Canvas.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { LabelPicker } from './LabelPicker.tsx';
@@ -12,15 +13,6 @@ import { ViewControls } from './ViewControls.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { ContextAttachments } from './ContextAttachments.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
-
-/** Elements whose keystrokes belong to them, not to the editor's shortcuts. */
-export function isTypingTarget(target: EventTarget | null): boolean {
-  const element = target as HTMLElement | null;
-  if (!element || !element.tagName) return false;
-  if (element.isContentEditable) return true;
-  if (element.tagName === 'TEXTAREA' || element.tagName === 'SELECT') return true;
-  return element.tagName === 'INPUT' && !['radio', 'checkbox', 'button'].includes((element as HTMLInputElement).type);
-}
 
 /** Box, polygon, line, point, ellipse and cuboid annotation of one image (imageannotation and legacy types). */
 export function ImageAnnotator({ task, initialResponse, onReady, onChange }: TaskEditorProps) {
@@ -51,34 +43,15 @@ export function ImageAnnotator({ task, initialResponse, onReady, onChange }: Tas
   }, [editor, onReady, onChange]);
 
   const [helpOpen, setHelpOpen] = useState(false);
-  const helpOpenRef = useRef(helpOpen);
-  helpOpenRef.current = helpOpen;
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (isTypingTarget(event.target) || event.defaultPrevented) return;
-      if (event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey) {
-        event.preventDefault();
-        setHelpOpen((open) => !open);
-        return;
-      }
-      if (helpOpenRef.current) return;
-      if (editor.keyDown({ key: event.key, shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey })) {
-        event.preventDefault();
-      }
-    };
-    const onKeyUp = (event: KeyboardEvent) => editor.keyUp({ key: event.key });
-    window.addEventListener('keydown', onKeyDown);
-    // Space held while the window loses focus would otherwise stay "held".
-    const onBlur = () => editor.keyUp({ key: ' ' });
-    window.addEventListener('blur', onBlur);
-    window.addEventListener('keyup', onKeyUp);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown);
-      window.removeEventListener('keyup', onKeyUp);
-      window.removeEventListener('blur', onBlur);
-    };
-  }, [editor]);
+  useEditorKeys(editor, (event) => {
+    if (event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      setHelpOpen((open) => !open);
+      return true;
+    }
+    return helpOpen;
+  });
 
   if (editor.enabledGeometries().length === 0) {
     return <p role="alert">This task asks for no geometry this editor can draw (params.geometries is empty).</p>;

@@ -1,17 +1,10 @@
 import { useEffect, useMemo } from 'react';
 import { MaskEditor, maskConfigFromParams } from '../../editor/raster/mask-editor.ts';
 import { attachmentUrl, type TaskEditorProps } from '../../workbench/task-editor.ts';
+import { useEditorKeys } from '../../workbench/use-editor-keys.ts';
 import { MaskCanvas } from './MaskCanvas.tsx';
 import { MaskSidebar, MaskToolbar } from './MaskSidebar.tsx';
 import { isDraft, loadIndexRaster, renderedMask } from './load-mask.ts';
-
-/** Elements whose keystrokes belong to them, not to the editor's shortcuts. */
-function isTypingTarget(target: EventTarget | null): boolean {
-  const element = target as HTMLElement | null;
-  if (!element || !element.tagName) return false;
-  if (element.isContentEditable || element.tagName === 'TEXTAREA' || element.tagName === 'SELECT') return true;
-  return element.tagName === 'INPUT' && !['radio', 'checkbox', 'button', 'range', 'color'].includes((element as HTMLInputElement).type);
-}
 
 /**
  * Segmentation (`segmentannotation`): paint an index mask over the image. Starts from a draft or a
@@ -58,19 +51,7 @@ export function MaskAnnotator({ task, initialResponse, onReady, onChange }: Task
     return editor.store.subscribe(onChange);
   }, [editor, onReady, onChange]);
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (isTypingTarget(event.target)) return;
-      if (editor.keyDown({ key: event.key, shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey })) event.preventDefault();
-    };
-    const onKeyUp = (event: KeyboardEvent) => editor.keyUp({ key: event.key });
-    window.addEventListener('keydown', onKeyDown);
-    window.addEventListener('keyup', onKeyUp);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown);
-      window.removeEventListener('keyup', onKeyUp);
-    };
-  }, [editor]);
+  useEditorKeys(editor);
 
   if (editor.config.labels.length === 0) return <p role="alert">This task lists no labels to paint with (params.labels is empty).</p>;
   return (

@@ -2,11 +2,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { editorConfigFromTask } from '../../editor/config.ts';
 import { VideoEditor } from '../../editor/time/video-editor.ts';
 import type { TaskEditorProps } from '../../workbench/task-editor.ts';
+import { useEditorKeys } from '../../workbench/use-editor-keys.ts';
 import { Canvas } from '../image/Canvas.tsx';
 import { Toolbar } from '../image/Toolbar.tsx';
 import { LabelPicker } from '../image/LabelPicker.tsx';
 import { AttributePanel, GlobalAttributePanel } from '../image/AttributePanel.tsx';
-import { isTypingTarget } from '../image/ImageAnnotator.tsx';
 import { useEditorState } from '../image/use-editor.ts';
 import { FrameBackdrop } from './FrameBackdrop.tsx';
 import { LayersOverlay } from './LayersOverlay.tsx';
@@ -75,19 +75,7 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
     };
   }, [editor, loading, onChange]);
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (isTypingTarget(event.target)) return;
-      if (editor.keyDown({ key: event.key, shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey })) event.preventDefault();
-    };
-    const onKeyUp = (event: KeyboardEvent) => editor.canvas.keyUp({ key: event.key });
-    window.addEventListener('keydown', onKeyDown);
-    window.addEventListener('keyup', onKeyUp);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown);
-      window.removeEventListener('keyup', onKeyUp);
-    };
-  }, [editor]);
+  useEditorKeys({ keyDown: (input) => editor.keyDown(input), keyUp: (input) => editor.canvas.keyUp(input) });
 
   if (!source) return <p role="alert">This task has no video (attachment) and no frames (attachments) to show.</p>;
   if (editor.canvas.enabledGeometries().length === 0) return <p role="alert">This task asks for no geometry (params.geometries is empty).</p>;
