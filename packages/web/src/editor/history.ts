@@ -16,6 +16,7 @@ export class History<R extends StoreRecord = Shape> {
   private undoStack: Entry[] = [];
   private redoStack: Entry[] = [];
   private pending: Entry = new Map();
+  private readonly editListeners = new Set<() => void>();
 
   constructor(private readonly store: AnnotationStore<R>) {}
 
@@ -35,6 +36,17 @@ export class History<R extends StoreRecord = Shape> {
     if (this.undoStack.length > HISTORY_LIMIT) this.undoStack.shift();
     this.redoStack = [];
     this.pending = new Map();
+    this.editListeners.forEach((listener) => listener());
+  }
+
+  /**
+   * Called after each committed edit: a closed entry, an undo, a redo. Not for the steps of a
+   * gesture in progress nor for a cancelled one, so a draft is saved (and shown unsaved) only
+   * with finished edits: a half-drawn box or a rejected one never reaches autosave.
+   */
+  subscribeEdits(listener: () => void): () => void {
+    this.editListeners.add(listener);
+    return () => this.editListeners.delete(listener);
   }
 
   /**
@@ -63,6 +75,7 @@ export class History<R extends StoreRecord = Shape> {
     if (!entry) return false;
     applyEntry(entry, 'backward');
     this.redoStack.push(entry);
+    this.editListeners.forEach((listener) => listener());
     return true;
   }
 
@@ -72,6 +85,7 @@ export class History<R extends StoreRecord = Shape> {
     if (!entry) return false;
     applyEntry(entry, 'forward');
     this.undoStack.push(entry);
+    this.editListeners.forEach((listener) => listener());
     return true;
   }
 

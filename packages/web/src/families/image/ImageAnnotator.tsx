@@ -28,7 +28,9 @@ export function ImageAnnotator({ task, initialResponse, onReady, onChange }: Tas
 
   useEffect(() => {
     onReady({ getResponse: () => editor.getResponse(), validate: () => editor.validate().map((problem) => problem.message) });
-    const unsubscribeStore = editor.store.subscribe(onChange);
+    // Finished edits only (history.subscribeEdits): the pointer moves of a drag and a gesture that was
+    // cancelled or rejected (a too-small box) neither mark the draft unsaved nor reach autosave.
+    const unsubscribeStore = editor.history.subscribeEdits(onChange);
     let globals = editor.getState().globalAttributes;
     const unsubscribeState = editor.subscribe(() => {
       if (editor.getState().globalAttributes !== globals) {
