@@ -83,6 +83,8 @@ export interface QueueSettings {
   consensusThreshold: number;
   /** How long a skipped task is kept from the user who skipped it (TAGWRIGHT_SKIP_COOLDOWN_SECONDS). */
   skipCooldownMs: number;
+  /** How long after submitting a labeler may reopen their submission while nobody acted on it (TAGWRIGHT_REOPEN_SECONDS); 0 turns it off. */
+  reopenWindowMs: number;
 }
 
 function integer(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -220,6 +222,7 @@ function queueSettings(env: NodeJS.ProcessEnv): QueueSettings {
     goldRate: fraction('TAGWRIGHT_GOLD_RATE', 0.05, env),
     consensusThreshold: fraction('TAGWRIGHT_CONSENSUS_THRESHOLD', 0.8, env),
     skipCooldownMs: integer('TAGWRIGHT_SKIP_COOLDOWN_SECONDS', 86_400, env) * 1000,
+    reopenWindowMs: integer('TAGWRIGHT_REOPEN_SECONDS', 3_600, env) * 1000,
   };
 }
 

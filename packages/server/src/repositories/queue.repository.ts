@@ -537,6 +537,24 @@ export class QueueRepository {
     await trx.updateTable('tasks').set({ work_state: state }).where('id', '=', taskId).where('status', '=', 'pending').execute();
   }
 
+  /**
+   * Leases a task back to a labeler who reopened their submission (inside the caller's
+   * transaction, the task row already locked): moves it from its waiting state to `in_progress` and
+   * writes the lease. False when the task is no longer waiting (someone claimed it meanwhile).
+   */
+  async leaseReopened(trx: Kysely<Database>, lease: Lease): Promise<boolean> {
+    const moved = await trx
+      .updateTable('tasks')
+      .set({ work_state: 'in_progress' })
+      .where('id', '=', lease.task_id)
+      .where('status', '=', 'pending')
+      .where('work_state', 'in', ['queued', 'review'])
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 0) return false;
+    await INSERT_LEASE.execute(trx, this.dialect.name, leaseValues(lease));
+    return true;
+  }
+
   // Gold tasks.
 
   /** The oldest evaluation task of these projects the user has neither answered, skipped recently nor leased. */

@@ -187,6 +187,43 @@ export class WorkRecordRepository {
     return rows.map((row) => row.comments!).filter((comment) => comment.trim() !== '');
   }
 
+  /**
+   * The person's latest submission of a task (label or gold answer), or undefined when they never
+   * submitted it: an index probe on (task_id, user_id).
+   */
+  async latestOwnAttempt(taskId: string, userId: string): Promise<Attempt | undefined> {
+    const row = await this.db
+      .selectFrom('task_attempts')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .where('user_id', '=', userId)
+      .where('kind', 'in', ['label', 'gold'])
+      .orderBy('submitted_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && fromAttemptRow(row);
+  }
+
+  /**
+   * Takes a label attempt back out of its round (a labeler reopening their submission), in the
+   * caller's transaction. The round's last attempt moves into the freed slot, so the round's
+   * attempt numbers stay 1..n-1 and the next submission takes slot n (attempt numbers are unique
+   * per task, kind and round).
+   */
+  async withdrawAttempt(attempt: Attempt, attemptsInRound: number): Promise<void> {
+    await this.db.deleteFrom('task_attempts').where('id', '=', attempt.id).execute();
+    if (attempt.attempt_no === null || attempt.attempt_no >= attemptsInRound) return;
+    await this.db
+      .updateTable('task_attempts')
+      .set({ attempt_no: attempt.attempt_no })
+      .where('task_id', '=', attempt.task_id)
+      .where('kind', '=', 'label')
+      .where('round', '=', attempt.round)
+      .where('attempt_no', '=', attemptsInRound)
+      .execute();
+  }
+
   async insertSkip(skip: { id: string; task_id: string; task_source: TaskSource; user_id: string; kind: WorkKind; reason: string; skipped_at: number }): Promise<void> {
     await this.db.insertInto('task_skips').values(skip).execute();
   }

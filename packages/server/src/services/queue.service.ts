@@ -22,6 +22,7 @@ import { validateResponse } from './response-validation.ts';
 import { statedImageSize } from '../domain/image-size.ts';
 import { consensus, pairAgreement } from './consensus.ts';
 import { familyOf } from '../families/index.ts';
+import { SubmissionReopener } from './submission-reopen.ts';
 
 /** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
 export interface Worker {
@@ -185,6 +186,21 @@ export class QueueService {
     const now = Date.now();
     const released = await this.queue.releaseLease({ id: leaseId, user_id: worker.userId }, now, (work) => this.writePlain(work));
     if (!released) throw leaseLost(leaseId);
+  }
+
+  /**
+   * `POST tasks/:id/reopen`: takes back the caller's submission of a task nobody has acted on yet
+   * (submission-reopen.ts says exactly when) and leases the task to them again with the submitted
+   * response as their draft; any other label task they hold goes back to the queue.
+   */
+  async reopen(worker: Worker, taskId: string): Promise<Assignment> {
+    const now = Date.now();
+    const reopener = new SubmissionReopener(this.db.dialect);
+    const request = { accountId: worker.caller.account.id, userId: worker.userId, taskId, now, leaseMs: this.settings.leaseMs, windowMs: this.settings.reopenWindowMs };
+    const lease = await this.writePlain((trx) => reopener.reopen(trx, request));
+    const assignment = await this.assignmentFor(worker, lease);
+    if (!assignment) throw new NotFound(`No task with id "${taskId}" exists.`);
+    return assignment;
   }
 
   /** `POST tasks/:id/draft`: stores the caller's work in progress (any JSON) under their lease. */

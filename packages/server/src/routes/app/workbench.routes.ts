@@ -118,6 +118,22 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
     },
   );
 
+  app.post(
+    '/tasks/:taskId/reopen',
+    {
+      schema: {
+        summary: "Take back the caller's own submission while nobody has acted on it; answers the assignment with the submitted response as draft",
+        description:
+          '404 when the caller never submitted the task; 409 naming why when it can no longer be reopened (completed and delivered, reviewed or under review, consensus decided, another labeler on it, or past TAGWRIGHT_REOPEN_SECONDS). Any other label task the caller holds goes back to the queue.',
+        tags,
+        params: TaskParams,
+      },
+    },
+    async (request) => {
+      return { assignment: presentAssignment(await services.queue.reopen(await worker(request), taskId(request))) };
+    },
+  );
+
   app.post('/tasks/:taskId/skip', { schema: { summary: 'Give the task back with a reason', tags, params: TaskParams, body: SkipBody } }, async (request) => {
     await services.queue.skip(await worker(request), taskId(request), request.body);
     return {};
