@@ -249,6 +249,14 @@ export class AppApi {
     return this.request('POST', `/tasks/${encodeURIComponent(taskId)}/submit`, body);
   }
 
+  /**
+   * Takes back the caller's own submission while nobody has acted on it: a new lease with the
+   * submitted response as draft (409 naming why when it can no longer be reopened).
+   */
+  async reopen(taskId: string): Promise<Assignment> {
+    return (await this.request<{ assignment: Assignment }>('POST', `/tasks/${encodeURIComponent(taskId)}/reopen`)).assignment;
+  }
+
   skip(taskId: string, body: SkipRequest): Promise<Record<string, never>> {
     return this.request('POST', `/tasks/${encodeURIComponent(taskId)}/skip`, body);
   }

@@ -26,6 +26,7 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   const [state, setState] = useState<PageState>({ kind: 'loading' });
   const [lastDone, setLastDone] = useState<LastDone | null>(null);
   const [progress, setProgress] = useState<WorkProgress | null>(null);
+  const [reopenProblem, setReopenProblem] = useState<string | null>(null);
   const startedAt = useRef(Date.now());
 
   const fail = useCallback(
@@ -56,8 +57,23 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   const assignment = state.kind === 'working' ? state.assignment : null;
   useLeaseRenewal(api, assignment?.lease ?? null, (message) => setState({ kind: 'lost', message }));
 
+  /** Takes the last submission back into the editor, its answer as draft; the server's 409 is shown when it can no longer be. */
+  const reopenLast = async () => {
+    if (!lastDone) return;
+    setReopenProblem(null);
+    try {
+      const reopened = await api.reopen(lastDone.taskId);
+      startedAt.current = Date.now();
+      setLastDone({ verb: 'Reopened', taskId: lastDone.taskId });
+      setState({ kind: 'working', assignment: reopened });
+    } catch (error) {
+      if (error instanceof ApiError && error.isUnauthenticated) return onSignedOut();
+      setReopenProblem((error as Error).message);
+    }
+  };
+
   if (state.kind === 'loading') return <p className="tw-page-message">Finding your next task…</p>;
-  const note = <WorkProgressNote lastDone={lastDone} progress={progress} />;
+  const note = <WorkProgressNote lastDone={lastDone} progress={progress} onReopen={kind === 'label' ? () => void reopenLast() : undefined} reopenProblem={reopenProblem} />;
   if (state.kind === 'empty') {
     return (
       <div className="tw-page-message" data-empty-reason={state.why?.reason}>
@@ -96,6 +112,7 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
     try {
       await action();
       setLastDone({ verb: done, taskId: task.task_id });
+      setReopenProblem(null);
     } catch (error) {
       if (error instanceof ApiError && error.isLeaseLost) return setState({ kind: 'lost', message: error.message });
       if (error instanceof ApiError && error.isUnauthenticated) return onSignedOut();

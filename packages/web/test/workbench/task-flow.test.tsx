@@ -136,7 +136,7 @@ describe('WorkbenchPage', () => {
     done = 1;
     fireEvent.click(screen.getByLabelText(/dog/));
     fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
-    await waitFor(() => expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toBe(`✓ Submitted task ${CATEGORY_TASK.task_id}Today: 1 done · 1 in pets`));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toBe(`✓ Submitted task ${CATEGORY_TASK.task_id}ReopenToday: 1 done · 1 in pets`));
     // The day is the reader's own: the count starts at their local midnight.
     const since = progress.mock.calls.at(-1)![1];
     expect([since.getHours(), since.getMinutes(), since.getSeconds()]).toEqual([0, 0, 0]);
@@ -146,6 +146,44 @@ describe('WorkbenchPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Confirm skip' }));
     await screen.findByText(/No tasks are waiting/);
     expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toContain('✓ Skipped task task-2');
+  });
+
+  it('reopens the task just submitted with its answer as draft, resubmits it, and shows why when it can no longer be reopened', async () => {
+    const nextAssignment = vi.fn().mockResolvedValueOnce(assignment('lease-1')).mockResolvedValue(null);
+    const submit = vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'review' as const }));
+    const reopened = { ...assignment('lease-2'), draft: { response: { category: 'dog' }, saved_at: '2026-01-01T00:00:00.000Z' } };
+    const reopen = vi
+      .fn()
+      .mockResolvedValueOnce(reopened)
+      .mockRejectedValueOnce(new ApiError(409, `A reviewer is reviewing task ${CATEGORY_TASK.task_id} now; it can no longer be reopened.`));
+    const api = fakeApi({ nextAssignment, submit, reopen, progress: vi.fn().mockRejectedValue(new Error('no count')), renewLease: vi.fn() });
+    render(<WorkbenchPage api={api} kind="label" onSignedOut={() => {}} />);
+    fireEvent.click(await screen.findByLabelText(/dog/));
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await screen.findByText(/No tasks are waiting/);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reopen' }));
+    await waitFor(() => expect((screen.getByLabelText(/dog/) as HTMLInputElement).checked).toBe(true));
+    expect(reopen).toHaveBeenCalledWith(CATEGORY_TASK.task_id);
+    expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toContain(`✓ Reopened task ${CATEGORY_TASK.task_id}`);
+    fireEvent.click(screen.getByLabelText(/cat/));
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await screen.findByText(/No tasks are waiting/);
+    expect(submit).toHaveBeenLastCalledWith(CATEGORY_TASK.task_id, expect.objectContaining({ lease_id: 'lease-2', response: { category: 'cat' } }));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reopen' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('A reviewer is reviewing task');
+    expect(screen.getByText(/No tasks are waiting/)).toBeTruthy();
+  });
+
+  it('offers no reopen after a review decision', async () => {
+    const review = { ...assignment('lease-r'), lease: { ...assignment('lease-r').lease, kind: 'review' as const }, response: { category: 'cat' } };
+    const api = fakeApi({ nextAssignment: vi.fn().mockResolvedValueOnce(review).mockResolvedValue(null), review: vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'completed' })), renewLease: vi.fn() });
+    render(<WorkbenchPage api={api} kind="review" onSignedOut={() => {}} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Save fix' }));
+    await screen.findByText(/No tasks are waiting/);
+    expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toContain('✓ Fixed task');
+    expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();
   });
 
   it('starts from the saved draft of a leased task', async () => {
