@@ -11,6 +11,7 @@ export * from './shared/problem.ts';
 export * from './shared/labels.ts';
 export * from './shared/params.ts';
 export * from './shared/response.ts';
+export * from './shared/attribute-conditions.ts';
 export * from './image/index.ts';
 export * from './categorization/index.ts';
 export * from './fields/index.ts';

@@ -3,7 +3,7 @@ import { requireAttachment } from '../shared/params.ts';
 import { invalid, isPlainObject, missing } from '../shared/problem.ts';
 import { GEOMETRY_KINDS } from './types.ts';
 import { checkImageOptions } from './options.ts';
-import { checkTypedAnnotation } from './response.ts';
+import { checkTypedAnnotation, validateImageHypothesis } from './response.ts';
 
 /**
  * Params of an image task: an attachment, and the labels of each geometry it asks for
@@ -17,6 +17,7 @@ export function validateImageParams(type: string, params: Record<string, unknown
     checkImageOptions(params, (annotation, path) => checkTypedAnnotation(annotation, path, params));
   }
   else if (type !== 'cuboidannotation') requireLabelList(params, 'objects_to_annotate', 'choice');
+  validateImageHypothesis(type, params);
 }
 
 function requireGeometries(params: Record<string, unknown>): void {

@@ -1,6 +1,7 @@
 import { checkLabel, labelNames } from '../shared/labels.ts';
 import { annotationList, requireNumbers } from '../shared/response.ts';
-import { invalid, isPlainObject } from '../shared/problem.ts';
+import { invalid, isPlainObject, missing } from '../shared/problem.ts';
+import { attributeApplies } from '../shared/attribute-conditions.ts';
 import { LEGACY_IMAGE_TASK_GEOMETRY, type LegacyImageTaskType, type Vertex } from './types.ts';
 import { rotatedBoxCorners } from './geometry.ts';
 import { checkBaseAnnotationEdits } from './base-annotations.ts';
@@ -11,8 +12,30 @@ import { checkBaseAnnotationEdits } from './base-annotations.ts';
  * geometry), shapes well formed, and an optional `global_attributes` object.
  */
 export function validateImageResponse(type: string, params: Record<string, unknown>, response: Record<string, unknown>): void {
-  if (type === 'imageannotation') checkImageAnnotation(response, params);
-  else checkLegacyShapes(response, params, LEGACY_IMAGE_TASK_GEOMETRY[type as LegacyImageTaskType]);
+  checkImageShapes(type, params, response, { root: 'response', complete: true });
+}
+
+/**
+ * An image task's `hypothesis` (pre-labels, task-types.md §2.1), checked at creation against the
+ * task's own params in the response's shape, with paths under `hypothesis`. Pre-labels may leave
+ * required answers open (the labeler completes them) and are no edits of base annotations.
+ */
+export function validateImageHypothesis(type: string, params: Record<string, unknown>): void {
+  const hypothesis = params.hypothesis;
+  if (hypothesis === undefined) return;
+  if (!isPlainObject(hypothesis)) throw invalid('hypothesis', 'expected {"annotations": [...], "global_attributes"?: {...}}, in the shape of this task\'s response');
+  checkImageShapes(type, params, hypothesis, { root: 'hypothesis', complete: false });
+}
+
+/** Where a response-shaped value sits (`response`, `hypothesis`) and whether it must be complete (a labeler's final answer). */
+interface ShapeCheck {
+  root: string;
+  complete: boolean;
+}
+
+function checkImageShapes(type: string, params: Record<string, unknown>, value: Record<string, unknown>, check: ShapeCheck): void {
+  if (type === 'imageannotation') checkImageAnnotation(value, params, check);
+  else checkLegacyShapes(value, params, LEGACY_IMAGE_TASK_GEOMETRY[type as LegacyImageTaskType], check.root);
 }
 
 function checkVertices(annotation: Record<string, unknown>, path: string, minimum: number, maximum?: number): void {
@@ -87,33 +110,46 @@ function checkRotation(box: Record<string, unknown>, path: string, canRotate: bo
   });
 }
 
-function checkImageAnnotation(response: Record<string, unknown>, params: Record<string, unknown>): void {
-  const annotations = annotationList(response);
+function checkImageAnnotation(response: Record<string, unknown>, params: Record<string, unknown>, check: ShapeCheck): void {
+  const { root } = check;
+  const annotations = annotationList(response, root);
   const labels = new Map<string, string>();
   annotations.forEach((annotation, index) => {
-    const path = `response.annotations[${index}]`;
+    const path = `${root}.annotations[${index}]`;
     checkTypedAnnotation(annotation, path, params);
     const { uuid, label } = annotation as Record<string, unknown>;
     if (typeof uuid !== 'string') return;
     if (labels.has(uuid)) throw invalid(`${path}.uuid`, `"${uuid}" is used by two annotations`);
     labels.set(uuid, label as string);
   });
-  annotations.forEach((annotation, index) => checkLinkedAnswers(annotation as Record<string, unknown>, `response.annotations[${index}]`, params, labels));
-  checkLinks(response.links, params, labels);
-  if (response.global_attributes !== undefined && !isPlainObject(response.global_attributes)) throw invalid('response.global_attributes', 'expected an object');
+  annotations.forEach((annotation, index) => checkLinkedAnswers(annotation as Record<string, unknown>, `${root}.annotations[${index}]`, params, labels, check.complete));
+  checkLinks(response.links, params, labels, root);
+  if (response.global_attributes !== undefined && !isPlainObject(response.global_attributes)) throw invalid(`${root}.global_attributes`, 'expected an object');
+  if (!check.complete) return;
   const attributeKeys = isPlainObject(params.annotation_attributes) ? Object.keys(params.annotation_attributes) : [];
   const box = isPlainObject(params.geometries) && isPlainObject(params.geometries.box) ? params.geometries.box : {};
   checkBaseAnnotationEdits(params, annotations, attributeKeys, box.integer_pixels === true);
 }
 
-/** A `linked` attribute's answer is the uuid of another annotation of this response whose label it allows (task-types.md §1.5). */
-function checkLinkedAnswers(annotation: Record<string, unknown>, path: string, params: Record<string, unknown>, labels: Map<string, string>): void {
-  if (!isPlainObject(params.annotation_attributes) || !isPlainObject(annotation.attributes)) return;
+/**
+ * A `linked` attribute's answer is the uuid of another annotation of this response whose label it
+ * allows (task-types.md §1.5); one marked `required: true` must be answered on every annotation it
+ * applies to (its conditions), as the editor asks.
+ */
+function checkLinkedAnswers(annotation: Record<string, unknown>, path: string, params: Record<string, unknown>, labels: Map<string, string>, complete: boolean): void {
+  if (!isPlainObject(params.annotation_attributes)) return;
+  const answers = isPlainObject(annotation.attributes) ? annotation.attributes : {};
   for (const [key, definition] of Object.entries(params.annotation_attributes)) {
     if (!isPlainObject(definition) || definition.type !== 'linked') continue;
-    const target = annotation.attributes[key];
-    if (target === undefined) continue;
+    const target = answers[key];
     const at = `${path}.attributes.${key}`;
+    if (target === undefined) {
+      if (complete && definition.required === true && definition.global !== true && attributeApplies(definition, annotation.label, answers)) {
+        const allowed = Array.isArray(definition.allowed_labels) && definition.allowed_labels.length > 0 ? ` (a ${definition.allowed_labels.join(' or ')})` : '';
+        throw missing(at, `this "${String(annotation.label)}" must be linked to another annotation${allowed}: the task marks the linked attribute "${key}" required`);
+      }
+      continue;
+    }
     if (typeof target !== 'string' || !labels.has(target)) throw invalid(at, 'expected the uuid of another annotation of this response (leave the key out when nothing is linked)');
     if (target === annotation.uuid) throw invalid(at, 'an annotation cannot link to itself');
     const allowed = Array.isArray(definition.allowed_labels) ? definition.allowed_labels : [];
@@ -122,18 +158,18 @@ function checkLinkedAnswers(annotation: Record<string, unknown>, path: string, p
 }
 
 /** `response.links`: `{uuid, label, from, to}` entries (task-types.md §2.2) of the task's link types, between annotations of this response, in an allowed direction. */
-function checkLinks(links: unknown, params: Record<string, unknown>, labels: Map<string, string>): void {
+function checkLinks(links: unknown, params: Record<string, unknown>, labels: Map<string, string>, root: string): void {
   if (links === undefined) return;
-  if (!Array.isArray(links)) throw invalid('response.links', 'expected an array of {uuid, label, from, to}');
+  if (!Array.isArray(links)) throw invalid(`${root}.links`, 'expected an array of {uuid, label, from, to}');
   const types = linkTypesOf(params.links);
   links.forEach((link, index) => {
-    const path = `response.links[${index}]`;
+    const path = `${root}.links[${index}]`;
     if (!isPlainObject(link)) throw invalid(path, 'expected {uuid, label, from, to}');
     if (link.uuid !== undefined && typeof link.uuid !== 'string') throw invalid(`${path}.uuid`, 'expected a string');
     const kinds = typeof link.label === 'string' ? types.filter((type) => type.label === link.label) : [];
     if (kinds.length === 0) throw invalid(`${path}.label`, types.length === 0 ? 'this task defines no links (params.links)' : `expected one of the task's link types (${[...new Set(types.map((type) => type.label))].join(', ')})`);
     for (const end of ['from', 'to'] as const) {
-      if (typeof link[end] !== 'string' || !labels.has(link[end] as string)) throw invalid(`${path}.${end}`, 'expected the uuid of an annotation of this response');
+      if (typeof link[end] !== 'string' || !labels.has(link[end] as string)) throw invalid(`${path}.${end}`, `expected the uuid of an annotation of this ${root}`);
     }
     if (link.from === link.to) throw invalid(`${path}.to`, 'a link joins two different annotations');
     const fromLabel = labels.get(link.from as string)!;
@@ -167,10 +203,10 @@ function linkAllowed(type: LinkType, from: string, to: string): boolean {
   return (allows(type.from, from) && allows(type.to, to)) || (type.bidirectional && allows(type.from, to) && allows(type.to, from));
 }
 
-function checkLegacyShapes(response: Record<string, unknown>, params: Record<string, unknown>, geometry: string): void {
+function checkLegacyShapes(response: Record<string, unknown>, params: Record<string, unknown>, geometry: string, root: string): void {
   const labels = labelNames(params.objects_to_annotate);
-  annotationList(response).forEach((annotation, index) => {
-    const path = `response.annotations[${index}]`;
+  annotationList(response, root).forEach((annotation, index) => {
+    const path = `${root}.annotations[${index}]`;
     if (!isPlainObject(annotation)) throw invalid(path, 'expected an annotation object');
     checkLabel(annotation, path, labels);
     checkGeometry(annotation, path, geometry, params);

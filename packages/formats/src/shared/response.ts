@@ -1,10 +1,10 @@
 import { invalid, missing } from './problem.ts';
 
-/** `response.annotations`, which must be an array (empty when there is nothing to label). */
-export function annotationList(response: Record<string, unknown>): unknown[] {
+/** `response.annotations` (or `<root>.annotations`), which must be an array (empty when there is nothing to label). */
+export function annotationList(response: Record<string, unknown>, root = 'response'): unknown[] {
   const annotations = response.annotations;
-  if (annotations === undefined) throw missing('response.annotations', 'an array of annotations (empty when there is nothing to label)');
-  if (!Array.isArray(annotations)) throw invalid('response.annotations', 'expected an array');
+  if (annotations === undefined) throw missing(`${root}.annotations`, 'an array of annotations (empty when there is nothing to label)');
+  if (!Array.isArray(annotations)) throw invalid(`${root}.annotations`, 'expected an array');
   return annotations;
 }
 

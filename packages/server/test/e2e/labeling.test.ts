@@ -131,7 +131,7 @@ describeEachDatabase('Labeling in a real browser', (dialect) => {
     await review.context.close();
   });
 
-  it('categorizes a task, a reviewer accepts, and the callback carries the category', async (t) => {
+  it('categorizes a task, reopens it to correct the answer, a reviewer accepts, and the callback carries the corrected category', async (t) => {
     if (!hasChromium) return t.skip(NO_CHROMIUM);
     const project = unique('animals');
     await createProject({ type: 'categorization', name: project, params: { review: true } });
@@ -146,9 +146,22 @@ describeEachDatabase('Labeling in a real browser', (dialect) => {
     });
 
     const labeling = await signInPage(browser, server, labeler, PASSWORD);
+    await labeling.page.getByLabel(/cat/).check();
+    await labeling.page.getByRole('button', { name: 'Submit' }).click();
+    await labeling.page.getByText(/No tasks are waiting/).waitFor();
+    const awaitingReview = () =>
+      server.server.services.db.kysely.selectFrom('task_work').select('pending_response').where('task_id', '=', taskId).executeTakeFirstOrThrow();
+    const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+    assert.deepEqual(parse((await awaitingReview()).pending_response), { category: 'cat' });
+
+    // A second thought before anyone reviewed it: reopen, correct, submit again.
+    await labeling.page.getByRole('button', { name: 'Reopen' }).click();
+    await labeling.page.getByText(/Reopened task/).waitFor();
+    assert.equal(await labeling.page.getByLabel(/cat/).isChecked(), true, 'the submitted answer comes back as the draft');
     await labeling.page.getByLabel(/dog/).check();
     await labeling.page.getByRole('button', { name: 'Submit' }).click();
     await labeling.page.getByText(/No tasks are waiting/).waitFor();
+    assert.deepEqual(parse((await awaitingReview()).pending_response), { category: 'dog' }, 'the stored response changed');
     assert.deepEqual(labeling.errors, []);
     await labeling.context.close();
 

@@ -62,6 +62,30 @@ describeEachDatabase('Advanced image options', (dialect) => {
     await refusedAtCreate({ ...body, geometries: { ...geometries, box: { ...geometries.box, can_rotate: 'yes' } } }, /'geometries\.box\.can_rotate': expected true or false/);
   });
 
+  it('refuses a hypothesis whose annotations do not fit the response shape of the task, naming the path', async () => {
+    const body = advanced(project);
+    await refusedAtCreate({ ...body, hypothesis: [PERSON] }, /'hypothesis': expected an object/);
+    await refusedAtCreate({ ...body, hypothesis: { annotations: PERSON } }, /'hypothesis\.annotations': expected an array/);
+    await refusedAtCreate({ ...body, hypothesis: { annotations: [PERSON, { ...CAR, type: 'polygon' }] } }, /'hypothesis\.annotations\[1\]\.type': "polygon" is not a geometry this task asks for/);
+    await refusedAtCreate({ ...body, hypothesis: { annotations: [{ ...PERSON, label: 'tree' }] } }, /'hypothesis\.annotations\[0\]\.label': "tree"/);
+    await refusedAtCreate({ ...body, hypothesis: { annotations: [{ ...CAR, width: 'wide' }] } }, /'hypothesis\.annotations\[0\]\.width': expected a number/);
+    await refusedAtCreate({ ...body, hypothesis: { annotations: [PERSON], links: [{ label: 'drives', from: 'person-1', to: 'car-9' }] } }, /'hypothesis\.links\[0\]\.to': expected the uuid of an annotation of this hypothesis/);
+    await refusedAtCreate({ ...body, hypothesis: { annotations: [], global_attributes: 'sunny' } }, /'hypothesis\.global_attributes': expected an object/);
+    const legacyProject = unique('legacy-boxes');
+    await createProject(server, { type: 'annotation', name: legacyProject });
+    const legacy = await server.request('POST', '/v1/task/annotation', { body: { project: legacyProject, attachment: ATTACHMENT, objects_to_annotate: ['car'], hypothesis: { annotations: [{ left: 1, top: 2, width: 3, label: 'car' }] } } });
+    assert.equal(legacy.status, 400);
+    assert.match(legacy.body.error, /'hypothesis\.annotations\[0\]\.height': expected a number/);
+
+    // A valid one is kept as given; pre-labels may leave a required linked answer for the labeler.
+    const required = { owner: { type: 'linked', description: 'Whose keypoint?', allowed_labels: ['person'], required: true } };
+    const head = { uuid: 'head-1', type: 'point', label: 'head', x: 20, y: 12, attributes: {} };
+    const hypothesis = { annotations: [PERSON, CAR, head], links: [{ uuid: 'link-1', label: 'drives', from: 'person-1', to: 'car-1' }], global_attributes: {} };
+    const created = await createTask(server, 'imageannotation', advanced(project, { annotation_attributes: required, hypothesis }));
+    assert.deepEqual(created.params.hypothesis, hypothesis);
+    await server.request('POST', `/v1/task/${created.task_id}/cancel`);
+  });
+
   it('refuses context attachments, layers, padding and base annotations of the wrong shape', async () => {
     const body = advanced(project);
     await refusedAtCreate({ ...body, context_attachments: [{ attachment: ATTACHMENT }] }, /'context_attachments\[0\]\.attachment': is the task's own attachment/);
@@ -138,6 +162,47 @@ describeEachDatabase('Advanced image options', (dialect) => {
     answer = await task.submit(good);
     assert.equal(answer.status, 200, answer.error);
     assert.deepEqual((await getTask(server, task.taskId)).response, good);
+  });
+
+  it('refuses a submission that leaves a required linked attribute unanswered where it applies, naming the path', async () => {
+    const annotation_attributes = {
+      owner: { type: 'linked', description: 'Whose keypoint?', allowed_labels: ['person'], required: true, conditions: { label_condition: { label: ['head'] } } },
+    };
+    const task = await leased({ annotation_attributes });
+    const head = { uuid: 'head-1', type: 'point', label: 'head', x: 20, y: 12, attributes: {} };
+    const hand = { uuid: 'hand-1', type: 'point', label: 'hand', x: 30, y: 40, attributes: {} };
+    let answer = await task.submit({ annotations: [PERSON, hand, head], links: [], global_attributes: {} });
+    assert.equal(answer.status, 400);
+    assert.match(answer.error, /Missing required parameter 'response\.annotations\[2\]\.attributes\.owner': this "head" must be linked to another annotation \(a person\)/);
+    const { attributes: _none, ...headWithoutAttributes } = head;
+    answer = await task.submit({ annotations: [PERSON, headWithoutAttributes], links: [], global_attributes: {} });
+    assert.equal(answer.status, 400, 'no attributes object at all is no answer either');
+    assert.match(answer.error, /'response\.annotations\[1\]\.attributes\.owner'/);
+    // The hand is outside the attribute's label condition: it needs no link.
+    answer = await task.submit({ annotations: [PERSON, hand, { ...head, attributes: { owner: 'person-1' } }], links: [], global_attributes: {} });
+    assert.equal(answer.status, 200, answer.error);
+  });
+
+  it("refuses a reviewer's fix that leaves a required linked attribute unanswered", async () => {
+    const reviewProject = unique('linked-review');
+    await createProject(server, { type: 'imageannotation', name: reviewProject, params: { review: true } });
+    const [reviewer] = await addWorkers(server, 1, 'member', 'reviewer');
+    const [reviewLabeler] = await addWorkers(server, 1);
+    await assign(server, [reviewer, reviewLabeler], [reviewProject]);
+    const annotation_attributes = { owner: { type: 'linked', allowed_labels: ['person'], required: true, conditions: { label_condition: { label: 'head' } } } };
+    const created = await createTask(server, 'imageannotation', advanced(reviewProject, { annotation_attributes }));
+    const head = { uuid: 'head-1', type: 'point', label: 'head', x: 20, y: 12, attributes: { owner: 'person-1' } };
+    const labeled = await next(server, reviewLabeler);
+    const submitted = await call(server, reviewLabeler, 'POST', `/tasks/${created.task_id}/submit`, { lease_id: labeled.lease.lease_id, response: { annotations: [PERSON, head] } });
+    assert.equal(submitted.status, 200, submitted.text);
+
+    const review = await next(server, reviewer, 'kind=review');
+    const fix = (annotations: unknown[]) => call(server, reviewer, 'POST', `/tasks/${created.task_id}/review`, { lease_id: review.lease.lease_id, result: 'fixed', response: { annotations } });
+    const refused = await fix([PERSON, { ...head, attributes: {} }]);
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error, /Missing required parameter 'response\.annotations\[1\]\.attributes\.owner'/);
+    const fixed = await fix([PERSON, { ...head, x: 22 }]);
+    assert.equal(fixed.status, 200, fixed.text);
   });
 
   it('refuses a rotation on a task whose boxes cannot rotate', async () => {
