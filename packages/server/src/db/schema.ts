@@ -10,6 +10,7 @@ import type { QueueTables } from './tables/queue.ts';
 import type { PasswordResetRequestTables } from './tables/password_reset_requests.ts';
 import type { ChatTables } from './tables/chat.ts';
 import type { RateLimitTables } from './tables/rate_limit_buckets.ts';
+import type { TaskAuditTables } from './tables/task_audits.ts';
 
 /** The whole schema as Kysely sees it: one interface per migration area. */
-export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables, PasswordResetRequestTables, ChatTables, RateLimitTables {}
+export interface Database extends AccountTables, ProjectBatchTables, FileTables, TaskTables, OutboxTables, WorkTables, QualityTaskTables, DeliveryTables, QueueTables, PasswordResetRequestTables, ChatTables, RateLimitTables, TaskAuditTables {}

@@ -143,6 +143,7 @@ export function presentLabelerStats(stats: LabelerStats[]): Record<string, unkno
         reviews_done: entry.reviews.attempts,
         gold_answered: entry.gold.attempts,
         review_outcomes: entry.reviewOutcomes,
+        customer_audits: entry.customerAudits,
       };
       if (entry.labels.attempts > 0) wire.mean_label_secs = Math.round(entry.labels.timeSpentMs / entry.labels.attempts / 100) / 10;
       if (entry.reviews.attempts > 0) wire.mean_review_secs = Math.round(entry.reviews.timeSpentMs / entry.reviews.attempts / 100) / 10;

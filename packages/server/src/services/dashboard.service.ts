@@ -20,6 +20,7 @@ import type {
 } from '../repositories/dashboard.repository.ts';
 import { InvalidRequest, NotFound } from '../domain/errors.ts';
 import { validateResponse } from './response-validation.ts';
+import { TaskAuditRepository } from '../repositories/task-audit.repository.ts';
 import { isPlainObject, objectBody, readString } from '../domain/lenient.ts';
 
 export const TASK_PAGE_DEFAULT = 50;
@@ -104,6 +105,8 @@ export interface LabelerStats {
   gold: { attempts: number; scoreSum: number; scored: number };
   agreement: { tasks: number; mean: number } | undefined;
   reviewOutcomes: Record<string, number>;
+  /** How the customer's audits (API and dashboard) judged the tasks they labeled, per audit result. */
+  customerAudits: Record<string, number>;
 }
 
 export interface LabelerStatsQuery {
@@ -119,6 +122,9 @@ export interface LabelerStatsQuery {
  * task state machine as `POST task/{id}/audit`, so they record an audit entry and queue a callback.
  */
 export class DashboardService {
+  /** Customer audits as rows, counted per labeler (labelerStats). */
+  private readonly customerAudits: TaskAuditRepository;
+
   constructor(
     private readonly db: Db,
     private readonly dashboard: DashboardRepository,
@@ -132,7 +138,9 @@ export class DashboardService {
     private readonly notifyWork: () => void,
     /** Reads the response a fix edits (chat tasks keep their conversation as rows). */
     private readonly editable: EditableResponses = { editableResponse: async (task) => task.response },
-  ) {}
+  ) {
+    this.customerAudits = new TaskAuditRepository(db.kysely);
+  }
 
   /** Every project of the environment, newest first, with its task counts by status. */
   async projectProgress(caller: Caller): Promise<ProjectProgress[]> {
@@ -295,10 +303,11 @@ export class DashboardService {
     const consensus = projects.filter((project) => project.pipeline === 'consensus_task' && (projectId === undefined || project.id === projectId)).map((project) => project.id);
     const teammates = await this.users.listByAccount(caller.account.id);
     const range = { userIds: teammates.map((user) => user.id), projectId, from: query.from, to: query.to };
-    const [totals, agreement, outcomes] = await Promise.all([
+    const [totals, agreement, outcomes, audits] = await Promise.all([
       this.dashboard.attemptTotals(range),
       this.dashboard.agreementByUser(range, consensus),
       this.dashboard.reviewOutcomesByLabeler(range),
+      this.customerAudits.outcomesByLabeler({ ...range, accountId: caller.account.id }),
     ]);
     const stats = new Map<string, LabelerStats>();
     const entry = (user: UserRow): LabelerStats => {
@@ -311,6 +320,7 @@ export class DashboardService {
           gold: { attempts: 0, scoreSum: 0, scored: 0 },
           agreement: agreement.get(user.id),
           reviewOutcomes: outcomes.get(user.id) ?? {},
+          customerAudits: audits.get(user.id) ?? {},
         };
         stats.set(user.id, found);
       }

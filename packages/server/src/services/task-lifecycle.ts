@@ -7,6 +7,9 @@ import { BatchRepository, type Batch } from '../repositories/batch.repository.ts
 import { AccountRepository } from '../repositories/account.repository.ts';
 import { OutboxRepository, type CallbackEvent } from '../repositories/outbox.repository.ts';
 import { DeliveryRepository } from '../repositories/delivery.repository.ts';
+import { TaskAuditRepository } from '../repositories/task-audit.repository.ts';
+import { WorkRecordRepository } from '../repositories/work-record.repository.ts';
+import { newId } from '../domain/ids.ts';
 import { presentTask } from '../presenters/task.presenter.ts';
 import { presentBatch } from '../presenters/batch.presenter.ts';
 import { InvalidRequest } from '../domain/errors.ts';
@@ -345,8 +348,29 @@ export class TaskLifecycle {
       patch.response = await this.recorded(trx, current, fix.response);
     }
     const updated = await this.change(trx, current, patch, now);
+    if (auditor.source === 'customer') await this.recordCustomerAudit(trx, current, entry, now);
     await this.enqueueTaskCallback(trx, updated, 'audit', now);
     return updated;
+  }
+
+  /**
+   * The audit as a `task_audits` row too, so labeler stats count it per labeler with an index read
+   * (the `audits` JSON has none). Its labeled round is the one that completed the task: the queue
+   * moves `task_work.round` on when a round completes; a task completed by the API has no labelers.
+   */
+  private async recordCustomerAudit(trx: Kysely<Database>, task: Task, entry: AuditEntry, now: number): Promise<void> {
+    const work = await new WorkRecordRepository(trx, this.dialect).findWork(task.id);
+    await new TaskAuditRepository(trx).insert({
+      id: newId(now),
+      account_id: task.account_id,
+      project_id: task.project_id,
+      task_id: task.id,
+      labeled_round: work && work.round > 0 ? work.round - 1 : null,
+      result: entry.audit_result,
+      audited_by: entry.audited_by,
+      audited_at: now,
+      audit_time_ms: Math.round((entry.audit_time_secs ?? 0) * 1000),
+    });
   }
 
   private async applyCompletion(trx: Kysely<Database>, task: Task, submitted: unknown, now: number, accountCallbackUrl?: string | null): Promise<Task> {

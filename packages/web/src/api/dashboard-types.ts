@@ -178,6 +178,8 @@ export interface LabelerStats {
   reviews_done: number;
   gold_answered: number;
   review_outcomes: Partial<Record<AuditResult, number>>;
+  /** The customer's audits of tasks they labeled, per result. */
+  customer_audits: Partial<Record<AuditResult, number>>;
   mean_label_secs?: number;
   mean_review_secs?: number;
   gold_accuracy?: number;

@@ -54,6 +54,7 @@ export function LabelerStatsPage({ dashboard }: { dashboard: DashboardApi }) {
               <th>Gold accuracy</th>
               <th>Agreement</th>
               <th>Reviewed: accepted / rejected / fixed</th>
+              <th>Customer audits: accepted / rejected / fixed</th>
               <th>Reviews done</th>
             </tr>
           </thead>
@@ -61,6 +62,9 @@ export function LabelerStatsPage({ dashboard }: { dashboard: DashboardApi }) {
             {stats.data.map((entry) => {
               const outcomes = entry.review_outcomes;
               const judged = (outcomes.accepted ?? 0) + (outcomes.rejected ?? 0) + (outcomes.fixed ?? 0);
+              // Older servers send no customer_audits.
+              const audits = entry.customer_audits ?? {};
+              const audited = (audits.accepted ?? 0) + (audits.rejected ?? 0) + (audits.fixed ?? 0);
               return (
                 <tr key={entry.user_id} data-email={entry.email}>
                   <td>
@@ -71,6 +75,7 @@ export function LabelerStatsPage({ dashboard }: { dashboard: DashboardApi }) {
                   <td title={`${entry.gold_answered} gold answers`}>{percent(entry.gold_accuracy)}</td>
                   <td title={entry.agreement_tasks ? `over ${entry.agreement_tasks} consensus tasks` : undefined}>{percent(entry.agreement)}</td>
                   <td>{judged > 0 ? `${outcomes.accepted ?? 0} / ${outcomes.rejected ?? 0} / ${outcomes.fixed ?? 0}` : '–'}</td>
+                  <td>{audited > 0 ? `${audits.accepted ?? 0} / ${audits.rejected ?? 0} / ${audits.fixed ?? 0}` : '–'}</td>
                   <td>{entry.reviews_done}</td>
                 </tr>
               );

@@ -226,19 +226,19 @@ describe('TaskDetailPage', () => {
 });
 
 describe('LabelerStatsPage', () => {
-  it('shows each labeler with mean time, gold accuracy, agreement and review outcomes', async () => {
+  it("shows each labeler with mean time, gold accuracy, agreement, review outcomes and the customer's audits", async () => {
     const server = fakeServer({
       'GET /dashboard/projects': () => ({ projects: [PROJECT] }),
       'GET /dashboard/labelers': () => ({
         labelers: [
-          { user_id: 'u1', email: 'lee@example.com', role: 'labeler', tasks_labeled: 12, reviews_done: 0, gold_answered: 4, review_outcomes: { accepted: 9, rejected: 1 }, mean_label_secs: 42.5, gold_accuracy: 0.75, agreement: 0.913, agreement_tasks: 6 },
-          { user_id: 'u2', email: 'new@example.com', role: 'labeler', tasks_labeled: 0, reviews_done: 0, gold_answered: 0, review_outcomes: {} },
+          { user_id: 'u1', email: 'lee@example.com', role: 'labeler', tasks_labeled: 12, reviews_done: 0, gold_answered: 4, review_outcomes: { accepted: 9, rejected: 1 }, customer_audits: { accepted: 5, rejected: 2, fixed: 1 }, mean_label_secs: 42.5, gold_accuracy: 0.75, agreement: 0.913, agreement_tasks: 6 },
+          { user_id: 'u2', email: 'new@example.com', role: 'labeler', tasks_labeled: 0, reviews_done: 0, gold_answered: 0, review_outcomes: {}, customer_audits: {} },
         ],
       }),
     });
     render(<LabelerStatsPage dashboard={server.dashboard} />);
     const row = (await screen.findByText('lee@example.com')).closest('tr')!;
-    expect([...row.querySelectorAll('td')].map((cell) => cell.textContent)).toEqual(['lee@example.com labeler', '12', '42.5 s', '75 %', '91 %', '9 / 1 / 0', '0']);
+    expect([...row.querySelectorAll('td')].map((cell) => cell.textContent)).toEqual(['lee@example.com labeler', '12', '42.5 s', '75 %', '91 %', '9 / 1 / 0', '5 / 2 / 1', '0']);
     const idle = screen.getByText('new@example.com').closest('tr')!;
     expect(idle.textContent).toContain('–');
     expect(server.calls.find((call) => call.path === '/dashboard/labelers')!.query.get('start_time')).toMatch(/Z$/);

@@ -15,6 +15,7 @@ import { deliveryLogRetentionMigration } from './0012_delivery_log_retention.ts'
 import { passwordResetRequestsMigration } from './0013_password_reset_requests.ts';
 import { chatMigration } from './0014_chat.ts';
 import { rateLimitBucketsMigration } from './0015_rate_limit_buckets.ts';
+import { taskAuditsMigration } from './0016_task_audits.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -34,5 +35,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0013_password_reset_requests': passwordResetRequestsMigration(dialect),
     '0014_chat': chatMigration(dialect),
     '0015_rate_limit_buckets': rateLimitBucketsMigration(dialect),
+    '0016_task_audits': taskAuditsMigration(dialect),
   };
 }
