@@ -12,7 +12,10 @@
  *   video presents the sought frame (requestVideoFrameCallback's expectedDisplayTime): what the
  *   labeler waits for after a step, which includes the browser's seek and decode.
  *
- *   node --import tsx bench/video-editor.bench.ts
+ * With `--trace`, the 50-track steps are also recorded with Chromium's tracing (CDP) and the renderer
+ * main thread's self time per kind of work is printed (where a step's time goes).
+ *
+ *   node --import tsx bench/video-editor.bench.ts [--trace]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +26,7 @@ import { launchChromium, hasChromium, NO_CHROMIUM } from '../packages/server/tes
 import { makeTestVideo } from '../packages/server/test/helpers/video.ts';
 import { ascending, percentile } from './stats.ts';
 import { benchSubmission } from './video-tracks.ts';
+import { mainThreadSelfTimes } from './trace-summary.ts';
 // @ts-expect-error plain ES module without types
 import { startMockServer } from '../packages/web/scripts/mock-app-api.mjs';
 
@@ -30,6 +34,7 @@ const FRAME_MS = 1000 / 60;
 const STEPS = 60;
 
 const PICTURES = 10;
+const TRACE = process.argv.includes('--trace');
 
 // event.timeStamp shares performance.now()'s clock, and is when the input arrived, not when it was handled.
 const PROBE = `(() => {
@@ -82,8 +87,10 @@ async function measure(browser: Awaited<ReturnType<typeof launchChromium>>, dist
     await page.waitForFunction((count) => document.querySelectorAll('.tw-track').length === count, tracks, { timeout: 120_000 });
     await page.waitForTimeout(500);
     await page.evaluate(PROBE);
+    if (TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
     for (let step = 0; step < STEPS; step++) await page.keyboard.press('ArrowRight');
     await page.waitForTimeout(200);
+    const trace = TRACE ? mainThreadSelfTimes(JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents) : [];
     const step = (await page.evaluate('window.frameTimes.splice(0)')) as number[];
     const box = (await page.locator('input[aria-label=Scrub]').boundingBox())!;
     await page.mouse.move(box.x + 8, box.y + box.height / 2);
@@ -104,7 +111,7 @@ async function measure(browser: Awaited<ReturnType<typeof launchChromium>>, dist
     }
     const picture = (await page.evaluate('window.pictureTimes.splice(0)')) as number[];
     await page.close();
-    return { step, scrub, picture, frame };
+    return { step, scrub, picture, frame, trace };
   } finally {
     await mock.close();
   }
@@ -124,6 +131,11 @@ try {
     const a = stats(many[kind]);
     const b = stats(one[kind]);
     console.log(`  ${kind.padEnd(7)} 50 tracks: mean ${a.mean.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms, ${a.dropped} of ${many[kind].length} over ${FRAME_MS.toFixed(1)} ms | 1 track: mean ${b.mean.toFixed(1)} ms, p95 ${b.p95.toFixed(1)} ms | p95 ratio ${(a.p95 / b.p95).toFixed(2)}x`);
+  }
+  if (TRACE) {
+    for (const [name, run] of [['50 tracks', many], ['1 track', one]] as const) {
+      console.log(`  main thread self time over ${STEPS} steps, ${name}: ${run.trace.map((entry) => `${entry.name} ${entry.ms.toFixed(0)} ms`).join(', ')}`);
+    }
   }
   console.log(`  scrubbed to frame ${many.frame} of 17999`);
   const smooth = stats(many.step).p95 <= FRAME_MS && stats(many.scrub).p95 <= FRAME_MS;
