@@ -32,9 +32,10 @@ const CURSORS: Record<string, string> = {
 
 /**
  * The image and its annotations, with pointer input forwarded to the editor. `backdrop` replaces
- * the image (the video family draws the current frame there, in image pixels, under the shapes).
+ * the image (the video family draws the current frame there, in image pixels, under the shapes);
+ * `shapes` replaces the SVG shape views (the video family paints a frame's shapes on a canvas).
  */
-export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUrl: string | undefined; backdrop?: ReactNode }) {
+export function Canvas({ editor, imageUrl, backdrop, shapes }: { editor: Editor; imageUrl: string | undefined; backdrop?: ReactNode; shapes?: ReactNode }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const camera = useEditorState(editor, (state) => state.camera);
   const imageSize = useEditorState(editor, (state) => state.imageSize);
@@ -105,7 +106,7 @@ export function Canvas({ editor, imageUrl, backdrop }: { editor: Editor; imageUr
             />
             ))}
           <ReadOnlyLayer editor={editor} />
-          <ShapesLayer editor={editor} />
+          {shapes ?? <ShapesLayer editor={editor} />}
           <SkeletonLayer editor={editor} />
           <LinksLayer editor={editor} />
           <HandlesLayer editor={editor} />

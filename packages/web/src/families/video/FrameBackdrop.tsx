@@ -74,13 +74,28 @@ function VideoFrames({ editor, url, size }: { editor: VideoEditor; url: string; 
     };
   }, [editor, url]);
 
-  // Paused: show exactly the editor's frame.
+  // Paused: show exactly the editor's frame. A held arrow key or a scrub asks for frames faster
+  // than the video seeks; setting currentTime mid-seek restarts the seek (main-thread work each
+  // time, and the picture lags further), so while one runs only the newest frame waits its turn.
+  const queuedTime = useRef<number | null>(null);
   useEffect(() => {
     const element = video.current;
     if (!element || playing) return;
     const time = frameTime(editor, frame);
-    if (Math.abs(element.currentTime - time) > 1e-3) element.currentTime = time;
+    if (element.seeking) queuedTime.current = time;
+    else if (Math.abs(element.currentTime - time) > 1e-3) element.currentTime = time;
   }, [editor, frame, playing, size]);
+  useEffect(() => {
+    const element = video.current;
+    if (!element) return;
+    const seekQueued = () => {
+      const time = queuedTime.current;
+      queuedTime.current = null;
+      if (time !== null && !editor.getState().playing && Math.abs(element.currentTime - time) > 1e-3) element.currentTime = time;
+    };
+    element.addEventListener('seeked', seekQueued);
+    return () => element.removeEventListener('seeked', seekQueued);
+  }, [editor, size]);
 
   // Playing: the video's clock moves the editor's frame, one callback per presented frame.
   useEffect(() => {

@@ -9,6 +9,7 @@ import { LabelPicker } from '../image/LabelPicker.tsx';
 import { AttributePanel, GlobalAttributePanel } from '../image/AttributePanel.tsx';
 import { useEditorState } from '../image/use-editor.ts';
 import { FrameBackdrop } from './FrameBackdrop.tsx';
+import { FrameShapesCanvas } from './FrameShapesCanvas.tsx';
 import { LayersOverlay } from './LayersOverlay.tsx';
 import { Timeline } from './Timeline.tsx';
 import { TrackList } from './TrackList.tsx';
@@ -92,6 +93,7 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
               {layers && <LayersOverlay editor={editor} layers={layers} />}
             </>
           }
+          shapes={<FrameShapesCanvas editor={editor.canvas} />}
         />
         <aside className="tw-side">
           <LabelPicker editor={editor.canvas} />
