@@ -12,6 +12,9 @@
  * - add: 10 turns added (Ctrl+Enter), each measured the same way, and the new turn drawn;
  * - rate: 20 ratings clicked in the last three turns of the draft, each measured the same way.
  * A 60 Hz display paints every 16.7 ms; a step that takes longer shows as a dropped frame.
+ * BENCH_TRACE=1 also traces the long thread's open and rate steps (bench/chrome-trace.ts: main-thread
+ * time by kind and the busiest script functions, from an unminified build); BENCH_STEPS=rate (a
+ * comma list of scroll, type, add, rate) runs only those steps.
  *
  *   node --import tsx bench/chat-editor.bench.ts          (BENCH_TURNS=300)
  */
@@ -23,6 +26,7 @@ import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, hasChromium, NO_CHROMIUM } from '../packages/server/test/e2e/browser.ts';
 import { ascending, percentile } from './stats.ts';
+import { printTrace, traceDuring } from './chrome-trace.ts';
 // @ts-expect-error plain ES module without types
 import { startMockServer } from '../packages/web/scripts/mock-app-api.mjs';
 
@@ -31,6 +35,9 @@ const BASELINE_TURNS = 3;
 const SCROLL_BASELINE_TURNS = 30;
 const FRAME_MS = 1000 / 60;
 const STEPS = 60;
+const TRACE = process.env.BENCH_TRACE === '1';
+const STEP_KINDS = ['scroll', 'type', 'add', 'rate'] as const;
+const RUN_STEPS = new Set(process.env.BENCH_STEPS ? process.env.BENCH_STEPS.split(',') : STEP_KINDS);
 
 const PARAMS = {
   annotations: [
@@ -98,7 +105,7 @@ interface Figures {
   rate: number[];
 }
 
-async function measure(browser: Browser, distDir: string, turns: number): Promise<Figures> {
+async function measure(browser: Browser, distDir: string, turns: number, trace = false): Promise<Figures> {
   const task = { task_id: `bench-chat-${turns}`, type: 'chat', project: 'bench', instruction: 'Rank the answers of every turn.', params: PARAMS, created_at: new Date().toISOString() };
   const mock = await startMockServer({ distDir, tasks: [task] });
   try {
@@ -106,36 +113,49 @@ async function measure(browser: Browser, distDir: string, turns: number): Promis
     await fetch(`${mock.url}/app/api/tasks/${task.task_id}/draft`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lease_id: `lease-${task.task_id}`, response: thread(turns) }) });
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.addInitScript(LONG_TASKS);
-    const started = performance.now();
-    await page.goto(`${mock.url}/ui/`);
-    await page.locator('[data-turn]').first().waitFor({ state: 'attached', timeout: 120_000 });
-    await page.getByLabel('Your message').waitFor({ state: 'attached' });
-    const openMs = performance.now() - started;
+    let openMs = 0;
+    const open = async () => {
+      const started = performance.now();
+      await page.goto(`${mock.url}/ui/`);
+      await page.locator('[data-turn]').first().waitFor({ state: 'attached', timeout: 120_000 });
+      await page.getByLabel('Your message').waitFor({ state: 'attached' });
+      openMs = performance.now() - started;
+    };
+    if (trace) printTrace(`opening ${turns} turns`, await traceDuring(page, open));
+    else await open();
     await page.waitForTimeout(500);
     const longestOpenTaskMs = Math.max(0, ...((await page.evaluate('window.longTasks')) as number[]));
     await page.evaluate(PROBE);
 
+    const scroll: number[] = [];
+    const type: number[] = [];
+    const add: number[] = [];
+    const rate: number[] = [];
+    const composer = page.getByLabel('Your message');
+
     // Scroll: from the top of the thread down, 400 px a step.
-    await page.mouse.move(600, 400);
-    await page.evaluate('window.scrollTo(0, 0); for (const el of document.querySelectorAll("*")) if (el.scrollTop) el.scrollTop = 0');
-    await page.waitForTimeout(200);
-    await page.evaluate('window.frameTimes.splice(0)');
-    for (let step = 0; step < STEPS; step++) {
-      await page.mouse.wheel(0, 400);
-      await page.waitForTimeout(20);
+    if (RUN_STEPS.has('scroll')) {
+      await page.mouse.move(600, 400);
+      await page.evaluate('window.scrollTo(0, 0); for (const el of document.querySelectorAll("*")) if (el.scrollTop) el.scrollTop = 0');
+      await page.waitForTimeout(200);
+      await page.evaluate('window.frameTimes.splice(0)');
+      for (let step = 0; step < STEPS; step++) {
+        await page.mouse.wheel(0, 400);
+        await page.waitForTimeout(20);
+      }
+      scroll.push(...(await frameTimes(page)));
     }
-    const scroll = await frameTimes(page);
 
     // Type in the turn box.
-    const composer = page.getByLabel('Your message');
-    await composer.click();
-    await page.evaluate('window.frameTimes.splice(0)');
-    await page.keyboard.type('How does decoherence limit how long a qubit keeps its state?'.slice(0, STEPS), { delay: 40 });
-    const type = await frameTimes(page);
+    if (RUN_STEPS.has('type')) {
+      await composer.click();
+      await page.evaluate('window.frameTimes.splice(0)');
+      await page.keyboard.type('How does decoherence limit how long a qubit keeps its state?'.slice(0, STEPS), { delay: 40 });
+      type.push(...(await frameTimes(page)));
+    }
 
     // Add turns.
-    const add: number[] = [];
-    for (let added = 0; added < 10; added++) {
+    for (let added = 0; RUN_STEPS.has('add') && added < 10; added++) {
       await composer.fill(`Follow-up ${added + 1}`);
       await page.waitForTimeout(150); // the turns that scrolling to the box brought near are drawn
       await page.evaluate('window.frameTimes.splice(0)');
@@ -145,15 +165,22 @@ async function measure(browser: Browser, distDir: string, turns: number): Promis
     }
 
     // Rate answers in the last turns of the original thread (the 1–3 formatting scale).
-    const rate: number[] = [];
-    for (let index = 0; index < 20; index++) {
-      const turn = page.locator(`[data-turn="${turns - 1 - (index % 3)}"]`);
-      const option = turn.getByRole('radio', { name: new RegExp(`^${1 + (index % 3)} `) }).first();
-      await option.scrollIntoViewIfNeeded();
-      await page.waitForTimeout(100);
-      await page.evaluate('window.frameTimes.splice(0)');
-      await option.click();
-      rate.push(...(await frameTimes(page)).slice(0, 1));
+    const rateAll = async () => {
+      await composer.scrollIntoViewIfNeeded(); // the last turns are drawn (when the add step did not bring them)
+      await page.waitForTimeout(300);
+      for (let index = 0; index < 20; index++) {
+        const turn = page.locator(`[data-turn="${turns - 1 - (index % 3)}"]`);
+        const option = turn.getByRole('radio', { name: new RegExp(`^${1 + (index % 3)} `) }).first();
+        await option.scrollIntoViewIfNeeded();
+        await page.waitForTimeout(100);
+        await page.evaluate('window.frameTimes.splice(0)');
+        await option.click();
+        rate.push(...(await frameTimes(page)).slice(0, 1));
+      }
+    };
+    if (RUN_STEPS.has('rate')) {
+      if (trace) printTrace(`rating in ${turns} turns`, await traceDuring(page, rateAll));
+      else await rateAll();
     }
     await page.close();
     return { openMs, longestOpenTaskMs, scroll, type, add, rate };
@@ -169,7 +196,7 @@ function stats(times: number[]) {
 
 if (!hasChromium) throw new Error(NO_CHROMIUM);
 const distDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-chat-bench-ui-'));
-await build({ root: path.join(import.meta.dirname, '../packages/web'), logLevel: 'silent', build: { outDir: distDir, emptyOutDir: true } });
+await build({ root: path.join(import.meta.dirname, '../packages/web'), logLevel: 'silent', build: { outDir: distDir, emptyOutDir: true, minify: !TRACE } });
 const browser = await launchChromium();
 try {
   console.log(`chat editor bench: headless Chromium, ${os.cpus().length} CPUs, load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (shared machine: compare ratios)`);
@@ -177,16 +204,16 @@ try {
   const small = await measure(browser, distDir, BASELINE_TURNS);
   // 3 turns fit on the screen, so their page barely scrolls: 30 turns (all drawn) is the scroll baseline.
   const plain = await measure(browser, distDir, SCROLL_BASELINE_TURNS);
-  const long = await measure(browser, distDir, TURNS);
+  const long = await measure(browser, distDir, TURNS, TRACE);
   console.log(`  open   ${TURNS} turns: ${long.openMs.toFixed(0)} ms to the conversation drawn, longest task ${long.longestOpenTaskMs.toFixed(0)} ms | ${BASELINE_TURNS} turns: ${small.openMs.toFixed(0)} ms, longest task ${small.longestOpenTaskMs.toFixed(0)} ms | ratio ${(long.openMs / small.openMs).toFixed(2)}x`);
-  for (const kind of ['scroll', 'type', 'add', 'rate'] as const) {
+  for (const kind of STEP_KINDS.filter((step) => RUN_STEPS.has(step))) {
     const a = stats(long[kind]);
     const base = kind === 'scroll' ? plain : small;
     const b = stats(base[kind]);
     const baseTurns = kind === 'scroll' ? SCROLL_BASELINE_TURNS : BASELINE_TURNS;
     console.log(`  ${kind.padEnd(6)} ${TURNS} turns: mean ${a.mean.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms, ${a.dropped} of ${long[kind].length} over ${FRAME_MS.toFixed(1)} ms | ${baseTurns} turns: mean ${b.mean.toFixed(1)} ms, p95 ${b.p95.toFixed(1)} ms | p95 ratio ${(a.p95 / b.p95).toFixed(2)}x`);
   }
-  const smooth = (['scroll', 'type', 'add', 'rate'] as const).every((kind) => stats(long[kind]).p95 <= FRAME_MS);
+  const smooth = STEP_KINDS.filter((step) => RUN_STEPS.has(step)).every((kind) => stats(long[kind]).p95 <= FRAME_MS);
   console.log(`target scroll, type, add and rate p95 within a 60 Hz frame with ${TURNS} turns: ${smooth ? 'met' : 'MISSED'}`);
 } finally {
   await browser.close();

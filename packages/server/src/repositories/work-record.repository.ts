@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import { CompiledStatement } from '../db/compiled-statement.ts';
 import type { AttemptKind, TaskSource, WorkKind } from '../db/tables/queue.ts';
+import type { DraftPart } from '../domain/draft-parts.ts';
 
 /** One finished piece of work, JSON parsed. */
 export interface Attempt {
@@ -36,6 +37,12 @@ export interface TaskWork {
 export interface Draft {
   response: unknown;
   updated_at: number;
+}
+
+/** A draft as stored: the whole draft last saved (if any) and the parts saved since (domain/draft-parts.ts). */
+export interface StoredDraft {
+  base?: Draft;
+  parts: Array<DraftPart & { updated_at: number }>;
 }
 
 /** A labeler's running gold score in a project. */
@@ -80,6 +87,12 @@ const SAVE_DRAFT = new CompiledStatement(6, (db: Kysely<Database>, taskId, userI
     .onConflict((conflict) => conflict.columns(['task_id', 'user_id']).doUpdateSet({ response: newResponse, updated_at: newUpdatedAt as unknown as number })),
 );
 const DELETE_DRAFT = new CompiledStatement(2, (db: Kysely<Database>, taskId, userId) => db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', userId));
+const FIND_DRAFT_PARTS = new CompiledStatement<{ path: string; value: string; revision: number | string; updated_at: number | string }>(2, (db: Kysely<Database>, taskId, userId) =>
+  db.selectFrom('task_draft_parts').select(['path', 'value', 'revision', 'updated_at']).where('task_id', '=', taskId).where('user_id', '=', userId),
+);
+const DELETE_DRAFT_PARTS = new CompiledStatement(2, (db: Kysely<Database>, taskId, userId) => db.deleteFrom('task_draft_parts').where('task_id', '=', taskId).where('user_id', '=', userId));
+/** Rows per draft-part upsert: 6 bound values a row stays far under both databases' parameter limits. */
+const PARTS_PER_STATEMENT = 500;
 const DELETE_LEASE = new CompiledStatement(1, (db: Kysely<Database>, id) => db.deleteFrom('task_leases').where('id', '=', id));
 
 /**
@@ -97,7 +110,8 @@ const SUBMISSION_WRITES = new CompiledStatement(ATTEMPT_COLUMNS.length + 1 + WOR
     compile: () =>
       sql`with attempt as (${db.insertInto('task_attempts').values(attempt as never)}),
         lease as (${db.deleteFrom('task_leases').where('id', '=', leaseId)}),
-        draft as (${db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', attempt.user_id)})
+        draft as (${db.deleteFrom('task_drafts').where('task_id', '=', taskId).where('user_id', '=', attempt.user_id)}),
+        draft_parts as (${db.deleteFrom('task_draft_parts').where('task_id', '=', taskId).where('user_id', '=', attempt.user_id)})
         ${db
           .insertInto('task_work')
           .values({ task_id: taskId, ...work } as never)
@@ -230,19 +244,51 @@ export class WorkRecordRepository {
 
   // Drafts.
 
+  /** A whole draft: it replaces the stored one and every part saved before it. */
   async saveDraft(taskId: string, userId: string, response: unknown, now: number): Promise<void> {
     const text = JSON.stringify(response ?? null);
     await SAVE_DRAFT.execute(this.db, this.dialect.name, [taskId, userId, text, now, text, now]);
+    await DELETE_DRAFT_PARTS.execute(this.db, this.dialect.name, [taskId, userId]);
   }
 
-  async findDraft(taskId: string, userId: string): Promise<Draft | undefined> {
-    const { rows } = await FIND_DRAFT.execute(this.db, this.dialect.name, [taskId, userId]);
+  /**
+   * Draft parts, each stored only when no part at its path has the same or a later revision (one
+   * conditional upsert per 500 parts). Answers the paths stored; the others were stale.
+   */
+  async saveDraftParts(taskId: string, userId: string, parts: readonly DraftPart[], now: number): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let start = 0; start < parts.length; start += PARTS_PER_STATEMENT) {
+      const rows = parts.slice(start, start + PARTS_PER_STATEMENT).map((part) => ({ task_id: taskId, user_id: userId, path: part.path, value: JSON.stringify(part.value ?? null), revision: part.revision, updated_at: now }));
+      const written = await this.db
+        .insertInto('task_draft_parts')
+        .values(rows)
+        .onConflict((conflict) =>
+          conflict
+            .columns(['task_id', 'user_id', 'path'])
+            .doUpdateSet((update) => ({ value: update.ref('excluded.value'), revision: update.ref('excluded.revision'), updated_at: update.ref('excluded.updated_at') }))
+            .where('task_draft_parts.revision', '<', (where) => where.ref('excluded.revision')),
+        )
+        .returning('path')
+        .execute();
+      for (const row of written) stored.add(row.path);
+    }
+    return stored;
+  }
+
+  /** The stored draft: the whole one and the parts (read side by side). */
+  async findDraft(taskId: string, userId: string): Promise<StoredDraft | undefined> {
+    const [{ rows }, { rows: partRows }] = await Promise.all([FIND_DRAFT.execute(this.db, this.dialect.name, [taskId, userId]), FIND_DRAFT_PARTS.execute(this.db, this.dialect.name, [taskId, userId])]);
     const row = rows[0];
-    return row && { response: parse(row.response), updated_at: Number(row.updated_at) };
+    if (!row && partRows.length === 0) return undefined;
+    return {
+      base: row && { response: parse(row.response), updated_at: Number(row.updated_at) },
+      parts: partRows.map((part) => ({ path: part.path, value: parse(part.value), revision: Number(part.revision), updated_at: Number(part.updated_at) })),
+    };
   }
 
   async deleteDraft(taskId: string, userId: string): Promise<void> {
     await DELETE_DRAFT.execute(this.db, this.dialect.name, [taskId, userId]);
+    await DELETE_DRAFT_PARTS.execute(this.db, this.dialect.name, [taskId, userId]);
   }
 
   // Pipeline state.

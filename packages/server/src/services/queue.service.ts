@@ -9,7 +9,8 @@ import type { AttachmentLinkResolver } from './task.service.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
 import type { AttachmentLinks } from '../presenters/task.presenter.ts';
 import { QueueRepository, type Lease, type QueueSource } from '../repositories/queue.repository.ts';
-import { WorkRecordRepository, type Draft, type TaskWork } from '../repositories/work-record.repository.ts';
+import { WorkRecordRepository, type Draft, type StoredDraft, type TaskWork } from '../repositories/work-record.repository.ts';
+import { applyDraftParts, draftPathProblem, MAX_PARTS_PER_PATCH, type DraftPart } from '../domain/draft-parts.ts';
 import { TaskRepository, type Task } from '../repositories/task.repository.ts';
 import { ProjectRepository } from '../repositories/project.repository.ts';
 import { BatchRepository } from '../repositories/batch.repository.ts';
@@ -214,6 +215,21 @@ export class QueueService {
     return now;
   }
 
+  /**
+   * `PATCH tasks/:id/draft`: stores parts of the caller's draft (domain/draft-parts.ts) under their
+   * lease. A part older than the stored one at its path (a late patch, or another tab's later edit)
+   * is not stored; answers those paths as `stale`.
+   */
+  async saveDraftParts(worker: Worker, taskId: string, rawBody: unknown): Promise<{ savedAt: number; stale: string[] }> {
+    const body = objectBody(rawBody);
+    const leaseId = requiredLeaseId(body);
+    const parts = readDraftParts(body.parts);
+    const now = Date.now();
+    await this.requireLease(worker, taskId, leaseId, now);
+    const stored = await this.records.saveDraftParts(taskId, worker.userId, parts, now);
+    return { savedAt: now, stale: parts.filter((part) => !stored.has(part.path)).map((part) => part.path) };
+  }
+
   /** `POST tasks/:id/skip`: gives the task back with a reason; the caller is not handed it again during the skip cool-down. */
   async skip(worker: Worker, taskId: string, rawBody: unknown): Promise<void> {
     const body = objectBody(rawBody);
@@ -370,7 +386,7 @@ export class QueueService {
       lease.task_source === 'task' && (task as Task).audits !== null ? this.records.reviewComments(task.id) : Promise.resolve([]),
       lease.kind === 'review' ? this.records.findWork(task.id) : Promise.resolve(undefined),
     ]);
-    const assignment: Assignment = { lease, task, links: links.get(task.id), draft };
+    const assignment: Assignment = { lease, task, links: links.get(task.id), draft: draft && wholeDraft(draft) };
     if (reviewComments.length > 0) assignment.reviewComments = reviewComments;
     if (lease.kind === 'review') assignment.response = work?.pending_response ?? null;
     return assignment;
@@ -541,6 +557,31 @@ function checkLease(lease: Lease | undefined, worker: Worker, taskId: string, le
 
 function leaseLost(leaseId: string): Conflict {
   return new Conflict(`Lease ${leaseId} has expired or was released (or is not yours); ask for the next task.`);
+}
+
+/** A stored draft as the labeler gets it back: the whole draft with the parts saved since set over it. */
+function wholeDraft(stored: StoredDraft): Draft {
+  const times = [stored.base?.updated_at ?? 0, ...stored.parts.map((part) => part.updated_at)];
+  return { response: applyDraftParts(stored.base?.response, stored.parts), updated_at: Math.max(...times) };
+}
+
+/** A patch's `parts`: `[{path, value, revision}]`, one per path (the latest revision when a path repeats). */
+function readDraftParts(value: unknown): DraftPart[] {
+  if (!Array.isArray(value) || value.length === 0) throw new InvalidRequest("Missing required parameter 'parts': a non-empty list of {path, value, revision}.");
+  if (value.length > MAX_PARTS_PER_PATCH) throw new InvalidRequest(`Invalid value for 'parts': at most ${MAX_PARTS_PER_PATCH} parts a patch.`);
+  const byPath = new Map<string, DraftPart>();
+  value.forEach((entry: unknown, index) => {
+    const part = entry as Record<string, unknown>;
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) throw new InvalidRequest(`Invalid value for 'parts[${index}]': expected an object {path, value, revision}.`);
+    const problem = draftPathProblem(part.path);
+    if (problem) throw new InvalidRequest(`Invalid value for 'parts[${index}].path': ${problem}.`);
+    if (!('value' in part)) throw new InvalidRequest(`Missing required parameter 'parts[${index}].value': the JSON to keep at the path.`);
+    if (!Number.isSafeInteger(part.revision) || (part.revision as number) < 1) throw new InvalidRequest(`Invalid value for 'parts[${index}].revision': expected a whole number from 1 (a later edit has a larger one).`);
+    const path = part.path as string;
+    const revision = part.revision as number;
+    if ((byPath.get(path)?.revision ?? 0) <= revision) byPath.set(path, { path, value: part.value, revision });
+  });
+  return [...byPath.values()];
 }
 
 function requiredLeaseId(body: Record<string, unknown>): string {

@@ -50,11 +50,11 @@ export async function addWorkers(server: TestServer, count: number, role: Role =
 }
 
 /** One app API call as the worker (cookie + CSRF header). */
-export function call<T = any>(server: TestServer, worker: TestWorker, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResponse<T>> {
+export function call<T = any>(server: TestServer, worker: TestWorker, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<ApiResponse<T>> {
   return server.request<T>(method, `/app/api${path}`, {
     key: null,
     headers: { cookie: worker.cookie, 'x-csrf-token': worker.csrfToken },
-    body: method === 'POST' ? (body ?? {}) : undefined,
+    body: method === 'GET' ? undefined : (body ?? {}),
   });
 }
 

@@ -16,6 +16,7 @@ import { passwordResetRequestsMigration } from './0013_password_reset_requests.t
 import { chatMigration } from './0014_chat.ts';
 import { rateLimitBucketsMigration } from './0015_rate_limit_buckets.ts';
 import { taskAuditsMigration } from './0016_task_audits.ts';
+import { draftPartsMigration } from './0017_draft_parts.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -36,5 +37,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0014_chat': chatMigration(dialect),
     '0015_rate_limit_buckets': rateLimitBucketsMigration(dialect),
     '0016_task_audits': taskAuditsMigration(dialect),
+    '0017_draft_parts': draftPartsMigration(dialect),
   };
 }

@@ -72,6 +72,17 @@ export interface TaskDraftsTable {
   updated_at: number;
 }
 
+/** One part of a user's draft (migration 0017): the JSON at `path` (a JSON pointer) as of the writer's `revision`. */
+export interface TaskDraftPartsTable {
+  task_id: string;
+  user_id: string;
+  path: string;
+  /** JSON. */
+  value: string;
+  revision: number;
+  updated_at: number;
+}
+
 /** Pipeline state of a customer task that has seen work: its round, attempts so far, and the response awaiting review. */
 export interface TaskWorkTable {
   task_id: string;
@@ -102,6 +113,7 @@ export interface QueueTables {
   task_attempts: TaskAttemptsTable;
   task_skips: TaskSkipsTable;
   task_drafts: TaskDraftsTable;
+  task_draft_parts: TaskDraftPartsTable;
   task_work: TaskWorkTable;
   labeler_quality: LabelerQualityTable;
 }

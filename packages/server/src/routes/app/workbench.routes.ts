@@ -16,6 +16,19 @@ const LeaseParams = Type.Object({ leaseId: Type.String({ description: 'The lease
 // Bodies are read leniently by the services (400 naming the field); the schemas document them.
 const LeaseBody = Type.Object({ lease_id: Type.String() }, { additionalProperties: true });
 const DraftBody = Type.Object({ lease_id: Type.String(), response: Type.Unknown({ description: 'Any JSON: the work in progress.' }) }, { additionalProperties: true });
+const DraftPartsBody = Type.Object(
+  {
+    lease_id: Type.String(),
+    parts: Type.Array(
+      Type.Object({
+        path: Type.String({ description: 'JSON pointer into the draft, e.g. /threads/0/turns/12' }),
+        value: Type.Unknown({ description: 'Any JSON: what the draft holds at the path.' }),
+        revision: Type.Integer({ description: 'The edit order: a part is stored only over an older one.' }),
+      }),
+    ),
+  },
+  { additionalProperties: true },
+);
 const SubmitBody = Type.Object(
   {
     lease_id: Type.String(),
@@ -107,6 +120,11 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
   app.post('/tasks/:taskId/draft', { schema: { summary: "Save the caller's work in progress under their lease", tags, params: TaskParams, body: DraftBody } }, async (request) => {
     const savedAt = await services.queue.saveDraft(await worker(request), taskId(request), request.body);
     return { saved_at: new Date(savedAt).toISOString() };
+  });
+
+  app.patch('/tasks/:taskId/draft', { schema: { summary: "Save parts of the caller's work in progress (the changed ones) under their lease", tags, params: TaskParams, body: DraftPartsBody } }, async (request) => {
+    const { savedAt, stale } = await services.queue.saveDraftParts(await worker(request), taskId(request), request.body);
+    return { saved_at: new Date(savedAt).toISOString(), stale };
   });
 
   app.post(

@@ -1,4 +1,4 @@
-import { memo, type KeyboardEvent } from 'react';
+import { memo, useId, type KeyboardEvent } from 'react';
 import type { AnnotationQuestion, ChatAnnotation } from '@tagwright/formats';
 
 export interface QuestionWidgetProps {
@@ -21,7 +21,9 @@ const label = (question: AnnotationQuestion) => question.title ?? question.key;
 export const QuestionWidget = memo(function QuestionWidget({ question, answer, choices = [], onAnswer }: QuestionWidgetProps) {
   const value = answer?.value;
   const set = (next: unknown) => onAnswer({ value: next as ChatAnnotation['value'] });
-  const id = `q-${question.scope}-${question.key}`;
+  // One radio group per widget: a name shared by every message's widget made one group of the whole
+  // page (checking one answer's rating unchecked the others', and React then re-synced each of them).
+  const id = useId();
   return (
     <fieldset className="tw-chat-question" data-question={question.key}>
       <legend>

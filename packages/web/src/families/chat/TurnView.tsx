@@ -1,6 +1,6 @@
-import { memo, useState } from 'react';
-import type { AnnotationQuestion, ChatMessage, ChatTurn } from '@tagwright/formats';
-import { streamingKey, type ChatStore, type Streaming } from './chat-store.ts';
+import { memo, useCallback, useMemo, useState } from 'react';
+import type { AnnotationQuestion, ChatAnnotation, ChatMessage, ChatTurn } from '@tagwright/formats';
+import { streamingKey, type AnnotationTarget, type ChatStore, type Streaming } from './chat-store.ts';
 import { QuestionWidget } from './QuestionWidget.tsx';
 
 export interface TurnViewProps {
@@ -20,8 +20,10 @@ const asked = (questions: AnnotationQuestion[], scope: 'turn' | 'message', role?
  * compare its answers) and its rubric. Memoised: an edit elsewhere in the thread does not re-render it.
  */
 export const TurnView = memo(function TurnView({ store, turn, index, streaming, onRegenerate }: TurnViewProps) {
-  const sources = turn.messages.filter((message) => message.role === 'assistant').map((message) => message.source_id);
-  const criteria = turn.rubrics?.[0]?.criteria_definitions ?? [];
+  // Kept while the answers' names stay the same, so a rating elsewhere in the turn does not redraw the ranking.
+  const sourceKey = turn.messages.filter((message) => message.role === 'assistant').map((message) => message.source_id).join('\n');
+  const sources = useMemo(() => (sourceKey ? sourceKey.split('\n') : []), [sourceKey]);
+  const criteria = turn.rubrics?.[0]?.criteria_definitions ?? NO_CRITERIA;
   return (
     <section className="tw-chat-turn" aria-label={`Turn ${index + 1}`} data-turn={index}>
       <h3>Turn {index + 1}</h3>
@@ -38,20 +40,24 @@ export const TurnView = memo(function TurnView({ store, turn, index, streaming, 
         />
       ))}
       {asked(store.questions, 'turn').map((question) => (
-        <QuestionWidget
-          key={question.key}
-          question={question}
-          answer={turn.annotations?.find((annotation) => annotation.key === question.key)}
-          choices={sources}
-          onAnswer={(patch) => store.answer({ turn: index }, question, patch)}
-        />
+        <Question key={question.key} store={store} question={question} turn={index} answer={turn.annotations?.find((annotation) => annotation.key === question.key)} choices={sources} />
       ))}
       {store.rubric?.authoring && <CriterionForm onAdd={(text, weight) => store.addCriterion(index, text, weight)} />}
     </section>
   );
 });
 
-function MessageView({
+const NO_CRITERIA: Criterion[] = [];
+type Criterion = { id?: string; criterion: string; weight?: number };
+
+/** A question at a turn or message, with an answer callback that keeps its identity, so the memoised widget redraws only when its own answer changes. */
+function Question({ store, question, turn, message, answer, choices }: { store: ChatStore; question: AnnotationQuestion; turn: number; message?: number; answer: ChatAnnotation | undefined; choices?: string[] }) {
+  const onAnswer = useCallback((patch: Partial<ChatAnnotation> | undefined) => store.answer({ turn, message } satisfies AnnotationTarget, question, patch), [store, turn, message, question]);
+  return <QuestionWidget question={question} answer={answer} choices={choices} onAnswer={onAnswer} />;
+}
+
+/** One message. Memoised: rating one answer redraws that answer, not its neighbours. */
+const MessageView = memo(function MessageView({
   store,
   message,
   turnIndex,
@@ -65,7 +71,7 @@ function MessageView({
   turnIndex: number;
   index: number;
   streaming?: Streaming;
-  criteria: Array<{ id?: string; criterion: string; weight?: number }>;
+  criteria: Criterion[];
   onRegenerate?: (turn: number, message: number, endpoint: string) => void;
 }) {
   const [editing, setEditing] = useState(false);
@@ -111,12 +117,7 @@ function MessageView({
       )}
       {!arriving &&
         asked(store.questions, 'message', message.role).map((question) => (
-          <QuestionWidget
-            key={question.key}
-            question={question}
-            answer={message.annotations?.find((annotation) => annotation.key === question.key)}
-            onAnswer={(patch) => store.answer({ turn: turnIndex, message: index }, question, patch)}
-          />
+          <Question key={question.key} store={store} question={question} turn={turnIndex} message={index} answer={message.annotations?.find((annotation) => annotation.key === question.key)} />
         ))}
       {!arriving && message.role === 'assistant' && criteria.length > 0 && (
         <table className="tw-chat-rubric" aria-label={`Rubric for ${message.source_id}`}>
@@ -158,7 +159,7 @@ function MessageView({
       )}
     </article>
   );
-}
+});
 
 function CriterionForm({ onAdd }: { onAdd: (text: string, weight: number) => void }) {
   const [text, setText] = useState('');
