@@ -53,6 +53,27 @@ export interface SourceHead {
 type AssignedProjectRow = Omit<AssignedProject, 'consensus_attempts'> & { consensus_attempts: number | null };
 type BatchSourceRow = { id: string; project_id: string; studio_priority: number | null; priority: number | null };
 type HeadRow = { id: string; priority: number | null; created_at: number };
+/** claimWithLease's row: the claimed task's columns with its names, and the user's draft (nulls when none). */
+type ClaimedRow = StoredTask & { draft_response: string | null; draft_updated_at: number | string | null };
+/** nextContext's row (PostgreSQL); the JSON columns arrive parsed. */
+type ContextRow = { expired: boolean; held: Lease | null; projects: AssignedProjectRow[]; batches: BatchSourceRow[] };
+
+/** What `queue/next` knows before it claims (nextContext). */
+export interface NextContext {
+  /** Some lease has expired: sweep before claiming. */
+  expired: boolean;
+  /** The user's unexpired lease of the kind asked for. */
+  held?: Lease;
+  projects: AssignedProject[];
+  /** The projects' sources when they were read with the rest (PostgreSQL); else ask `sources`. */
+  sources?: QueueSource[];
+}
+
+/** A claim's lease and, when the claim read them too (PostgreSQL), its task and the user's draft of it. */
+export interface Claimed {
+  lease: Lease;
+  read?: { task: Task; draft?: { response: unknown; updated_at: number } };
+}
 /** lockLeaseForSubmit's row: the task's columns (null for a gold lease), then the prefixed lease, project, work and account columns. */
 type HeldWorkRow = Record<string, unknown> & {
   id: string | null;
@@ -118,6 +139,41 @@ function firstAvailable(db: Kysely<Database>, kind: WorkKind, projectId: string,
     .limit(1);
 }
 
+/** The user's live projects, in name order. */
+function assignedProjectsQuery(db: Kysely<Database>, userId: string, accountId: string) {
+  return db
+    .selectFrom('studio_assignments as a')
+    .innerJoin('projects as p', 'p.id', 'a.project_id')
+    .select(['p.id', 'p.name', 'p.type', 'p.pipeline', 'p.consensus_attempts'])
+    .where('a.user_id', '=', userId)
+    .where('p.account_id', '=', accountId)
+    .where('p.environment', '=', sql.lit('live') as never)
+    .orderBy('p.name');
+}
+
+/** Running batches (the caller adds which projects'); with a user, only those without groups or with a group they belong to (labeling). */
+function runningBatchesQuery(db: Kysely<Database>, userId?: string) {
+  return db
+    .selectFrom('batches as b')
+    .select(['b.id', 'b.project_id', 'b.studio_priority', 'b.priority'])
+    .where('b.status', '=', sql.lit('in_progress') as never)
+    .$if(userId !== undefined, (query) =>
+      query.where((eb) =>
+        eb.or([
+          eb.not(eb.exists(eb.selectFrom('batch_groups as g').select(sql.lit(1).as('one')).whereRef('g.batch_id', '=', 'b.id'))),
+          eb.exists(
+            eb
+              .selectFrom('batch_groups as g')
+              .innerJoin('project_group_members as m', 'm.group_id', 'g.group_id')
+              .select(sql.lit(1).as('one'))
+              .whereRef('g.batch_id', '=', 'b.id')
+              .where('m.user_id', '=', userId!),
+          ),
+        ]),
+      ),
+    );
+}
+
 /**
  * THE claim: one statement moves the first available task of the source from its waiting state to
  * its leased state. On PostgreSQL the sub-select skips rows other claimers have locked, and the
@@ -125,7 +181,9 @@ function firstAvailable(db: Kysely<Database>, kind: WorkKind, projectId: string,
  * writes one at a time.
  */
 function claimStatement(kind: WorkKind, dialect: DialectHelpers) {
-  return new CompiledStatement<{ id: string }>(4, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff) => claimUpdate(db, kind, dialect, projectId, batchKey, userId, skipCutoff));
+  return new CompiledStatement<{ id: string }>(4, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff) =>
+    claimUpdate(db, kind, dialect, projectId, batchKey, userId, skipCutoff).returning('id'),
+  );
 }
 
 function claimUpdate(db: Kysely<Database>, kind: WorkKind, dialect: DialectHelpers, projectId: string, batchKey: string, userId: string, skipCutoff: string) {
@@ -134,24 +192,63 @@ function claimUpdate(db: Kysely<Database>, kind: WorkKind, dialect: DialectHelpe
     .updateTable('tasks')
     .set({ work_state: sql.lit(to) as never })
     .where('id', '=', (eb) => firstAvailable(eb as unknown as Kysely<Database>, kind, projectId, batchKey, userId, skipCutoff).clearSelect().select('t.id').modifyEnd(dialect.skipLocked))
-    .where('work_state', '=', sql.lit(from) as never)
-    .returning('id');
+    .where('work_state', '=', sql.lit(from) as never);
 }
 
 /**
- * PostgreSQL: the claim and the lease insert as one statement (the claim in a data-modifying WITH),
- * run on its own without BEGIN and COMMIT: one round trip where a transaction of two took four.
- * Both writes commit together, as the transaction made them. (SQLite has no writes in WITH; its
- * two statements cost no round trip.)
+ * PostgreSQL: the claim, the lease insert and the reads an assignment needs as one statement (the
+ * claim and the insert in data-modifying WITHs), run on its own without BEGIN and COMMIT: one round
+ * trip where a transaction of two writes and the task and draft reads after it took six. Both writes
+ * commit together, as the transaction made them. The task row is the claim's RETURNING (the
+ * statement's snapshot predates the claim), joined to its project and batch names and the user's
+ * draft. (SQLite has no writes in WITH; its statements cost no round trip.)
  */
 function claimWithLeaseStatement(kind: WorkKind, dialect: DialectHelpers) {
-  return new CompiledStatement<{ task_id: string }>(9, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff, leaseId, accountId, leaseUser, startedAt, expiresAt) => ({
+  return new CompiledStatement<ClaimedRow>(10, (db: Kysely<Database>, projectId, batchKey, userId, skipCutoff, leaseId, accountId, leaseUser, startedAt, expiresAt, draftUser) => ({
     compile: () =>
-      sql<{ task_id: string }>`with claimed as (${claimUpdate(db, kind, dialect, projectId, batchKey, userId, skipCutoff)})
-        insert into task_leases (id, account_id, task_id, task_source, user_id, kind, started_at, expires_at)
-        select cast(${leaseId} as text), cast(${accountId} as text), claimed.id, 'task', cast(${leaseUser} as text), ${sql.lit(kind)}, cast(${startedAt} as bigint), cast(${expiresAt} as bigint) from claimed
-        returning task_id`.compile(db),
+      sql<ClaimedRow>`with claimed as (${claimUpdate(db, kind, dialect, projectId, batchKey, userId, skipCutoff).returningAll()}),
+        leased as (
+          insert into task_leases (id, account_id, task_id, task_source, user_id, kind, started_at, expires_at)
+          select cast(${leaseId} as text), cast(${accountId} as text), claimed.id, 'task', cast(${leaseUser} as text), ${sql.lit(kind)}, cast(${startedAt} as bigint), cast(${expiresAt} as bigint) from claimed
+          returning task_id
+        )
+        select c.*, p.name as project_name, b.name as batch_name, d.response as draft_response, d.updated_at as draft_updated_at
+        from leased
+        join claimed c on c.id = leased.task_id
+        join projects p on p.id = c.project_id
+        left join batches b on b.id = c.batch_id
+        left join task_drafts d on d.task_id = c.id and d.user_id = cast(${draftUser} as text)`.compile(db),
   }));
+}
+
+/**
+ * PostgreSQL: everything `queue/next` reads before it claims, as one statement (one round trip and
+ * one pooled connection where four statements took three round trips): whether any lease has
+ * expired (the sweep runs only then), the user's unexpired lease of this kind, their live projects
+ * (all, or the one named) and those projects' running batches they may work.
+ */
+function nextContextStatement(kind: WorkKind) {
+  return new CompiledStatement<ContextRow>(4, (db: Kysely<Database>, userId, accountId, projectId, now) => {
+    const assigned = assignedProjectsQuery(db, userId, accountId).where((eb) => eb.or([eb(sql`cast(${projectId} as text)`, 'is', null), eb('p.id', '=', projectId)]));
+    const held = db
+      .selectFrom('task_leases')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('kind', '=', sql.lit(kind) as never)
+      .where('expires_at', '>', sql<number>`cast(${now} as bigint)`)
+      .orderBy('expires_at', 'desc')
+      .limit(sql.lit(1) as never);
+    const batches = runningBatchesQuery(db, kind === 'label' ? userId : undefined).where('b.project_id', 'in', sql<string>`(select id from assigned)`);
+    return {
+      compile: () =>
+        sql<ContextRow>`with assigned as (${assigned})
+          select
+            exists (select 1 from task_leases where expires_at <= cast(${now} as bigint)) as expired,
+            (select row_to_json(h) from (${held}) h) as held,
+            (select coalesce(json_agg(a order by a.name), '[]') from assigned a) as projects,
+            (select coalesce(json_agg(s order by s.project_id, s.id), '[]') from (${batches}) s) as batches`.compile(db),
+    };
+  });
 }
 
 /**
@@ -176,8 +273,8 @@ const END_LEASE_REQUEUE = new CompiledStatement<{ ended: string }>(3, (db: Kysel
 /** Statements whose SQL depends on the dialect (row locks), compiled once per dialect. */
 function dialectStatements(dialect: DialectHelpers) {
   return {
-    label: { claim: claimStatement('label', dialect), claimWithLease: claimWithLeaseStatement('label', dialect) },
-    review: { claim: claimStatement('review', dialect), claimWithLease: claimWithLeaseStatement('review', dialect) },
+    label: { claim: claimStatement('label', dialect), claimWithLease: claimWithLeaseStatement('label', dialect), context: nextContextStatement('label') },
+    review: { claim: claimStatement('review', dialect), claimWithLease: claimWithLeaseStatement('review', dialect), context: nextContextStatement('review') },
     lockLease: new CompiledStatement<Lease>(1, (db: Kysely<Database>, id) => db.selectFrom('task_leases').selectAll().where('id', '=', id).modifyEnd(dialect.forUpdate)),
     lockLeaseForSubmit: new CompiledStatement<HeldWorkRow>(1, (db: Kysely<Database>, id) =>
       db
@@ -265,12 +362,14 @@ function leaseValues(lease: Lease): unknown[] {
 /** Leases of the work queue and the queries that find and claim work. The only code that builds SQL for task_leases. */
 export class QueueRepository {
   // The reads that run on every "next task", compiled once (building a Kysely query costs more than running these).
-  private readonly assignedAll = prepareQuery<[string, string], AssignedProjectRow>(() => this.db, 2, (userId, accountId) => this.assignedQuery(userId, accountId));
+  private readonly assignedAll = prepareQuery<[string, string], AssignedProjectRow>(() => this.db, 2, (userId, accountId) => assignedProjectsQuery(this.db, userId, accountId));
   private readonly assignedOne = prepareQuery<[string, string, string], AssignedProjectRow>(() => this.db, 3, (userId, accountId, projectId) =>
-    this.assignedQuery(userId, accountId).where('p.id', '=', projectId),
+    assignedProjectsQuery(this.db, userId, accountId).where('p.id', '=', projectId),
   );
-  private readonly labelBatches = prepareQuery<[string, string], BatchSourceRow>(() => this.db, 2, (projectId, userId) => this.batchQuery(projectId, userId));
-  private readonly reviewBatches = prepareQuery<[string], BatchSourceRow>(() => this.db, 1, (projectId) => this.batchQuery(projectId));
+  private readonly labelBatches = prepareQuery<[string, string], BatchSourceRow>(() => this.db, 2, (projectId, userId) =>
+    runningBatchesQuery(this.db, userId).where('b.project_id', '=', projectId),
+  );
+  private readonly reviewBatches = prepareQuery<[string], BatchSourceRow>(() => this.db, 1, (projectId) => runningBatchesQuery(this.db).where('b.project_id', '=', projectId));
   private readonly heldLeaseQuery = prepareQuery<[string, string, number], Lease>(() => this.db, 3, (userId, kind, now) =>
     this.db
       .selectFrom('task_leases')
@@ -302,45 +401,30 @@ export class QueueRepository {
     private readonly dialect: DialectHelpers,
   ) {}
 
-  private assignedQuery(userId: string, accountId: string) {
-    return this.db
-      .selectFrom('studio_assignments as a')
-      .innerJoin('projects as p', 'p.id', 'a.project_id')
-      .select(['p.id', 'p.name', 'p.type', 'p.pipeline', 'p.consensus_attempts'])
-      .where('a.user_id', '=', userId)
-      .where('p.account_id', '=', accountId)
-      .where('p.environment', '=', sql.lit('live') as never)
-      .orderBy('p.name');
-  }
-
-  /** Running batches of a project; with a user, only those without groups or with a group they belong to (labeling). */
-  private batchQuery(projectId: string, userId?: string) {
-    return this.db
-      .selectFrom('batches as b')
-      .select(['b.id', 'b.project_id', 'b.studio_priority', 'b.priority'])
-      .where('b.project_id', '=', projectId)
-      .where('b.status', '=', sql.lit('in_progress') as never)
-      .$if(userId !== undefined, (query) =>
-        query.where((eb) =>
-          eb.or([
-            eb.not(eb.exists(eb.selectFrom('batch_groups as g').select(sql.lit(1).as('one')).whereRef('g.batch_id', '=', 'b.id'))),
-            eb.exists(
-              eb
-                .selectFrom('batch_groups as g')
-                .innerJoin('project_group_members as m', 'm.group_id', 'g.group_id')
-                .select(sql.lit(1).as('one'))
-                .whereRef('g.batch_id', '=', 'b.id')
-                .where('m.user_id', '=', userId!),
-            ),
-          ]),
-        ),
-      );
+  /**
+   * What `queue/next` needs before it claims: on PostgreSQL one statement (nextContextStatement);
+   * on SQLite, where a statement costs no round trip, the separate reads.
+   */
+  async nextContext(accountId: string, userId: string, kind: WorkKind, now: number, projectId?: string): Promise<NextContext> {
+    if (this.dialect.name !== 'postgres') {
+      const [expired, projects, held] = await Promise.all([this.expiredProbe(now), this.assignedProjects(accountId, userId, projectId), this.heldLease(userId, kind, now)]);
+      return { expired: expired.length > 0, projects, held };
+    }
+    const { rows } = await statementsFor(this.dialect)[kind].context.execute(this.db, this.dialect.name, [userId, accountId, projectId ?? null, now]);
+    const row = rows[0];
+    const projects = row.projects.map(assignedFromRow);
+    return {
+      expired: row.expired,
+      held: row.held ? normalizeLease(row.held) : undefined,
+      projects,
+      sources: sourcesFrom(row.batches, projects.map((project) => project.id)),
+    };
   }
 
   /** The user's live projects (optionally only one), in name order. */
   async assignedProjects(accountId: string, userId: string, projectId?: string): Promise<AssignedProject[]> {
     const rows = projectId === undefined ? await this.assignedAll(userId, accountId) : await this.assignedOne(userId, accountId, projectId);
-    return rows.map((row) => ({ ...row, consensus_attempts: row.consensus_attempts === null ? null : Number(row.consensus_attempts) }));
+    return rows.map(assignedFromRow);
   }
 
   /**
@@ -350,14 +434,7 @@ export class QueueRepository {
    */
   async sources(projectIds: readonly string[], userId: string, kind: WorkKind): Promise<QueueSource[]> {
     const perProject = await Promise.all(projectIds.map((projectId) => (kind === 'label' ? this.labelBatches(projectId, userId) : this.reviewBatches(projectId))));
-    const sources: QueueSource[] = perProject.flat().map((batch) => ({
-      project_id: batch.project_id,
-      batch_key: batch.id,
-      studio_priority: batch.studio_priority === null ? null : Number(batch.studio_priority),
-      batch_priority: batch.priority === null ? null : Number(batch.priority),
-    }));
-    for (const projectId of projectIds) sources.push({ project_id: projectId, batch_key: '', studio_priority: null, batch_priority: null });
-    return sources;
+    return sourcesFrom(perProject.flat(), projectIds);
   }
 
   /** The first available task of each source (one index probe each), for choosing among sources of equal rank. */
@@ -399,20 +476,28 @@ export class QueueRepository {
   }
 
   /**
-   * Claims and leases in one commit: on PostgreSQL one statement on its own; on SQLite `claim` in
-   * the transaction `inTransaction` opens (grouped with other writes there).
+   * Claims and leases in one commit: on PostgreSQL one statement on its own, which also reads the
+   * task and the user's draft; on SQLite `claim` in the transaction `inTransaction` opens (grouped
+   * with other writes there).
    */
   async claimAndLease(
     source: QueueSource,
     input: { accountId: string; userId: string; kind: WorkKind; leaseId: string; now: number; expiresAt: number; skipCutoff: number },
     inTransaction: (work: (trx: Kysely<Database>) => Promise<Lease | undefined>) => Promise<Lease | undefined>,
-  ): Promise<Lease | undefined> {
-    if (this.dialect.name !== 'postgres') return inTransaction((trx) => this.claim(trx, source, input));
+  ): Promise<Claimed | undefined> {
+    if (this.dialect.name !== 'postgres') {
+      const lease = await inTransaction((trx) => this.claim(trx, source, input));
+      return lease && { lease };
+    }
     const { claimWithLease } = statementsFor(this.dialect)[input.kind];
-    const args = [source.project_id, source.batch_key, input.userId, input.skipCutoff, input.leaseId, input.accountId, input.userId, input.now, input.expiresAt];
+    const args = [source.project_id, source.batch_key, input.userId, input.skipCutoff, input.leaseId, input.accountId, input.userId, input.now, input.expiresAt, input.userId];
     const { rows } = await claimWithLease.execute(this.db, this.dialect.name, args);
-    if (rows.length === 0) return undefined;
-    return { id: input.leaseId, account_id: input.accountId, task_id: rows[0].task_id, task_source: 'task', user_id: input.userId, kind: input.kind, started_at: input.now, expires_at: input.expiresAt };
+    const row = rows[0];
+    if (!row) return undefined;
+    const { draft_response: draftResponse, draft_updated_at: draftUpdatedAt, ...stored } = row;
+    const lease: Lease = { id: input.leaseId, account_id: input.accountId, task_id: row.id, task_source: 'task', user_id: input.userId, kind: input.kind, started_at: input.now, expires_at: input.expiresAt };
+    const draft = draftUpdatedAt === null ? undefined : { response: JSON.parse(draftResponse!), updated_at: Number(draftUpdatedAt) };
+    return { lease, read: { task: taskFromStored(stored as StoredTask), draft } };
   }
 
   /**
@@ -616,6 +701,22 @@ export class QueueRepository {
     const [label, review] = await Promise.all([count('queued'), count('review')]);
     return { label, review };
   }
+}
+
+function assignedFromRow(row: AssignedProjectRow): AssignedProject {
+  return { ...row, consensus_attempts: row.consensus_attempts === null ? null : Number(row.consensus_attempts) };
+}
+
+/** Each running batch a source, then each project's tasks outside batches (`batch_key` ''). */
+function sourcesFrom(batches: readonly BatchSourceRow[], projectIds: readonly string[]): QueueSource[] {
+  const sources: QueueSource[] = batches.map((batch) => ({
+    project_id: batch.project_id,
+    batch_key: batch.id,
+    studio_priority: batch.studio_priority === null ? null : Number(batch.studio_priority),
+    batch_priority: batch.priority === null ? null : Number(batch.priority),
+  }));
+  for (const projectId of projectIds) sources.push({ project_id: projectId, batch_key: '', studio_priority: null, batch_priority: null });
+  return sources;
 }
 
 function normalizeLease(row: Lease): Lease {

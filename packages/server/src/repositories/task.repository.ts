@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
@@ -333,6 +333,49 @@ function updateStatement(columns: readonly string[]): CompiledStatement<never> {
   return statement;
 }
 
+const COMPLETE_PENDING = new Map<string, CompiledStatement<TaskRow>>();
+
+/**
+ * completePending's statement: `update tasks set <columns>, updated_at where id and status pending
+ * and work_state and response is null returning *`; with `countRows` > 0 (PostgreSQL) the update
+ * runs in a WITH and the counter upsert of that many rows follows it in the same statement, writing
+ * only when the update did. Arguments: id, updated_at, work state, the columns' values, then the
+ * counter rows' values.
+ */
+function completePendingStatement(columns: readonly string[], countRows: number): CompiledStatement<TaskRow> {
+  const key = `${columns.join(',')}:${countRows}`;
+  let statement = COMPLETE_PENDING.get(key);
+  if (!statement) {
+    statement = new CompiledStatement<TaskRow>(3 + columns.length + 8 * countRows, (db: Kysely<Database>, id, updatedAt, workState, ...rest) => {
+      const update = db
+        .updateTable('tasks')
+        .set({ ...Object.fromEntries(columns.map((column, index) => [column, rest[index]])), updated_at: updatedAt as unknown as number })
+        .where('id', '=', id)
+        .where('status', '=', sql.lit('pending') as never)
+        .where('work_state', '=', workState as WorkState)
+        .where('response', 'is', null)
+        .returningAll();
+      if (countRows === 0) return update as unknown as Compilable<TaskRow>;
+      const values = Array.from({ length: countRows }, (_, row) => {
+        const [accountId, environment, projectId, batchKey, type, status, shard, n] = rest.slice(columns.length + 8 * row, columns.length + 8 * row + 8);
+        return sql`(cast(${accountId} as text), cast(${environment} as text), cast(${projectId} as text), cast(${batchKey} as text), cast(${type} as text), cast(${status} as text), cast(${shard} as integer), cast(${n} as bigint))`;
+      });
+      return {
+        compile: () =>
+          sql<TaskRow>`with updated as (${update}), counted as (
+              insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n)
+              select * from (values ${sql.join(values)}) as v (account_id, environment, project_id, batch_key, type, status, shard, n)
+              where exists (select 1 from updated)
+              on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n
+            )
+            select * from updated`.compile(db),
+      };
+    });
+    COMPLETE_PENDING.set(key, statement);
+  }
+  return statement;
+}
+
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits for 26 columns. */
 const INSERT_CHUNK = 1000;
 
@@ -594,6 +637,17 @@ export class TaskRepository {
    * writes to one randomly chosen shard row of each counter; readers sum the shards.
    */
   async adjustCounts(deltas: readonly CountDelta[]): Promise<void> {
+    const rows = this.counterRows(deltas);
+    // One statement for every counter of the call (PostgreSQL locks its rows in VALUES order, the
+    // sorted order), in groups of at most COUNTS_PER_STATEMENT rows.
+    for (let start = 0; start < rows.length; start += COUNTS_PER_STATEMENT) {
+      const group = rows.slice(start, start + COUNTS_PER_STATEMENT);
+      await upsertCounts(group.length).execute(this.db, this.dialect.name, group.flat());
+    }
+  }
+
+  /** Counter deltas as upsert rows (8 values each): summed per key, zero sums dropped, in the sorted lock order, on this transaction's shard. */
+  private counterRows(deltas: readonly CountDelta[]): unknown[][] {
     const merged = new Map<string, CountDelta>();
     for (const delta of deltas) {
       const id = deltaId(delta);
@@ -603,13 +657,28 @@ export class TaskRepository {
     }
     const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const shard = this.countShard();
-    // One statement for every counter of the call (PostgreSQL locks its rows in VALUES order, the
-    // sorted order), in groups of at most COUNTS_PER_STATEMENT rows.
-    for (let start = 0; start < ordered.length; start += COUNTS_PER_STATEMENT) {
-      const group = ordered.slice(start, start + COUNTS_PER_STATEMENT);
-      const args = group.flatMap(([, delta]) => [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, shard, delta.delta]);
-      await upsertCounts(group.length).execute(this.db, this.dialect.name, args);
-    }
+    return ordered.map(([, delta]) => [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, shard, delta.delta]);
+  }
+
+  /**
+   * A task's first completion by the work queue: writes `patch` (its status, work state, response,
+   * completed_at) and moves the task's two counters, only while the task is still pending in
+   * `workState` with no response stored. The update takes the task's row lock and checks that
+   * condition on the row as it then stands, so it replaces locking and re-reading the task; on
+   * PostgreSQL the counter upsert rides in the same statement (one round trip where the lock-and-read,
+   * the update and the upsert took three). Returns the task as it now stands, or undefined, having
+   * written nothing, when the condition no longer holds.
+   */
+  async completePending(task: Task, patch: TaskPatch & { status: TaskStatus }, workState: WorkState, now: number): Promise<Task | undefined> {
+    const columns = patchToColumns(patch) as Record<string, unknown>;
+    const names = Object.keys(columns);
+    const counts = this.counterRows(statusChangeDeltas(task, patch.status));
+    const args = [task.id, now, workState, ...names.map((name) => columns[name])];
+    const postgres = this.dialect.name === 'postgres';
+    const { rows } = await completePendingStatement(names, postgres ? counts.length : 0).execute(this.db, this.dialect.name, postgres ? [...args, ...counts.flat()] : args);
+    if (!rows[0]) return undefined;
+    if (!postgres) await this.adjustCounts(statusChangeDeltas(task, patch.status));
+    return fromRow({ ...rows[0], project_name: task.project_name, batch_name: task.batch_name });
   }
 
   /**

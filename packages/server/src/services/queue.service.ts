@@ -133,13 +133,9 @@ export class QueueService {
   async next(worker: Worker, kind: WorkKind, projectName?: string): Promise<Assignment | null> {
     const now = Date.now();
     const projectId = projectName === undefined ? undefined : await this.projectIdByName(worker, projectName);
-    // Independent reads, sent together (on PostgreSQL each is a round trip on its own pooled
-    // connection); the sweep is done before any claim below.
-    const [, projects, held] = await Promise.all([
-      this.queue.sweepExpiredLeases(now),
-      this.queue.assignedProjects(worker.caller.account.id, worker.userId, projectId),
-      this.queue.heldLease(worker.userId, kind, now),
-    ]);
+    // On PostgreSQL one statement (a round trip) reads all of this; the sweep runs only when a lease has expired.
+    const { expired, projects, held, sources: knownSources } = await this.queue.nextContext(worker.caller.account.id, worker.userId, kind, now, projectId);
+    if (expired) await this.queue.sweepExpiredLeases(now);
     if (projectName !== undefined && projects.length === 0) {
       throw new Forbidden(`You are not assigned to project "${projectName}"; a manager can assign you with POST studio/assignments/add.`);
     }
@@ -159,15 +155,18 @@ export class QueueService {
       if (gold) return gold;
     }
 
-    const sources = await this.queue.sources(projectIds, worker.userId, kind);
+    const sources = knownSources ?? (await this.queue.sources(projectIds, worker.userId, kind));
     for (const tier of rankTiers(sources)) {
       // Within a tier (same Studio and batch priority) the source whose first task is most urgent goes first.
       const ordered = tier.length === 1 ? tier : (await this.queue.heads(tier, worker.userId, kind, skipCutoff)).sort(compareHeads).map((head) => head.source);
       for (const source of ordered) {
         const claim = { accountId: worker.caller.account.id, userId: worker.userId, kind, leaseId: newId(now), now, expiresAt: now + this.settings.leaseMs, skipCutoff };
-        const lease = await this.queue.claimAndLease(source, claim, (work) => this.writePlain(work));
-        if (!lease) continue;
-        const assignment = await this.assignmentFor(worker, lease);
+        const claimed = await this.queue.claimAndLease(source, claim, (work) => this.writePlain(work));
+        if (!claimed) continue;
+        // On PostgreSQL the claim read the task and the draft itself.
+        const assignment = claimed.read
+          ? await this.assemble(worker, claimed.lease, claimed.read.task.status === 'pending' ? claimed.read.task : undefined, claimed.read.draft)
+          : await this.assignmentFor(worker, claimed.lease);
         if (assignment) return assignment;
       }
     }
@@ -345,8 +344,8 @@ export class QueueService {
         return { state: 'review' as const, callbacks: false };
       }
       await records.recordSubmission(attempt, leaseId, { task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, now);
-      // The lifecycle locks the task and reads it afresh before completing it.
-      await this.lifecycle.completeTask(trx, task, candidate, { accountCallbackUrl: held!.accountCallbackUrl });
+      // The lifecycle completes it only while it is still in_progress, checked under its row lock.
+      await this.lifecycle.completeWorked(trx, task, candidate, 'in_progress', { accountCallbackUrl: held!.accountCallbackUrl });
       return { state: 'completed' as const, callbacks: this.lifecycle.queuedCallbacks(trx) };
     }, (unit) => this.lifecycle.transaction(this.db.kysely, unit));
   }
@@ -379,6 +378,11 @@ export class QueueService {
       lease.task_source === 'gold' ? this.goldTasks.findById(worker.caller.account.id, 'live', lease.task_id) : this.pendingTask(worker, lease.task_id),
       this.records.findDraft(lease.task_id, worker.userId),
     ]);
+    return this.assemble(worker, lease, task, draft);
+  }
+
+  /** An assignment from its lease, task (undefined when gone or no longer pending) and the user's draft. */
+  private async assemble(worker: Worker, lease: Lease, task: WorkTask | undefined, draft: Draft | undefined): Promise<Assignment | undefined> {
     if (!task) return undefined;
     const [links, reviewComments, work] = await Promise.all([
       this.attachmentLinks ? this.attachmentLinks.resolve(worker.caller, [task as Task]) : Promise.resolve(new Map<string, AttachmentLinks>()),

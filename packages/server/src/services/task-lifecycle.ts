@@ -12,7 +12,7 @@ import { WorkRecordRepository } from '../repositories/work-record.repository.ts'
 import { newId } from '../domain/ids.ts';
 import { presentTask } from '../presenters/task.presenter.ts';
 import { presentBatch } from '../presenters/batch.presenter.ts';
-import { InvalidRequest } from '../domain/errors.ts';
+import { Conflict, InvalidRequest } from '../domain/errors.ts';
 import { toIso } from '../domain/time.ts';
 
 /** Who made a review change, as recorded in `audits` (contract 5.5). */
@@ -141,6 +141,28 @@ export class TaskLifecycle {
     const current = await this.lockFresh(trx, task);
     if (current.status !== 'pending') throw new InvalidRequest(`Task ${task.id} cannot be completed: its status is ${current.status}, not pending.`);
     return this.applyCompletion(trx, current, response, Date.now(), known.accountCallbackUrl);
+  }
+
+  /**
+   * pending → completed for the work queue, which read the task in this transaction without its
+   * lock: instead of locking and re-reading it, one conditional update completes it only while it is
+   * still pending in `workState` (so a failure, cancel or recall meanwhile is seen under the row
+   * lock), with its counters in the same statement on PostgreSQL (TaskRepository.completePending).
+   * The batch is locked first, as everywhere. A task with a stored response (recalled, completed
+   * again) goes through completeTask, which keeps that response. Conflict (409) when the task left
+   * that state; the caller's transaction must then roll back (the recorder may have written).
+   */
+  async completeWorked(trx: Kysely<Database>, task: Task, response: unknown, workState: WorkState, known: { accountCallbackUrl?: string | null } = {}): Promise<Task> {
+    if (task.response !== null) return this.completeTask(trx, task, response, known);
+    if (task.batch_id !== null) await new BatchRepository(trx).lock(task.batch_id, this.dialect.forUpdate);
+    const now = Date.now();
+    const recorded = await this.recorded(trx, task, response);
+    const patch = { status: 'completed' as const, work_state: 'completed' as const, response: recorded, completed_at: Math.max(now, task.created_at) };
+    const updated = await this.tasks(trx).completePending(task, patch, workState, now);
+    if (!updated) throw new Conflict(`Task ${task.id} is no longer waiting for this work (it was completed, failed or canceled meanwhile); ask for the next task.`);
+    await this.enqueueTaskCallback(trx, updated, 'completed', now, known.accountCallbackUrl);
+    await this.evaluateBatchCompletion(trx, updated, now);
+    return updated;
   }
 
   /** pending → error, with a contract 5.6 error response (for example an attachment that cannot be fetched). Callback `error`. */
