@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `tagwright` command. The CLI is TypeScript run through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// The `tagwright` command: the compiled CLI (packages/server/dist), built first when its sources
+// changed since the last build (scripts/build.mjs), like `npm start`.
+import { ensureServerBuild } from '../scripts/build.mjs';
 
-register();
-await import('../src/cli/main.ts');
+await ensureServerBuild();
+await import('../dist/cli.js');
