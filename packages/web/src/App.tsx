@@ -3,7 +3,8 @@ import { AppApi, ApiError } from './api/client.ts';
 import type { SessionUser } from './api/types.ts';
 import { LoginPage } from './workbench/LoginPage.tsx';
 import { WorkbenchPage } from './workbench/WorkbenchPage.tsx';
-import { DashboardPage, DASHBOARD_ROLES } from './dashboard/DashboardPage.tsx';
+import { DASHBOARD_ROLES } from './dashboard/roles.ts';
+import { lazyPart } from './lazy-part.tsx';
 import { AcceptInvitePage } from './workbench/AcceptInvitePage.tsx';
 import { ForgotPasswordPage } from './workbench/ForgotPasswordPage.tsx';
 
@@ -22,6 +23,9 @@ function useHashRoute(): { path: string; query: URLSearchParams } {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
   return { path: path || '/work', query: new URLSearchParams(query) };
 }
+
+// The dashboard is for managers and members, in a chunk of its own: labelers never load it.
+const DashboardPage = lazyPart(() => import('./dashboard/DashboardPage.tsx').then((page) => page.DashboardPage), 'dashboard');
 
 type Session = { state: 'checking' } | { state: 'signed-out' } | { state: 'signed-in'; user: SessionUser };
 

@@ -11,9 +11,7 @@ import { KeysPage } from './KeysPage.tsx';
 import { WorkQueues } from './WorkQueues.tsx';
 import { StudioPage } from './StudioPage.tsx';
 import { StudioApi } from '../api/studio.ts';
-
-/** Roles that see the manager dashboard (the server enforces the same). */
-export const DASHBOARD_ROLES = ['member', 'manager', 'admin'];
+import { DASHBOARD_ROLES } from './roles.ts';
 
 interface Section {
   path: string;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DashboardApi } from '../api/dashboard.ts';
 import type { Attempt, FullTask } from '../api/dashboard-types.ts';
-import { Markdown } from '../workbench/Markdown.tsx';
+import { LazyMarkdown as Markdown } from '../workbench/LazyMarkdown.tsx';
 import { AuditPanel, FixEditor } from './AuditPanel.tsx';
 import { DeliveryLog } from './DeliveryLog.tsx';
 import { ResponsePreview } from './ResponsePreview.tsx';

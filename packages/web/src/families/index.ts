@@ -1,29 +1,47 @@
-import type { FamilyUI } from './types.ts';
-import { imageFamilyUi } from './image/index.ts';
-import { categorizationFamilyUi } from './categorization/index.ts';
-import { fieldsFamilyUi } from './fields/index.ts';
-import { documentsFamilyUi } from './documents/index.ts';
-import { comparisonFamilyUi } from './comparison/index.ts';
-import { nerFamilyUi } from './ner/index.ts';
-import { videoFamilyUi } from './video/index.ts';
-import { chatFamilyUi } from './chat/index.ts';
-import { segmentationFamilyUi } from './segmentation/index.ts';
+import { lazyPart } from '../lazy-part.tsx';
+import type { FamilyInfo, FamilyUI } from './types.ts';
+import { imageFamily } from './image/family.ts';
+import { categorizationFamily } from './categorization/family.ts';
+import { fieldsFamily } from './fields/family.ts';
+import { documentsFamily } from './documents/family.ts';
+import { comparisonFamily } from './comparison/family.ts';
+import { nerFamily } from './ner/family.ts';
+import { videoFamily } from './video/family.ts';
+import { chatFamily } from './chat/family.ts';
+import { segmentationFamily } from './segmentation/family.ts';
 
 /**
- * Every task family the workbench can label, one line each (docs/task-families.md). A new family is
- * a folder `families/<id>/` whose index.ts exports its FamilyUI, plus one line here.
+ * Every task family the workbench can label, one line each (docs/task-families.md): its id and
+ * task types (`families/<id>/family.ts`, small) and how to load its editor and preview
+ * (`families/<id>/index.ts`, which the build puts in a chunk of its own, fetched the first time a
+ * task of the family is shown). A new family is a folder `families/<id>/` plus one line here.
  */
-export const FAMILY_UIS: readonly FamilyUI[] = [
-  imageFamilyUi,
-  categorizationFamilyUi,
-  fieldsFamilyUi,
-  documentsFamilyUi,
-  comparisonFamilyUi,
-  nerFamilyUi,
-  videoFamilyUi,
-  chatFamilyUi,
-  segmentationFamilyUi,
+const FAMILIES: readonly (FamilyInfo & { load: () => Promise<FamilyUI> })[] = [
+  { ...imageFamily, load: () => import('./image/index.ts').then((family) => family.imageFamilyUi) },
+  { ...categorizationFamily, load: () => import('./categorization/index.ts').then((family) => family.categorizationFamilyUi) },
+  { ...fieldsFamily, load: () => import('./fields/index.ts').then((family) => family.fieldsFamilyUi) },
+  { ...documentsFamily, load: () => import('./documents/index.ts').then((family) => family.documentsFamilyUi) },
+  { ...comparisonFamily, load: () => import('./comparison/index.ts').then((family) => family.comparisonFamilyUi) },
+  { ...nerFamily, load: () => import('./ner/index.ts').then((family) => family.nerFamilyUi) },
+  { ...videoFamily, load: () => import('./video/index.ts').then((family) => family.videoFamilyUi) },
+  { ...chatFamily, load: () => import('./chat/index.ts').then((family) => family.chatFamilyUi) },
+  { ...segmentationFamily, load: () => import('./segmentation/index.ts').then((family) => family.segmentationFamilyUi) },
 ];
+
+/** A family's editor and preview, checked to be the family the registry line names. */
+async function loadFamily(id: string, load: () => Promise<FamilyUI>): Promise<FamilyUI> {
+  const family = await load();
+  if (family.id !== id) throw new Error(`families/index.ts loads family "${family.id}" for "${id}".`);
+  return family;
+}
+
+/** The families with their editor and preview as components that load their code on first render. */
+export const FAMILY_UIS: readonly FamilyUI[] = FAMILIES.map(({ id, taskTypes, load }) => ({
+  id,
+  taskTypes,
+  Editor: lazyPart(() => loadFamily(id, load).then((family) => family.Editor), 'editor'),
+  Preview: lazyPart(() => loadFamily(id, load).then((family) => family.Preview), 'preview'),
+}));
 
 const BY_TYPE = new Map<string, FamilyUI>();
 for (const family of FAMILY_UIS) {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ComponentType, type Reac
 import type { WorkbenchTask } from '../api/types.ts';
 import type { ResponseSource, TaskEditorProps } from './task-editor.ts';
 import { familyUiOf } from '../families/index.ts';
-import { Markdown } from './Markdown.tsx';
+import { LazyMarkdown as Markdown } from './LazyMarkdown.tsx';
 import { useAutosave, type AutosaveStatus } from './use-autosave.ts';
 import { isSkipKey, isSubmitKey } from './shell-shortcuts.ts';
 

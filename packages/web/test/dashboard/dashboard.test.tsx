@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { OverviewPage } from '../../src/dashboard/OverviewPage.tsx';
 import { TaskBrowser } from '../../src/dashboard/TaskBrowser.tsx';
@@ -10,6 +10,11 @@ import { DashboardPage } from '../../src/dashboard/DashboardPage.tsx';
 import { niceCeiling } from '../../src/dashboard/ThroughputChart.tsx';
 import type { TaskDetail } from '../../src/api/dashboard-types.ts';
 import { counts, fakeServer } from './fake-server.ts';
+import { preloadLazyParts } from '../../src/lazy-part.tsx';
+
+// Editors, previews and the Markdown renderer load their code on first render (lazy-part.tsx);
+// fetched up front here, the components render at once, as after their first use in the app.
+beforeAll(() => preloadLazyParts());
 
 const PROJECT = { id: 'p1', name: 'kittens', type: 'imageannotation', created_at: '2026-01-01T00:00:00.000Z', archived: false, counts: counts(6, 3, 1) };
 const THROUGHPUT = {

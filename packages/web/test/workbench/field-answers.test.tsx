@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import { ResponsePreview } from '../../src/dashboard/ResponsePreview.tsx';
 import type { FullTask } from '../../src/api/dashboard-types.ts';
 import { makeTask } from './helpers.tsx';
+import { preloadLazyParts } from '../../src/lazy-part.tsx';
+
+// Editors, previews and the Markdown renderer load their code on first render (lazy-part.tsx);
+// fetched up front here, the components render at once, as after their first use in the app.
+beforeAll(() => preloadLazyParts());
 
 const fullTask = (type: string, params: Record<string, unknown>) => makeTask(type, params) as unknown as FullTask;
 

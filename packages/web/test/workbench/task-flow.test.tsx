@@ -1,10 +1,15 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { TaskView } from '../../src/workbench/TaskView.tsx';
 import { WorkbenchPage } from '../../src/workbench/WorkbenchPage.tsx';
 import { AppApi, ApiError } from '../../src/api/client.ts';
 import type { Assignment, WorkKind } from '../../src/api/types.ts';
 import { makeTask } from './helpers.tsx';
+import { preloadLazyParts } from '../../src/lazy-part.tsx';
+
+// Editors, previews and the Markdown renderer load their code on first render (lazy-part.tsx);
+// fetched up front here, the components render at once, as after their first use in the app.
+beforeAll(() => preloadLazyParts());
 
 const CATEGORY_TASK = makeTask('categorization', { categories: ['cat', 'dog'] }, { instruction: 'Pick **one** animal.' });
 

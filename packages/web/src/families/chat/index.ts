@@ -1,11 +1,11 @@
 import type { FamilyUI } from '../types.ts';
+import { chatFamily } from './family.ts';
 import { ChatEditor } from './ChatEditor.tsx';
 import { ChatPreview } from './ChatPreview.tsx';
 
 /** Chat: a conversation with model answers and annotation questions (docs/chat.md). */
 export const chatFamilyUi: FamilyUI = {
-  id: 'chat',
-  taskTypes: ['chat', 'chatexperimental', 'chatlite', 'multichat'],
+  ...chatFamily,
   Editor: ChatEditor,
   Preview: ChatPreview,
 };

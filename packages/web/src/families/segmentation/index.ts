@@ -1,11 +1,11 @@
 import type { FamilyUI } from '../types.ts';
+import { segmentationFamily } from './family.ts';
 import { MaskAnnotator } from './MaskAnnotator.tsx';
 import { MaskPreview } from './MaskPreview.tsx';
 
 /** Segmentation masks painted over one image, with the editor engine's raster layer (src/editor/raster/). */
 export const segmentationFamilyUi: FamilyUI = {
-  id: 'segmentation',
-  taskTypes: ['segmentannotation'],
+  ...segmentationFamily,
   Editor: MaskAnnotator,
   Preview: MaskPreview,
 };
