@@ -32,14 +32,15 @@ function inputFiles() {
 }
 
 /**
- * Names, sizes and modification times of the inputs, hashed: a changed, added or removed file
- * changes it (a `git pull` or checkout rewrites the files it changes, so their times move).
+ * The inputs' names and contents, hashed (about 2 MB: tens of milliseconds). Contents rather than
+ * modification times, so a copy of the repository with its dist/ (a container image, rsync) is not
+ * rebuilt, and any edit, added or removed file is.
  */
 function fingerprint() {
   const hash = crypto.createHash('sha256');
   for (const file of inputFiles().sort()) {
-    const stat = fs.statSync(file);
-    hash.update(`${path.relative(SERVER_DIR, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
+    hash.update(`${path.relative(SERVER_DIR, file)}\0`);
+    hash.update(fs.readFileSync(file));
   }
   return hash.digest('hex');
 }
@@ -60,7 +61,7 @@ async function build(print) {
   // npm dependencies stay in node_modules (native drivers, files they read next to themselves);
   // the workspace packages are TypeScript sources, so they go into the bundle.
   const external = Object.keys(manifest.dependencies ?? {}).filter((name) => !name.startsWith('@tagwright/'));
-  const print_ = fingerprint();
+  const sourcesFingerprint = fingerprint();
   const staging = `${DIST_DIR}.building-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   await esbuild({
@@ -78,7 +79,7 @@ async function build(print) {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
-  fs.writeFileSync(path.join(staging, INFO_FILE), JSON.stringify({ fingerprint: print_, builtAt: new Date().toISOString() }) + '\n');
+  fs.writeFileSync(path.join(staging, INFO_FILE), JSON.stringify({ fingerprint: sourcesFingerprint, builtAt: new Date().toISOString() }) + '\n');
   const old = `${DIST_DIR}.old-${process.pid}`;
   if (fs.existsSync(DIST_DIR)) fs.renameSync(DIST_DIR, old);
   try {
@@ -97,7 +98,15 @@ export async function ensureServerBuild() {
   if (builtFingerprint() === fingerprint()) return;
   // Standard error, so that a CLI command's output on standard output stays exactly what it prints.
   process.stderr.write('Building the server (packages/server/dist): its sources changed since the last build, or it was never built…\n');
-  await build((line) => process.stderr.write(line));
+  try {
+    await build((line) => process.stderr.write(line));
+  } catch (error) {
+    // A read-only checkout (a container volume): the build belongs in the image, made beforehand.
+    if (error.code === 'EROFS' || error.code === 'EACCES') {
+      throw new Error(`Cannot write packages/server/dist (${error.code}). Build it where the folder is writable: npm run build -w @tagwright/server`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
