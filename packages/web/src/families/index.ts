@@ -1,5 +1,6 @@
-import { lazyPart } from '../lazy-part.tsx';
-import type { FamilyInfo, FamilyUI } from './types.ts';
+import { lazyPart, type LazyPart } from '../lazy-part.tsx';
+import type { TaskEditorProps } from '../workbench/task-editor.ts';
+import type { FamilyInfo, FamilyUI, PreviewProps } from './types.ts';
 import { imageFamily } from './image/family.ts';
 import { categorizationFamily } from './categorization/family.ts';
 import { fieldsFamily } from './fields/family.ts';
@@ -35,15 +36,20 @@ async function loadFamily(id: string, load: () => Promise<FamilyUI>): Promise<Fa
   return family;
 }
 
-/** The families with their editor and preview as components that load their code on first render. */
-export const FAMILY_UIS: readonly FamilyUI[] = FAMILIES.map(({ id, taskTypes, load }) => ({
+/** A family as the registry hands it out: its editor and preview load their code on first render (or preload()). */
+export interface LazyFamilyUI extends FamilyUI {
+  readonly Editor: LazyPart<TaskEditorProps>;
+  readonly Preview: LazyPart<PreviewProps>;
+}
+
+export const FAMILY_UIS: readonly LazyFamilyUI[] = FAMILIES.map(({ id, taskTypes, load }) => ({
   id,
   taskTypes,
   Editor: lazyPart(() => loadFamily(id, load).then((family) => family.Editor), 'editor'),
   Preview: lazyPart(() => loadFamily(id, load).then((family) => family.Preview), 'preview'),
 }));
 
-const BY_TYPE = new Map<string, FamilyUI>();
+const BY_TYPE = new Map<string, LazyFamilyUI>();
 for (const family of FAMILY_UIS) {
   for (const type of family.taskTypes) {
     const taken = BY_TYPE.get(type);
@@ -53,6 +59,6 @@ for (const family of FAMILY_UIS) {
 }
 
 /** The family whose editor labels this task type, or undefined when the workbench cannot label it. */
-export function familyUiOf(type: string): FamilyUI | undefined {
+export function familyUiOf(type: string): LazyFamilyUI | undefined {
   return BY_TYPE.get(type);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act, render, screen } from '@testing-library/react';
-import { lazyPart, type LazyPart } from '../../src/lazy-part.tsx';
+import { lazyPart } from '../../src/lazy-part.tsx';
 import { FAMILY_UIS } from '../../src/families/index.ts';
 
 /** A load the test finishes by hand. */
@@ -59,7 +59,7 @@ describe('a lazily loaded part of the page', () => {
 describe('the family registry', () => {
   it("loads each family's own editor and preview (the loader checks the id of what it loaded)", async () => {
     // Rejects when a registry line loads another family's module.
-    await Promise.all(FAMILY_UIS.flatMap((family) => [family.Editor, family.Preview]).map((part) => (part as LazyPart<never>).preload()));
+    await Promise.all(FAMILY_UIS.flatMap((family) => [family.Editor, family.Preview]).map((part) => part.preload()));
     for (const family of FAMILY_UIS) {
       const { unmount } = render(<family.Preview task={{ task_id: 't', type: family.taskTypes[0], params: {} } as never} response={null} />);
       expect(screen.queryByRole('status'), `${family.id} preview still loading`).toBeNull();
