@@ -58,29 +58,95 @@ export async function startProjectGetFloor(sqliteFile: string, accountId: string
 }
 
 /**
+ * What a task floor stores and answers: the wire shape of a Tagwright task (the same keys in the
+ * same order, so the same JSON size), built the plainest way. Common fields stay at the top, every
+ * other body field goes under params, and the project's parameters (held in memory: the floor reads
+ * no project) are merged in as Tagwright's inheritance does, so that the floor's answer carries as
+ * many bytes as Tagwright's. Nothing is validated, counted or scoped.
+ */
+const COMMON_FIELDS = new Set(['project', 'batch', 'callback_url', 'instruction', 'unique_id', 'metadata', 'tags', 'priority', 'project_version']);
+const FLOOR_PROJECT = { instruction: 'Box every kitten.', params: { geometries: { box: { objects_to_annotate: ['kitten'], min_height: 10, min_width: 10 } } } };
+
+interface FloorTask {
+  task_id: string;
+  type: string;
+  status: string;
+  project: string;
+  created_at: string;
+  updated_at: string;
+  instruction: string | null;
+  params: Record<string, unknown>;
+  callback_url: string | null;
+  metadata: unknown;
+  project_param_version: number;
+}
+
+function floorTask(body: Record<string, any>, now: number): FloorTask {
+  const params: Record<string, unknown> = {};
+  for (const key in body) if (!COMMON_FIELDS.has(key)) params[key] = body[key];
+  const createdAt = new Date(now).toISOString();
+  return {
+    task_id: newId(now),
+    type: 'imageannotation',
+    status: 'pending',
+    project: String(body.project ?? 'default'),
+    created_at: createdAt,
+    updated_at: createdAt,
+    instruction: body.instruction ? `${body.instruction}\n\n${FLOOR_PROJECT.instruction}` : FLOOR_PROJECT.instruction,
+    params: { ...params, ...FLOOR_PROJECT.params },
+    callback_url: body.callback_url ?? null,
+    metadata: body.metadata ?? {},
+    project_param_version: 0,
+  };
+}
+
+const FLOOR_COLUMNS = 'id, type, status, project, instruction, params, callback_url, metadata, project_param_version, created_at, updated_at';
+
+function floorValues(task: FloorTask, now: number): unknown[] {
+  return [task.task_id, task.type, task.status, task.project, task.instruction, JSON.stringify(task.params), task.callback_url, JSON.stringify(task.metadata), task.project_param_version, now, now];
+}
+
+/** The wire object of a stored floor row (JSON columns already parsed or still text). */
+function floorAnswer(row: Record<string, any>): FloorTask {
+  return {
+    task_id: row.id,
+    type: row.type,
+    status: row.status,
+    project: row.project,
+    created_at: new Date(Number(row.created_at)).toISOString(),
+    updated_at: new Date(Number(row.updated_at)).toISOString(),
+    instruction: row.instruction,
+    params: typeof row.params === 'string' ? JSON.parse(row.params) : row.params,
+    callback_url: row.callback_url,
+    metadata: typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata,
+    project_param_version: row.project_param_version,
+  };
+}
+
+/**
  * `POST /v1/task/imageannotation` and `GET /v1/task/:id` over a one-table SQLite database with
  * Tagwright's settings (WAL, synchronous NORMAL): the create parses the JSON body and commits one
- * INSERT before answering; the get reads the row by primary key and answers it.
+ * INSERT before answering; the get reads the row by primary key (one prepared statement) and
+ * answers it. Both answer the same JSON as Tagwright (`floorTask`).
  */
 export async function startTaskFloor(): Promise<BaselineServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-floor-'));
   const database = new Database(path.join(dir, 'floor.sqlite'));
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  database.exec('create table tasks (id text primary key, type text not null, status text not null, params text not null, created_at integer not null)');
-  const insert = database.prepare('insert into tasks (id, type, status, params, created_at) values (?, ?, ?, ?, ?)');
+  database.exec(
+    'create table tasks (id text primary key, type text not null, status text not null, project text not null, instruction text, params text not null, callback_url text, metadata text not null, project_param_version integer, created_at integer not null, updated_at integer not null)',
+  );
+  const insert = database.prepare(`insert into tasks (${FLOOR_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const byId = database.prepare('select * from tasks where id = ?');
   const app = Fastify({ logger: { level: 'warn' } });
   app.post('/v1/task/imageannotation', async (request) => {
     const now = Date.now();
-    const task = { task_id: newId(now), type: 'imageannotation', status: 'pending', params: request.body, created_at: new Date(now).toISOString() };
-    insert.run(task.task_id, task.type, task.status, JSON.stringify(task.params), now);
+    const task = floorTask(request.body as Record<string, any>, now);
+    insert.run(...floorValues(task, now));
     return task;
   });
-  app.get('/v1/task/:id', async (request) => {
-    const row = byId.get((request.params as { id: string }).id) as Record<string, any>;
-    return { task_id: row.id, type: row.type, status: row.status, params: JSON.parse(row.params), created_at: new Date(row.created_at).toISOString() };
-  });
+  app.get('/v1/task/:id', async (request) => floorAnswer(byId.get((request.params as { id: string }).id) as Record<string, any>));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const recent = database.prepare('select id from tasks order by created_at desc limit ?');
   return {
@@ -102,18 +168,19 @@ export async function startTaskFloor(): Promise<BaselineServer> {
 export async function startTaskFloorPostgres(databaseUrl: string, poolSize = 10): Promise<BaselineServer> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
-  await pool.query('create table if not exists floor_tasks (id text primary key, type text not null, status text not null, params jsonb not null, created_at bigint not null)');
+  await pool.query(
+    'create table if not exists floor_tasks (id text primary key, type text not null, status text not null, project text not null, instruction text, params jsonb not null, callback_url text, metadata jsonb not null, project_param_version integer, created_at bigint not null, updated_at bigint not null)',
+  );
   const app = Fastify({ logger: { level: 'warn' } });
   app.post('/v1/task/imageannotation', async (request) => {
     const now = Date.now();
-    const task = { task_id: newId(now), type: 'imageannotation', status: 'pending', params: request.body, created_at: new Date(now).toISOString() };
-    await pool.query({ name: 'floor_insert', text: 'insert into floor_tasks (id, type, status, params, created_at) values ($1, $2, $3, $4, $5)', values: [task.task_id, task.type, task.status, JSON.stringify(task.params), now] });
+    const task = floorTask(request.body as Record<string, any>, now);
+    await pool.query({ name: 'floor_insert', text: `insert into floor_tasks (${FLOOR_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, values: floorValues(task, now) });
     return task;
   });
   app.get('/v1/task/:id', async (request) => {
     const result = await pool.query({ name: 'floor_get', text: 'select * from floor_tasks where id = $1', values: [(request.params as { id: string }).id] });
-    const row = result.rows[0];
-    return { task_id: row.id, type: row.type, status: row.status, params: row.params, created_at: new Date(Number(row.created_at)).toISOString() };
+    return floorAnswer(result.rows[0]);
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -9,15 +9,22 @@
  *   node --import tsx bench/tasks.bench.ts                 (from the repository root)
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 BENCH_TASKS=1000000 node --import tsx bench/tasks.bench.ts
  *   BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres node --import tsx bench/tasks.bench.ts
- *   BENCH_CPU_PROF=/tmp/prof BENCH_TASKS=10000 BENCH_ROUNDS=1 node --import tsx bench/tasks.bench.ts   (CPU profile of each measured Tagwright run; the profiler costs CPU, so such runs are for the profile, not the figures)
+ *   BENCH_LIST=0 BENCH_SECONDS=3 BENCH_ROUNDS=5 BENCH_DATABASE_URL=postgres://… node --import tsx bench/tasks.bench.ts   (throughput only, both databases)
+ *   BENCH_CPU_PROF=/tmp/prof BENCH_LIST=0 BENCH_ROUNDS=1 node --import tsx bench/tasks.bench.ts   (CPU profile of each measured run, floors included; the profiler costs CPU, so such runs are for the profile, not the figures)
  *
  * Targets: create and get >= 0.8x their floor; on PostgreSQL get >= 0.5x and create >= 0.3x SQLite's
- * req/s; deep page <= 1.2x page-1 latency; count on 1M < 50 ms.
+ * req/s; deep page <= 1.2x page-1 latency; count on 1M < 50 ms. The throughput verdicts take the
+ * median over rounds of each round's ratio (use an odd BENCH_ROUNDS); every round's figures are printed.
  *
  * Floors (bench/baselines.ts) run beside them: a bare Fastify app answering the same create with one
- * committed INSERT and the same get with one SELECT (better-sqlite3, or pg on PostgreSQL), none of
- * Tagwright's work. They show what the stack allows; the gap from a floor to Tagwright is
- * Tagwright's own pipeline and rules.
+ * committed INSERT and the same get with one SELECT by primary key (better-sqlite3, or pg with named
+ * prepared statements on PostgreSQL), none of Tagwright's work, and answering the same JSON (the same
+ * keys and byte count as Tagwright's answer). They show what the stack allows; the gap from a floor to
+ * Tagwright is Tagwright's own pipeline and rules. In each round every operation runs on the floor
+ * and right after on Tagwright, so both meet the same load from the rest of the machine.
+ * BENCH_LIST=0 measures throughput only (no 1M-task project, no list figures); otherwise the big
+ * project is seeded after the throughput rounds, so that floor and Tagwright hold alike-sized tables
+ * while they are measured.
  *
  * Layout: the load generator is autocannon in its own process (bench/load-generator.ts), and each
  * server runs in its own child process (BENCH_LAYOUT=inprocess runs the servers in this process
@@ -28,7 +35,7 @@
  * BENCH_DATABASE_URL's server and dropped afterwards), its log at `warn` and a rate limit high
  * enough never to answer 429; the limiter still runs on every request. The 1,000,000 tasks are
  * inserted in one transaction with multi-row INSERTs through the task repository, which also writes
- * the maintained counters. Throughput figures are the best of interleaved rounds.
+ * the maintained counters.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import inspector from 'node:inspector/promises';
@@ -49,6 +56,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const DEPTH = 10_000;
+/** BENCH_LIST=0: throughput only, no 1M-task project and no list figures. */
+const LIST = process.env.BENCH_LIST !== '0';
 /** separate (default: each server in its own process) or inprocess (the servers in this process; the load generator is always apart). */
 const LAYOUT = process.env.BENCH_LAYOUT === 'inprocess' ? 'inprocess' : 'separate';
 const LIVE_KEY = 'live_0123456789abcdef0123456789abcdef';
@@ -365,16 +374,64 @@ interface Side {
   rounds: Array<{ floorCreate: LoadResult; floorGet: LoadResult; create: LoadResult; get: LoadResult }>;
 }
 
-/** Create, then get the tasks just created, on the floor and on Tagwright. */
+/**
+ * Create, then get the tasks just created: each operation on the floor and at once on Tagwright, so
+ * that the two runs of a pair meet the same load from the rest of the machine.
+ */
 async function measureSide(side: Side): Promise<void> {
   const createTarget: Target = { method: 'POST', paths: ['/v1/task/imageannotation'], body: CREATE_BODY };
-  const floorCreate = await measure(side.floor, createTarget, JSON_TYPE);
-  const floorGet = await measure(side.floor, { method: 'GET', paths: (await side.floor.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, JSON_TYPE);
-  // BENCH_CPU_PROF: Tagwright's server is profiled over each measured run (one file per run).
-  const profileName = (operation: string) => (process.env.BENCH_CPU_PROF ? `${side.dialect}-${operation}-round${side.rounds.length + 1}` : undefined);
-  const create = await measure(side.tagwright, createTarget, AUTH, profileName('create'));
-  const get = await measure(side.tagwright, { method: 'GET', paths: (await side.tagwright.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, AUTH, profileName('get'));
+  // BENCH_CPU_PROF: each measured run's server is profiled (one file per run, the floor's too).
+  const profileName = (who: string, operation: string) => (process.env.BENCH_CPU_PROF ? `${side.dialect}-${who}-${operation}-round${side.rounds.length + 1}` : undefined);
+  const floorCreate = await measure(side.floor, createTarget, JSON_TYPE, profileName('floor', 'create'));
+  const create = await measure(side.tagwright, createTarget, AUTH, profileName('tagwright', 'create'));
+  const floorGet = await measure(side.floor, { method: 'GET', paths: (await side.floor.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, JSON_TYPE, profileName('floor', 'get'));
+  const get = await measure(side.tagwright, { method: 'GET', paths: (await side.tagwright.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, AUTH, profileName('tagwright', 'get'));
   side.rounds.push({ floorCreate, floorGet, create, get });
+}
+
+/** The list figures on the project of TASKS tasks (BENCH_LIST=0 leaves them out), as report lines. */
+async function listFigures(tagwright: Handle, dialect: string): Promise<string[]> {
+  const origin = tagwright.url;
+  const big = await json(origin, 'POST', '/v1/projects', { type: 'imageannotation', name: BIG_PROJECT, params: { instruction: 'Box every kitten.' } });
+  const seededSeconds = await tagwright.seed(big.id, TASKS);
+  // List latency on the 1M-task project: page 1 vs a page at cursor depth 10,000, and the count call.
+  const projectQuery = `project=${encodeURIComponent(BIG_PROJECT)}`;
+  // The deep page sits at cursor depth 10,000 (less when BENCH_TASKS is too small for that).
+  const depth = Math.max(100, Math.min(DEPTH, Math.floor((TASKS - 100) / 100) * 100));
+  let token: string | null = null;
+  for (let page = 0; page < depth / 100; page++) {
+    const body: any = await json(origin, 'GET', `/v1/tasks?${projectQuery}&limit=100${token ? `&next_token=${token}` : ''}`);
+    token = body.next_token;
+  }
+  const deepCheck = await json(origin, 'GET', `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
+  if (deepCheck.offset !== depth || deepCheck.total !== TASKS || deepCheck.docs.length !== 100) {
+    throw new Error(`unexpected deep page: offset ${deepCheck.offset}, total ${deepCheck.total}, ${deepCheck.docs.length} docs`);
+  }
+  const [firstPage, deepPage] = await latencyPair(origin, `/v1/tasks?${projectQuery}&limit=100`, `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
+  const countCall = await latency(origin, `/v1/tasks?${projectQuery}&limit=1`);
+  const countCallCompleted = await latency(origin, `/v1/tasks?${projectQuery}&status=completed&limit=1`);
+  const countCallTimeFilter = await latency(origin, `/v1/tasks?${projectQuery}&start_time=2000-01-01&limit=1`, 20);
+  // A tag on 10 of the 1M tasks (read from the tag index) and one on every other task (probed per task).
+  const rareTag = await latency(origin, `/v1/tasks?${projectQuery}&tags=rare&limit=100`, 20);
+  const halfTag = await latency(origin, `/v1/tasks?${projectQuery}&tags=half&limit=100`, 10);
+  const counted = await tagwright.count(big.id);
+
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const lines = [`inserted ${TASKS.toLocaleString('en')} tasks (${dialect}) in one transaction (multi-row INSERTs + counters) in ${seededSeconds.toFixed(1)} s`];
+  lines.push(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, the two alternated; median / mean / p95):`);
+  const deepLabel = `cursor depth ${depth.toLocaleString('en')}`.padEnd(32);
+  lines.push(`  page 1                          ${ms(firstPage.median)} / ${ms(firstPage.mean)} / ${ms(firstPage.p95)}`);
+  lines.push(`  ${deepLabel}${ms(deepPage.median)} / ${ms(deepPage.mean)} / ${ms(deepPage.p95)}   (${(deepPage.median / firstPage.median).toFixed(2)}x page 1)`);
+  lines.push(`GET /v1/tasks?project=..&limit=1 (the count call)       ${ms(countCall.median)} / ${ms(countCall.mean)} / ${ms(countCall.p95)}`);
+  lines.push(`  with &status=completed                                ${ms(countCallCompleted.median)} / ${ms(countCallCompleted.mean)} / ${ms(countCallCompleted.p95)}`);
+  lines.push(`  with &start_time=.. (not covered by counters: counts rows) ${ms(countCallTimeFilter.median)} / ${ms(countCallTimeFilter.mean)} / ${ms(countCallTimeFilter.p95)}`);
+  lines.push(`GET /v1/tasks?project=..&tags=..&limit=100, a tag on 10 tasks  ${ms(rareTag.median)} / ${ms(rareTag.mean)} / ${ms(rareTag.p95)}   (${(rareTag.median / firstPage.median).toFixed(2)}x page 1)`);
+  lines.push(`  a tag on every other task (the total counts rows)     ${ms(halfTag.median)} / ${ms(halfTag.mean)} / ${ms(halfTag.p95)}`);
+  lines.push(`total for the project, in the repository: maintained counters ${ms(counted.countersMs)}, count(*) over the rows ${ms(counted.rowsMs)} (n = ${counted.n.toLocaleString('en')})`);
+  lines.push(`target deep page <= 1.2x page 1: ${verdict(deepPage.median <= 1.2 * firstPage.median)} (${(deepPage.median / firstPage.median).toFixed(2)}x, medians)`);
+  lines.push(`target count on 1M < 50 ms: ${verdict(countCall.median < 50)} (${ms(countCall.median)} median for the whole HTTP call)`);
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -394,87 +451,60 @@ async function main(): Promise<void> {
         params: { instruction: 'Box every kitten.', geometries: { box: { objects_to_annotate: ['kitten'], min_height: 10, min_width: 10 } } },
       });
     }
-    const origin = tagwright.url;
-    const big = await json(origin, 'POST', '/v1/projects', { type: 'imageannotation', name: BIG_PROJECT, params: { instruction: 'Box every kitten.' } });
-    const seededSeconds = await tagwright.seed(big.id, TASKS);
-
     // Throughput, interleaved rounds: raw, then each database's floor and Tagwright.
     const rawRounds: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       rawRounds.push(await measure(raw, { method: 'GET', paths: ['/'] }, {}));
       for (const side of sides) await measureSide(side);
     }
+    const listLines = LIST ? await listFigures(tagwright, listed.dialect) : [];
     const bestOf = (results: LoadResult[]) => results.reduce((a, b) => (b.rps > a.rps ? b : a));
     const rawBest = bestOf(rawRounds);
-
-    // List latency on the 1M-task project: page 1 vs a page at cursor depth 10,000, and the count call.
-    const projectQuery = `project=${encodeURIComponent(BIG_PROJECT)}`;
-    // The deep page sits at cursor depth 10,000 (less when BENCH_TASKS is too small for that).
-    const depth = Math.max(100, Math.min(DEPTH, Math.floor((TASKS - 100) / 100) * 100));
-    let token: string | null = null;
-    for (let page = 0; page < depth / 100; page++) {
-      const body: any = await json(origin, 'GET', `/v1/tasks?${projectQuery}&limit=100${token ? `&next_token=${token}` : ''}`);
-      token = body.next_token;
-    }
-    const deepCheck = await json(origin, 'GET', `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
-    if (deepCheck.offset !== depth || deepCheck.total !== TASKS || deepCheck.docs.length !== 100) {
-      throw new Error(`unexpected deep page: offset ${deepCheck.offset}, total ${deepCheck.total}, ${deepCheck.docs.length} docs`);
-    }
-    const [firstPage, deepPage] = await latencyPair(origin, `/v1/tasks?${projectQuery}&limit=100`, `/v1/tasks?${projectQuery}&limit=100&next_token=${token}`);
-    const countCall = await latency(origin, `/v1/tasks?${projectQuery}&limit=1`);
-    const countCallCompleted = await latency(origin, `/v1/tasks?${projectQuery}&status=completed&limit=1`);
-    const countCallTimeFilter = await latency(origin, `/v1/tasks?${projectQuery}&start_time=2000-01-01&limit=1`, 20);
-    // A tag on 10 of the 1M tasks (read from the tag index) and one on every other task (probed per task).
-    const rareTag = await latency(origin, `/v1/tasks?${projectQuery}&tags=rare&limit=100`, 20);
-    const halfTag = await latency(origin, `/v1/tasks?${projectQuery}&tags=half&limit=100`, 10);
-    const counted = await tagwright.count(big.id);
 
     const line = (label: string, result: LoadResult, floor?: LoadResult) =>
       `${label.padEnd(40)} ${result.rps.toFixed(0).padStart(7)} req/s  ${floor ? `${(result.rps / floor.rps).toFixed(2)}x floor  ` : '             '}` +
       `${(result.rps / rawBest.rps).toFixed(2)}x raw  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms  CPU ${result.serverCpuMicros.toFixed(0)} µs/req`;
-    const ms = (value: number) => `${value.toFixed(2)} ms`;
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-    console.log(`tasks benchmark: node ${process.version}, ${os.cpus().length} CPUs, ${sides.map((side) => side.dialect).join(' and ')}, servers ${LAYOUT === 'separate' ? 'each in its own process' : 'in one process'}, load generator (autocannon) in its own process, ${CONNECTIONS} connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds; load average ${os.loadavg()[0].toFixed(1)}`);
-    console.log(`inserted ${TASKS.toLocaleString('en')} tasks (${listed.dialect}) in one transaction (multi-row INSERTs + counters) in ${seededSeconds.toFixed(1)} s`);
+    console.log(`tasks benchmark: node ${process.version}, ${os.cpus().length} CPUs, ${sides.map((side) => side.dialect).join(' and ')}, servers ${LAYOUT === 'separate' ? 'each in its own process' : 'in one process'}, load generator (autocannon) in its own process, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds (in each, every operation on the floor and then on Tagwright); load average ${os.loadavg().map((value) => value.toFixed(1)).join(', ')}`);
     console.log(line('raw node:http hello world', rawBest));
-    const best: Record<string, { create: LoadResult; get: LoadResult }> = {};
+    // Verdicts use the median over rounds of each round's own ratio (Tagwright ÷ the floor run just
+    // before it): on a shared machine a ratio of neighbouring runs moves far less than either figure.
+    const ratio = (a: LoadResult, b: LoadResult) => a.rps / b.rps;
+    const x = (value: number) => `${value.toFixed(2)}x`;
     for (const side of sides) {
+      console.log(`${side.dialect}:`);
       for (const [index, round] of side.rounds.entries()) {
-        console.log(`  ${side.dialect} round ${index + 1}: create ${round.create.rps.toFixed(0)} / floor ${round.floorCreate.rps.toFixed(0)} (${(round.create.rps / round.floorCreate.rps).toFixed(2)}x), get ${round.get.rps.toFixed(0)} / floor ${round.floorGet.rps.toFixed(0)} (${(round.get.rps / round.floorGet.rps).toFixed(2)}x) req/s`);
+        console.log(
+          `  round ${index + 1}: create ${round.create.rps.toFixed(0)} / floor ${round.floorCreate.rps.toFixed(0)} req/s (${x(ratio(round.create, round.floorCreate))}; CPU ${round.create.serverCpuMicros.toFixed(0)} / ${round.floorCreate.serverCpuMicros.toFixed(0)} µs/req), ` +
+            `get ${round.get.rps.toFixed(0)} / floor ${round.floorGet.rps.toFixed(0)} req/s (${x(ratio(round.get, round.floorGet))}; CPU ${round.get.serverCpuMicros.toFixed(0)} / ${round.floorGet.serverCpuMicros.toFixed(0)} µs/req)`,
+        );
       }
-      // The best round by Tagwright's figure, with the floor of that same round (the ratio compares like with like).
+      // The best round by Tagwright's figure, with the floor of that same round.
       const bestRound = (pick: 'create' | 'get') => side.rounds.reduce((a, b) => (b[pick].rps > a[pick].rps ? b : a));
       const create = bestRound('create');
       const get = bestRound('get');
-      best[side.dialect] = { create: create.create, get: get.get };
-      console.log(`${side.dialect}:`);
       console.log(line(`  floor: bare Fastify + one INSERT`, create.floorCreate));
       console.log(line(`  POST /v1/task/imageannotation`, create.create, create.floorCreate));
       console.log(line(`  floor: bare Fastify + one SELECT`, get.floorGet));
       console.log(line(`  GET /v1/task/{id}`, get.get, get.floorGet));
+      const createRatio = median(side.rounds.map((round) => ratio(round.create, round.floorCreate)));
+      const getRatio = median(side.rounds.map((round) => ratio(round.get, round.floorGet)));
       // CPU per request moves less than req/s when other work shares the machine.
-      console.log(`  CPU per request, floor ÷ Tagwright: create ${(create.floorCreate.serverCpuMicros / create.create.serverCpuMicros).toFixed(2)}x, get ${(get.floorGet.serverCpuMicros / get.get.serverCpuMicros).toFixed(2)}x`);
-      console.log(`  target create >= 0.8x floor: ${verdict(create.create.rps >= 0.8 * create.floorCreate.rps)} (${(create.create.rps / create.floorCreate.rps).toFixed(2)}x)`);
-      console.log(`  target get >= 0.8x floor: ${verdict(get.get.rps >= 0.8 * get.floorGet.rps)} (${(get.get.rps / get.floorGet.rps).toFixed(2)}x)`);
+      const cpuCreate = median(side.rounds.map((round) => round.floorCreate.serverCpuMicros / round.create.serverCpuMicros));
+      const cpuGet = median(side.rounds.map((round) => round.floorGet.serverCpuMicros / round.get.serverCpuMicros));
+      console.log(`  CPU per request, floor ÷ Tagwright (median of rounds): create ${x(cpuCreate)}, get ${x(cpuGet)}`);
+      console.log(`  target create >= 0.8x floor: ${verdict(createRatio >= 0.8)} (${x(createRatio)}, median of rounds)`);
+      console.log(`  target get >= 0.8x floor: ${verdict(getRatio >= 0.8)} (${x(getRatio)}, median of rounds)`);
     }
-    if (best.PostgreSQL) {
-      const getRatio = best.PostgreSQL.get.rps / best.SQLite.get.rps;
-      const createRatio = best.PostgreSQL.create.rps / best.SQLite.create.rps;
-      console.log(`target PostgreSQL get >= 0.5x SQLite: ${verdict(getRatio >= 0.5)} (${getRatio.toFixed(2)}x)`);
-      console.log(`target PostgreSQL create >= 0.3x SQLite: ${verdict(createRatio >= 0.3)} (${createRatio.toFixed(2)}x)`);
+    if (sides.length === 2) {
+      const [sqlite, postgres] = sides;
+      const getRatio = median(postgres.rounds.map((round, index) => ratio(round.get, sqlite.rounds[index].get)));
+      const createRatio = median(postgres.rounds.map((round, index) => ratio(round.create, sqlite.rounds[index].create)));
+      console.log(`target PostgreSQL get >= 0.5x SQLite: ${verdict(getRatio >= 0.5)} (${x(getRatio)}, median of rounds)`);
+      console.log(`target PostgreSQL create >= 0.3x SQLite: ${verdict(createRatio >= 0.3)} (${x(createRatio)}, median of rounds)`);
     }
-    console.log(`GET /v1/tasks?project=..&limit=100 on ${TASKS.toLocaleString('en')} tasks (one request at a time, the two alternated; median / mean / p95):`);
-    const deepLabel = `cursor depth ${depth.toLocaleString('en')}`.padEnd(32);
-    console.log(`  page 1                          ${ms(firstPage.median)} / ${ms(firstPage.mean)} / ${ms(firstPage.p95)}`);
-    console.log(`  ${deepLabel}${ms(deepPage.median)} / ${ms(deepPage.mean)} / ${ms(deepPage.p95)}   (${(deepPage.median / firstPage.median).toFixed(2)}x page 1)`);
-    console.log(`GET /v1/tasks?project=..&limit=1 (the count call)       ${ms(countCall.median)} / ${ms(countCall.mean)} / ${ms(countCall.p95)}`);
-    console.log(`  with &status=completed                                ${ms(countCallCompleted.median)} / ${ms(countCallCompleted.mean)} / ${ms(countCallCompleted.p95)}`);
-    console.log(`  with &start_time=.. (not covered by counters: counts rows) ${ms(countCallTimeFilter.median)} / ${ms(countCallTimeFilter.mean)} / ${ms(countCallTimeFilter.p95)}`);
-    console.log(`GET /v1/tasks?project=..&tags=..&limit=100, a tag on 10 tasks  ${ms(rareTag.median)} / ${ms(rareTag.mean)} / ${ms(rareTag.p95)}   (${(rareTag.median / firstPage.median).toFixed(2)}x page 1)`);
-    console.log(`  a tag on every other task (the total counts rows)     ${ms(halfTag.median)} / ${ms(halfTag.mean)} / ${ms(halfTag.p95)}`);
-    console.log(`total for the project, in the repository: maintained counters ${ms(counted.countersMs)}, count(*) over the rows ${ms(counted.rowsMs)} (n = ${counted.n.toLocaleString('en')})`);
-    console.log(`target deep page <= 1.2x page 1: ${verdict(deepPage.median <= 1.2 * firstPage.median)} (${(deepPage.median / firstPage.median).toFixed(2)}x, medians)`);
-    console.log(`target count on 1M < 50 ms: ${verdict(countCall.median < 50)} (${ms(countCall.median)} median for the whole HTTP call)`);
+    for (const listLine of listLines) console.log(listLine);
+    console.log(`load average at the end: ${os.loadavg().map((value) => value.toFixed(1)).join(', ')}`);
   } finally {
     for (const side of sides) {
       await side.tagwright.stop();
