@@ -136,7 +136,7 @@ function checkImageAnnotation(response: Record<string, unknown>, params: Record<
  * allows (task-types.md §1.5); one marked `required: true` must be answered on every annotation it
  * applies to (its conditions), as the editor asks.
  */
-function checkLinkedAnswers(annotation: Record<string, unknown>, path: string, params: Record<string, unknown>, labels: Map<string, string>, complete: boolean): void {
+export function checkLinkedAnswers(annotation: Record<string, unknown>, path: string, params: Record<string, unknown>, labels: Map<string, string>, complete: boolean, noun = 'annotation'): void {
   if (!isPlainObject(params.annotation_attributes)) return;
   const answers = isPlainObject(annotation.attributes) ? annotation.attributes : {};
   for (const [key, definition] of Object.entries(params.annotation_attributes)) {
@@ -146,19 +146,22 @@ function checkLinkedAnswers(annotation: Record<string, unknown>, path: string, p
     if (target === undefined) {
       if (complete && definition.required === true && definition.global !== true && attributeApplies(definition, annotation.label, answers)) {
         const allowed = Array.isArray(definition.allowed_labels) && definition.allowed_labels.length > 0 ? ` (a ${definition.allowed_labels.join(' or ')})` : '';
-        throw missing(at, `this "${String(annotation.label)}" must be linked to another annotation${allowed}: the task marks the linked attribute "${key}" required`);
+        throw missing(at, `this "${String(annotation.label)}" must be linked to another ${noun}${allowed}: the task marks the linked attribute "${key}" required`);
       }
       continue;
     }
-    if (typeof target !== 'string' || !labels.has(target)) throw invalid(at, 'expected the uuid of another annotation of this response (leave the key out when nothing is linked)');
-    if (target === annotation.uuid) throw invalid(at, 'an annotation cannot link to itself');
+    if (typeof target !== 'string' || !labels.has(target)) throw invalid(at, `expected the uuid of another ${noun} of this response (leave the key out when nothing is linked)`);
+    if (target === annotation.uuid) throw invalid(at, `${noun === 'annotation' ? 'an annotation' : `a ${noun}`} cannot link to itself`);
     const allowed = Array.isArray(definition.allowed_labels) ? definition.allowed_labels : [];
     if (allowed.length > 0 && !allowed.includes(labels.get(target))) throw invalid(at, `links to a "${labels.get(target)}"; allowed are ${allowed.join(', ')}`);
   }
 }
 
-/** `response.links`: `{uuid, label, from, to}` entries (task-types.md §2.2) of the task's link types, between annotations of this response, in an allowed direction. */
-function checkLinks(links: unknown, params: Record<string, unknown>, labels: Map<string, string>, root: string): void {
+/**
+ * `response.links`: `{uuid, label, from, to}` entries (task-types.md §2.2) of the task's link types,
+ * between annotations (`noun`: tracks, for video) of this response, in an allowed direction.
+ */
+export function checkLinks(links: unknown, params: Record<string, unknown>, labels: Map<string, string>, root: string, noun = 'annotation'): void {
   if (links === undefined) return;
   if (!Array.isArray(links)) throw invalid(`${root}.links`, 'expected an array of {uuid, label, from, to}');
   const types = linkTypesOf(params.links);
@@ -169,9 +172,9 @@ function checkLinks(links: unknown, params: Record<string, unknown>, labels: Map
     const kinds = typeof link.label === 'string' ? types.filter((type) => type.label === link.label) : [];
     if (kinds.length === 0) throw invalid(`${path}.label`, types.length === 0 ? 'this task defines no links (params.links)' : `expected one of the task's link types (${[...new Set(types.map((type) => type.label))].join(', ')})`);
     for (const end of ['from', 'to'] as const) {
-      if (typeof link[end] !== 'string' || !labels.has(link[end] as string)) throw invalid(`${path}.${end}`, `expected the uuid of an annotation of this ${root}`);
+      if (typeof link[end] !== 'string' || !labels.has(link[end] as string)) throw invalid(`${path}.${end}`, `expected the uuid of ${noun === 'annotation' ? 'an annotation' : `a ${noun}`} of this ${root}`);
     }
-    if (link.from === link.to) throw invalid(`${path}.to`, 'a link joins two different annotations');
+    if (link.from === link.to) throw invalid(`${path}.to`, `a link joins two different ${noun}s`);
     const fromLabel = labels.get(link.from as string)!;
     const toLabel = labels.get(link.to as string)!;
     if (!kinds.some((type) => linkAllowed(type, fromLabel, toLabel))) throw invalid(path, `a "${link.label}" link may not go from a "${fromLabel}" to a "${toLabel}"`);

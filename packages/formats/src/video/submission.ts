@@ -1,4 +1,4 @@
-import { checkGeometry } from '../image/response.ts';
+import { checkGeometry, checkLinkedAnswers, checkLinks } from '../image/response.ts';
 import { checkLabel, labelNames } from '../shared/labels.ts';
 import { invalid, isPlainObject, missing } from '../shared/problem.ts';
 import { knownFrameCount } from './timing.ts';
@@ -9,7 +9,9 @@ const isFrameNumber = (value: unknown): value is number => typeof value === 'num
 /**
  * A video submission or draft (keyframes, §4.4): `frame_count` matching the task, tracks with
  * unique uuids, the task's geometries and labels, keyframes in frame order inside the video with
- * well-formed shapes, and events of the task's `events_to_annotate`. Throws naming the first problem.
+ * well-formed shapes, and events of the task's `events_to_annotate`. Links (`params.links`) and
+ * `linked` attribute answers join two tracks of the submission by uuid, in a direction the task
+ * allows, as on an image (§2.2, §1.5; §4.2 puts them per frame). Throws naming the first problem.
  */
 export function validateVideoSubmission(type: string, params: Record<string, unknown>, response: Record<string, unknown>): asserts response is VideoSubmission & Record<string, unknown> {
   const frameCount = checkFrameCount(type, params, response.frame_count);
@@ -30,6 +32,13 @@ export function validateVideoSubmission(type: string, params: Record<string, unk
     if (track.name !== undefined && typeof track.name !== 'string') throw invalid(`${path}.name`, 'expected a string');
     checkKeyframes(track.keyframes, `${path}.keyframes`, track.geometry as string, settings, frameCount);
   });
+  const labels = new Map((tracks as VideoSubmission['tracks']).map((track) => [track.uuid, track.label]));
+  (tracks as VideoSubmission['tracks']).forEach((track, index) =>
+    track.keyframes.forEach((keyframe, position) => {
+      if (keyframe.outside !== true) checkLinkedAnswers({ ...keyframe, uuid: track.uuid, label: track.label }, `response.tracks[${index}].keyframes[${position}]`, params, labels, true, 'track');
+    }),
+  );
+  checkLinks(response.links, params, labels, 'response', 'track');
   checkEvents(response.events, params, frameCount);
   if (response.global_attributes !== undefined && !isPlainObject(response.global_attributes)) throw invalid('response.global_attributes', 'expected an object');
 }

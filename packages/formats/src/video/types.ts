@@ -71,7 +71,20 @@ export interface VideoSubmission {
   frame_count: number;
   tracks: VideoTrackKeyframes[];
   events?: VideoEventMark[];
+  /**
+   * `params.links` between tracks (§4.2: "a per-frame links array as §2.2"): `from`/`to` are track
+   * uuids; the annotation file lists a link on every frame where both tracks are listed.
+   */
+  links?: VideoTrackLink[];
   global_attributes?: Record<string, unknown>;
+}
+
+/** A link between two tracks, in §2.2's entry shape. */
+export interface VideoTrackLink {
+  uuid: string;
+  label: string;
+  from: string;
+  to: string;
 }
 
 /** The stored response: only the files' URLs (§1.2). */
@@ -92,6 +105,8 @@ export interface VideoFrameAnnotation {
 /** One element of a `videoannotation` file: element i is annotation frame i. */
 export interface VideoAnnotationFileFrame {
   annotations: VideoFrameAnnotation[];
+  /** Only when the task defines `links`: those whose two tracks are both on this frame. */
+  links?: VideoTrackLink[];
   global_attributes?: Record<string, unknown>;
 }
 

@@ -8,6 +8,7 @@ import { LocalFileStore } from '../../src/storage/local-file-store.ts';
 import { renderVideoResults } from '../../src/families/video/render.ts';
 import { readStoredKeyframes } from '../../src/families/video/stored.ts';
 import { videoAgreement } from '../../src/families/video/agreement.ts';
+import { consensus } from '../../src/services/consensus.ts';
 import { frameJsonLines, motLines } from '../../src/families/video/exports.ts';
 import { readResultFile, resultFileKey } from '../../src/storage/result-files.ts';
 
@@ -195,5 +196,20 @@ describe('video exports and agreement', () => {
     const missing = { ...SUBMISSION, tracks: [SUBMISSION.tracks[0]] };
     assert.ok(Math.abs(videoAgreement(SUBMISSION, missing) - 2 / 3) < 1e-9, 'a track missing on one side costs its share');
     assert.equal(videoAgreement({ frame_count: 8, tracks: [] }, { frame_count: 8, tracks: [] }), 1);
+  });
+
+  it('merges a consensus round into the medoid attempt unchanged: its keyframes are ones a labeler set, none blended', () => {
+    const shiftedBy = (pixels: number) => {
+      const copy = structuredClone(SUBMISSION);
+      for (const keyframe of copy.tracks[0].keyframes) (keyframe.left as number) += pixels;
+      return copy;
+    };
+    // The middle attempt agrees best with the other two; a blend of all three would put the car at +2.
+    const attempts = [shiftedBy(0), shiftedBy(3), shiftedBy(6)];
+    const { merged, agreement } = consensus('videoannotation', PARAMS, attempts);
+    assert.deepEqual(merged, attempts[1]);
+    const expected = (videoAgreement(attempts[0], attempts[1]) + 1 + videoAgreement(attempts[2], attempts[1])) / 3;
+    assert.ok(Math.abs(agreement - expected) < 1e-9, `agreement is the mean agreement with the merged attempt (${agreement} vs ${expected})`);
+    assert.ok(agreement < 1);
   });
 });

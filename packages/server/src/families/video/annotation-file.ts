@@ -1,4 +1,4 @@
-import { keyOf, timestampOf, type VideoSubmission, type VideoTiming } from '@tagwright/formats';
+import { keyOf, timestampOf, type VideoAnnotationFileFrame, type VideoSubmission, type VideoTiming } from '@tagwright/formats';
 import { frameAnnotations, trackFrames } from './frames.ts';
 import { inPieces } from '../../exporters/types.ts';
 
@@ -12,19 +12,29 @@ import { inPieces } from '../../exporters/types.ts';
 export interface FileOptions {
   integerPixels: boolean;
   timing: VideoTiming;
+  /** The task defines `links`: write them (an empty list when the labeler drew none). */
+  withLinks: boolean;
 }
 
 /**
  * `videoannotation` (§4.2): a JSON array with one element per annotation frame, element i for
  * frame i, listing every track on that frame with its interpolated geometry. Each frame repeats
- * the task's global attributes when the labeler answered any.
+ * the task's global attributes when the labeler answered any. When the task defines `links`, each
+ * frame has a `links` array (§4.2 U): the links whose two tracks are both listed on that frame.
  */
 export function videoAnnotationFile(submission: VideoSubmission, options: FileOptions): Generator<string> {
   const globals = submission.global_attributes && Object.keys(submission.global_attributes).length > 0 ? submission.global_attributes : undefined;
+  const links = submission.links ?? [];
   function* lines(): Generator<string> {
     yield '[\n';
     for (let frame = 0; frame < submission.frame_count; frame++) {
-      const element = globals ? { annotations: frameAnnotations(submission, frame, options.integerPixels), global_attributes: globals } : { annotations: frameAnnotations(submission, frame, options.integerPixels) };
+      const annotations = frameAnnotations(submission, frame, options.integerPixels);
+      const element: VideoAnnotationFileFrame = { annotations };
+      if (options.withLinks) {
+        const listed = new Set(annotations.map((annotation) => annotation.uuid));
+        element.links = links.filter((link) => listed.has(link.from) && listed.has(link.to)).map(({ uuid, label, from, to }) => ({ uuid, label, from, to }));
+      }
+      if (globals) element.global_attributes = globals;
       yield (frame === 0 ? '' : ',\n') + JSON.stringify(element);
     }
     yield '\n]\n';
@@ -35,6 +45,8 @@ export function videoAnnotationFile(submission: VideoSubmission, options: FileOp
 /**
  * `videoplaybackannotation` (§4.3): `{"annotations": {<uuid>: {label, geometry, frames}}}`, each
  * track listed on every frame from its first to its last keyframe, with `key` and `timestamp`.
+ * When the task defines `links`, `"links": [{uuid, label, from, to}]` follows `annotations`: the
+ * file is keyed by track, so a link between two tracks is listed once (U, docs/workbench.md).
  */
 export function playbackAnnotationFile(submission: VideoSubmission, options: FileOptions & { withLabels: boolean }): Generator<string> {
   function* lines(): Generator<string> {
@@ -50,7 +62,9 @@ export function playbackAnnotationFile(submission: VideoSubmission, options: Fil
       }
       yield '\n]}';
     }
-    yield '\n}}\n';
+    yield '\n}';
+    if (options.withLinks) yield `,\n"links":${JSON.stringify((submission.links ?? []).map(({ uuid, label, from, to }) => ({ uuid, label, from, to })))}`;
+    yield '}\n';
   }
   return inPieces(lines());
 }

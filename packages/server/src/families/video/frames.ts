@@ -1,4 +1,4 @@
-import { valueAt, interpolateGeometry, type VideoKeyframe, type VideoSubmission, type VideoTrackKeyframes } from '@tagwright/formats';
+import { valueAt, interpolateGeometry, type VideoFrameAnnotation, type VideoKeyframe, type VideoSubmission, type VideoTrackKeyframes } from '@tagwright/formats';
 
 /** Keys of a keyframe that are not geometry. */
 const NOT_GEOMETRY = new Set(['frame', 'outside', 'attributes']);
@@ -49,8 +49,8 @@ export function* trackFrames(track: VideoTrackKeyframes, integerPixels = false):
 }
 
 /** One annotation frame of a `videoannotation` file: every track listed there, in track order. */
-export function frameAnnotations(submission: VideoSubmission, frame: number, integerPixels = false): Array<Record<string, unknown>> {
-  const annotations: Array<Record<string, unknown>> = [];
+export function frameAnnotations(submission: VideoSubmission, frame: number, integerPixels = false): VideoFrameAnnotation[] {
+  const annotations: VideoFrameAnnotation[] = [];
   for (const track of submission.tracks) {
     const value = trackFrameAt(track, frame, integerPixels);
     if (value) annotations.push({ uuid: track.uuid, type: track.geometry, label: track.label, ...value.fields, attributes: value.attributes });

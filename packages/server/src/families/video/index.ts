@@ -8,7 +8,8 @@ import { renderVideoResults } from './render.ts';
  * sequence, with keyframes and linear interpolation (task-types §4). The workbench submits
  * keyframes (formats/video `VideoSubmission`); on submit and fix the server writes the annotation
  * file (every frame), the events file and the keyframes to the file store, and stores only their
- * URLs as the response. Tracks agree by mean IoU over frames.
+ * URLs as the response. Tracks agree by mean IoU over frames. No `merge`: consensus keeps the
+ * medoid attempt whole, since blending keyframes across attempts would invent ones no labeler set.
  */
 export const videoFamily: TaskFamily = {
   id: 'video',

@@ -28,10 +28,11 @@ export async function renderVideoResults(context: RenderContext, type: string, p
   const folder = newResultFolder();
   const timing = videoTiming(params);
   const integerPixels = integerPixelsOf(params);
+  const withLinks = params.links !== undefined;
   const annotations =
     type === 'videoplaybackannotation'
-      ? playbackAnnotationFile(submission, { integerPixels, timing, withLabels: params.with_labels !== false })
-      : videoAnnotationFile(submission, { integerPixels, timing });
+      ? playbackAnnotationFile(submission, { integerPixels, timing, withLinks, withLabels: params.with_labels !== false })
+      : videoAnnotationFile(submission, { integerPixels, timing, withLinks });
   await putText(context.files, folder, 'annotations.json', annotations);
   await putText(context.files, folder, KEYFRAMES_FILE, [JSON.stringify(submission)]);
   const response: VideoResponse = { annotations: { url: resultFileUrl(context.publicBase, folder, 'annotations.json') } };
