@@ -10,8 +10,9 @@ const TIME_PARAMS = ['start_time', 'duration_time'] as const;
  */
 export function validateVideoParams(type: string, params: Record<string, unknown>): void {
   checkAttachments(type, params);
-  // Geometries and their labels follow the image rules exactly.
-  validateImageParams('imageannotation', params);
+  // Geometries and their labels follow the image rules exactly; a video's hypothesis and layers
+  // are files (§1.3), checked below, not the image's inline annotations.
+  validateImageParams('imageannotation', { ...params, hypothesis: undefined, layers: undefined });
   for (const key of RATE_PARAMS) {
     const value = params[key];
     if (value !== undefined && value !== null && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
