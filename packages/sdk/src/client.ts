@@ -45,7 +45,7 @@ export interface ClientOptions {
   baseUrl?: string;
   /** The v2 host (paths add `/v2`); default `baseUrl` without its trailing `/v1`. */
   v2BaseUrl?: string;
-  /** The fetch implementation; default the global fetch of Node 20. */
+  /** The fetch implementation; default the runtime's global fetch. */
   fetch?: typeof fetch;
   /** Per-attempt timeout in ms; default 60 000. */
   timeout?: number;
@@ -98,7 +98,8 @@ export class Tagwright {
       apiKey,
       baseUrl: this.baseUrl,
       v2BaseUrl: options.v2BaseUrl ?? v2BaseFrom(this.baseUrl),
-      fetch: options.fetch ?? globalThis.fetch,
+      // Called through a wrapper: a browser's fetch throws "Illegal invocation" when called as a method of another object.
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
       retry: {
         maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,

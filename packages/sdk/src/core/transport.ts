@@ -10,6 +10,7 @@ import {
   ScaleUserAbort,
   errorFromResponse,
 } from './errors.ts';
+import { randomUuid } from './random-id.ts';
 import { isRetryableStatus, retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from './retries.ts';
 
 export const SDK_VERSION = '0.2.0';
@@ -159,7 +160,7 @@ export class Transport {
   async request<T>(request: ApiRequest<T>): Promise<T> {
     const options = request.options ?? {};
     const maxRetries = options.maxRetries ?? this.config.retry.maxRetries;
-    const idempotencyKey = request.method === 'GET' ? undefined : (options.idempotencyKey ?? crypto.randomUUID());
+    const idempotencyKey = request.method === 'GET' ? undefined : (options.idempotencyKey ?? (await randomUuid()));
     const url = this.url(request);
     const headers = this.headers(request, idempotencyKey);
     const body =
