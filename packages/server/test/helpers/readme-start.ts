@@ -21,8 +21,9 @@ export interface ReadmeServer {
 }
 
 /**
- * Starts `npm run start -w @tagwright/server` (the second half of the README's `npm start`; the first
- * half builds the web UI, which the caller may point at with TAGWRIGHT_WEB_DIR) from the repository
+ * Starts `npm run start -w @tagwright/server` (the compiled server, built first when its sources
+ * changed: the README's `npm start` without its web UI build, which the caller may point at with
+ * TAGWRIGHT_WEB_DIR) from the repository
  * root with a fresh, relative data folder under the git-ignored `tmp/`, on a free port; SQLite, or
  * the PostgreSQL database `databaseUrl` names (as `DATABASE_URL` would, the README's only switch).
  */
