@@ -1,6 +1,7 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteDatabase } from 'kysely';
 import { committedReaderOf, prepareOnReader, type ReaderQuery } from './committed-reader.ts';
 import type { DialectHelpers } from './dialect.ts';
+import { registerPreparedSql } from './prepared-statements.ts';
 
 /**
  * A query built and compiled once per SQL dialect, then run on any connection or transaction with
@@ -19,6 +20,7 @@ import type { DialectHelpers } from './dialect.ts';
  * connection when it holds no transaction, else the read-only one): it sees every committed write,
  * never waits for a transaction holding the main connection, and skips Kysely's connection
  * handling. On a transaction, on PostgreSQL and on an in-memory database it runs as usual.
+ * On PostgreSQL every connection prepares it once, by name (db/prepared-statements.ts).
  */
 export class CompiledStatement<Row> {
   private readonly byDialect = new Map<string, { compiled: CompiledQuery<Row>; slots: Array<number | undefined> }>();
@@ -47,6 +49,8 @@ export class CompiledStatement<Row> {
       }
       entry = { compiled, slots };
       this.byDialect.set(dialect, entry);
+      // On PostgreSQL it runs as a named prepared statement (db/prepared-statements.ts).
+      registerPreparedSql(compiled.sql);
     }
     const { compiled, slots } = entry;
     const parameters = slots.map((slot, position) => (slot === undefined ? compiled.parameters[position] : args[slot]));

@@ -7,6 +7,7 @@ import type { Database } from './schema.ts';
 import { dialectHelpers, type DialectHelpers } from './dialect.ts';
 import { registerCommittedReader } from './committed-reader.ts';
 import { startCheckpointer } from './checkpointer.ts';
+import { preparePooledStatements } from './prepared-statements.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, which fit a JS number exactly.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -31,6 +32,8 @@ export function connect(options: ConnectOptions): Db {
     // An idle client whose connection the server ends (restart, admin kill) must not crash the process;
     // the pool drops it and the next query opens a fresh one.
     pool.on('error', (error) => process.emitWarning(`PostgreSQL idle connection lost: ${error.message}`));
+    // The hot statements (compiled once) are parsed and planned once per connection.
+    preparePooledStatements(pool);
     return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialectHelpers('postgres'));
   }
   const file = options.sqliteFile ?? ':memory:';

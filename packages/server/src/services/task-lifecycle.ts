@@ -133,6 +133,26 @@ export class TaskLifecycle {
   }
 
   /**
+   * `createTask` for a live task with no batch and no tags, outside a transaction: on PostgreSQL the
+   * insert and its counter change are one statement (TaskRepository.insertUnbatched), one round trip
+   * where a transaction took four. Returns undefined when the unique_id is already taken.
+   */
+  async createUnbatchedTask(db: Kysely<Database>, task: Task): Promise<Task | undefined> {
+    const { project_name: _project, batch_name: _batch, ...row } = task;
+    const fresh: NewTask = { ...row, status: 'pending', work_state: 'queued' };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await this.tasks(db).insertUnbatched(fresh))) return undefined;
+        return { ...task, ...fresh };
+      } catch (error) {
+        // The statement holds the task's unique_id entry and then a counter row: a transaction
+        // taking them the other way round can deadlock with it (PostgreSQL then aborts one of the two).
+        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
+      }
+    }
+  }
+
+  /**
    * pending → completed with the labelers' (or reviewers') response. Callback `completed`.
    * `accountCallbackUrl`: the account's default callback URL when the caller has already read it
    * in this transaction (the work queue reads it with the lease), saving a read.

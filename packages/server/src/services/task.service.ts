@@ -149,7 +149,11 @@ export class TaskService {
     const { task, stagingOnly, testResponse } = buildNewTask(caller, request, placed, now);
     let created: Task;
     try {
-      created = await this.runCreate(async (trx) => {
+      // On PostgreSQL a live task with no batch, tags or Idempotency-Key is one statement, no transaction.
+      const unbatched = this.db.dialect.name === 'postgres' && idempotencyKey === undefined && testResponse === undefined && task.batch_id === null && !task.tags?.length;
+      const stored = unbatched ? await this.lifecycle.createUnbatchedTask(this.db.kysely, task) : undefined;
+      if (unbatched && !stored) throw new DuplicateRefused();
+      created = stored ?? await this.runCreate(async (trx) => {
         if (idempotencyKey !== undefined && !(await this.recordIdempotencyKey(trx, caller, idempotencyKey, task.id, now))) {
           throw new DuplicateRefused();
         }
