@@ -20,7 +20,9 @@ import { registerPreparedSql } from './prepared-statements.ts';
  * connection when it holds no transaction, else the read-only one): it sees every committed write,
  * never waits for a transaction holding the main connection, and skips Kysely's connection
  * handling. On a transaction, on PostgreSQL and on an in-memory database it runs as usual.
- * On PostgreSQL every connection prepares it once, by name (db/prepared-statements.ts).
+ * With `prepared`, every PostgreSQL connection prepares it once, by name (db/prepared-statements.ts):
+ * for simple statements whose plan does not depend on the values (key lookups, the task insert), as
+ * PostgreSQL may switch a prepared statement to one generic plan after five runs.
  */
 export class CompiledStatement<Row> {
   private readonly byDialect = new Map<string, { compiled: CompiledQuery<Row>; slots: Array<number | undefined> }>();
@@ -30,7 +32,7 @@ export class CompiledStatement<Row> {
   constructor(
     private readonly arity: number,
     private readonly build: (db: Kysely<any>, ...placeholders: string[]) => Compilable<Row>,
-    private readonly options: { committedReads?: boolean } = {},
+    private readonly options: { committedReads?: boolean; prepared?: boolean } = {},
   ) {}
 
   /** Runs the statement on `db` (a Kysely instance or a transaction) of the named dialect. */
@@ -49,8 +51,7 @@ export class CompiledStatement<Row> {
       }
       entry = { compiled, slots };
       this.byDialect.set(dialect, entry);
-      // On PostgreSQL it runs as a named prepared statement (db/prepared-statements.ts).
-      registerPreparedSql(compiled.sql);
+      if (this.options.prepared) registerPreparedSql(compiled.sql);
     }
     const { compiled, slots } = entry;
     const parameters = slots.map((slot, position) => (slot === undefined ? compiled.parameters[position] : args[slot]));
@@ -71,7 +72,8 @@ export class CompiledStatement<Row> {
  * A select of one repository, built once and run with new parameter values, as a function: the
  * hottest lookups (API key, project or batch by name, a user's leases) use this. It is a
  * CompiledStatement with committed reads: on SQLite a run on the database itself goes straight to a
- * committed-read connection. `build` receives one placeholder per parameter (see CompiledStatement).
+ * committed-read connection, and on PostgreSQL it is a named prepared statement. `build` receives one
+ * placeholder per parameter (see CompiledStatement).
  */
 export function prepareQuery<Args extends readonly (string | number)[], Row>(
   /** Read when the query first runs, so a repository can pass `() => this.db` from a field initializer. */
@@ -79,7 +81,7 @@ export function prepareQuery<Args extends readonly (string | number)[], Row>(
   arity: Args['length'],
   build: (...placeholders: string[]) => Compilable<Row>,
 ): (...args: Args) => Promise<Row[]> {
-  const statement = new CompiledStatement<Row>(arity, (_db, ...placeholders) => build(...placeholders), { committedReads: true });
+  const statement = new CompiledStatement<Row>(arity, (_db, ...placeholders) => build(...placeholders), { committedReads: true, prepared: true });
   // One key: the query belongs to one repository, hence to one database and one dialect.
   return async (...args: Args) => (await statement.execute(database(), 'this database', args)).rows;
 }

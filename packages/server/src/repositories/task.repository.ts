@@ -238,6 +238,7 @@ const INSERT_TASK = new CompiledStatement(TASK_COLUMNS.length, (db: Kysely<Datab
     .insertInto('tasks')
     .values(Object.fromEntries(TASK_COLUMNS.map((column, index) => [column, values[index]])) as unknown as TaskRow)
     .onConflict((conflict) => conflict.columns(['account_id', 'environment', 'unique_id']).doNothing()),
+  { prepared: true },
 );
 
 const FIND_TASK = new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id, accountId, environment) =>
@@ -250,7 +251,7 @@ const FIND_TASK = new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id,
     .where('t.id', '=', id)
     .where('t.account_id', '=', accountId)
     .where('t.environment', '=', environment as Environment),
-  { committedReads: true },
+  { committedReads: true, prepared: true },
 );
 
 /** Most counter rows one upsert writes (a status change writes two, a bulk change a few more). */
@@ -284,6 +285,7 @@ function upsertCounts(rows: number): CompiledStatement<unknown> {
             .columns(['account_id', 'environment', 'project_id', 'batch_key', 'type', 'status', 'shard'])
             .doUpdateSet((eb) => ({ n: eb('task_counts.n', '+', eb.ref('excluded.n')) })),
         ),
+      { prepared: true },
     );
     UPSERT_COUNTS.set(rows, statement);
   }
