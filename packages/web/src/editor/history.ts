@@ -53,9 +53,9 @@ export class History<R extends StoreRecord = Shape> {
    * Hands over the pending entry without committing or reverting it: the video editor turns a
    * frame's edits into keyframe changes, which its own history records instead.
    */
-  takePending(): StoreDiff<R> {
-    const key = this.store as unknown as AnnotationStore<StoreRecord>;
-    const pending = (this.pending.get(key) ?? new Map()) as unknown as StoreDiff<R>;
+  takePending<T extends StoreRecord = R>(store: AnnotationStore<T> = this.store as unknown as AnnotationStore<T>): StoreDiff<T> {
+    const key = store as unknown as AnnotationStore<StoreRecord>;
+    const pending = (this.pending.get(key) ?? new Map()) as unknown as StoreDiff<T>;
     this.pending.delete(key);
     return pending;
   }

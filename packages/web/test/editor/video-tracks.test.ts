@@ -252,3 +252,85 @@ describe('the video editor', () => {
     expect(reloaded.getState().canUndo).toBe(false);
   });
 });
+
+describe('links between tracks', () => {
+  const LINK_TASK = {
+    attachment_type: 'video',
+    attachment: 'https://example.com/clip.mp4',
+    frame_rate: 30,
+    geometries: { box: { objects_to_annotate: ['rider', 'bike'] } },
+    links: { rides: { is_bidirectional: false, from_allowed_labels: ['rider'], to_allowed_labels: ['bike'] } },
+    annotation_attributes: { same_as: { type: 'linked', description: 'Same object as', allowed_labels: ['bike'] } },
+  };
+  const box = (frame: number, left: number, attributes: Record<string, unknown> = {}) => ({ frame, left, top: 10, width: 20, height: 20, attributes });
+  /** A rider on frames 0-50 linked to bike A (10-50); bike B on 0-50; the rider's answer names bike A at both its keyframes. */
+  const DRAFT = {
+    frame_count: 100,
+    tracks: [
+      { uuid: 'rider', label: 'rider', geometry: 'box', keyframes: [box(0, 0, { same_as: 'bike-a' }), box(50, 50, { same_as: 'bike-a' })] },
+      { uuid: 'bike-a', label: 'bike', geometry: 'box', keyframes: [box(10, 100), box(50, 150)] },
+      { uuid: 'bike-b', label: 'bike', geometry: 'box', keyframes: [box(0, 300), box(50, 350)] },
+    ],
+    events: [],
+    links: [{ uuid: 'link-1', label: 'rides', from: 'rider', to: 'bike-a' }],
+  };
+
+  function linkEditor(): VideoEditor {
+    const video = new VideoEditor(editorConfigFromTask('imageannotation', LINK_TASK), { frameCount: 100, frameRate: 30, startTime: 0, eventLabels: [] });
+    video.canvas.setViewportSize({ width: 1000, height: 800 });
+    video.canvas.setImageSize({ width: 1000, height: 800 });
+    video.canvas.setCamera({ x: 0, y: 0, zoom: 1 });
+    return video;
+  }
+  const answersOf = (video: VideoEditor, id: string) => video.track(id)!.keyframes.map((keyframe) => keyframe.shape.attributes.same_as);
+
+  it('shows a link on the frames where both tracks are, draws new ones with the frame editor, saves them, and undoes them', () => {
+    const video = linkEditor();
+    video.load(DRAFT);
+    expect(video.canvas.links.getIds()).toEqual([]);
+    video.setFrame(20);
+    expect(video.canvas.links.getAll().map((link) => [link.from, link.to])).toEqual([['rider', 'bike-a']]);
+    expect(video.canvas.addLink('rider', 'bike-b')).toBeDefined();
+    expect(video.links().map((link) => link.to)).toEqual(['bike-a', 'bike-b']);
+    expect(video.getDraft().links.map(({ label, from, to }) => ({ label, from, to }))).toEqual([
+      { label: 'rides', from: 'rider', to: 'bike-a' },
+      { label: 'rides', from: 'rider', to: 'bike-b' },
+    ]);
+    video.setFrame(5);
+    expect(video.canvas.links.getAll().map((link) => link.to)).toEqual(['bike-b']);
+    // Deleting a link in the frame's links panel removes it from the track pair, on every frame.
+    video.canvas.removeLink(video.canvas.links.getIds()[0]);
+    expect(video.links().map((link) => link.to)).toEqual(['bike-a']);
+    video.undo();
+    expect(video.links().map((link) => link.to)).toEqual(['bike-a', 'bike-b']);
+    video.undo();
+    expect(video.links().map((link) => link.to)).toEqual(['bike-a']);
+  });
+
+  it('deleting a track deletes its links and the answers naming it on every keyframe, in one undo step', () => {
+    const video = linkEditor();
+    video.load(DRAFT);
+    video.deleteTrack('bike-a');
+    expect(video.links()).toEqual([]);
+    expect(answersOf(video, 'rider')).toEqual([undefined, undefined]);
+    video.undo();
+    expect(video.links()).toHaveLength(1);
+    expect(answersOf(video, 'rider')).toEqual(['bike-a', 'bike-a']);
+    // Deleted on the canvas (Delete on the selected shape): the same, and no keyframe is added to the rider.
+    video.setFrame(20);
+    video.canvas.setSelection(['bike-a']);
+    press(video.canvas, 'Delete');
+    expect(video.track('bike-a')).toBeUndefined();
+    expect(video.links()).toEqual([]);
+    expect(video.track('rider')!.keyframes.map((keyframe) => keyframe.frame)).toEqual([0, 50]);
+    expect(answersOf(video, 'rider')).toEqual([undefined, undefined]);
+  });
+
+  it('merging a track into another re-points its links and the answers naming it', () => {
+    const video = linkEditor();
+    video.load(DRAFT);
+    expect(video.mergeTracks('bike-b', 'bike-a')).toBe(true);
+    expect(video.links().map(({ from, to }) => [from, to])).toEqual([['rider', 'bike-b']]);
+    expect(answersOf(video, 'rider')).toEqual(['bike-b', 'bike-b']);
+  });
+});

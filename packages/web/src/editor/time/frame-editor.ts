@@ -1,11 +1,12 @@
 import { Editor } from '../editor.ts';
 import type { EditorConfig } from '../config.ts';
 import type { StoreDiff } from '../store.ts';
+import type { LinkRecord } from '../types.ts';
 
 /** What the frame editor asks of the video editor that owns it. */
 export interface FrameEditorHost {
-  /** A finished gesture's changes to the current frame's shapes, to turn into track changes. */
-  applyFrameEdits(diff: StoreDiff): void;
+  /** A finished gesture's changes to the current frame's shapes and links, to turn into track changes. */
+  applyFrameEdits(diff: StoreDiff, linkDiff: StoreDiff<LinkRecord>): void;
   undo(): void;
   redo(): void;
   canUndo(): boolean;
@@ -16,8 +17,8 @@ export interface FrameEditorHost {
 
 /**
  * The image editor showing one video frame: its store holds each visible track's shape at the
- * current frame (ids are track ids), so every image tool, the camera, selection and hit testing
- * work unchanged. Its own history never keeps anything: a committed gesture goes to the host,
+ * current frame (ids are track ids) and its links store the links between them, so every image
+ * tool (the link tool too), the camera, selection and hit testing work unchanged. Its own history never keeps anything: a committed gesture goes to the host,
  * which records keyframes in the video history and puts the frame's shapes back.
  */
 export class FrameEditor extends Editor {
@@ -30,7 +31,8 @@ export class FrameEditor extends Editor {
 
   override commit(): void {
     const diff = this.history.takePending();
-    if (diff.size > 0) this.host.applyFrameEdits(diff);
+    const linkDiff = this.history.takePending(this.links);
+    if (diff.size > 0 || linkDiff.size > 0) this.host.applyFrameEdits(diff, linkDiff);
     this.afterStoreChange();
   }
 

@@ -37,8 +37,48 @@ export interface VideoEvent {
   attributes: Readonly<Record<string, AttributeValue>>;
 }
 
+/**
+ * A link of the task's `params.links` between two tracks (task-types §4.2, §4.5): it holds on every
+ * frame where both tracks are listed. Its fields are the image editor's link record's, so the frame
+ * editor shows and edits the current frame's links unchanged.
+ */
+export interface TrackLink {
+  kind: 'link';
+  id: string;
+  index: number;
+  label: string;
+  from: string;
+  to: string;
+}
+
 /** What the video editor's store holds. */
-export type VideoRecord = Track | VideoEvent;
+export type VideoRecord = Track | VideoEvent | TrackLink;
+
+/**
+ * The track with every `linked` attribute answer (keys `linkedKeys`) passed through `target`:
+ * undefined drops the answer (its track is gone), a new id re-points it (tracks merged). The same
+ * track object when nothing changed.
+ */
+export function withLinkedAnswers(track: Track, linkedKeys: readonly string[], target: (id: string) => string | undefined): Track {
+  let changed = false;
+  const keyframes = track.keyframes.map((keyframe) => {
+    const attributes = keyframe.shape.attributes;
+    let next: Record<string, AttributeValue> | undefined;
+    for (const key of linkedKeys) {
+      const value = attributes[key];
+      if (typeof value !== 'string') continue;
+      const mapped = target(value);
+      if (mapped === value) continue;
+      next ??= { ...attributes };
+      if (mapped === undefined || mapped === track.id) delete next[key];
+      else next[key] = mapped;
+    }
+    if (!next) return keyframe;
+    changed = true;
+    return { ...keyframe, shape: { ...keyframe.shape, attributes: next } };
+  });
+  return changed ? { ...track, keyframes } : track;
+}
 
 const interpolateKeyframe = (a: TrackKeyframe, b: TrackKeyframe, t: number): TrackKeyframe => ({
   frame: a.frame + (b.frame - a.frame) * t,

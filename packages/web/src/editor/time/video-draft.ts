@@ -4,7 +4,8 @@ import { utilFor, utilOf } from '../shapes/index.ts';
 import { GEOMETRY_TYPES, type AttributeValue, type GeometryType, type Shape } from '../types.ts';
 import { newId } from '../ids.ts';
 import { readAttributes } from '../serialise.ts';
-import type { Track, TrackKeyframe, VideoEvent } from './track.ts';
+import { loadLinks, type ScaleLink } from '../links.ts';
+import type { Track, TrackKeyframe, TrackLink, VideoEvent } from './track.ts';
 
 /** One keyframe as the workbench saves it: the frame, the geometry's Scale fields and attributes. */
 export interface DraftKeyframe {
@@ -39,6 +40,8 @@ export interface VideoDraft {
   frame_count: number;
   tracks: DraftTrack[];
   events: DraftEvent[];
+  /** Links between tracks (`params.links`): `from`/`to` are track uuids. */
+  links: ScaleLink[];
   global_attributes: Record<string, AttributeValue>;
 }
 
@@ -46,6 +49,7 @@ export interface VideoDraft {
 export function serialiseVideoDraft(
   tracks: readonly Track[],
   events: readonly VideoEvent[],
+  links: readonly TrackLink[],
   frameCount: number,
   config: EditorConfig,
   globalAttributes: Readonly<Record<string, AttributeValue>>,
@@ -74,6 +78,7 @@ export function serialiseVideoDraft(
       ...(event.type === 'range' && event.end !== undefined ? { end: event.end } : {}),
       ...(Object.keys(event.attributes).length > 0 ? { attributes: { ...event.attributes } } : {}),
     })),
+    links: links.map((link) => ({ uuid: link.id, label: link.label, from: link.from, to: link.to })),
     global_attributes: prunedAttributeValues(globals, '', globalAttributes),
   };
 }
@@ -81,6 +86,7 @@ export function serialiseVideoDraft(
 export interface LoadedVideo {
   tracks: Track[];
   events: VideoEvent[];
+  links: TrackLink[];
   frameCount: number | undefined;
   globalAttributes: Record<string, AttributeValue>;
   skipped: number;
@@ -91,7 +97,7 @@ const isFrame = (value: unknown): value is number => typeof value === 'number' &
 
 /** Reads a saved draft (or a submitted keyframe response) back into tracks and events. */
 export function loadVideoDraft(draft: unknown, firstIndex = 0): LoadedVideo {
-  const result: LoadedVideo = { tracks: [], events: [], frameCount: undefined, globalAttributes: {}, skipped: 0 };
+  const result: LoadedVideo = { tracks: [], events: [], links: [], frameCount: undefined, globalAttributes: {}, skipped: 0 };
   if (!isObject(draft)) return result;
   if (isFrame(draft.frame_count) && draft.frame_count > 0) result.frameCount = draft.frame_count;
   const seen = new Set<string>();
@@ -123,6 +129,9 @@ export function loadVideoDraft(draft: unknown, firstIndex = 0): LoadedVideo {
       attributes: readAttributes(raw.attributes),
     });
   }
+  // Links between tracks that were read; one to a track left out is left out too.
+  const ids = new Set(result.tracks.map((track) => track.id));
+  for (const link of loadLinks(draft.links, ids)) result.links.push({ kind: 'link', ...link, index: index++ });
   result.globalAttributes = readAttributes(draft.global_attributes);
   return result;
 }

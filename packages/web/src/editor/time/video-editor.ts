@@ -6,7 +6,7 @@ import type { Problem } from '../editor.ts';
 import { applicableAttributes, isAnswered, prunedAttributeValues } from '../attributes.ts';
 import { utilOf } from '../shapes/index.ts';
 import { newId } from '../ids.ts';
-import type { AttributeValue, Shape } from '../types.ts';
+import type { AttributeValue, LinkRecord, Shape } from '../types.ts';
 import { FrameEditor } from './frame-editor.ts';
 import {
   adjacentKeyframe,
@@ -17,8 +17,10 @@ import {
   trackShapeAt,
   withOutside,
   withShapeAt,
+  withLinkedAnswers,
   withoutKeyframe,
   type Track,
+  type TrackLink,
   type VideoEvent,
   type VideoRecord,
 } from './track.ts';
@@ -79,7 +81,7 @@ export class VideoEditor {
       canRedo: false,
     };
     this.canvas = new FrameEditor(config, {
-      applyFrameEdits: (diff) => this.applyFrameEdits(diff),
+      applyFrameEdits: (diff, linkDiff) => this.applyFrameEdits(diff, linkDiff),
       undo: () => this.undo(),
       redo: () => this.redo(),
       canUndo: () => this.history.canUndo,
@@ -116,6 +118,11 @@ export class VideoEditor {
 
   events(): VideoEvent[] {
     return this.store.getAll().filter((record): record is VideoEvent => record.kind === 'event');
+  }
+
+  /** Links between tracks (`params.links`), in creation order. */
+  links(): TrackLink[] {
+    return this.store.getAll().filter((record): record is TrackLink => record.kind === 'link');
   }
 
   track(id: string): Track | undefined {
@@ -161,13 +168,15 @@ export class VideoEditor {
     if (playing !== this.state.playing) this.update({ playing });
   }
 
-  /** Puts each visible track's shape at the current frame into the canvas store. */
+  /** Puts each visible track's shape at the current frame into the canvas store, and the links between them. */
   private syncFrame(): void {
     const frameStore = this.canvas.store;
     const diff: StoreDiff = new Map();
     const wanted = new Set<string>();
-    for (const track of this.tracks()) {
-      if (this.state.hidden.has(track.id)) continue;
+    const links: TrackLink[] = [];
+    for (const track of this.store.getAll()) {
+      if (track.kind === 'link') links.push(track);
+      if (track.kind !== 'track' || this.state.hidden.has(track.id)) continue;
       const found = trackShapeAt(track, this.state.frame);
       if (!found) continue;
       wanted.add(track.id);
@@ -178,6 +187,20 @@ export class VideoEditor {
       if (!wanted.has(id)) diff.set(id, { before: frameStore.get(id)!, after: null });
     }
     frameStore.apply(diff);
+    // A link is shown (and can be deleted) on the frames where both of its tracks are.
+    const linkStore = this.canvas.links;
+    const linkDiff: StoreDiff<LinkRecord> = new Map();
+    const wantedLinks = new Set<string>();
+    for (const link of links) {
+      if (!wanted.has(link.from) || !wanted.has(link.to)) continue;
+      wantedLinks.add(link.id);
+      const current = linkStore.get(link.id);
+      if (current !== link) linkDiff.set(link.id, { before: current ?? null, after: link });
+    }
+    for (const id of linkStore.getIds()) {
+      if (!wantedLinks.has(id)) linkDiff.set(id, { before: linkStore.get(id)!, after: null });
+    }
+    if (linkDiff.size > 0) linkStore.apply(linkDiff);
   }
 
   /** Whether the track's shape on this frame is past its last keyframe (shown, but not in the response). */
@@ -188,10 +211,11 @@ export class VideoEditor {
 
   // ── edits from the canvas ───────────────────────────────────────────────────
 
-  /** Turns shapes drawn, moved, relabelled or deleted on this frame into track changes (one undo step). */
-  private applyFrameEdits(diff: StoreDiff): void {
+  /** Turns shapes drawn, moved, relabelled or deleted and links drawn or deleted on this frame into track changes (one undo step). */
+  private applyFrameEdits(diff: StoreDiff, linkDiff: StoreDiff<LinkRecord>): void {
     const changes: StoreDiff<VideoRecord> = new Map();
     const frame = this.state.frame;
+    const removed = new Set([...diff].filter(([, change]) => !change.after).map(([id]) => id));
     for (const [id, change] of diff) {
       const track = this.track(id);
       if (!change.after) {
@@ -205,11 +229,52 @@ export class VideoEditor {
         const label = change.after.label;
         const prune = (shape: Shape) => prunedAttributeValues(this.canvas.config.attributes, label, shape.attributes);
         changes.set(id, { before: track, after: relabelled(track, label, prune) });
+      } else if (change.before && onlyAnswersToRemovedDropped(change.before, change.after, removed)) {
+        // The frame editor dropped this frame's answers pointing at a deleted shape; the track
+        // loses them on every keyframe below, without a keyframe here for it.
       } else {
         changes.set(id, { before: track, after: withShapeAt(track, frame, change.after) });
       }
     }
+    for (const [id, change] of linkDiff) {
+      const existing = this.store.get(id);
+      if (!change.after) {
+        if (existing?.kind === 'link') changes.set(id, { before: existing, after: null });
+      } else if (!existing) {
+        const { label, from, to } = change.after;
+        changes.set(id, { before: null, after: { kind: 'link', id, index: this.nextIndex++, label, from, to } });
+      }
+    }
+    if (removed.size > 0) this.rewriteReferences(changes, (id) => (removed.has(id) ? undefined : id));
     this.commitChanges(changes);
+  }
+
+  /**
+   * Adds to `changes` what the links and `linked` answers of the other tracks become when tracks
+   * are deleted (`target` answers undefined: the link or answer goes) or merged (`target` answers
+   * the kept track; a link or answer that would join a track to itself, or repeat another, goes).
+   */
+  private rewriteReferences(changes: StoreDiff<VideoRecord>, target: (id: string) => string | undefined): void {
+    const linkedKeys = this.canvas.config.attributes.filter((definition) => definition.type === 'linked').map((definition) => definition.key);
+    const seen = new Set<string>();
+    for (const record of this.store.getAll()) {
+      const current = changes.get(record.id);
+      const base = current ? current.after : record;
+      if (!base) continue;
+      if (base.kind === 'link') {
+        const from = target(base.from);
+        const to = target(base.to);
+        const key = `${base.label}\n${from}\n${to}`;
+        if (from === undefined || to === undefined || from === to || seen.has(key)) changes.set(record.id, { before: record, after: null });
+        else {
+          seen.add(key);
+          if (from !== base.from || to !== base.to) changes.set(record.id, { before: record, after: { ...base, from, to } });
+        }
+      } else if (base.kind === 'track' && linkedKeys.length > 0) {
+        const rewritten = withLinkedAnswers(base, linkedKeys, target);
+        if (rewritten !== base) changes.set(record.id, { before: record, after: rewritten });
+      }
+    }
   }
 
   private commitChanges(changes: StoreDiff<VideoRecord>): void {
@@ -256,9 +321,13 @@ export class VideoEditor {
     if (track && track.name !== name) this.replace(track, { ...track, name });
   }
 
+  /** Deletes the track, the links to it and the other tracks' linked answers naming it (one undo step). */
   deleteTrack(id: string): void {
     const track = this.track(id);
-    if (track) this.replace(track, null);
+    if (!track) return;
+    const changes: StoreDiff<VideoRecord> = new Map([[id, { before: track, after: null }]]);
+    this.rewriteReferences(changes, (target) => (target === id ? undefined : target));
+    this.commitChanges(changes);
   }
 
   /** The object leaves the picture at the current frame (true) or comes back here (false). */
@@ -292,12 +361,13 @@ export class VideoEditor {
     const merged = this.track(mergedId);
     const joined = kept && merged && keptId !== mergedId ? mergeTracks(kept, merged) : null;
     if (!kept || !merged || !joined) return false;
-    this.commitChanges(
-      new Map<string, { before: VideoRecord | null; after: VideoRecord | null }>([
-        [kept.id, { before: kept, after: joined }],
-        [merged.id, { before: merged, after: null }],
-      ]),
-    );
+    const changes: StoreDiff<VideoRecord> = new Map<string, { before: VideoRecord | null; after: VideoRecord | null }>([
+      [kept.id, { before: kept, after: joined }],
+      [merged.id, { before: merged, after: null }],
+    ]);
+    // Links and linked answers naming the merged track now name the kept one.
+    this.rewriteReferences(changes, (target) => (target === mergedId ? keptId : target));
+    this.commitChanges(changes);
     return true;
   }
 
@@ -412,10 +482,10 @@ export class VideoEditor {
     this.canvas.load({ annotations: [], global_attributes: loaded.globalAttributes });
     const diff: StoreDiff<VideoRecord> = new Map();
     for (const record of this.store.getAll()) diff.set(record.id, { before: record, after: null });
-    for (const record of [...loaded.tracks, ...loaded.events]) diff.set(record.id, { before: null, after: record });
+    for (const record of [...loaded.tracks, ...loaded.events, ...loaded.links]) diff.set(record.id, { before: null, after: record });
     this.history.record(diff);
     this.history.clear();
-    this.nextIndex = loaded.tracks.length + loaded.events.length;
+    this.nextIndex = loaded.tracks.length + loaded.events.length + loaded.links.length;
     if (loaded.frameCount) this.update({ frameCount: loaded.frameCount });
     this.update({ canUndo: false, canRedo: false });
     this.canvas.refreshHistoryState();
@@ -423,7 +493,7 @@ export class VideoEditor {
   }
 
   getDraft(): VideoDraft {
-    return serialiseVideoDraft(this.tracks(), this.events(), this.state.frameCount, this.canvas.config, this.canvas.getState().globalAttributes);
+    return serialiseVideoDraft(this.tracks(), this.events(), this.links(), this.state.frameCount, this.canvas.config, this.canvas.getState().globalAttributes);
   }
 
   /** Problems that block submitting: labels, sizes and required attributes at keyframes, events, globals. */
@@ -454,4 +524,19 @@ export class VideoEditor {
     }
     return problems;
   }
+}
+
+/** Whether a frame edit only removed `linked` answers pointing at shapes deleted in the same gesture. */
+function onlyAnswersToRemovedDropped(before: Shape, after: Shape, removed: ReadonlySet<string>): boolean {
+  if (removed.size === 0) return false;
+  const { attributes: answersBefore, ...restBefore } = before;
+  const { attributes: answersAfter, ...restAfter } = after;
+  if (JSON.stringify(restBefore) !== JSON.stringify(restAfter)) return false;
+  for (const key of new Set([...Object.keys(answersBefore), ...Object.keys(answersAfter)])) {
+    if (answersBefore[key] === answersAfter[key]) continue;
+    const value = answersBefore[key];
+    if (answersAfter[key] === undefined && typeof value === 'string' && removed.has(value)) continue;
+    return false;
+  }
+  return true;
 }

@@ -6,7 +6,8 @@ import type { DraftKeyframe, DraftTrack, VideoDraft } from './video-draft.ts';
  * frame listed is a keyframe (§4.4), a gap becomes an `outside` keyframe, and keyframes that linear
  * interpolation reproduces are dropped again, so a file Tagwright rendered comes back close to the
  * keyframes it was made from. Accepts the videoannotation array and the playback forms (§4.3:
- * `{annotations: {uuid: track}}`, a bare uuid map, or an array of `{annotations: {...}}`).
+ * `{annotations: {uuid: track}}`, a bare uuid map, or an array of `{annotations: {...}}`). Links
+ * come from each frame's `links` (each once) or the playback file's top-level `links`.
  */
 export function draftFromAnnotationFile(file: unknown, frameCount: number | undefined, timing: VideoTiming): VideoDraft {
   const listed = new Map<string, { label: string; geometry: string; frames: DraftKeyframe[] }>();
@@ -16,8 +17,15 @@ export function draftFromAnnotationFile(file: unknown, frameCount: number | unde
     track.frames.push(keyframe);
   };
   let lastFrame = -1;
+  const links = new Map<string, unknown>();
+  const addLinks = (raw: unknown) => {
+    if (!Array.isArray(raw)) return;
+    for (const link of raw) if (isObject(link)) links.set(typeof link.uuid === 'string' ? link.uuid : `${String(link.label)} ${String(link.from)} ${String(link.to)}`, link);
+  };
+  if (isObject(file)) addLinks(file.links);
   if (Array.isArray(file) && file.every((entry) => isObject(entry) && Array.isArray(entry.annotations))) {
     file.forEach((entry, frame) => {
+      addLinks((entry as { links?: unknown }).links);
       for (const annotation of (entry as { annotations: unknown[] }).annotations) {
         if (!isObject(annotation) || typeof annotation.uuid !== 'string') continue;
         const { uuid, type, label, ...fields } = annotation;
@@ -45,7 +53,7 @@ export function draftFromAnnotationFile(file: unknown, frameCount: number | unde
     track.frames.sort((a, b) => a.frame - b.frame);
     tracks.push({ uuid, label: track.label, geometry: track.geometry as DraftTrack['geometry'], keyframes: simplified(withGaps(track.frames)) });
   }
-  return { frame_count: frameCount ?? lastFrame + 1, tracks, events: [], global_attributes: {} };
+  return { frame_count: frameCount ?? lastFrame + 1, tracks, events: [], links: [...links.values()] as VideoDraft['links'], global_attributes: {} };
 }
 
 function playbackTracks(file: unknown): Record<string, unknown> {

@@ -6,6 +6,7 @@ import { useEditorKeys } from '../../workbench/use-editor-keys.ts';
 import { Canvas } from '../image/Canvas.tsx';
 import { Toolbar } from '../image/Toolbar.tsx';
 import { LabelPicker } from '../image/LabelPicker.tsx';
+import { LinksPanel } from '../image/LinksPanel.tsx';
 import { AttributePanel, GlobalAttributePanel } from '../image/AttributePanel.tsx';
 import { useEditorState } from '../image/use-editor.ts';
 import { FrameBackdrop } from './FrameBackdrop.tsx';
@@ -100,6 +101,7 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
           <AttributePanel editor={editor.canvas} />
           <GlobalAttributePanel editor={editor.canvas} />
           <TrackList editor={editor} />
+          <LinksPanel editor={editor.canvas} />
           <EventsPanel editor={editor} />
           <Notice editor={editor} />
           <Shortcuts />
