@@ -53,6 +53,19 @@ function builtFingerprint() {
   }
 }
 
+/** Removes the staging folders of builds whose process died midway (killed, out of disk). */
+function removeLeftovers() {
+  for (const name of fs.readdirSync(SERVER_DIR)) {
+    const match = /^dist\.(?:building|old)-(\d+)$/.exec(name);
+    if (!match) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+    } catch (error) {
+      if (error.code === 'ESRCH') fs.rmSync(path.join(SERVER_DIR, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Builds into a fresh folder and swaps it in, so a process starting meanwhile never sees half a build. */
 async function build(print) {
   const started = performance.now();
@@ -62,6 +75,7 @@ async function build(print) {
   // the workspace packages are TypeScript sources, so they go into the bundle.
   const external = Object.keys(manifest.dependencies ?? {}).filter((name) => !name.startsWith('@tagwright/'));
   const sourcesFingerprint = fingerprint();
+  removeLeftovers();
   const staging = `${DIST_DIR}.building-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   await esbuild({
