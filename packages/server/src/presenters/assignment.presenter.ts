@@ -1,5 +1,6 @@
 import type { Lease } from '../repositories/queue.repository.ts';
 import type { Assignment } from '../services/queue.service.ts';
+import type { RecentSubmission } from '../services/submission-reopen.ts';
 import { toIso } from '../domain/time.ts';
 
 /** A lease on the wire (docs/app-api.md): `{lease_id, task_id, kind, expires_at}`. */
@@ -31,6 +32,14 @@ export function presentAssignment(assignment: Assignment): Record<string, unknow
   if (assignment.draft) wire.draft = { response: assignment.draft.response, saved_at: toIso(assignment.draft.updated_at) };
   if (assignment.lease.kind === 'review') wire.response = assignment.response ?? null;
   if (assignment.reviewComments !== undefined) wire.review_comments = assignment.reviewComments;
+  return wire;
+}
+
+/** One of the caller's recent submissions (`GET queue/recent`): `closed_because` and `reason` only when it can no longer be reopened. */
+export function presentRecentSubmission(entry: RecentSubmission): Record<string, unknown> {
+  const wire: Record<string, unknown> = { task_id: entry.task_id, project: entry.project, type: entry.type, submitted_at: toIso(entry.submitted_at), reopenable: entry.reopenable };
+  if (entry.closed_because !== undefined) wire.closed_because = entry.closed_because;
+  if (entry.reason !== undefined) wire.reason = entry.reason;
   return wire;
 }
 

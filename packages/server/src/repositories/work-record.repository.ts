@@ -220,6 +220,24 @@ export class WorkRecordRepository {
   }
 
   /**
+   * The person's label attempts submitted since a moment, newest first, at most `limit`: a range
+   * of the (user_id, submitted_at) index read from its end.
+   */
+  async recentLabelAttempts(userId: string, since: number, limit: number): Promise<Attempt[]> {
+    const rows = await this.db
+      .selectFrom('task_attempts')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('submitted_at', '>=', since)
+      .where('kind', '=', 'label')
+      .orderBy('submitted_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(fromAttemptRow);
+  }
+
+  /**
    * Takes a label attempt back out of its round (a labeler reopening their submission), in the
    * caller's transaction. The round's last attempt moves into the freed slot, so the round's
    * attempt numbers stay 1..n-1 and the next submission takes slot n (attempt numbers are unique

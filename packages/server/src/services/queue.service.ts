@@ -23,7 +23,7 @@ import { validateResponse } from './response-validation.ts';
 import { statedImageSize } from '../domain/image-size.ts';
 import { consensus, pairAgreement } from './consensus.ts';
 import { familyOf } from '../families/index.ts';
-import { SubmissionReopener } from './submission-reopen.ts';
+import { SubmissionReopener, recentSubmissions, type RecentSubmission } from './submission-reopen.ts';
 
 /** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
 export interface Worker {
@@ -201,6 +201,11 @@ export class QueueService {
     const assignment = await this.assignmentFor(worker, lease);
     if (!assignment) throw new NotFound(`No task with id "${taskId}" exists.`);
     return assignment;
+  }
+
+  /** `GET queue/recent`: the caller's label submissions within the reopen window, newest first, each saying whether it can be reopened. */
+  recent(worker: Worker, limit: number): Promise<RecentSubmission[]> {
+    return recentSubmissions(this.db.kysely, this.db.dialect, { accountId: worker.caller.account.id, userId: worker.userId, now: Date.now(), windowMs: this.settings.reopenWindowMs, limit });
   }
 
   /** `POST tasks/:id/draft`: stores the caller's work in progress (any JSON) under their lease. */

@@ -47,7 +47,7 @@ export class SubmissionReopener {
     const attempt = await records.latestOwnAttempt(taskId, userId);
     if (!attempt || attempt.account_id !== request.accountId) throw new NotFound(`You have not submitted a task with id "${taskId}".`);
     // A gold answer is scored when it is given; to the labeler it was simply completed.
-    if (attempt.kind === 'gold') throw notPending(taskId, 'completed');
+    if (attempt.kind === 'gold') throw new Conflict(notPending(taskId, 'completed').message);
     if (request.windowMs <= 0) throw new Conflict('Reopening submissions is turned off on this server (TAGWRIGHT_REOPEN_SECONDS=0).');
 
     // Give back any other label task the caller holds (draft kept), as asking for another project does.
@@ -68,35 +68,91 @@ export class SubmissionReopener {
   }
 }
 
+/** One of the labeler's recent submissions, and whether it can still be reopened (else why not). */
+export interface RecentSubmission {
+  task_id: string;
+  project: string;
+  type: string;
+  submitted_at: number;
+  reopenable: boolean;
+  closed_because?: ClosedBecause;
+  reason?: string;
+}
+
+/**
+ * The caller's label submissions within the reopen window, newest first (one per task), each with
+ * whether it can be reopened now, judged by the same rules as `reopen` (read without locks: the
+ * reopen itself decides again under the task lock).
+ */
+export async function recentSubmissions(
+  db: Kysely<Database>,
+  dialect: DialectHelpers,
+  request: Omit<ReopenRequest, 'taskId' | 'leaseMs'> & { limit: number },
+): Promise<RecentSubmission[]> {
+  if (request.windowMs <= 0) return [];
+  const records = new WorkRecordRepository(db, dialect);
+  const tasks = new TaskRepository(db, dialect);
+  const attempts = await records.recentLabelAttempts(request.userId, request.now - request.windowMs, request.limit);
+  const newest = attempts.filter((attempt, index) => attempts.findIndex((other) => other.task_id === attempt.task_id) === index);
+  const entries = await Promise.all(
+    newest.map(async (attempt): Promise<RecentSubmission | undefined> => {
+      const [task, work] = await Promise.all([tasks.findById(request.accountId, 'live', attempt.task_id), records.findWork(attempt.task_id)]);
+      if (!task) return undefined;
+      const closed = whyClosed(task, attempt, work, request);
+      const entry: RecentSubmission = { task_id: task.id, project: task.project_name, type: task.type, submitted_at: attempt.submitted_at, reopenable: closed === undefined };
+      if (closed) {
+        entry.closed_because = closed.code;
+        entry.reason = closed.message;
+      }
+      return entry;
+    }),
+  );
+  return entries.filter((entry): entry is RecentSubmission => entry !== undefined);
+}
+
+/** Why a submission can no longer be reopened: a stable code for programs, a sentence for people. */
+export type ClosedBecause = 'delivered' | 'ended' | 'reviewed' | 'too_late' | 'in_review' | 'in_use' | 'consensus_decided';
+
+interface Closed {
+  code: ClosedBecause;
+  message: string;
+}
+
 /** Throws the Conflict that says why this attempt cannot be reopened; returns when it can. */
 function checkReopenable(task: Task, attempt: Attempt, work: TaskWork | undefined, request: ReopenRequest): void {
+  const closed = whyClosed(task, attempt, work, request);
+  if (closed) throw new Conflict(closed.message);
+}
+
+/** Why this attempt can no longer be reopened, or undefined when it can (the table in docs/work-queue.md). */
+function whyClosed(task: Task, attempt: Attempt, work: TaskWork | undefined, request: Pick<ReopenRequest, 'now' | 'windowMs'>): Closed | undefined {
   const id = task.id;
-  if (task.status !== 'pending') throw notPending(id, task.status);
+  if (task.status !== 'pending') return notPending(id, task.status);
   if (!work || attempt.round !== work.round) {
-    throw new Conflict(`Task ${id} has been reviewed since you submitted it (a reviewer sent it back for another round); it can no longer be reopened.`);
+    return { code: 'reviewed', message: `Task ${id} has been reviewed since you submitted it (a reviewer sent it back for another round); it can no longer be reopened.` };
   }
   const windowSecs = Math.round(request.windowMs / 1000);
   if (request.now - attempt.submitted_at > request.windowMs) {
-    throw new Conflict(`You submitted task ${id} more than ${describeSeconds(windowSecs)} ago; a submission can be reopened for ${describeSeconds(windowSecs)} (TAGWRIGHT_REOPEN_SECONDS).`);
+    return { code: 'too_late', message: `You submitted task ${id} more than ${describeSeconds(windowSecs)} ago; a submission can be reopened for ${describeSeconds(windowSecs)} (TAGWRIGHT_REOPEN_SECONDS).` };
   }
   switch (task.work_state) {
     case 'reviewing':
-      throw new Conflict(`A reviewer is reviewing task ${id} now; it can no longer be reopened.`);
+      return { code: 'in_review', message: `A reviewer is reviewing task ${id} now; it can no longer be reopened.` };
     case 'in_progress':
-      throw new Conflict(`Another labeler is working on task ${id} now; try again when they have submitted or given it back.`);
+      return { code: 'in_use', message: `Another labeler is working on task ${id} now; try again when they have submitted or given it back.` };
     case 'review':
-      if (work.attempts > 1) throw new Conflict(`All ${work.attempts} consensus attempts of task ${id} are in and their merge waits for review; it can no longer be reopened.`);
-      return;
+      if (work.attempts > 1) return { code: 'consensus_decided', message: `All ${work.attempts} consensus attempts of task ${id} are in and their merge waits for review; it can no longer be reopened.` };
+      return undefined;
     case 'queued':
-      return;
+      return undefined;
     default:
-      throw notPending(id, task.work_state);
+      return notPending(id, task.work_state);
   }
 }
 
-function notPending(taskId: string, status: string): Conflict {
-  const why = status === 'completed' ? 'its response has been delivered (callback sent)' : `it is ${status}`;
-  return new Conflict(`Task ${taskId} is ${status === 'completed' ? 'completed' : 'no longer pending'}: ${why}, so it can no longer be reopened.`);
+function notPending(taskId: string, status: string): Closed {
+  if (status === 'completed') return { code: 'delivered', message: `Task ${taskId} is completed: its response has been delivered (callback sent), so it can no longer be reopened.` };
+  return { code: 'ended', message: `Task ${taskId} is no longer pending: it is ${status}, so it can no longer be reopened.` };
 }
 
 function describeSeconds(seconds: number): string {

@@ -155,7 +155,7 @@ describeEachDatabase('Labeling in a real browser', (dialect) => {
     assert.deepEqual(parse((await awaitingReview()).pending_response), { category: 'cat' });
 
     // A second thought before anyone reviewed it: reopen, correct, submit again.
-    await labeling.page.getByRole('button', { name: 'Reopen' }).click();
+    await labeling.page.getByRole('button', { name: 'Reopen', exact: true }).click();
     await labeling.page.getByText(/Reopened task/).waitFor();
     assert.equal(await labeling.page.getByLabel(/cat/).isChecked(), true, 'the submitted answer comes back as the draft');
     await labeling.page.getByLabel(/dog/).check();

@@ -144,6 +144,32 @@ describeEachDatabase('Reopening a submission', (dialect) => {
     assert.equal((await reopen(ana, task.task_id)).status, 409);
   });
 
+  it('lists the recent submissions newest first, one per task, saying which can still be reopened and why not', async () => {
+    const { project, workers: [labeler], reviewer } = await reviewedProject();
+    const first = await createTask(server.current, 'categorization', categorization(project));
+    const second = await createTask(server.current, 'categorization', categorization(project));
+    await submit(server.current, labeler, await next(server.current, labeler), { category: 'cat' });
+    await submit(server.current, labeler, await next(server.current, labeler), { category: 'dog' });
+    const review = await next(server.current, reviewer, 'kind=review');
+    assert.equal(review.task.task_id, first.task_id);
+
+    const answer = await call(server.current, labeler, 'GET', '/queue/recent');
+    assert.equal(answer.status, 200, answer.text);
+    const submissions = answer.body.submissions;
+    assert.deepEqual(submissions.map((entry: any) => [entry.task_id, entry.project, entry.type, entry.reopenable]), [
+      [second.task_id, project, 'categorization', true],
+      [first.task_id, project, 'categorization', false],
+    ]);
+    assert.equal(submissions[0].reason, undefined);
+    assert.equal(submissions[1].closed_because, 'in_review');
+    assert.match(submissions[1].reason, /A reviewer is reviewing task/);
+    assert.ok(!Number.isNaN(Date.parse(submissions[0].submitted_at)));
+    assert.equal((await call(server.current, labeler, 'GET', '/queue/recent?limit=1')).body.submissions.length, 1);
+    const badLimit = await call(server.current, labeler, 'GET', '/queue/recent?limit=500');
+    assert.equal(badLimit.status, 400);
+    assert.match(badLimit.body.error, /limit/);
+  });
+
   it('refuses to reopen a consensus round whose attempts are all in and wait for review', async () => {
     const project = unique('reopen-decided');
     await createProject(server.current, { type: 'categorization', name: project, pipeline: 'consensus_task', consensus_attempts: 2 });

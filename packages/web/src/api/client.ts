@@ -7,6 +7,7 @@ import type {
   LoginRequest,
   QueueNextResponse,
   WorkProgress,
+  RecentSubmission,
   QueueProjectsResponse,
   RenewLeaseResponse,
   ReviewRequest,
@@ -247,6 +248,11 @@ export class AppApi {
 
   submit(taskId: string, body: SubmitRequest): Promise<SubmitResponse> {
     return this.request('POST', `/tasks/${encodeURIComponent(taskId)}/submit`, body);
+  }
+
+  /** The caller's label submissions within the reopen window, newest first, each saying whether it can still be reopened. */
+  async recentSubmissions(limit = 5): Promise<RecentSubmission[]> {
+    return (await this.request<{ submissions: RecentSubmission[] }>('GET', `/queue/recent?limit=${limit}`)).submissions;
   }
 
   /**

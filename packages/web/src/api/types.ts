@@ -111,6 +111,18 @@ export interface WorkProgress {
   project?: { name: string; done: number };
 }
 
+/** `GET /app/api/queue/recent`: one of the caller's recent label submissions; `reason` says why it can no longer be reopened. */
+export interface RecentSubmission {
+  task_id: string;
+  project: string;
+  type: string;
+  submitted_at: string;
+  reopenable: boolean;
+  /** Why it can no longer be reopened, as a stable code. */
+  closed_because?: 'delivered' | 'ended' | 'reviewed' | 'too_late' | 'in_review' | 'in_use' | 'consensus_decided';
+  reason?: string;
+}
+
 export interface EmptyQueue {
   reason: 'no_projects' | 'nothing_waiting';
   message: string;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, type AppApi } from '../api/client.ts';
-import type { Assignment, EmptyQueue, WorkKind, WorkProgress } from '../api/types.ts';
+import type { Assignment, EmptyQueue, RecentSubmission, WorkKind, WorkProgress } from '../api/types.ts';
+import { RecentSubmissions } from './RecentSubmissions.tsx';
 import { TaskView } from './TaskView.tsx';
 import { ReviewActions } from './ReviewActions.tsx';
 import { useLeaseRenewal } from './use-lease-renewal.ts';
@@ -27,6 +28,7 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   const [lastDone, setLastDone] = useState<LastDone | null>(null);
   const [progress, setProgress] = useState<WorkProgress | null>(null);
   const [reopenProblem, setReopenProblem] = useState<string | null>(null);
+  const [recent, setRecent] = useState<RecentSubmission[]>([]);
   const startedAt = useRef(Date.now());
 
   const fail = useCallback(
@@ -41,6 +43,7 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
     setState({ kind: 'loading' });
     // The count is a courtesy: a failure to read it hides it and never blocks the work.
     api.progress(kind, startOfToday(), project).then(setProgress, () => setProgress(null));
+    if (kind === 'label') api.recentSubmissions().then(setRecent, () => setRecent([]));
     try {
       const { assignment, empty } = await api.nextWork(kind, project);
       startedAt.current = Date.now();
@@ -57,14 +60,14 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   const assignment = state.kind === 'working' ? state.assignment : null;
   useLeaseRenewal(api, assignment?.lease ?? null, (message) => setState({ kind: 'lost', message }));
 
-  /** Takes the last submission back into the editor, its answer as draft; the server's 409 is shown when it can no longer be. */
-  const reopenLast = async () => {
-    if (!lastDone) return;
+  /** Takes a submission back into the editor, its answer as draft; the server's 409 is shown when it can no longer be. */
+  const reopen = async (taskId: string) => {
     setReopenProblem(null);
     try {
-      const reopened = await api.reopen(lastDone.taskId);
+      const reopened = await api.reopen(taskId);
       startedAt.current = Date.now();
-      setLastDone({ verb: 'Reopened', taskId: lastDone.taskId });
+      setLastDone({ verb: 'Reopened', taskId });
+      setRecent((entries) => entries.filter((entry) => entry.task_id !== taskId));
       setState({ kind: 'working', assignment: reopened });
     } catch (error) {
       if (error instanceof ApiError && error.isUnauthenticated) return onSignedOut();
@@ -73,7 +76,13 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
   };
 
   if (state.kind === 'loading') return <p className="tw-page-message">Finding your next task…</p>;
-  const note = <WorkProgressNote lastDone={lastDone} progress={progress} onReopen={kind === 'label' ? () => void reopenLast() : undefined} reopenProblem={reopenProblem} />;
+  const labeling = kind === 'label';
+  const note = (
+    <>
+      <WorkProgressNote lastDone={lastDone} progress={progress} onReopen={labeling && lastDone ? () => void reopen(lastDone.taskId) : undefined} reopenProblem={reopenProblem} />
+      {labeling && <RecentSubmissions submissions={recent.filter((entry) => entry.task_id !== lastDone?.taskId || lastDone.verb !== 'Submitted')} onReopen={(taskId) => void reopen(taskId)} />}
+    </>
+  );
   if (state.kind === 'empty') {
     return (
       <div className="tw-page-message" data-empty-reason={state.why?.reason}>

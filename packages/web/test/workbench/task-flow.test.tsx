@@ -181,6 +181,26 @@ describe('WorkbenchPage', () => {
     expect(screen.getByText(/No tasks are waiting/)).toBeTruthy();
   });
 
+  it('lists recent submissions with Reopen for those nobody acted on, and the reason word for the others', async () => {
+    const recentSubmissions = vi.fn().mockResolvedValue([
+      { task_id: 'task-old', project: 'pets', type: 'categorization', submitted_at: '2026-01-01T10:00:00.000Z', reopenable: true },
+      { task_id: 'task-done', project: 'pets', type: 'categorization', submitted_at: '2026-01-01T09:00:00.000Z', reopenable: false, closed_because: 'delivered', reason: 'Task task-done is completed: its response has been delivered (callback sent), so it can no longer be reopened.' },
+    ]);
+    const reopened = { ...assignment('lease-9', { ...CATEGORY_TASK, task_id: 'task-old' }), draft: { response: { category: 'cat' }, saved_at: '2026-01-01T00:00:00.000Z' } };
+    const reopen = vi.fn().mockResolvedValue(reopened);
+    const api = fakeApi({ nextAssignment: vi.fn().mockResolvedValue(null), recentSubmissions, reopen, progress: vi.fn().mockRejectedValue(new Error('no count')), renewLease: vi.fn() });
+    render(<WorkbenchPage api={api} kind="label" onSignedOut={() => {}} />);
+    const list = await screen.findByRole('region', { name: 'Recently submitted' });
+    const closed = list.querySelector('[data-task-id="task-done"]')!;
+    expect(closed.textContent).toContain('delivered');
+    expect(closed.querySelector('[title]')!.getAttribute('title')).toContain('can no longer be reopened');
+    expect(closed.querySelector('button')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Reopen task task-old' }));
+    await waitFor(() => expect((screen.getByLabelText(/cat/) as HTMLInputElement).checked).toBe(true));
+    expect(reopen).toHaveBeenCalledWith('task-old');
+    expect(screen.queryByRole('button', { name: 'Reopen task task-old' })).toBeNull();
+  });
+
   it('offers no reopen after a review decision', async () => {
     const review = { ...assignment('lease-r'), lease: { ...assignment('lease-r').lease, kind: 'review' as const }, response: { category: 'cat' } };
     const api = fakeApi({ nextAssignment: vi.fn().mockResolvedValueOnce(review).mockResolvedValue(null), review: vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'completed' })), renewLease: vi.fn() });

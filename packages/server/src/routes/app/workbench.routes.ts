@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { Forbidden, InvalidRequest } from '../../domain/errors.ts';
 import { readQuery } from '../../http/query.ts';
 import { requireRole, ROLES } from '../../http/app-auth.ts';
-import { presentAssignment, presentLease } from '../../presenters/assignment.presenter.ts';
+import { presentAssignment, presentLease, presentRecentSubmission } from '../../presenters/assignment.presenter.ts';
 import type { Worker } from '../../services/queue.service.ts';
 
 const tags = ['app work queue'];
@@ -105,6 +105,23 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
       if (since < Date.now() - PROGRESS_WINDOW_MS) throw new InvalidRequest('since must lie within the last 31 days.');
       const project = query.string('project')?.trim() || undefined;
       return services.queue.progress(await worker(request), kind, since, project);
+    },
+  );
+
+  app.get(
+    '/queue/recent',
+    {
+      schema: {
+        summary: "The caller's label submissions within the reopen window, newest first (query: limit, 1 to 50, default 10)",
+        description:
+          '`{submissions: [{task_id, project, type, submitted_at, reopenable, closed_because?, reason?}]}`, one per task; when one can no longer be reopened, `closed_because` (delivered, ended, reviewed, too_late, in_review, in_use, consensus_decided) and `reason` (the 409 message `tasks/{id}/reopen` would answer).',
+        tags,
+      },
+    },
+    async (request) => {
+      const limit = readQuery(request.query).integer('limit', { min: 1, max: 50 }) ?? 10;
+      const submissions = await services.queue.recent(await worker(request), limit);
+      return { submissions: submissions.map(presentRecentSubmission) };
     },
   );
 
