@@ -11,7 +11,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { CallbackReceiver, waitUntil } from '../callbacks/fixtures.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, buildWebUi, drawBox, hasChromium, launchChromium, signInPage, uploadImage, waitForImage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, buildWebUi, documentScreenshot, drawBox, hasChromium, launchChromium, signInPage, uploadImage, waitForImage } from './browser.ts';
 
 const PASSWORD = 'labeling all day long';
 
@@ -155,6 +155,7 @@ describeEachDatabase('Labeling in a real browser', (dialect) => {
     assert.deepEqual(parse((await awaitingReview()).pending_response), { category: 'cat' });
 
     // A second thought before anyone reviewed it: reopen, correct, submit again.
+    await documentScreenshot(labeling.page, 'workbench-reopen');
     await labeling.page.getByRole('button', { name: 'Reopen', exact: true }).click();
     await labeling.page.getByText(/Reopened task/).waitFor();
     assert.equal(await labeling.page.getByLabel(/cat/).isChecked(), true, 'the submitted answer comes back as the draft');

@@ -32,7 +32,7 @@ export function WorkProgressNote({
   if (!lastDone && !progress) return null;
   const noun = progress?.kind === 'review' ? 'reviewed' : 'done';
   return (
-    <div className="tw-progress" role="status" aria-label="Your progress">
+    <div className="tw-progress tw-work-progress" role="status" aria-label="Your progress">
       {lastDone && (
         <p className="tw-progress-done">
           ✓ {lastDone.verb} task <code>{lastDone.taskId}</code>
