@@ -15,7 +15,7 @@
  *
  * The import and export rates are the CLI's own figures (`--json` reports elapsed_ms for the work
  * itself, from opening the input to the last write); the wall time of the child process, with Node
- * and tsx start-up and the schema check, is printed next to them. Raw and import rounds alternate and
+ * start-up (the compiled CLI, packages/server/dist) and the schema check, is printed next to them. Raw and import rounds alternate and
  * the best of each is compared, so that load from other processes on the machine hits both alike.
  * Rates per CPU-second (the CLI's cpu_ms; process.cpuUsage around the raw transaction) are printed
  * too: on a shared machine they move less with other processes' load than rates per wall second.
