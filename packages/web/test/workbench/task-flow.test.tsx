@@ -205,7 +205,9 @@ describe('WorkbenchPage', () => {
     const review = { ...assignment('lease-r'), lease: { ...assignment('lease-r').lease, kind: 'review' as const }, response: { category: 'cat' } };
     const api = fakeApi({ nextAssignment: vi.fn().mockResolvedValueOnce(review).mockResolvedValue(null), review: vi.fn(async () => ({ task_id: CATEGORY_TASK.task_id, next_state: 'completed' })), renewLease: vi.fn() });
     render(<WorkbenchPage api={api} kind="review" onSignedOut={() => {}} />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Save fix' }));
+    // The editor loads in a chunk of its own: wait for it before deciding.
+    await screen.findByLabelText(/cat/);
+    fireEvent.click(screen.getByRole('button', { name: 'Save fix' }));
     await screen.findByText(/No tasks are waiting/);
     expect(screen.getByRole('status', { name: 'Your progress' }).textContent).toContain('✓ Fixed task');
     expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();
