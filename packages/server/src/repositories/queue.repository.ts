@@ -4,7 +4,7 @@ import type { DialectHelpers } from '../db/dialect.ts';
 import type { TaskLeasesTable, TaskSource, WorkKind } from '../db/tables/queue.ts';
 import { CompiledStatement, perDialect, prepareQuery } from '../db/compiled-statement.ts';
 import { taskFromStored, type StoredTask, type Task } from './task.repository.ts';
-import type { TaskWork } from './work-record.repository.ts';
+import type { StoredDraft, TaskWork } from './work-record.repository.ts';
 
 export type Lease = Selectable<TaskLeasesTable>;
 
@@ -54,7 +54,11 @@ type AssignedProjectRow = Omit<AssignedProject, 'consensus_attempts'> & { consen
 type BatchSourceRow = { id: string; project_id: string; studio_priority: number | null; priority: number | null };
 type HeadRow = { id: string; priority: number | null; created_at: number };
 /** claimWithLease's row: the claimed task's columns with its names, and the user's draft (nulls when none). */
-type ClaimedRow = StoredTask & { draft_response: string | null; draft_updated_at: number | string | null };
+type ClaimedRow = StoredTask & {
+  draft_response: string | null;
+  draft_updated_at: number | string | null;
+  draft_parts: Array<{ path: string; value: string; revision: number | string; updated_at: number | string }>;
+};
 /** nextContext's row (PostgreSQL); the JSON columns arrive parsed. */
 type ContextRow = { expired: boolean; held: Lease | null; projects: AssignedProjectRow[]; batches: BatchSourceRow[] };
 
@@ -72,7 +76,7 @@ export interface NextContext {
 /** A claim's lease and, when the claim read them too (PostgreSQL), its task and the user's draft of it. */
 export interface Claimed {
   lease: Lease;
-  read?: { task: Task; draft?: { response: unknown; updated_at: number } };
+  read?: { task: Task; draft?: StoredDraft };
 }
 /** lockLeaseForSubmit's row: the task's columns (null for a gold lease), then the prefixed lease, project, work and account columns. */
 type HeldWorkRow = Record<string, unknown> & {
@@ -212,7 +216,9 @@ function claimWithLeaseStatement(kind: WorkKind, dialect: DialectHelpers) {
           select cast(${leaseId} as text), cast(${accountId} as text), claimed.id, 'task', cast(${leaseUser} as text), ${sql.lit(kind)}, cast(${startedAt} as bigint), cast(${expiresAt} as bigint) from claimed
           returning task_id
         )
-        select c.*, p.name as project_name, b.name as batch_name, d.response as draft_response, d.updated_at as draft_updated_at
+        select c.*, p.name as project_name, b.name as batch_name, d.response as draft_response, d.updated_at as draft_updated_at,
+          (select coalesce(json_agg(json_build_object('path', dp.path, 'value', dp.value, 'revision', dp.revision, 'updated_at', dp.updated_at)), '[]')
+            from task_draft_parts dp where dp.task_id = c.id and dp.user_id = cast(${draftUser} as text)) as draft_parts
         from leased
         join claimed c on c.id = leased.task_id
         join projects p on p.id = c.project_id
@@ -494,9 +500,14 @@ export class QueueRepository {
     const { rows } = await claimWithLease.execute(this.db, this.dialect.name, args);
     const row = rows[0];
     if (!row) return undefined;
-    const { draft_response: draftResponse, draft_updated_at: draftUpdatedAt, ...stored } = row;
+    const { draft_response: draftResponse, draft_updated_at: draftUpdatedAt, draft_parts: parts, ...stored } = row;
     const lease: Lease = { id: input.leaseId, account_id: input.accountId, task_id: row.id, task_source: 'task', user_id: input.userId, kind: input.kind, started_at: input.now, expires_at: input.expiresAt };
-    const draft = draftUpdatedAt === null ? undefined : { response: JSON.parse(draftResponse!), updated_at: Number(draftUpdatedAt) };
+    // As WorkRecordRepository.findDraft answers: the whole draft and the parts saved since.
+    const base = draftUpdatedAt === null ? undefined : { response: JSON.parse(draftResponse!), updated_at: Number(draftUpdatedAt) };
+    const draft: StoredDraft | undefined =
+      base === undefined && parts.length === 0
+        ? undefined
+        : { base, parts: parts.map((part) => ({ path: part.path, value: JSON.parse(part.value), revision: Number(part.revision), updated_at: Number(part.updated_at) })) };
     return { lease, read: { task: taskFromStored(stored as StoredTask), draft } };
   }
 

@@ -387,10 +387,10 @@ export class QueueService {
   }
 
   /**
-   * An assignment from its lease, task (undefined when gone or no longer pending) and the user's draft:
-   * a stored draft with its parts (findDraft), or a whole one (the PostgreSQL claim's read).
+   * An assignment from its lease, task (undefined when gone or no longer pending) and the user's
+   * draft as stored, with its parts (findDraft, or the PostgreSQL claim's read of both tables).
    */
-  private async assemble(worker: Worker, lease: Lease, task: WorkTask | undefined, draft: Draft | StoredDraft | undefined): Promise<Assignment | undefined> {
+  private async assemble(worker: Worker, lease: Lease, task: WorkTask | undefined, draft: StoredDraft | undefined): Promise<Assignment | undefined> {
     if (!task) return undefined;
     const [links, reviewComments, work] = await Promise.all([
       this.attachmentLinks ? this.attachmentLinks.resolve(worker.caller, [task as Task]) : Promise.resolve(new Map<string, AttachmentLinks>()),
@@ -398,7 +398,7 @@ export class QueueService {
       lease.task_source === 'task' && (task as Task).audits !== null ? this.records.reviewComments(task.id) : Promise.resolve([]),
       lease.kind === 'review' ? this.records.findWork(task.id) : Promise.resolve(undefined),
     ]);
-    const assignment: Assignment = { lease, task, links: links.get(task.id), draft: draft && ('parts' in draft ? wholeDraft(draft) : draft) };
+    const assignment: Assignment = { lease, task, links: links.get(task.id), draft: draft && wholeDraft(draft) };
     if (reviewComments.length > 0) assignment.reviewComments = reviewComments;
     if (lease.kind === 'review') assignment.response = work?.pending_response ?? null;
     return assignment;
