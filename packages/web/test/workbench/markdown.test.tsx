@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '@testing-library/react';
-import { Markdown, sanitizeInstructionHtml } from '../../src/workbench/Markdown.tsx';
+import MarkdownIt from 'markdown-it';
+import { Markdown, renderInstruction } from '../../src/workbench/Markdown.tsx';
 
 /** Nothing in the rendered instruction can run script: no script, svg, math, iframe, object or embed element, no on* attribute, no script or data-document URL. */
 function expectInert(container: Element) {
@@ -99,19 +100,37 @@ describe('instructions markdown', () => {
     expect(container.querySelector('img')!.getAttribute('title')).toBe('x" onerror="alert(1)');
   });
 
-  it('strips what the sanitizer does not allow even from HTML that Markdown did not make (the second layer)', () => {
-    const html = sanitizeInstructionHtml(
-      '<p onclick="alert(1)">p</p><script>alert(2)</script><svg><script>alert(3)</script></svg><math><mi xlink:href="javascript:alert(4)">m</mi></math>' +
-        '<a href="javascript:alert(5)">a</a><img src="javascript:alert(6)" alt="bad"><img src="https://example.com/ok.png" alt="ok"><iframe src="https://example.com"></iframe>' +
-        '<form action="https://example.com"><input></form><style>p{}</style><a href="https://example.com" onmouseover="alert(7)">b</a>',
-    )!;
-    const container = document.createElement('div');
-    container.innerHTML = html;
+  it('builds no element, handler or unsafe URL even when the parser lets raw HTML and every URL through (the second layer)', () => {
+    // The first layer taken away: raw HTML passed on as html tokens, and no URL refused.
+    const careless = new MarkdownIt({ html: true });
+    careless.validateLink = () => true;
+    const source = [
+      '<p onclick="alert(1)">p</p><script>alert(2)</script><svg><script>alert(3)</script></svg>',
+      '',
+      'Inline <img src=x onerror=alert(4)> and <a href="javascript:alert(5)">a</a> <iframe src="https://example.com"></iframe>',
+      '',
+      '[js](javascript:alert(6)) [vb](vbscript:msgbox(7)) [data](data:text/html,<script>alert(8)</script>) [ok](https://example.com/ok)',
+      '',
+      '![bad](javascript:alert(9)) ![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+) ![ok](https://example.com/ok.png)',
+    ].join('\n');
+    const { container } = render(<div>{renderInstruction(source, careless)}</div>);
     expectInert(container);
-    expect(container.querySelector('p')!.textContent).toBe('p');
-    expect(container.querySelectorAll('img')).toHaveLength(1);
-    expect(container.textContent).toContain('[image: bad]');
-    expect(container.querySelector('a:not([href])')!.textContent).toBe('a');
+    expect(container.textContent).toContain('<script>alert(2)</script>');
+    expect(container.textContent).toContain('<img src=x onerror=alert(4)>');
+    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([null, null, null, 'https://example.com/ok']);
     expect(container.querySelector('a[href]')!.getAttribute('rel')).toBe('noopener noreferrer');
+    expect([...container.querySelectorAll('img')].map((img) => img.getAttribute('src'))).toEqual(['https://example.com/ok.png']);
+    expect(container.textContent).toContain('[image: bad]');
+    expect(container.textContent).toContain('[image: svg]');
+  });
+
+  it("shows each instruction's own content when many are rendered in turn (the cache of built instructions)", () => {
+    const sources = Array.from({ length: 20 }, (_, index) => `# Instruction ${index}\n\nDraw **${index}** boxes.`);
+    for (const source of [...sources, sources[0], sources[19], sources[3]]) {
+      const container = renderSource(source);
+      const number = /Instruction (\d+)/.exec(source)![1];
+      expect(container.querySelector('h1')!.textContent).toBe(`Instruction ${number}`);
+      expect(container.querySelector('strong')!.textContent).toBe(number);
+    }
   });
 });
