@@ -2,6 +2,7 @@ import { memo, useEffect, useRef, type CSSProperties, type MouseEvent as ReactMo
 import type { Editor } from '../../editor/editor.ts';
 import type { PointerInput } from '../../editor/events.ts';
 import { ShapeView } from './ShapeView.tsx';
+import { CaptionsLayer } from './Captions.tsx';
 import { HandlesLayer, PathPreviewLayer } from './Overlays.tsx';
 import { Crosshair, LinksLayer, PaddingFrame, ReadOnlyLayer, SkeletonLayer } from './CanvasLayers.tsx';
 import { useEditorState, useShapeIds } from './use-editor.ts';
@@ -44,6 +45,7 @@ export function Canvas({ editor, imageUrl, backdrop, shapes }: { editor: Editor;
   const spaceHeld = useEditorState(editor, (state) => state.spaceHeld);
   const picking = useEditorState(editor, (state) => state.picking);
   const view = useEditorState(editor, (state) => state.view);
+  const viewportSize = useEditorState(editor, (state) => state.viewportSize);
 
   useViewportSize(editor, containerRef);
 
@@ -64,13 +66,13 @@ export function Canvas({ editor, imageUrl, backdrop, shapes }: { editor: Editor;
 
   // While drawing, the crosshair lines replace the pointer; grabbing hands while panning.
   const cursor = panning ? 'grabbing' : spaceHeld ? 'grab' : picking ? 'alias' : editor.isDrawingTool() ? 'none' : (CURSORS[toolState] ?? 'crosshair');
-  // Shape captions and fill read these variables, so zooming or moving a slider re-renders no shape.
+  // Shape fill reads this variable, so moving a slider re-renders no shape.
   const style = {
     cursor,
-    '--tw-zoom': camera.zoom,
     '--tw-fill': view.showFill ? view.fillOpacity : 0,
   } as CSSProperties;
   const classes = ['tw-canvas', view.showLabels ? 'tw-show-captions' : '', view.showAttributes ? 'tw-show-attributes' : ''].filter(Boolean).join(' ');
+  const cameraTransform = `translate(${camera.x} ${camera.y}) scale(${camera.zoom})`;
   return (
     <div
       ref={containerRef}
@@ -91,8 +93,10 @@ export function Canvas({ editor, imageUrl, backdrop, shapes }: { editor: Editor;
       onDoubleClick={(event) => editor.doubleClick(toInput(event))}
       onContextMenu={(event) => event.preventDefault()}
     >
-      <svg width="100%" height="100%" role="img" aria-label="Image being annotated">
-        <g transform={`translate(${camera.x} ${camera.y}) scale(${camera.zoom})`}>
+      {/* Sized in pixels, not 100%: a percentage-sized SVG is laid out again, every caption's text
+          with it, whenever anything else on the page changes size (a toolbar figure, a footer line). */}
+      <svg width={viewportSize.width || '100%'} height={viewportSize.height || '100%'} role="img" aria-label="Image being annotated">
+        <g transform={cameraTransform}>
           <PaddingFrame editor={editor} />
           {backdrop ??
             (imageUrl && (
@@ -107,6 +111,16 @@ export function Canvas({ editor, imageUrl, backdrop, shapes }: { editor: Editor;
             ))}
           <ReadOnlyLayer editor={editor} />
           {shapes ?? <ShapesLayer editor={editor} />}
+        </g>
+        {/* Captions keep their size: this group only moves with the camera, and each caption reads
+            the zoom from --tw-zoom, set here so that a zoom step restyles the captions and nothing else.
+            A caller that paints the shapes itself (video) paints their captions with them. */}
+        {!shapes && (
+          <g transform={`translate(${camera.x} ${camera.y})`} style={{ '--tw-zoom': camera.zoom } as CSSProperties}>
+            <CaptionsLayer editor={editor} />
+          </g>
+        )}
+        <g transform={cameraTransform}>
           <SkeletonLayer editor={editor} />
           <LinksLayer editor={editor} />
           <HandlesLayer editor={editor} />

@@ -1,14 +1,14 @@
 import { memo } from 'react';
 import type { Editor } from '../../editor/editor.ts';
 import { utilOf } from '../../editor/shapes/index.ts';
-import type { RenderPrimitive, Shape } from '../../editor/types.ts';
+import type { RenderPrimitive } from '../../editor/types.ts';
 import { useIsHidden, useIsSelected, useShape } from './use-editor.ts';
 
 /**
- * One shape and its caption. It subscribes to its own record, its selected flag and its hidden
- * flag, so moving one box among 1,000 re-renders one of these. Strokes don't scale with zoom
- * (vector-effect) and the caption's size and the fill opacity come from CSS variables the canvas
- * sets once, so zooming and the view sliders re-render none of them.
+ * One shape (its caption is in Captions.tsx). It subscribes to its own record, its selected flag
+ * and its hidden flag, so moving one box among 1,000 re-renders one of these. Strokes don't scale
+ * with zoom (vector-effect) and the fill opacity comes from a CSS variable the canvas sets once,
+ * so zooming and the view sliders re-render none of them.
  */
 export const ShapeView = memo(function ShapeView({ editor, id }: { editor: Editor; id: string }) {
   const shape = useShape(editor, id);
@@ -16,7 +16,6 @@ export const ShapeView = memo(function ShapeView({ editor, id }: { editor: Edito
   const hidden = useIsHidden(editor, id);
   if (!shape || hidden) return null;
   const color = editor.colorOf(shape.label);
-  const anchor = utilOf(shape).labelAnchor(shape);
   return (
     <g
       className="tw-shape"
@@ -31,23 +30,9 @@ export const ShapeView = memo(function ShapeView({ editor, id }: { editor: Edito
       {utilOf(shape).render(shape).map((primitive, index) => (
         <Primitive key={index} primitive={primitive} />
       ))}
-      <Caption editor={editor} shape={shape} x={anchor.x} y={anchor.y} />
     </g>
   );
 });
-
-/** The caption drawn on the image: the label, then the attribute answers (shown with Shift+T, by CSS). */
-function Caption({ editor, shape, x, y }: { editor: Editor; shape: Shape; x: number; y: number }) {
-  const answers = Object.entries(shape.attributes)
-    .filter(([key]) => editor.config.attributes.some((definition) => definition.key === key && definition.type !== 'linked'))
-    .map(([, value]) => (Array.isArray(value) ? value.join('/') : String(value)));
-  return (
-    <text className="tw-shape-caption" x={x} y={y}>
-      {editor.labelCaptionOf(shape)}
-      {answers.length > 0 && <tspan className="tw-caption-attributes"> · {answers.join(' · ')}</tspan>}
-    </text>
-  );
-}
 
 /** Draws one render primitive as an SVG element. */
 export function Primitive({ primitive }: { primitive: RenderPrimitive }) {
