@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { TaskView } from '../../src/workbench/TaskView.tsx';
+import { preloadLazyParts } from '../../src/lazy-part.tsx';
 import { makeTask } from './helpers.tsx';
 
 // Only finished edits make the image draft dirty: the pointer moves of a gesture in progress and a
@@ -10,19 +11,21 @@ const TASK = makeTask('imageannotation', {
   geometries: { box: { objects_to_annotate: ['car'], min_width: 5, min_height: 5 } },
 });
 
-function renderTask() {
+/** Renders the task (its editor chunk preloaded) and hands the clock to the test. */
+async function renderTask() {
+  vi.useFakeTimers();
   const onSaveDraft = vi.fn(async (_response: unknown) => {});
   render(<TaskView task={TASK} onSaveDraft={onSaveDraft} onSubmit={async () => {}} onSkip={async () => {}} />);
   return { canvas: screen.getByTestId('canvas'), onSaveDraft };
 }
 
 
+beforeAll(() => preloadLazyParts());
 afterEach(() => vi.useRealTimers());
 
 describe('the image draft counts finished edits only', () => {
   it('stays clean after a box rejected as too small', async () => {
-    vi.useFakeTimers();
-    const { canvas, onSaveDraft } = renderTask();
+    const { canvas, onSaveDraft } = await renderTask();
     fireEvent.pointerDown(canvas, { clientX: 100, clientY: 100, button: 0, pointerId: 1 });
     fireEvent.pointerMove(canvas, { clientX: 102, clientY: 150, pointerId: 1 });
     fireEvent.pointerUp(canvas, { clientX: 102, clientY: 150, button: 0, pointerId: 1 });
@@ -33,8 +36,7 @@ describe('the image draft counts finished edits only', () => {
   });
 
   it('does not save a box while it is being drawn, and saves it once the pointer is released', async () => {
-    vi.useFakeTimers();
-    const { canvas, onSaveDraft } = renderTask();
+    const { canvas, onSaveDraft } = await renderTask();
     fireEvent.pointerDown(canvas, { clientX: 20, clientY: 30, button: 0, pointerId: 1 });
     fireEvent.pointerMove(canvas, { clientX: 60, clientY: 60, pointerId: 1 });
     expect(screen.queryByText('Unsaved changes')).toBeNull();
@@ -50,8 +52,7 @@ describe('the image draft counts finished edits only', () => {
   });
 
   it('counts an undo as an edit', async () => {
-    vi.useFakeTimers();
-    const { canvas, onSaveDraft } = renderTask();
+    const { canvas, onSaveDraft } = await renderTask();
     fireEvent.pointerDown(canvas, { clientX: 20, clientY: 30, button: 0, pointerId: 1 });
     fireEvent.pointerMove(canvas, { clientX: 120, clientY: 90, pointerId: 1 });
     fireEvent.pointerUp(canvas, { clientX: 120, clientY: 90, button: 0, pointerId: 1 });
