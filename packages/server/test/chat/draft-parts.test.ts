@@ -92,6 +92,19 @@ describeEachDatabase('chat drafts saved by the part', (dialect) => {
     await call(server.current, labeler, 'POST', `/leases/${assignment.lease.lease_id}/release`);
   });
 
+  it('gives the parts back with the task when it is claimed again after a release', async () => {
+    const assignment = await leased();
+    // Parts only, no whole draft: on PostgreSQL the claim reads the draft in its own statement.
+    await patch(assignment, [{ path: '/threads', value: [{ turns: [], annotations: [{ key: 'notes', type: 'text', value: 'after release' }] }], revision: 5 }]);
+    const released = await call(server.current, labeler, 'POST', `/leases/${assignment.lease.lease_id}/release`);
+    assert.equal(released.status, 200, released.text);
+    const again = await next(server.current, labeler, `project=${encodeURIComponent(project)}`);
+    assert.notEqual(again.lease.lease_id, assignment.lease.lease_id, 'a new claim, not the held lease');
+    assert.equal(again.task.task_id, assignment.task.task_id);
+    assert.deepEqual(again.draft?.response, { threads: [{ turns: [], annotations: [{ key: 'notes', type: 'text', value: 'after release' }] }] });
+    await call(server.current, labeler, 'POST', `/leases/${again.lease.lease_id}/release`);
+  });
+
   it('answers 400 naming the part for a bad path, revision or list, and 409 without the lease', async () => {
     const assignment = await leased();
     const cases: Array<[unknown, RegExp]> = [
