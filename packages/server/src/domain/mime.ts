@@ -1,5 +1,6 @@
 /** Media types of stored files, guessed when the sender gives none (or only a generic one). */
 
+// Kept over mime-types (measured: mime-types 2.1.35 / mime-db 1.52 answers 7 of these 39 differently: m4v video/x-m4v, wav audio/wave, flac audio/x-flac, nothing for jsonl, ndjson, pcd, ply).
 const BY_EXTENSION: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp',
   tif: 'image/tiff', tiff: 'image/tiff', svg: 'image/svg+xml', heic: 'image/heic', avif: 'image/avif',
