@@ -30,7 +30,11 @@ export function mimeTypeFromName(name: string | undefined): string | undefined {
   return match ? BY_EXTENSION[match[1].toLowerCase()] : undefined;
 }
 
-/** The type implied by the first bytes of common image, video, audio and document formats. */
+/**
+ * The type implied by the first bytes of common image, video, audio and document formats.
+ * Kept over file-type (measured on ffmpeg-made samples of these 15 formats: file-type 21 agrees on all but AVI, takes
+ * 9.5 µs a file against 1.5 and is async with four dependencies; file-type 22, its maintained line, needs Node 22).
+ */
 export function mimeTypeFromBytes(head: Buffer): string | undefined {
   const starts = (...bytes: number[]) => bytes.every((byte, index) => head[index] === byte);
   const ascii = (from: number, text: string) => head.subarray(from, from + text.length).toString('latin1') === text;
