@@ -66,6 +66,8 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
   let position = 0;
   let held = null;
   const drafts = new Map();
+  // Each draft save's method and body size, so benches can show what autosave sends.
+  const draftSaves = [];
 
   function send(response, status, body, type = 'application/json; charset=utf-8') {
     response.writeHead(status, { 'content-type': type });
@@ -75,6 +77,7 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
   async function readJson(request) {
     let text = '';
     for await (const chunk of request) text += chunk;
+    request.bodyBytes = Buffer.byteLength(text);
     return text ? JSON.parse(text) : {};
   }
 
@@ -84,7 +87,7 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
     if (path === '/mock/street.svg') return send(response, 200, sampleImage, 'image/svg+xml');
     if (path.startsWith('/app/api/')) {
       const route = `${request.method} ${path.slice('/app/api'.length)}`;
-      const body = request.method === 'POST' ? await readJson(request) : {};
+      const body = request.method === 'POST' || request.method === 'PATCH' ? await readJson(request) : {};
       if (route === 'POST /session/login') return send(response, 200, { user: { id: 'u1', email: body.email, role: 'labeler' } });
       if (route === 'GET /session/state') return send(response, 200, { signed_in: true, user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } });
       if (route === 'GET /session' || route === 'POST /session/logout') return send(response, 200, route.startsWith('GET') ? { user: { id: 'u1', email: 'demo@localhost', role: 'labeler' } } : {});
@@ -106,8 +109,11 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
         const [, , , verb] = action;
         if (verb === 'renew') return send(response, 200, { lease: { ...held.lease, expires_at: new Date(Date.now() + 300_000).toISOString() } });
         if (verb === 'draft') {
-          drafts.set(held.task.task_id, { response: body.response, saved_at: now() });
-          return send(response, 200, { saved_at: now() });
+          draftSaves.push({ method: request.method, bytes: request.bodyBytes, parts: body.parts?.length });
+          // PATCH: the parts set over the draft in revision order, as the server does (docs/app-api.md).
+          const saved = request.method === 'PATCH' ? applyParts(drafts.get(held.task.task_id)?.response, body.parts) : body.response;
+          drafts.set(held.task.task_id, { response: saved, saved_at: now() });
+          return send(response, 200, request.method === 'PATCH' ? { saved_at: now(), stale: [] } : { saved_at: now() });
         }
         actions.push({ verb, task_id: held.task.task_id, body });
         held = null;
@@ -129,12 +135,27 @@ export function startMockServer({ port = 0, distDir = fileURLToPath(new URL('../
   });
   return new Promise((resolve) => {
     server.listen(port, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, actions, close: () => new Promise((done) => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, actions, draftSaves, close: () => new Promise((done) => {
         server.closeAllConnections();
         server.close(done);
       }) });
     });
   });
+}
+
+/** A draft with parts `[{path, value, revision}]` set at their JSON pointers, oldest revision first (the mock keeps no per-part revisions). */
+function applyParts(draft, parts) {
+  const result = structuredClone(draft ?? {});
+  for (const part of [...parts].sort((a, b) => a.revision - b.revision)) {
+    const segments = part.path.slice(1).split('/');
+    if (segments.length === 0) continue;
+    let container = result;
+    segments.forEach((segment, index) => {
+      if (index === segments.length - 1) container[segment] = part.value;
+      else container = container[segment] ??= /^\d+$/.test(segments[index + 1]) ? [] : {};
+    });
+  }
+  return result;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -58,6 +58,12 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     const taskId = created.body.task_id;
 
     const { page, context, errors } = await signInPage(browser, server, email, PASSWORD);
+    // Autosave sends the draft by the part (PATCH), never the whole thread again (docs/chat.md, drafts).
+    const draftSaves: Array<{ method: string; paths: string[] }> = [];
+    page.on('request', (request) => {
+      if (!/\/app\/api\/tasks\/[^/]+\/draft$/.test(new URL(request.url()).pathname)) return;
+      draftSaves.push({ method: request.method(), paths: ((request.postDataJSON()?.parts ?? []) as Array<{ path: string }>).map((part) => part.path) });
+    });
     const composer = page.getByLabel('Your message');
     await composer.waitFor();
     await page.getByRole('button', { name: 'Send to model_a, model_b' }).waitFor();
@@ -75,6 +81,20 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     }
     // Ctrl+Enter in the message box sent the messages and never tried to submit the task.
     assert.equal(await page.locator('.tw-problems').count(), 0);
+
+    // The draft: the first save holds the whole thread (the server had none), later ones the turns
+    // edited; a reload brings the conversation back, and one more edit saves only its turn.
+    await page.getByText('Draft saved').waitFor();
+    assert.ok(draftSaves.length > 0 && draftSaves.every((save) => save.method === 'PATCH'), JSON.stringify(draftSaves));
+    assert.ok(draftSaves[0].paths.includes('/threads/0'), JSON.stringify(draftSaves[0]));
+    await page.reload();
+    const reloadedTurn = page.getByRole('region', { name: 'Turn 3' });
+    await reloadedTurn.getByText(`Plain: ${QUESTIONS[2]}`).waitFor();
+    assert.equal(await reloadedTurn.getByLabel('Answers the question score for model_b').inputValue(), '2');
+    await page.getByRole('region', { name: 'Turn 2' }).getByRole('button', { name: 'Confirm this order' }).click();
+    await page.getByText('Unsaved changes').waitFor();
+    await page.getByText('Draft saved').waitFor();
+    assert.deepEqual(draftSaves.at(-1), { method: 'PATCH', paths: ['/threads/0/turns/1'] });
     await documentScreenshot(page, 'workbench-chat');
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByText(/No tasks are waiting/).waitFor();

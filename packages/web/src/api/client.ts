@@ -13,6 +13,8 @@ import type {
   ReviewRequest,
   ReviewResponse,
   SaveDraftRequest,
+  SaveDraftPartsRequest,
+  SaveDraftPartsResponse,
   SaveDraftResponse,
   SessionResponse,
   SessionState,
@@ -244,6 +246,11 @@ export class AppApi {
 
   saveDraft(taskId: string, body: SaveDraftRequest): Promise<SaveDraftResponse> {
     return this.request('POST', `/tasks/${encodeURIComponent(taskId)}/draft`, body);
+  }
+
+  /** Saves only the changed parts of a draft (docs/app-api.md). */
+  saveDraftParts(taskId: string, body: SaveDraftPartsRequest): Promise<SaveDraftPartsResponse> {
+    return this.request('PATCH', `/tasks/${encodeURIComponent(taskId)}/draft`, body);
   }
 
   submit(taskId: string, body: SubmitRequest): Promise<SubmitResponse> {

@@ -157,6 +157,26 @@ export interface SaveDraftResponse {
   saved_at: string;
 }
 
+/** One part of a draft: the JSON at a JSON pointer, as of an edit (docs/app-api.md, draft by the part). */
+export interface DraftPart {
+  path: string;
+  value: unknown;
+  /** The edit order: the server keeps a part only over an older one. */
+  revision: number;
+}
+
+/** `PATCH /app/api/tasks/:task_id/draft` body. */
+export interface SaveDraftPartsRequest {
+  lease_id: string;
+  parts: DraftPart[];
+}
+
+export interface SaveDraftPartsResponse {
+  saved_at: string;
+  /** Paths not stored because a newer edit of them was already saved (another tab). */
+  stale: string[];
+}
+
 /** `POST /app/api/tasks/:task_id/submit` body. */
 export interface SubmitRequest {
   lease_id: string;

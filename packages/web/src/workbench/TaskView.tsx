@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
-import type { WorkbenchTask } from '../api/types.ts';
+import type { DraftPart, WorkbenchTask } from '../api/types.ts';
 import type { ResponseSource, TaskEditorProps } from './task-editor.ts';
 import { familyUiOf } from '../families/index.ts';
 import { LazyMarkdown as Markdown } from './LazyMarkdown.tsx';
@@ -22,8 +22,12 @@ export const SKIP_REASONS = ['Image does not load', 'Instructions unclear', 'Not
 export interface TaskViewProps {
   task: WorkbenchTask;
   initialResponse?: unknown;
+  /** `initialResponse` is the caller's saved draft. */
+  initialIsDraft?: boolean;
   /** Saves a draft; called by the autosave timer. */
   onSaveDraft?: (response: unknown) => Promise<void>;
+  /** Saves parts of a draft, for editors that offer them (ResponseSource.draftPatch); else onSaveDraft. */
+  onSaveDraftParts?: (parts: DraftPart[]) => Promise<void>;
   onSubmit: (response: unknown) => Promise<void>;
   onSkip: (reason: string) => Promise<void>;
   /** Replaces the submit button's caption (review uses "Save fix"). */
@@ -45,7 +49,7 @@ const STATUS_TEXT: Record<AutosaveStatus, string> = {
 };
 
 /** One task: instructions beside the type's editor, with skip and submit. */
-export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip, submitCaption = 'Submit', extraActions, work, status }: TaskViewProps) {
+export function TaskView({ task, initialResponse, initialIsDraft, onSaveDraft, onSaveDraftParts, onSubmit, onSkip, submitCaption = 'Submit', extraActions, work, status }: TaskViewProps) {
   const source = useRef<ResponseSource | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -58,8 +62,14 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
   // Held in a ref so a parent re-render (a new callback) doesn't look like an edit to the editors.
   const saveDraft = useRef(onSaveDraft);
   saveDraft.current = onSaveDraft;
+  const saveDraftParts = useRef(onSaveDraftParts);
+  saveDraftParts.current = onSaveDraftParts;
   const autosave = useAutosave(async () => {
-    if (source.current && saveDraft.current) await saveDraft.current(source.current.getResponse());
+    const patch = saveDraftParts.current && source.current?.draftPatch?.();
+    if (patch) {
+      if (patch.parts.length > 0) await saveDraftParts.current!(patch.parts);
+      patch.saved();
+    } else if (source.current && saveDraft.current) await saveDraft.current(source.current.getResponse());
   });
   const onReady = useCallback((ready: ResponseSource) => {
     source.current = ready;
@@ -136,7 +146,7 @@ export function TaskView({ task, initialResponse, onSaveDraft, onSubmit, onSkip,
       </aside>
       <main className="tw-task-main">
         {Editor ? (
-          <Editor key={task.task_id} task={task} initialResponse={initialResponse} onReady={onReady} onChange={onChange} work={work} />
+          <Editor key={task.task_id} task={task} initialResponse={initialResponse} initialIsDraft={initialIsDraft} onReady={onReady} onChange={onChange} work={work} />
         ) : (
           <p role="alert">The workbench cannot label {task.type} tasks yet. Skip it so it can go to someone with the right tool.</p>
         )}

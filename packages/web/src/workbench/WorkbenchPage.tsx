@@ -137,8 +137,12 @@ export function WorkbenchPage({ api, kind, project, onSignedOut }: { api: AppApi
       task={task}
       work={{ api, leaseId: lease.lease_id }}
       initialResponse={draft?.response ?? (reviewing ? state.assignment.response : undefined)}
+      initialIsDraft={Boolean(draft)}
       onSaveDraft={async (response) => {
         await api.saveDraft(task.task_id, { lease_id: lease.lease_id, response });
+      }}
+      onSaveDraftParts={async (parts) => {
+        await api.saveDraftParts(task.task_id, { lease_id: lease.lease_id, parts });
       }}
       onSubmit={(response) =>
         guard(() =>

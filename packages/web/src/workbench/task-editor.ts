@@ -1,4 +1,4 @@
-import type { WorkbenchTask } from '../api/types.ts';
+import type { DraftPart, WorkbenchTask } from '../api/types.ts';
 import type { AppApi } from '../api/client.ts';
 
 /** How the task view reads the response out of whichever editor the task type uses. */
@@ -7,6 +7,11 @@ export interface ResponseSource {
   getResponse(): unknown;
   /** Reasons the response can't be submitted yet; empty when it can. */
   validate(): string[];
+  /**
+   * For editors with large drafts (chat): the parts changed since the last save, to save instead of
+   * the whole response (docs/app-api.md, draft by the part); `saved()` once the server has them.
+   */
+  draftPatch?(): { parts: DraftPart[]; saved(): void };
 }
 
 /**
@@ -18,6 +23,8 @@ export interface TaskEditorProps {
   task: WorkbenchTask;
   /** A saved draft, or the response under review, to start from. */
   initialResponse?: unknown;
+  /** `initialResponse` is the server's draft (so a draft saved by the part need only send what changes). */
+  initialIsDraft?: boolean;
   onReady: (source: ResponseSource) => void;
   onChange: () => void;
   /** The server and the lease the task is held under, for editors that call the server while working (chat asks model endpoints). */

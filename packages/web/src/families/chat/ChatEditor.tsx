@@ -14,15 +14,16 @@ import { Composer } from './Composer.tsx';
  * project's questions on the thread, each turn and each message. Checked with the server's own
  * code before submit.
  */
-export function ChatEditor({ task, initialResponse, onReady, onChange, work }: TaskEditorProps) {
-  const store = useMemo(() => new ChatStore(task.params, initialResponse), [task.task_id]);
+export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onChange, work }: TaskEditorProps) {
+  const store = useMemo(() => new ChatStore(task.params, initialResponse, initialIsDraft), [task.task_id]);
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const [endpoints, setEndpoints] = useState<ModelEndpointInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const first = useRef(true);
 
   useEffect(() => {
-    onReady({ getResponse: () => store.response(), validate: () => store.problems() });
+    // Autosave sends the changed turns, not the thread (docs/chat.md, drafts).
+    onReady({ getResponse: () => store.response(), validate: () => store.problems(), draftPatch: () => store.draftPatch() });
   }, [store, onReady]);
   useEffect(() => {
     if (first.current) first.current = false;

@@ -25,6 +25,17 @@ export interface ChatState {
 
 export const streamingKey = (turn: number, message: number) => `${turn}:${message}`;
 
+/** Where the editor's parts sit in the `{threads}` draft (docs/chat.md, drafts). */
+const THREAD_PATH = '/threads/0';
+const ANNOTATIONS_PATH = `${THREAD_PATH}/annotations`;
+const turnPath = (index: number) => `${THREAD_PATH}/turns/${index}`;
+
+/** A draft part to save: a path and the revision of its last edit (its value is read when saved). */
+export interface DraftPartRef {
+  path: string;
+  revision: number;
+}
+
 /**
  * The chat editor's state without React (docs/chat.md): one thread of turns, edited by small
  * commands that replace only the turn they touch, so a view that memoises turns re-renders one turn
@@ -34,20 +45,56 @@ export const streamingKey = (turn: number, message: number) => `${turn}:${messag
 export class ChatStore {
   private state: ChatState;
   private readonly listeners = new Set<() => void>();
+  /** Parts edited since the last saved draft: path → revision of the last edit. */
+  private readonly unsaved = new Map<string, number>();
+  private lastRevision = 0;
   readonly questions: AnnotationQuestion[];
   readonly rubric: RubricConfig | undefined;
 
+  /** `initialIsDraft`: `initial` is the server's draft, so only later edits need saving; otherwise the first save sends the whole thread. */
   constructor(
     readonly params: Json,
     initial?: unknown,
+    initialIsDraft = false,
   ) {
     this.questions = Array.isArray(params.annotations) ? (params.annotations as AnnotationQuestion[]) : [];
     this.rubric = isObject(params.rubric) ? (params.rubric as RubricConfig) : undefined;
     const saved = isObject(initial) && Array.isArray(initial.threads) && isObject(initial.threads[0]) ? (initial.threads[0] as unknown as ChatThread) : undefined;
+    // A draft saved by the part can have gaps (null) where a turn was never saved: they become empty
+    // turns, so every turn keeps the index its parts are saved under.
     const thread: ChatThread = saved
-      ? { ...saved, turns: saved.turns ?? [], annotations: saved.annotations ?? [] }
+      ? { ...saved, turns: (saved.turns ?? []).map((turn) => (isObject(turn) ? turn : { messages: [], annotations: [] })), annotations: saved.annotations ?? [] }
       : { turns: seedTurns(params).map((turn) => this.withRubric(turn)), annotations: [] };
     this.state = { thread, streaming: new Map() };
+    if (!(saved && initialIsDraft)) this.touch(THREAD_PATH);
+  }
+
+  /** Marks a part edited now. Revisions are the edit's time in ms, kept increasing when the clock is not. */
+  private touch(path: string): void {
+    this.lastRevision = Math.max(Date.now(), this.lastRevision + 1);
+    this.unsaved.set(path, this.lastRevision);
+  }
+
+  /**
+   * The parts edited since the last save, with their values now, to save by the part
+   * (docs/chat.md, drafts): the turns an edit touched and the thread's own answers, or the whole
+   * thread once when the server has no draft of it yet. `saved()` forgets what was sent, unless it
+   * was edited again meanwhile.
+   */
+  draftPatch(): { parts: Array<DraftPartRef & { value: unknown }>; saved(): void } {
+    const sent = [...this.unsaved].map(([path, revision]) => ({ path, revision }));
+    const thread = this.state.thread;
+    const valueAt = (path: string): unknown => {
+      if (path === THREAD_PATH) return thread;
+      if (path === ANNOTATIONS_PATH) return thread.annotations ?? [];
+      return thread.turns[Number(path.slice(path.lastIndexOf('/') + 1))] ?? null;
+    };
+    return {
+      parts: sent.map((part) => ({ ...part, value: valueAt(part.path) })),
+      saved: () => {
+        for (const part of sent) if (this.unsaved.get(part.path) === part.revision) this.unsaved.delete(part.path);
+      },
+    };
   }
 
   getState = (): ChatState => this.state;
@@ -65,6 +112,7 @@ export class ChatStore {
   private updateTurn(index: number, change: (turn: ChatTurn) => ChatTurn): void {
     const turns = this.state.thread.turns.slice();
     turns[index] = change(turns[index]);
+    this.touch(turnPath(index));
     this.set({ ...this.state.thread, turns });
   }
 
@@ -95,6 +143,7 @@ export class ChatStore {
       this.updateTurn(turns.length - 1, (turn) => ({ ...turn, messages: [...turn.messages, message] }));
       return turns.length - 1;
     }
+    this.touch(turnPath(turns.length));
     this.set({ ...this.state.thread, turns: [...turns, this.withRubric({ messages: [message], annotations: [] })] });
     return turns.length;
   }
@@ -194,7 +243,10 @@ export class ChatStore {
       const merged = { ...base, ...patch };
       next = existing ? list.map((annotation) => (annotation.key === question.key ? merged : annotation)) : [...list, merged];
     }
-    if (target.turn === undefined) this.set({ ...this.state.thread, annotations: next });
+    if (target.turn === undefined) {
+      this.touch(ANNOTATIONS_PATH);
+      this.set({ ...this.state.thread, annotations: next });
+    }
     else if (target.message === undefined) this.updateTurn(target.turn, (turn) => ({ ...turn, annotations: next }));
     else this.updateMessage(target.turn, target.message, (message) => ({ ...message, annotations: next }));
   }
