@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { TaskView } from '../../src/workbench/TaskView.tsx';
+import { preloadLazyParts } from '../../src/lazy-part.tsx';
 import { ChatStore } from '../../src/families/chat/chat-store.ts';
 import type { DraftPart } from '../../src/api/types.ts';
 import { makeTask } from './helpers.tsx';
@@ -27,6 +28,8 @@ function draft(turns: number) {
   };
 }
 
+// Editors load lazily: the chat editor's chunk is loaded first, so TaskView draws it at once.
+beforeAll(() => preloadLazyParts());
 afterEach(() => vi.useRealTimers());
 
 describe('chat drafts saved by the part', () => {
