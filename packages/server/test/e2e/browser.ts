@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
 
 /** Debian's Chromium; the tests never download a browser. */
@@ -37,6 +38,25 @@ export function buildWebUi(): string {
   built = outDir;
   process.on('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
   return outDir;
+}
+
+/**
+ * A suite's test server, serving the web UI built from the current sources, and a headless Chromium:
+ * started before the suite's tests and closed after them (neither when Chromium is missing: the
+ * tests skip). Read `server` and `browser` from the returned object inside tests and hooks.
+ */
+export function useBrowserServer(dialect: 'sqlite' | 'postgres'): { server: TestServer; browser: Browser } {
+  const running = {} as { server: TestServer; browser: Browser };
+  before(async () => {
+    if (!hasChromium) return;
+    running.server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
+    running.browser = await launchChromium();
+  });
+  after(async () => {
+    await running.browser?.close();
+    await running.server?.close();
+  });
+  return running;
 }
 
 export async function launchChromium(): Promise<Browser> {

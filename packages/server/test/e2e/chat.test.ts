@@ -9,32 +9,24 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startFakeModel } from '../helpers/fake-model.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, acceptInvitation, buildWebUi, documentScreenshot, hasChromium, inviteTeammate, launchChromium, signInPage } from './browser.ts';
+import { NO_CHROMIUM, acceptInvitation, documentScreenshot, hasChromium, inviteTeammate, signInPage, useBrowserServer } from './browser.ts';
 
 const PASSWORD = 'talking to models all day';
 const QUESTIONS = ['What is a qubit?', 'How is it measured?', 'Why does that matter?'];
 
 describeEachDatabase('A chat task in a real browser', (dialect) => {
-  let server: TestServer;
-  let browser: Browser;
+  const chromium = useBrowserServer(dialect);
   let model: Awaited<ReturnType<typeof startFakeModel>>;
 
   before(async () => {
-    if (!hasChromium) return;
-    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
-    model = await startFakeModel();
-    browser = await launchChromium();
+    if (hasChromium) model = await startFakeModel();
   });
 
   after(async () => {
-    await browser?.close();
     await model?.close();
-    await server?.close();
   });
 
   it('holds a three-turn conversation with two models, ranks and scores every turn, and the v2 task shows it', { skip: !hasChromium && NO_CHROMIUM, timeout: 180_000 }, async () => {
@@ -43,21 +35,21 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
       annotations: [{ key: 'preference', type: 'ranked_choices', scope: 'turn', title: 'Which answer is better?' }],
       rubric: { criteria: [{ criterion: 'Answers the question', weight: 2 }], scores: [0, 1, 2] },
     };
-    assert.equal((await server.request('POST', '/v1/projects', { body: { type: 'chat', name: project, params } })).status, 200);
+    assert.equal((await chromium.server.request('POST', '/v1/projects', { body: { type: 'chat', name: project, params } })).status, 200);
     for (const [name, modelName] of [['model_a', 'echo'], ['model_b', 'json']]) {
-      const put = await server.request('PUT', `/app/api/projects/${project}/model-endpoints/${name}`, { body: { url: model.url, model: modelName, api_key: `sk-${name}`, parameters: { temperature: 0.2 } } });
+      const put = await chromium.server.request('PUT', `/app/api/projects/${project}/model-endpoints/${name}`, { body: { url: model.url, model: modelName, api_key: `sk-${name}`, parameters: { temperature: 0.2 } } });
       assert.equal(put.status, 200, put.text);
     }
     const email = `${unique('labeler')}@example.com`.toLowerCase();
-    await acceptInvitation(server, await inviteTeammate(server, email, 'labeler'), PASSWORD);
-    assert.equal((await server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } })).status, 200);
-    const created = await server.request('POST', '/v1/task/chat', {
+    await acceptInvitation(chromium.server, await inviteTeammate(chromium.server, email, 'labeler'), PASSWORD);
+    assert.equal((await chromium.server.request('POST', '/v1/studio/assignments/add', { body: { emails: [email], projects: [project] } })).status, 200);
+    const created = await chromium.server.request('POST', '/v1/task/chat', {
       body: { project, instruction: 'Ask three questions about **qubits**; rank the answers.', conversation: [{ role: 'system', content: 'You are a physics tutor.' }], template_variables: { topic: 'qubits' } },
     });
     assert.equal(created.status, 200, created.text);
     const taskId = created.body.task_id;
 
-    const { page, context, errors } = await signInPage(browser, server, email, PASSWORD);
+    const { page, context, errors } = await signInPage(chromium.browser, chromium.server, email, PASSWORD);
     // Autosave sends the draft by the part (PATCH), never the whole thread again (docs/chat.md, drafts).
     const draftSaves: Array<{ method: string; paths: string[] }> = [];
     page.on('request', (request) => {
@@ -101,7 +93,7 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     assert.deepEqual(errors, []);
     await context.close();
 
-    const task = (await server.request('GET', `/v2/task?task_id=${taskId}&opts=model_parameters`, { scheme: 'bearer' })).body;
+    const task = (await chromium.server.request('GET', `/v2/task?task_id=${taskId}&opts=model_parameters`, { scheme: 'bearer' })).body;
     assert.equal(task.status, 'completed');
     const [thread] = task.threads;
     assert.equal(thread.turns.length, 3);
@@ -131,8 +123,8 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
 
     // A manager fixes the conversation from the dashboard: the fix opens the stored threads in the chat editor.
     const manager = `${unique('manager')}@example.com`.toLowerCase();
-    await acceptInvitation(server, await inviteTeammate(server, manager, 'manager'), PASSWORD);
-    const fixing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/tasks/${taskId}`);
+    await acceptInvitation(chromium.server, await inviteTeammate(chromium.server, manager, 'manager'), PASSWORD);
+    const fixing = await signInPage(chromium.browser, chromium.server, manager, PASSWORD, `#/dashboard/tasks/${taskId}`);
     await fixing.page.getByRole('button', { name: 'Fix response' }).click();
     const fixTurn = fixing.page.getByTestId('fix-editor').getByRole('region', { name: 'Turn 2' });
     await fixTurn.getByText(`Echo: ${QUESTIONS[1]}`).waitFor();
@@ -144,7 +136,7 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     assert.deepEqual(fixing.errors, []);
     await fixing.context.close();
 
-    const fixed = (await server.request('GET', `/v2/task?task_id=${taskId}&opts=model_parameters`, { scheme: 'bearer' })).body.threads[0];
+    const fixed = (await chromium.server.request('GET', `/v2/task?task_id=${taskId}&opts=model_parameters`, { scheme: 'bearer' })).body.threads[0];
     const second = fixed.turns[1];
     // The rewritten answer is the reviewer's (no model parameters); the ranking follows its new source_id.
     assert.deepEqual(second.messages.map((message: any) => [message.source_id, message.content.text]), [
@@ -156,6 +148,6 @@ describeEachDatabase('A chat task in a real browser', (dialect) => {
     assert.deepEqual(second.messages[2].model_parameters, { model: 'json', temperature: 0.2 });
     assert.deepEqual(second.annotations[0].value, ['model_a:edited', 'model_b']);
     assert.deepEqual(fixed.turns.map((turn: any) => turn.messages.length), [4, 3, 3]);
-    assert.equal((await server.request('GET', `/v1/task/${taskId}`)).body.customer_review_status, 'fixed');
+    assert.equal((await chromium.server.request('GET', `/v1/task/${taskId}`)).body.customer_review_status, 'fixed');
   });
 });

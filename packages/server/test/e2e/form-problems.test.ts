@@ -4,12 +4,11 @@
  * can still be scrolled to and are not covered), and a fixed field's problem goes away.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, buildWebUi, documentScreenshot, hasChromium, launchChromium, signInPage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, documentScreenshot, hasChromium, signInPage, useBrowserServer } from './browser.ts';
 
 const PASSWORD = 'forms with many fields';
 const FIELD_COUNT = 14;
@@ -31,31 +30,19 @@ async function placement(page: Page, selector: string): Promise<{ top: number; b
 }
 
 describeEachDatabase('Form problems in a real browser', (dialect) => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    if (!hasChromium) return;
-    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chromium = useBrowserServer(dialect);
 
   it('keeps the last fields of a long form reachable and uncovered while many problems are listed, and drops a fixed one', async (t) => {
     if (!hasChromium) return t.skip(NO_CHROMIUM);
     const project = unique('long-form');
-    assert.equal((await server.request('POST', '/v1/projects', { body: { type: 'textcollection', name: project } })).status, 200);
-    const labeler = await addTeammate(server, 'labeler', PASSWORD, project);
-    const created = await server.request('POST', '/v1/task/textcollection', {
+    assert.equal((await chromium.server.request('POST', '/v1/projects', { body: { type: 'textcollection', name: project } })).status, 200);
+    const labeler = await addTeammate(chromium.server, 'labeler', PASSWORD, project);
+    const created = await chromium.server.request('POST', '/v1/task/textcollection', {
       body: { project, instruction: 'Fill in every field.', attachments: [{ type: 'text', content: 'An inventory sheet.' }], fields: FIELDS },
     });
     assert.equal(created.status, 200, created.text);
 
-    const { page, context, errors } = await signInPage(browser, server, labeler, PASSWORD);
+    const { page, context, errors } = await signInPage(chromium.browser, chromium.server, labeler, PASSWORD);
     // A small laptop window: where a long problems list would squeeze the form the most.
     await page.setViewportSize({ width: 1280, height: 640 });
     await page.getByLabel(/Note 1\b/).waitFor();

@@ -5,14 +5,13 @@
  * mask from the dashboard and the earlier response's files still resolve.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { it } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { decodeIndexRle, type MaskDraft } from '@tagwright/formats';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, documentScreenshot, buildWebUi, hasChromium, launchChromium, signInPage, uploadImage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, documentScreenshot, hasChromium, signInPage, uploadImage, useBrowserServer } from './browser.ts';
 
 const PASSWORD = 'painting masks all day';
 const LABELS = ['road', { choice: 'vehicle', subchoices: ['car'] }, { choice: 'person', instance_label: true }];
@@ -75,35 +74,23 @@ async function indexedPixels(url: string): Promise<Uint8Array> {
 }
 
 describeEachDatabase('Segmentation in a real browser', (dialect) => {
-  let server: TestServer;
-  let browser: Browser;
+  const chromium = useBrowserServer(dialect);
 
-  before(async () => {
-    if (!hasChromium) return;
-    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const teammate = (role: string, project: string) => addTeammate(server, role, PASSWORD, project);
+  const teammate = (role: string, project: string) => addTeammate(chromium.server, role, PASSWORD, project);
 
   it('paints two labels and two instances, fills the rest, and the indexed PNG is the painted raster; a fix keeps the old files', async (t) => {
     if (!hasChromium) return t.skip(NO_CHROMIUM);
     const project = unique('masks');
-    assert.equal((await server.request('POST', '/v1/projects', { body: { type: 'segmentannotation', name: project } })).status, 200);
+    assert.equal((await chromium.server.request('POST', '/v1/projects', { body: { type: 'segmentannotation', name: project } })).status, 200);
     const labeler = await teammate('labeler', project);
     const manager = await teammate('manager', project);
-    const created = await server.request('POST', '/v1/task/segmentannotation', {
-      body: { project, attachment: await uploadImage(server), attachment_type: 'image', labels: LABELS },
+    const created = await chromium.server.request('POST', '/v1/task/segmentannotation', {
+      body: { project, attachment: await uploadImage(chromium.server), attachment_type: 'image', labels: LABELS },
     });
     assert.equal(created.status, 200, created.text);
     const taskId = created.body.task_id;
 
-    const labeling = await signInPage(browser, server, labeler, PASSWORD);
+    const labeling = await signInPage(chromium.browser, chromium.server, labeler, PASSWORD);
     const { page } = labeling;
     await waitForMask(page, 800);
     await page.keyboard.press('2'); // car
@@ -124,7 +111,7 @@ describeEachDatabase('Segmentation in a real browser', (dialect) => {
     assert.deepEqual(labeling.errors, []);
     await labeling.context.close();
 
-    const task = (await server.request('GET', `/v1/task/${taskId}`)).body;
+    const task = (await chromium.server.request('GET', `/v1/task/${taskId}`)).body;
     assert.equal(task.status, 'completed');
     const { labelMapping, annotations } = task.response;
     assert.deepEqual(Object.keys(labelMapping).sort(), ['car', 'person', 'road']);
@@ -148,7 +135,7 @@ describeEachDatabase('Segmentation in a real browser', (dialect) => {
     await assertPublicPngs(firstUrls);
 
     // A manager fixes the mask from the dashboard: the second person becomes road again.
-    const fixing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/tasks/${taskId}`);
+    const fixing = await signInPage(chromium.browser, chromium.server, manager, PASSWORD, `#/dashboard/tasks/${taskId}`);
     await fixing.page.getByRole('button', { name: 'Fix response' }).click();
     await waitForMask(fixing.page, 800);
     await fixing.page.getByTestId('unlabeled-count').getByText('0 unlabeled pixels').waitFor();
@@ -160,7 +147,7 @@ describeEachDatabase('Segmentation in a real browser', (dialect) => {
     assert.deepEqual(fixing.errors, []);
     await fixing.context.close();
 
-    const fixed = (await server.request('GET', `/v1/task/${taskId}`)).body;
+    const fixed = (await chromium.server.request('GET', `/v1/task/${taskId}`)).body;
     assert.equal(fixed.customer_review_status, 'fixed');
     assert.equal(fixed.response.labelMapping.person.length, 1);
     assert.deepEqual(fixed.prior_responses.at(-1), task.response, 'the labeler response is kept as it was');

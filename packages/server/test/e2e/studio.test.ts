@@ -5,35 +5,21 @@
  * deletes a group; an admin unlocks a locked-out teammate on the Team page.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, buildWebUi, hasChromium, launchChromium, signInPage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, hasChromium, signInPage, useBrowserServer } from './browser.ts';
 
 const PASSWORD = 'who works on what';
 
 describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
-  let server: TestServer;
-  let browser: Browser;
-
-  before(async () => {
-    if (!hasChromium) return;
-    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const chromium = useBrowserServer(dialect);
 
   /** Invites a teammate and accepts the invitation through the app API; assigns them nowhere. */
-  const teammate = (role: string) => addTeammate(server, role, PASSWORD);
+  const teammate = (role: string) => addTeammate(chromium.server, role, PASSWORD);
 
   async function v1(method: string, url: string, body: unknown): Promise<any> {
-    const response = await server.request(method, url, { body });
+    const response = await chromium.server.request(method, url, { body });
     assert.equal(response.status, 200, response.text);
     return response.body;
   }
@@ -53,11 +39,11 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
     });
 
     // Not assigned yet: nothing reaches the labeler, and the empty workbench says why.
-    const before = await signInPage(browser, server, labeler, PASSWORD);
+    const before = await signInPage(chromium.browser, chromium.server, labeler, PASSWORD);
     await before.page.getByText(/not assigned to any project/).waitFor();
     await before.context.close();
 
-    const managing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/studio?project=${encodeURIComponent(project)}`);
+    const managing = await signInPage(chromium.browser, chromium.server, manager, PASSWORD, `#/dashboard/studio?project=${encodeURIComponent(project)}`);
     const page = managing.page;
     await page.getByRole('heading', { name: 'Studio', level: 1 }).waitFor();
     const team = page.getByRole('table', { name: 'Assigned teammates' });
@@ -71,14 +57,14 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
     assert.deepEqual(managing.errors, []);
     await managing.context.close();
 
-    const labeling = await signInPage(browser, server, labeler, PASSWORD);
+    const labeling = await signInPage(chromium.browser, chromium.server, labeler, PASSWORD);
     await labeling.page.getByLabel(/dog/).check();
     await labeling.page.getByRole('button', { name: 'Submit' }).click();
     await labeling.page.getByText(/No tasks are waiting/).waitFor();
     assert.deepEqual(labeling.errors, []);
     await labeling.context.close();
 
-    const task = (await server.request('GET', `/v1/task/${taskId}`)).body;
+    const task = (await chromium.server.request('GET', `/v1/task/${taskId}`)).body;
     assert.equal(task.status, 'completed');
     assert.deepEqual(task.response, { category: 'dog' });
   });
@@ -95,7 +81,7 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
     await v1('POST', '/v1/batches', { project, name: batch });
     await v1('PUT', `/v1/studio/batches/${encodeURIComponent(batch)}`, { groups: ['nite crew'] });
 
-    const managing = await signInPage(browser, server, manager, PASSWORD, `#/dashboard/studio?project=${encodeURIComponent(project)}`);
+    const managing = await signInPage(chromium.browser, chromium.server, manager, PASSWORD, `#/dashboard/studio?project=${encodeURIComponent(project)}`);
     const page = managing.page;
     page.on('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Rename group nite crew' }).click();
@@ -124,11 +110,11 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
     const admin = await teammate('admin');
     const locked = await teammate('labeler');
     for (let attempt = 0; attempt < 5; attempt++) {
-      const refused = await server.request('POST', '/app/api/session/login', { key: null, body: { email: locked, password: 'not the password' } });
+      const refused = await chromium.server.request('POST', '/app/api/session/login', { key: null, body: { email: locked, password: 'not the password' } });
       assert.equal(refused.status, 401);
     }
 
-    const admining = await signInPage(browser, server, admin, PASSWORD, '#/dashboard/team');
+    const admining = await signInPage(chromium.browser, chromium.server, admin, PASSWORD, '#/dashboard/team');
     const row = admining.page.locator(`tr[data-email="${locked}"]`);
     await row.getByText(/locked until/).waitFor();
     await row.getByRole('button', { name: `Unlock ${locked}` }).click();
@@ -137,7 +123,7 @@ describeEachDatabase('Studio and teammates in a real browser', (dialect) => {
     assert.deepEqual(admining.errors, []);
     await admining.context.close();
 
-    const signedIn = await signInPage(browser, server, locked, PASSWORD);
+    const signedIn = await signInPage(chromium.browser, chromium.server, locked, PASSWORD);
     await signedIn.page.getByText(/not assigned to any project/).waitFor();
     await signedIn.context.close();
   });

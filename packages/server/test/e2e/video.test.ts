@@ -7,13 +7,12 @@
  * labeler's editor (both tracks, the event, the playhead mid-video) as workbench-video.png there.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, buildWebUi, documentScreenshot, hasChromium, launchChromium, screenOf, signInPage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, documentScreenshot, hasChromium, screenOf, signInPage, useBrowserServer } from './browser.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -58,28 +57,19 @@ async function waitForVideo(page: Page, frames: number): Promise<void> {
 }
 
 describeEachDatabase('Video tracking in a real browser', (dialect) => {
-  let server: TestServer;
-  let browser: Browser;
+  const chromium = useBrowserServer(dialect);
   let video: string;
 
-  before(async () => {
-    if (!hasChromium || !hasFfmpeg) return;
-    server = await startTestServer(dialect, { TAGWRIGHT_WEB_DIR: buildWebUi(), TAGWRIGHT_GOLD_RATE: '0' });
-    browser = await launchChromium();
-    video = makeTestVideo(10);
+  before(() => {
+    if (hasChromium && hasFfmpeg) video = makeTestVideo(10);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const teammate = (role: string, project: string) => addTeammate(server, role, PASSWORD, project);
+  const teammate = (role: string, project: string) => addTeammate(chromium.server, role, PASSWORD, project);
 
   async function uploadVideo(): Promise<string> {
     const form = new FormData();
     form.append('file', new Blob([fs.readFileSync(video)], { type: 'video/webm' }), 'clip.webm');
-    const response = await server.request('POST', '/v1/files/upload', { rawBody: form });
+    const response = await chromium.server.request('POST', '/v1/files/upload', { rawBody: form });
     assert.equal(response.status, 200, response.text);
     return response.body.attachment_url;
   }
@@ -95,11 +85,11 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     if (!hasChromium) return t.skip(NO_CHROMIUM);
     if (!hasFfmpeg) return t.skip(NO_FFMPEG);
     const project = unique('traffic');
-    const created = await server.request('POST', '/v1/projects', { body: { type: 'videoannotation', name: project, params: { review: true } } });
+    const created = await chromium.server.request('POST', '/v1/projects', { body: { type: 'videoannotation', name: project, params: { review: true } } });
     assert.equal(created.status, 200, created.text);
     const labeler = await teammate('labeler', project);
     const reviewer = await teammate('member', project);
-    const task = await server.request('POST', '/v1/task/videoannotation', {
+    const task = await chromium.server.request('POST', '/v1/task/videoannotation', {
       body: {
         project,
         instruction: 'Track the **car** and the **person**.',
@@ -113,7 +103,7 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     assert.equal(task.status, 200, task.text);
     const taskId = task.body.task_id;
 
-    const labeling = await signInPage(browser, server, labeler, PASSWORD);
+    const labeling = await signInPage(chromium.browser, chromium.server, labeler, PASSWORD);
     const page = labeling.page;
     await waitForVideo(page, 300);
     // The car: drawn on frame 0, moved on frames 150 and 299.
@@ -153,7 +143,7 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     await labeling.context.close();
 
     // The reviewer sees both tracks, plays a little, moves the car's last keyframe, and saves the fix.
-    const review = await signInPage(browser, server, reviewer, PASSWORD, '#/review');
+    const review = await signInPage(chromium.browser, chromium.server, reviewer, PASSWORD, '#/review');
     await waitForVideo(review.page, 300);
     assert.equal(await review.page.locator('.tw-track').count(), 2, 'the reviewer sees the two tracks');
     await review.page.getByRole('button', { name: 'Play' }).click();
@@ -167,7 +157,7 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     assert.deepEqual(review.errors, []);
     await review.context.close();
 
-    const completed = (await server.request('GET', `/v1/task/${taskId}`)).body;
+    const completed = (await chromium.server.request('GET', `/v1/task/${taskId}`)).body;
     assert.equal(completed.status, 'completed');
     assert.deepEqual(Object.keys(completed.response).sort(), ['annotations', 'events']);
     const file: Array<{ annotations: Array<Record<string, any>> }> = await fetchResult(completed.response.annotations.url);
