@@ -94,6 +94,27 @@ describe('mask editor: strokes in, index raster out', () => {
     expect(submitted(editor).response.mask.rle).toBe(after);
   });
 
+  it('reports a stroke as an edit once, when it ends, and a cancelled stroke not at all', () => {
+    const editor = makeMaskEditor();
+    editor.setActiveLabel('road');
+    let edits = 0;
+    editor.history.subscribeEdits(() => edits++);
+    editor.pointerDown({ screen: { x: 50, y: 100 }, button: 0 });
+    editor.pointerMove({ screen: { x: 100, y: 100 } });
+    editor.pointerMove({ screen: { x: 150, y: 100 } });
+    expect(edits).toBe(0);
+    editor.pointerUp({ screen: { x: 150, y: 100 }, button: 0 });
+    expect(edits).toBe(1);
+
+    editor.pointerDown({ screen: { x: 50, y: 200 }, button: 0 });
+    editor.pointerMove({ screen: { x: 100, y: 200 } });
+    editor.keyDown({ key: 'Escape' });
+    expect(edits).toBe(1);
+    expect(submitted(editor).at(75, 200)).toBe(0);
+    editor.undo();
+    expect(edits).toBe(2);
+  });
+
   it('copies only the tiles a stroke touches, so undo keeps the rest shared', () => {
     const editor = makeMaskEditor(1000, 800);
     const before = editor.getRaster()!;

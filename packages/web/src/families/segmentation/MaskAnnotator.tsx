@@ -48,7 +48,9 @@ export function MaskAnnotator({ task, initialResponse, onReady, onChange }: Task
 
   useEffect(() => {
     onReady({ getResponse: () => editor.getResponse(), validate: () => editor.validate() });
-    return editor.store.subscribe(onChange);
+    // Finished edits only (history.subscribeEdits): the moves of a stroke in progress and a stroke
+    // cancelled with Escape neither mark the draft unsaved nor reach autosave, as in the image editor.
+    return editor.history.subscribeEdits(onChange);
   }, [editor, onReady, onChange]);
 
   useEditorKeys(editor);
