@@ -54,3 +54,36 @@ export function mainThreadSelfTimes(events: TraceEvent[], top = 14): Array<{ nam
 function total(events: TraceEvent[]): number {
   return events.reduce((sum, event) => sum + (event.dur ?? 0), 0);
 }
+
+/**
+ * CPU time in ms per thread name over all of Chromium's processes (top-level complete events'
+ * thread time, threads of one name summed), largest first: the renderer main thread is one of
+ * several that a frame needs (compositor, raster workers, the viz display compositor that draws
+ * in software under --disable-gpu, the media thread decoding a seek), and on a shared machine
+ * they all compete for its cores.
+ */
+export function threadCpuTimes(events: TraceEvent[]): Array<{ name: string; ms: number }> {
+  const names = new Map(events.filter((event) => event.ph === 'M' && event.name === 'thread_name').map((event) => [`${event.pid}:${event.tid}`, event.args?.name ?? '?']));
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const event of events) {
+    if (event.ph !== 'X' || event.dur === undefined) continue;
+    const key = `${event.pid}:${event.tid}`;
+    const list = byThread.get(key) ?? [];
+    list.push(event);
+    byThread.set(key, list);
+  }
+  const cpu = new Map<string, number>();
+  for (const [key, list] of byThread) {
+    list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    let end = -Infinity;
+    let micros = 0;
+    for (const event of list) {
+      if (event.ts < end) continue; // nested in the previous top-level event
+      micros += event.tdur ?? event.dur!;
+      end = event.ts + event.dur!;
+    }
+    const name = names.get(key) ?? '?';
+    cpu.set(name, (cpu.get(name) ?? 0) + micros);
+  }
+  return [...cpu.entries()].map(([name, micros]) => ({ name, ms: micros / 1000 })).sort((a, b) => b.ms - a.ms);
+}
