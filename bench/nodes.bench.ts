@@ -23,13 +23,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createBenchDatabase } from './databases.ts';
+import { freePort } from '../packages/server/test/helpers/node-process.ts';
 
 const FILE_MB = Number(process.env.BENCH_FILE_MB ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -51,14 +51,6 @@ function tempDir(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tagwright-bench-${name}-`));
   temporary.push(dir);
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** A Tagwright server process (src/main.ts), resolved once GET /readyz answers 200. */

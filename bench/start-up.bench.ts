@@ -18,12 +18,12 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ensureServerBuild } from '../packages/server/scripts/build.mjs';
+import { freePort } from '../packages/server/test/helpers/node-process.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SERVER_DIR = fileURLToPath(new URL('../packages/server/', import.meta.url));
@@ -39,14 +39,6 @@ const VARIANTS = {
   'npm start (root, now)': { command: ['npm', 'start'], cwd: ROOT_DIR },
 } as const;
 type Variant = keyof typeof VARIANTS;
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** One start: spawn → /healthz 200 in milliseconds; then SIGTERM and wait for the exit. */
 async function startOnce(variant: Variant, dataDir: string): Promise<{ wall: number; cpu?: number }> {
