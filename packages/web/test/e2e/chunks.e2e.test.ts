@@ -6,15 +6,15 @@
  * meanwhile. Chunks are found through vite's manifest, by source file, not by guessing file names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium } from './chromium.ts';
 // @ts-expect-error plain ES module without types
 import { startMockServer } from '../../scripts/mock-app-api.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(import.meta.dirname, '../../../../docs/screenshots/workbench-loading-editor.png');
 
 const IMAGE_TASK = {
@@ -39,7 +39,7 @@ interface Mock {
   close: () => Promise<void>;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the split web build in Chromium', () => {
+describe.skipIf(!hasChromium)('the split web build in Chromium', () => {
   let outDir: string;
   let browser: Browser;
   const mocks: Mock[] = [];
@@ -55,11 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the split web build in Chromium', () => 
       if (!entry) throw new Error(`${source} is not a chunk of its own in the build; the manifest has ${Object.keys(manifest).join(', ')}`);
       return entry.file.replace(/^assets\//, '');
     };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -4,15 +4,15 @@
  * API: real pointer events on the SVG canvas, real text selection, real submit requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium } from './chromium.ts';
 // @ts-expect-error plain ES module without types
 import { startMockServer } from '../../scripts/mock-app-api.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 const TASKS = [
   {
@@ -51,7 +51,7 @@ async function screenOf(page: Page, x: number, y: number): Promise<[number, numb
   return [canvas.x + tx + x * zoom, canvas.y + ty + y * zoom];
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('workbench in Chromium', () => {
+describe.skipIf(!hasChromium)('workbench in Chromium', () => {
   let outDir: string;
   let mock: Mock;
   let browser: Browser;
@@ -60,11 +60,7 @@ describe.skipIf(!existsSync(CHROMIUM))('workbench in Chromium', () => {
     outDir = mkdtempSync(join(tmpdir(), 'tagwright-web-e2e-'));
     await build({ root: join(import.meta.dirname, '../..'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
     mock = await startMockServer({ distDir: outDir, tasks: TASKS });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
