@@ -38,8 +38,11 @@ export class LocalFileStore implements FileStore {
         callback(null, chunk);
       },
     });
+    // Opened before streaming so the file exists when a failed pipeline removes it: a write stream
+    // opens asynchronously, and one destroyed mid-open created its file after the removal.
+    const handle = await fs.promises.open(temporary, 'wx');
     try {
-      await pipeline(source, meter, fs.createWriteStream(temporary, { flags: 'wx' }));
+      await pipeline(source, meter, handle.createWriteStream());
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
       await fs.promises.rename(temporary, target);
     } catch (error) {
