@@ -1,10 +1,7 @@
 import type { ChatMessage, ChatThread } from '@tagwright/formats';
 import { fineTuningMessages, preferencePairs, trainingMessage } from '@tagwright/formats';
-import type { StoredTask, Task } from '../repositories/task.repository.ts';
-import { emptyStats, inPieces, type StreamExporter } from './types.ts';
-
-/** Reads the stored conversations of a page of tasks (completed chat tasks; others have none). */
-export type ConversationReader = (tasks: ReadonlyArray<Pick<Task, 'id' | 'type' | 'status'>>) => Promise<Map<string, ChatThread[]>>;
+import type { StoredTask } from '../repositories/task.repository.ts';
+import { emptyStats, inPieces, type ConversationReader, type StreamExporter } from './types.ts';
 
 /** The two training-data formats of chat tasks (docs/chat.md, "Exports"). */
 export type ChatTrainingFormat = 'chat-preference' | 'chat-sft';

@@ -1,6 +1,9 @@
-import type { StoredTask } from '../repositories/task.repository.ts';
+import type { ChatThread } from '@tagwright/formats';
+import type { StoredTask, Task } from '../repositories/task.repository.ts';
 import type { ResultReader } from '../families/types.ts';
-import type { ConversationReader } from './chat.ts';
+
+/** Reads the stored conversations of a page of tasks (completed chat tasks; others have none). */
+export type ConversationReader = (tasks: ReadonlyArray<Pick<Task, 'id' | 'type' | 'status'>>) => Promise<Map<string, ChatThread[]>>;
 
 /** Every export format (docs/import-export.md). */
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'yolo', 'yolo-obb', 'voc', 'masks', 'mot', 'video-frames', 'chat-preference', 'chat-sft'] as const;

@@ -9,7 +9,7 @@ import { isTaskType } from '../domain/task-types.ts';
 import { EXPORT_FORMATS, createExporter, type ExportFormat, type Exporter, type ExporterOptions } from '../exporters/index.ts';
 import { taskFiltersOf, type TaskFilterQuery } from './task.service.ts';
 import type { ResultReader } from '../families/types.ts';
-import type { ConversationReader } from '../exporters/chat.ts';
+import type { ConversationReader } from '../exporters/types.ts';
 
 /** Tasks read per keyset page. */
 export const EXPORT_PAGE_SIZE = 1000;
