@@ -16,6 +16,8 @@ export interface Config {
   drainMs: number;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** Largest file a labeler attaches to a chat `file` question (docs/chat.md). */
+  chatUploadLimitBytes: number;
   rateLimitPerMinute: number;
   /** How long an authenticated API key is remembered; bounds how late another process's revocation applies here. */
   keyCacheMs: number;
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainMs: integer('TAGWRIGHT_DRAIN_SECONDS', 0, env) * 1000,
     bodyLimitBytes: integer('TAGWRIGHT_BODY_LIMIT_BYTES', 10 * 1024 * 1024, env),
     uploadLimitBytes: integer('TAGWRIGHT_UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, env),
+    chatUploadLimitBytes: integer('TAGWRIGHT_CHAT_UPLOAD_LIMIT_BYTES', 20 * 1024 * 1024, env),
     rateLimitPerMinute: integer('TAGWRIGHT_RATE_LIMIT_PER_MINUTE', 60_000, env),
     keyCacheMs: integer('TAGWRIGHT_KEY_CACHE_MS', 1000, env),
     defaultProjectName: env.TAGWRIGHT_DEFAULT_PROJECT || 'default',

@@ -139,6 +139,23 @@ export interface AnnotationQuestion {
   allow_cannot_assess?: boolean;
   /** `required` asks for a justification with every answer; `optional` offers the field. */
   justification?: 'optional' | 'required';
+  /** `file` questions: media types a labeler may attach (`image/png`, or `image/*`); any type when absent. */
+  accept?: string[];
+  /** `file` questions: how many files one answer may hold (1 to MAX_FILES_PER_ANSWER; default MAX_FILES_PER_ANSWER). */
+  max_files?: number;
+  /** `file` questions: a labeler may also give http(s) links to files elsewhere (default false: uploads to this server only). */
+  allow_external_urls?: boolean;
+}
+
+/** The most files one `file` answer holds (docs/chat.md, File questions). */
+export const MAX_FILES_PER_ANSWER = 20;
+
+/** One entry of a `file` answer's value (§7.3 BasicFile, plus ImageFile's size, which the official client ignores). */
+export interface AnswerFile {
+  url: string;
+  mime_type: string;
+  name: string;
+  file_size_in_bytes?: number;
 }
 
 /** Rubric set-up of a chat project (params `rubric`, Tagwright decision, docs/chat.md). */

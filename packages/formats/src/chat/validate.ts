@@ -1,5 +1,5 @@
 import {
-  ANNOTATION_SCOPES, ANNOTATION_TYPES, EDITABLE_ANNOTATION_TYPES, MESSAGE_ROLES,
+  ANNOTATION_SCOPES, ANNOTATION_TYPES, EDITABLE_ANNOTATION_TYPES, MAX_FILES_PER_ANSWER, MESSAGE_ROLES,
   type AnnotationQuestion, type ChatAnnotation, type ChatMessage, type ChatResponse, type ChatThread, type ChatTurn, type MessageRole, type RubricConfig,
 } from './shapes.ts';
 
@@ -88,6 +88,29 @@ function checkQuestion(value: unknown, path: string): void {
   if (labels.length > 0 && labels.length !== possible.length) fail(`${path}.labels`, `expected one label per possible value (${possible.length})`);
   optionalArray(value.roles, `${path}.roles`).forEach((role, index) => {
     if (!(MESSAGE_ROLES as readonly unknown[]).includes(role)) fail(`${path}.roles[${index}]`, `expected one of ${MESSAGE_ROLES.join(', ')}`);
+  });
+  if ((value.accept !== undefined || value.max_files !== undefined || value.allow_external_urls !== undefined) && value.type !== 'file') {
+    fail(path, 'accept, max_files and allow_external_urls belong to file questions');
+  }
+  optionalBoolean(value.allow_external_urls, `${path}.allow_external_urls`);
+  optionalArray(value.accept, `${path}.accept`).forEach((entry, index) => {
+    if (typeof entry !== 'string' || !MEDIA_PATTERN.test(entry)) fail(`${path}.accept[${index}]`, 'expected a media type such as "image/png" or "image/*"');
+  });
+  if (value.max_files !== undefined && value.max_files !== null) {
+    const count = value.max_files;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_FILES_PER_ANSWER) fail(`${path}.max_files`, `expected a whole number from 1 to ${MAX_FILES_PER_ANSWER}`);
+  }
+}
+
+const MEDIA_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/i;
+
+/** Whether a file's media type is one a question's `accept` list allows (`image/*` matches every image type); no list allows all. */
+export function mediaTypeAccepted(mimeType: string, accept: readonly string[] | undefined): boolean {
+  if (!accept || accept.length === 0) return true;
+  const type = mimeType.split(';')[0].trim().toLowerCase();
+  return accept.some((pattern) => {
+    const wanted = pattern.toLowerCase();
+    return wanted.endsWith('/*') ? type.startsWith(wanted.slice(0, -1)) : type === wanted;
   });
 }
 
@@ -263,11 +286,52 @@ function checkAgainstQuestion(annotation: ChatAnnotation, question: AnnotationQu
   if (question.justification === 'required' && hasValue(annotation) && (typeof annotation.justification !== 'string' || annotation.justification.trim() === '')) {
     fail(`${path}.justification`, `the question ${question.key} needs a justification`);
   }
+  if (question.type === 'file' && Array.isArray(annotation.value)) checkFilesAgainstQuestion(annotation.value as Json[], question, `${path}.value`);
   const allowed = question.possible_values;
   if (!allowed || allowed.length === 0 || annotation.value === undefined || annotation.value === null) return;
   const values = question.type === 'category_multiple' ? (annotation.value as unknown[]) : [annotation.value];
   for (const value of values) {
     if (!allowed.includes(value as never)) fail(`${path}.value`, `${JSON.stringify(value)} is not one of ${allowed.map((entry) => JSON.stringify(entry)).join(', ')}`);
+  }
+}
+
+function checkFilesAgainstQuestion(files: Json[], question: AnnotationQuestion, path: string): void {
+  const most = question.max_files ?? MAX_FILES_PER_ANSWER;
+  if (files.length > most) fail(path, `the question ${question.key} takes at most ${most} file${most === 1 ? '' : 's'} (got ${files.length})`);
+  files.forEach((file, index) => {
+    if (!mediaTypeAccepted(String(file.mime_type), question.accept)) {
+      fail(`${path}[${index}].mime_type`, `the question ${question.key} accepts ${question.accept!.join(', ')}, not ${String(file.mime_type)}`);
+    }
+  });
+}
+
+/**
+ * A `file` answer's value: an array (one object breaks the official client, §7.6) of at most
+ * MAX_FILES_PER_ANSWER files {url, mime_type, name, file_size_in_bytes?}, each url an absolute
+ * http(s) URL. Which URLs a server accepts beyond that (its own uploads) is its own check.
+ */
+function checkFiles(value: unknown, path: string): void {
+  if (!Array.isArray(value)) fail(path, 'expected an array of files {url, mime_type, name}');
+  if (value.length > MAX_FILES_PER_ANSWER) fail(path, `at most ${MAX_FILES_PER_ANSWER} files an answer (got ${value.length})`);
+  value.forEach((file, index) => {
+    const filePath = `${path}[${index}]`;
+    if (!isObject(file)) fail(filePath, 'expected a file {url, mime_type, name}');
+    if (typeof file.url !== 'string' || !isHttpUrl(file.url)) fail(`${filePath}.url`, 'expected an absolute http(s) URL (the url the upload answered)');
+    if (typeof file.mime_type !== 'string' || !MEDIA_PATTERN.test(file.mime_type.split(';')[0].trim()) || file.mime_type.includes('*')) {
+      fail(`${filePath}.mime_type`, 'expected a media type such as "image/png"');
+    }
+    if (typeof file.name !== 'string' || file.name.trim() === '') fail(`${filePath}.name`, 'expected the file name (a non-empty string)');
+    const size = file.file_size_in_bytes;
+    if (size !== undefined && size !== null && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) fail(`${filePath}.file_size_in_bytes`, 'expected a whole number of bytes');
+  });
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 
@@ -308,8 +372,7 @@ function checkValue(type: string, value: unknown, path: string, sources?: Set<st
       strings(value, path);
       return;
     case 'file':
-      // The array form: one object breaks the official client (§7.6).
-      if (!Array.isArray(value) || value.some((file) => !isObject(file))) fail(path, 'expected an array of files {url, mime_type, name}');
+      checkFiles(value, path);
       return;
     case 'labeled_text':
       if (!Array.isArray(value) || value.some((span) => !isObject(span) || typeof span.label !== 'string' || typeof span.text !== 'string')) {

@@ -44,6 +44,7 @@ import { PasswordResetService } from './password-reset.service.ts';
 import { ChatConversationService, TRAINING_OPTS } from './chat-conversation.service.ts';
 import { DatasetService } from './dataset.service.ts';
 import { ResponseSchemaService } from './response-schema.service.ts';
+import { ChatFileService } from './chat-file.service.ts';
 import { ChatModelService } from './chat-model.service.ts';
 import { ModelClient } from '../outbound/model-client.ts';
 
@@ -90,6 +91,8 @@ export interface Services {
   chat: ChatConversationService;
   /** Chat model endpoints and model calls for labelers (docs/chat.md). */
   chatModels: ChatModelService;
+  /** Files labelers attach to chat `file` questions (docs/chat.md, File questions). */
+  chatFiles: ChatFileService;
   /** Called after a commit that wrote background work, so an in-process worker starts at once. */
   onWorkQueued: () => void;
 }
@@ -166,6 +169,7 @@ export function createServices(config: Config, db: Db): Services {
     resultFiles: fileStore,
     chat,
     chatModels: new ChatModelService(db, projectRepository, queue, new ModelClient({ ...config.model, allowPrivate: config.allowPrivateOutbound })),
+    chatFiles: new ChatFileService(db, projectRepository, queue, files, publicUrl, Math.min(config.chatUploadLimitBytes, config.uploadLimitBytes)),
     onWorkQueued: () => {},
   };
   return services;

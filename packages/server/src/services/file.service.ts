@@ -29,6 +29,16 @@ export type UploadPart =
       truncated(): boolean;
     };
 
+/** How an upload made for a task differs from a v1 `files/upload` (see FileService.upload). */
+export interface UploadOptions {
+  limitBytes?: number;
+  /** The setting that sets `limitBytes`, named in the 413. */
+  limitSetting?: string;
+  projectNames?: string[];
+  /** Throws to refuse the stored file (its bytes are deleted and nothing is recorded). */
+  vet?: (file: { mimeType: string; size: number; name: string | null }) => void;
+}
+
 export interface FileServiceOptions {
   uploadLimitBytes: number;
   importLimitBytes: number;
@@ -106,8 +116,15 @@ export class FileService {
     return this.store.purgeUnfinished(olderThanMs);
   }
 
-  /** Stores the one part named `file` and records it with the text parts (`project_name`, `display_name`). */
-  async upload(caller: Caller, parts: AsyncIterable<UploadPart>): Promise<StoredFile> {
+  /**
+   * Stores the one part named `file` and records it with the text parts (`project_name`, `display_name`).
+   * `options` serve uploads made for a task (chat file questions): a smaller size limit and the
+   * setting that names it, the project(s) to record instead of the text parts, and `vet`, which may
+   * refuse the stored file by its sniffed type before it is recorded (nothing is kept then).
+   */
+  async upload(caller: Caller, parts: AsyncIterable<UploadPart>, options: UploadOptions = {}): Promise<StoredFile> {
+    const limit = options.limitBytes ?? this.options.uploadLimitBytes;
+    const limitSetting = options.limitSetting ?? 'TAGWRIGHT_UPLOAD_LIMIT_BYTES';
     const fields = new Map<string, string[]>();
     let stored: { id: string; key: string; size: number; sha256: string; mimeType: string; filename: string | undefined } | undefined;
     try {
@@ -127,24 +144,26 @@ export class FileService {
         pipeline(part.stream, sniffer.stream).catch(() => undefined);
         let object;
         try {
-          object = await this.store.put(key, sniffer.stream, { maxBytes: this.options.uploadLimitBytes });
+          object = await this.store.put(key, sniffer.stream, { maxBytes: limit });
         } catch (error) {
-          if (error instanceof FileTooLarge) throw tooLarge(this.options.uploadLimitBytes, 'TAGWRIGHT_UPLOAD_LIMIT_BYTES');
+          if (error instanceof FileTooLarge) throw tooLarge(limit, limitSetting);
           throw error;
         }
         stored = { id, key, ...object, mimeType: chooseMimeType(part.mimeType, sniffer.head(), part.filename), filename: part.filename };
-        if (part.truncated()) throw tooLarge(this.options.uploadLimitBytes, 'TAGWRIGHT_UPLOAD_LIMIT_BYTES');
+        if (part.truncated()) throw tooLarge(limit, limitSetting);
       }
       if (!stored) throw new InvalidRequest("Missing the file: send it as the multipart part named 'file'.");
-      const projectNames = await this.checkProjects(caller, [...(fields.get('project_name') ?? []), ...(fields.get('project_names') ?? [])]);
+      const projectNames = options.projectNames ?? (await this.checkProjects(caller, [...(fields.get('project_name') ?? []), ...(fields.get('project_names') ?? [])]));
       const displayName = fields.get('display_name')?.at(-1) || stored.filename || null;
+      const mimeType = isGenericMimeType(stored.mimeType) ? (mimeTypeFromName(displayName ?? undefined) ?? stored.mimeType) : stored.mimeType;
+      options.vet?.({ mimeType, size: stored.size, name: displayName });
       const now = Date.now();
       const file: StoredFile = {
         id: stored.id,
         account_id: caller.account.id,
         environment: caller.environment,
         display_name: displayName,
-        mime_type: isGenericMimeType(stored.mimeType) ? (mimeTypeFromName(displayName ?? undefined) ?? stored.mimeType) : stored.mimeType,
+        mime_type: mimeType,
         size: stored.size,
         sha256: stored.sha256,
         storage_key: stored.key,

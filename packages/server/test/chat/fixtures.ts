@@ -8,7 +8,7 @@ export const QUESTIONS = [
   { key: 'skills', type: 'category_multiple', scope: 'thread', possible_values: ['math', 'code', 'writing'], required: false },
   { key: 'notes', type: 'text', scope: 'thread', required: false, justification: 'optional' },
   { key: 'entities', type: 'labeled_text', scope: 'thread', required: false },
-  { key: 'evidence', type: 'file', scope: 'thread', required: false },
+  { key: 'evidence', type: 'file', scope: 'thread', required: false, allow_external_urls: true },
   { key: 'weighting', type: 'rubric_criteria', scope: 'turn', required: false },
   { key: 'overall', type: 'rubric_rating', scope: 'turn', required: false },
 ];

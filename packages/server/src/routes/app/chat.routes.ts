@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireRole, ROLES } from '../../http/app-auth.ts';
+import { handleUpload, registerMultipart } from '../../http/multipart-upload.ts';
+import { readQuery } from '../../http/query.ts';
 import type { ModelEndpoint } from '../../repositories/chat-model.repository.ts';
 import type { Worker } from '../../services/queue.service.ts';
 
@@ -38,6 +40,29 @@ export async function registerChatAppRoutes(app: FastifyInstance): Promise<void>
   const { services } = app;
   const managers = requireRole('manager', 'admin');
   const worker = (request: FastifyRequest): Promise<Worker> => services.queue.workerFor(request.appUser, request.caller);
+  // Only the file-answer upload below reads multipart bodies in this scope.
+  await registerMultipart(app, Math.min(services.config.chatUploadLimitBytes, services.config.uploadLimitBytes));
+
+  app.post(
+    '/tasks/:taskId/files',
+    {
+      schema: {
+        summary: "Attach a file to a chat task's file question (multipart/form-data, the part named file; query lease_id and key)",
+        description:
+          'For the labeler holding the lease (404 otherwise). Streams into the file store; over TAGWRIGHT_CHAT_UPLOAD_LIMIT_BYTES 413, a type the question does not accept 400. ' +
+          'Answers {file: {url, mime_type, name, file_size_in_bytes}, file_id, preview_url}: put `file` in the answer\'s value array; preview_url is a signed, time-limited link for showing it.',
+        tags,
+        consumes: ['multipart/form-data'],
+        querystring: Type.Object({ lease_id: Type.String(), key: Type.String({ description: 'The file question the file answers.' }) }, { additionalProperties: true }),
+      },
+    },
+    async (request) => {
+      const { taskId } = request.params as { taskId: string };
+      const query = readQuery(request.query);
+      const labeler = await worker(request);
+      return handleUpload(request, 'A file upload', (parts) => services.chatFiles.upload(labeler, taskId, query.string('lease_id'), query.string('key'), parts));
+    },
+  );
 
   app.get('/projects/:project/model-endpoints', { preHandler: requireRole(...ROLES.reviewers), schema: { summary: "A chat project's model endpoints (keys never shown)", tags } }, async (request) => {
     const { project } = request.params as { project: string };

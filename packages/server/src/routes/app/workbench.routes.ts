@@ -148,7 +148,10 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
     '/tasks/:taskId/submit',
     { schema: { summary: 'Submit the response; answers next_state completed, review or queued', tags, params: TaskParams, body: SubmitBody } },
     async (request) => {
-      const nextState = await services.queue.submit(await worker(request), taskId(request), request.body);
+      const labeler = await worker(request);
+      // Chat file answers name uploads of this server (docs/chat.md); a read outside the submission's transaction.
+      await services.chatFiles.checkSubmission(labeler, taskId(request), request.body);
+      const nextState = await services.queue.submit(labeler, taskId(request), request.body);
       return { task_id: taskId(request), next_state: nextState };
     },
   );
