@@ -24,6 +24,7 @@ import type {
   SubmitResponse,
   WorkKind,
   ModelEndpointInfo,
+  UploadedChatFile,
   GenerateRequest,
   GenerationSummary,
 } from './types.ts';
@@ -173,6 +174,40 @@ export class AppApi {
   /** `GET /tasks/:id/model-endpoints`: the model endpoints a chat task can ask (docs/chat.md). */
   async modelEndpoints(taskId: string): Promise<ModelEndpointInfo[]> {
     return (await this.request<{ endpoints: ModelEndpointInfo[] }>('GET', `/tasks/${encodeURIComponent(taskId)}/model-endpoints`)).endpoints;
+  }
+
+  /**
+   * `POST /tasks/:id/files?lease_id=&key=`: uploads one file for a chat `file` question, calling
+   * `onProgress` with the fraction sent (XMLHttpRequest: fetch reports no upload progress). `abort`
+   * cancels it; a refused upload rejects with an ApiError carrying the server's message.
+   */
+  uploadChatFile(taskId: string, leaseId: string, key: string, file: File, onProgress: (fraction: number) => void): { done: Promise<UploadedChatFile>; abort: () => void } {
+    const xhr = new XMLHttpRequest();
+    const done = new Promise<UploadedChatFile>((resolve, reject) => {
+      xhr.open('POST', `${this.baseUrl}/app/api/tasks/${encodeURIComponent(taskId)}/files?${new URLSearchParams({ lease_id: leaseId, key })}`);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (this.csrfToken) xhr.setRequestHeader(CSRF_HEADER, this.csrfToken);
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+      };
+      xhr.onload = () => {
+        let parsed: (ErrorBody & Partial<UploadedChatFile>) | undefined;
+        try {
+          parsed = JSON.parse(xhr.responseText);
+        } catch {
+          parsed = undefined;
+        }
+        if (xhr.status >= 200 && xhr.status < 300 && parsed?.file) resolve(parsed as UploadedChatFile);
+        else reject(new ApiError(xhr.status, parsed?.error ?? `The upload failed with HTTP ${xhr.status}.`));
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted (network error).'));
+      xhr.onabort = () => reject(new ApiError(0, 'The upload was cancelled.'));
+      const body = new FormData();
+      body.append('file', file, file.name);
+      xhr.send(body);
+    });
+    return { done, abort: () => xhr.abort() };
   }
 
   /**

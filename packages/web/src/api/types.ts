@@ -234,3 +234,10 @@ export interface ModelEndpointInfo {
 
 /** The model relay's request and `done` summary, shared with the server. */
 export type { GenerateRequest, GenerationSummary } from '@tagwright/formats';
+
+/** `POST /tasks/:id/files`: the entry for a chat file answer's value, and a signed link to show it (docs/chat.md). */
+export interface UploadedChatFile {
+  file: { url: string; mime_type: string; name: string; file_size_in_bytes?: number };
+  file_id: string;
+  preview_url: string;
+}

@@ -6,6 +6,7 @@ import { QuestionWidget } from './QuestionWidget.tsx';
 import { streamingOfTurn } from './TurnView.tsx';
 import { TurnList } from './TurnList.tsx';
 import { Composer } from './Composer.tsx';
+import { ChatFilesContext, type ChatFileUploader } from './chat-files.ts';
 
 /**
  * The chat editor (docs/chat.md): template variables, the conversation by turn, the labeler's next
@@ -69,40 +70,48 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
     store.addAnswer(turn, `writer_${written + 1}`);
   };
 
+  // File questions upload under the task's lease (FileAnswer.tsx); one function per lease.
+  const uploader = useMemo<ChatFileUploader | undefined>(
+    () => (work ? (key, file, onProgress) => work.api.uploadChatFile(task.task_id, work.leaseId, key, file, onProgress) : undefined),
+    [work?.api, work?.leaseId, task.task_id],
+  );
+
   const turns = state.thread.turns;
   const variables = typeof task.params.template_variables === 'object' && task.params.template_variables !== null ? Object.entries(task.params.template_variables as Record<string, unknown>) : [];
   const streamingByTurn = useStreamingByTurn(state.streaming, turns.map((turn) => turn.messages.length));
 
   return (
-    <div className="tw-chat" aria-label="Conversation">
-      {variables.length > 0 && (
-        <dl className="tw-chat-variables" aria-label="Template variables">
-          {variables.map(([key, value]) => (
-            <div key={key}>
-              <dt>{key}</dt>
-              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-            </div>
+    <ChatFilesContext.Provider value={uploader}>
+      <div className="tw-chat" aria-label="Conversation">
+        {variables.length > 0 && (
+          <dl className="tw-chat-variables" aria-label="Template variables">
+            {variables.map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+        {error && (
+          <p role="alert" className="tw-error">
+            {error}
+          </p>
+        )}
+        <TurnList store={store} turns={turns} streamingByTurn={streamingByTurn} onRegenerate={work ? regenerate : undefined} />
+        <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turns.length > 0} onSend={send} onWriteAnswer={writeAnswer} />
+        {store.questions
+          .filter((question) => question.scope === 'thread')
+          .map((question) => (
+            <QuestionWidget
+              key={question.key}
+              question={question}
+              answer={state.thread.annotations?.find((annotation) => annotation.key === question.key)}
+              onAnswer={(patch) => store.answer({}, question, patch)}
+            />
           ))}
-        </dl>
-      )}
-      {error && (
-        <p role="alert" className="tw-error">
-          {error}
-        </p>
-      )}
-      <TurnList store={store} turns={turns} streamingByTurn={streamingByTurn} onRegenerate={work ? regenerate : undefined} />
-      <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turns.length > 0} onSend={send} onWriteAnswer={writeAnswer} />
-      {store.questions
-        .filter((question) => question.scope === 'thread')
-        .map((question) => (
-          <QuestionWidget
-            key={question.key}
-            question={question}
-            answer={state.thread.annotations?.find((annotation) => annotation.key === question.key)}
-            onAnswer={(patch) => store.answer({}, question, patch)}
-          />
-        ))}
-    </div>
+      </div>
+    </ChatFilesContext.Provider>
   );
 }
 

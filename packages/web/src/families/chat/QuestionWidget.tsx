@@ -1,5 +1,6 @@
 import { memo, useId, type KeyboardEvent } from 'react';
-import type { AnnotationQuestion, ChatAnnotation } from '@tagwright/formats';
+import type { AnnotationQuestion, AnswerFile, ChatAnnotation } from '@tagwright/formats';
+import { FileAnswer } from './FileAnswer.tsx';
 
 export interface QuestionWidgetProps {
   question: AnnotationQuestion;
@@ -14,7 +15,7 @@ const label = (question: AnnotationQuestion) => question.title ?? question.key;
 /**
  * One annotation question, drawn by its type (task-types.md §7.5): integer as a labelled scale,
  * boolean toggle, text box, category radios, category_multiple checkboxes, ranked_choices and
- * ranked_groups as ordered lists (Alt+↑/↓ moves the focused entry), labeled_text rows, file links,
+ * ranked_groups as ordered lists (Alt+↑/↓ moves the focused entry), labeled_text rows, file uploads,
  * rubric_criteria weight, rubric_rating score/colour/justification; "not applicable", "cannot
  * assess" and justification where the question allows them.
  */
@@ -115,8 +116,8 @@ function ValueInput({ question, value, choices, set, id }: { question: Annotatio
     case 'labeled_text':
       return <PairRows rows={Array.isArray(value) ? (value as Array<{ label: string; text: string }>) : []} keys={['label', 'text']} onChange={set} name={label(question)} />;
     case 'file':
-      // The spec's BasicFile list (task-types.md §7.3): a link to the file, its name and type; no upload from here.
-      return <PairRows rows={Array.isArray(value) ? (value as Array<{ url: string; name: string; mime_type: string }>) : []} keys={['url', 'name', 'mime_type']} onChange={set} name={label(question)} />;
+      // The spec's BasicFile list (task-types.md §7.3), filled by uploads to this server (FileAnswer.tsx).
+      return <FileAnswer question={question} files={Array.isArray(value) ? (value as AnswerFile[]) : []} onChange={(files) => set(files.length > 0 ? files : null)} />;
     case 'rubric_criteria': {
       const current = isObject(value) ? value : {};
       return (
