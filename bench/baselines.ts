@@ -192,3 +192,157 @@ export async function startTaskFloorPostgres(databaseUrl: string, poolSize = 10)
     },
   };
 }
+
+/** The account and project an essential floor stores its tasks under (its own rows, in its own database). */
+const ESSENTIAL_ACCOUNT = 'floor-account';
+const ESSENTIAL_PROJECT_ID = 'floor-project';
+/** Tagwright's task columns, in the order the essential floors bind them. */
+const TASK_COLUMNS = [
+  'id', 'account_id', 'environment', 'project_id', 'batch_id', 'type', 'status', 'work_state', 'instruction', 'params',
+  'callback_url', 'callback_succeeded', 'response', 'metadata', 'unique_id', 'tags', 'priority', 'project_param_version',
+  'customer_review_status', 'customer_review_comments', 'prior_responses', 'audits', 'created_at', 'updated_at', 'completed_at',
+];
+
+/** A floor task as a row of Tagwright's `tasks` table (TASK_COLUMNS order). */
+function essentialValues(task: FloorTask, projectId: string, now: number): unknown[] {
+  return [
+    task.task_id, ESSENTIAL_ACCOUNT, 'live', projectId, null, task.type, task.status, 'queued', task.instruction, JSON.stringify(task.params),
+    task.callback_url, null, null, JSON.stringify(task.metadata), null, null, null, task.project_param_version,
+    null, null, null, null, now, now, null,
+  ];
+}
+
+/** The wire object of a row of Tagwright's joined read (the JSON columns as text on SQLite, parsed on PostgreSQL). */
+function essentialAnswer(row: Record<string, any>): FloorTask {
+  return floorAnswer({ ...row, project: row.project_name });
+}
+
+/** Tagwright's schema, made by its own migrations in a fresh database: the essential floors run on exactly these tables and indexes. */
+async function migrateTagwrightSchema(options: { sqliteFile?: string; databaseUrl?: string }): Promise<void> {
+  const { connect } = await import('../packages/server/src/db/connect.ts');
+  const { migrateToLatest } = await import('../packages/server/src/db/migrate.ts');
+  const db = connect(options);
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const ESSENTIAL_ACCOUNT_ROW = `insert into accounts (id, name, callback_auth_key_live, callback_auth_key_test, created_at) values ('${ESSENTIAL_ACCOUNT}', 'floor', 'x', 'y', 0)`;
+const ESSENTIAL_PROJECT_ROW =
+  `insert into projects (id, account_id, environment, name, type, param_history, created_at, updated_at) ` +
+  `values ('${ESSENTIAL_PROJECT_ID}', '${ESSENTIAL_ACCOUNT}', 'live', 'bench creates', 'imageannotation', '[]', 0, 0)`;
+/** The joined read of `GET task/{id}`: the task, scoped to its account and environment, with its project's and batch's names. */
+const ESSENTIAL_GET =
+  'select t.*, p.name as project_name, b.name as batch_name from tasks t inner join projects p on p.id = t.project_id ' +
+  'left join batches b on b.id = t.batch_id where t.id = $1 and t.account_id = $2 and t.environment = $3';
+const ESSENTIAL_PROJECT_BY_NAME = 'select id, name from projects where account_id = $1 and environment = $2 and name = $3';
+
+/**
+ * The essential floor on SQLite: bare Fastify and better-sqlite3 as in `startTaskFloor`, but on
+ * Tagwright's own schema (its migrations: the task table's indexes, foreign keys on) and doing the
+ * statements no implementation of Tagwright's data model can skip. A create looks the project up by
+ * name and commits, in one transaction of its own, the task insert (ON CONFLICT on the unique_id
+ * index) and the counter upsert (`task_counts`); a get is the read scoped to the account and
+ * environment and joined with the project's and batch's names. No key check, rate limit, validation,
+ * inheritance or grouped commits. So floor → essential floor is the database work of the data model,
+ * and essential floor → Tagwright is Tagwright's pipeline and rules (with its grouped commits, which
+ * the essential floor does not have, on the other side of the scale).
+ */
+export async function startTaskFloorEssential(): Promise<BaselineServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-floor-essential-'));
+  const file = path.join(dir, 'floor.sqlite');
+  await migrateTagwrightSchema({ sqliteFile: file });
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.exec(ESSENTIAL_ACCOUNT_ROW);
+  database.exec(ESSENTIAL_PROJECT_ROW);
+  const sqlite = (text: string) => text.replace(/\$\d+/g, '?');
+  const projectByName = database.prepare(sqlite(ESSENTIAL_PROJECT_BY_NAME));
+  const insert = database.prepare(`insert into tasks (${TASK_COLUMNS.join(', ')}) values (${TASK_COLUMNS.map(() => '?').join(', ')}) on conflict (account_id, environment, unique_id) do nothing`);
+  const count = database.prepare(
+    "insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) values (?, 'live', ?, '', ?, ?, 0, 1) " +
+      'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n',
+  );
+  const store = database.transaction((values: unknown[], task: FloorTask, projectId: string) => {
+    insert.run(values);
+    count.run(ESSENTIAL_ACCOUNT, projectId, task.type, task.status);
+  });
+  const byId = database.prepare(sqlite(ESSENTIAL_GET));
+  const app = Fastify({ logger: { level: 'warn' } });
+  app.post('/v1/task/imageannotation', async (request) => {
+    const now = Date.now();
+    const task = floorTask(request.body as Record<string, any>, now);
+    const project = projectByName.get(ESSENTIAL_ACCOUNT, 'live', task.project) as { id: string; name: string };
+    store(essentialValues(task, project.id, now), task, project.id);
+    return task;
+  });
+  app.get('/v1/task/:id', async (request) => essentialAnswer(byId.get((request.params as { id: string }).id, ESSENTIAL_ACCOUNT, 'live') as Record<string, any>));
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const recent = database.prepare('select id from tasks order by created_at desc limit ?');
+  return {
+    url,
+    recentIds: async (limit) => (recent.all(limit) as Array<{ id: string }>).map((row) => row.id),
+    close: async () => {
+      await app.close();
+      database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The essential floor on PostgreSQL, in a fresh database of its own with Tagwright's schema: a
+ * create is the project lookup by name and then Tagwright's one-statement create (the task insert
+ * and its counter upsert in one data-modifying WITH, on one of 16 counter shards), two round trips
+ * as Tagwright makes them; a get is the joined read. Named prepared statements, a pool of Tagwright's size.
+ */
+export async function startTaskFloorEssentialPostgres(adminUrl: string, poolSize = 10): Promise<BaselineServer> {
+  const { default: pg } = await import('pg');
+  const name = `tw_floor_${Math.random().toString(16).slice(2, 12)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await migrateTagwrightSchema({ databaseUrl: url.toString() });
+  const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize });
+  await pool.query(ESSENTIAL_ACCOUNT_ROW);
+  await pool.query(ESSENTIAL_PROJECT_ROW);
+  const insertCounted =
+    `with inserted as (insert into tasks (${TASK_COLUMNS.join(', ')}) values (${TASK_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ` +
+    'on conflict (account_id, environment, unique_id) do nothing returning account_id, environment, project_id, type, status) ' +
+    'insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) ' +
+    `select account_id, environment, project_id, '', type, status, $${TASK_COLUMNS.length + 1}::integer, 1 from inserted ` +
+    'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning n';
+  const app = Fastify({ logger: { level: 'warn' } });
+  app.post('/v1/task/imageannotation', async (request) => {
+    const now = Date.now();
+    const task = floorTask(request.body as Record<string, any>, now);
+    const project = await pool.query({ name: 'essential_project', text: ESSENTIAL_PROJECT_BY_NAME, values: [ESSENTIAL_ACCOUNT, 'live', task.project] });
+    const projectId = project.rows[0].id as string;
+    await pool.query({ name: 'essential_insert', text: insertCounted, values: [...essentialValues(task, projectId, now), Math.floor(Math.random() * 16)] });
+    return task;
+  });
+  app.get('/v1/task/:id', async (request) => {
+    const result = await pool.query({ name: 'essential_get', text: ESSENTIAL_GET, values: [(request.params as { id: string }).id, ESSENTIAL_ACCOUNT, 'live'] });
+    return essentialAnswer(result.rows[0]);
+  });
+  const listening = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: listening,
+    recentIds: async (limit) => (await pool.query('select id from tasks order by created_at desc limit $1', [limit])).rows.map((row: { id: string }) => row.id),
+    close: async () => {
+      await app.close();
+      await pool.end();
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}

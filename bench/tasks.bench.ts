@@ -20,8 +20,14 @@
  * committed INSERT and the same get with one SELECT by primary key (better-sqlite3, or pg with named
  * prepared statements on PostgreSQL), none of Tagwright's work, and answering the same JSON (the same
  * keys and byte count as Tagwright's answer). They show what the stack allows; the gap from a floor to
- * Tagwright is Tagwright's own pipeline and rules. In each round every operation runs on the floor
- * and right after on Tagwright, so both meet the same load from the rest of the machine.
+ * Tagwright is Tagwright's own pipeline and rules. Beside each floor runs an essential floor: bare
+ * Fastify again, but on Tagwright's own schema (its migrations, every index) doing the statements its
+ * data model needs (create: project by name, then the task insert and the counter upsert committed;
+ * get: the read scoped to account and environment, joined with the project's and batch's names). The
+ * floor -> essential floor ratio is the database work a bare floor skips; essential floor ->
+ * Tagwright is what Tagwright's pipeline and rules cost on top. In each round every operation runs on
+ * the floor, the essential floor and right after on Tagwright, so all meet the same load from the
+ * rest of the machine.
  * BENCH_LIST=0 measures throughput only (no 1M-task project, no list figures); otherwise the big
  * project is seeded after the throughput rounds, so that floor and Tagwright hold alike-sized tables
  * while they are measured.
@@ -45,7 +51,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { startRawHelloWorld, startTaskFloor, startTaskFloorPostgres } from './baselines.ts';
+import { startRawHelloWorld, startTaskFloor, startTaskFloorEssential, startTaskFloorEssentialPostgres, startTaskFloorPostgres } from './baselines.ts';
 import { generateLoad } from './load-generator.ts';
 import { createBenchDatabase } from './databases.ts';
 import { ascending, percentile } from './stats.ts';
@@ -162,11 +168,12 @@ async function startTagwright(databaseUrl: string | undefined): Promise<Started>
 }
 
 /** Child side of BENCH_LAYOUT=separate: start one server and answer the parent's commands over IPC. */
-type Role = 'raw' | 'floor' | 'tagwright';
+type Role = 'raw' | 'floor' | 'essential' | 'tagwright';
 
 function startRole(role: Role, databaseUrl: string | undefined): Promise<Started> {
   if (role === 'raw') return startRawHelloWorld();
   if (role === 'floor') return databaseUrl ? startTaskFloorPostgres(databaseUrl) : startTaskFloor();
+  if (role === 'essential') return databaseUrl ? startTaskFloorEssentialPostgres(databaseUrl) : startTaskFloorEssential();
   return startTagwright(databaseUrl);
 }
 
@@ -370,8 +377,10 @@ const CREATE_BODY = JSON.stringify({
 interface Side {
   dialect: 'SQLite' | 'PostgreSQL';
   floor: Handle;
+  /** The floor on Tagwright's schema doing the statements its data model needs (bench/baselines.ts). */
+  essential: Handle;
   tagwright: Handle;
-  rounds: Array<{ floorCreate: LoadResult; floorGet: LoadResult; create: LoadResult; get: LoadResult }>;
+  rounds: Array<{ floorCreate: LoadResult; floorGet: LoadResult; essentialCreate: LoadResult; essentialGet: LoadResult; create: LoadResult; get: LoadResult }>;
 }
 
 /**
@@ -382,11 +391,14 @@ async function measureSide(side: Side): Promise<void> {
   const createTarget: Target = { method: 'POST', paths: ['/v1/task/imageannotation'], body: CREATE_BODY };
   // BENCH_CPU_PROF: each measured run's server is profiled (one file per run, the floor's too).
   const profileName = (who: string, operation: string) => (process.env.BENCH_CPU_PROF ? `${side.dialect}-${who}-${operation}-round${side.rounds.length + 1}` : undefined);
+  const getTarget = async (server: Handle): Promise<Target> => ({ method: 'GET', paths: (await server.recentIds(10_000)).map((id) => `/v1/task/${id}`) });
   const floorCreate = await measure(side.floor, createTarget, JSON_TYPE, profileName('floor', 'create'));
+  const essentialCreate = await measure(side.essential, createTarget, JSON_TYPE, profileName('essential', 'create'));
   const create = await measure(side.tagwright, createTarget, AUTH, profileName('tagwright', 'create'));
-  const floorGet = await measure(side.floor, { method: 'GET', paths: (await side.floor.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, JSON_TYPE, profileName('floor', 'get'));
-  const get = await measure(side.tagwright, { method: 'GET', paths: (await side.tagwright.recentIds(10_000)).map((id) => `/v1/task/${id}`) }, AUTH, profileName('tagwright', 'get'));
-  side.rounds.push({ floorCreate, floorGet, create, get });
+  const floorGet = await measure(side.floor, await getTarget(side.floor), JSON_TYPE, profileName('floor', 'get'));
+  const essentialGet = await measure(side.essential, await getTarget(side.essential), JSON_TYPE, profileName('essential', 'get'));
+  const get = await measure(side.tagwright, await getTarget(side.tagwright), AUTH, profileName('tagwright', 'get'));
+  side.rounds.push({ floorCreate, floorGet, essentialCreate, essentialGet, create, get });
 }
 
 /** The list figures on the project of TASKS tasks (BENCH_LIST=0 leaves them out), as report lines. */
@@ -439,8 +451,10 @@ async function main(): Promise<void> {
   const start = LAYOUT === 'separate' ? inChild : inProcess;
   const raw = await start('raw');
   // SQLite always; with BENCH_DATABASE_URL PostgreSQL too, whose Tagwright also holds the 1M-task project.
-  const sides: Side[] = [{ dialect: 'SQLite', floor: await start('floor'), tagwright: await start('tagwright'), rounds: [] }];
-  if (database.url) sides.push({ dialect: 'PostgreSQL', floor: await start('floor', database.url), tagwright: await start('tagwright', database.url), rounds: [] });
+  const sides: Side[] = [{ dialect: 'SQLite', floor: await start('floor'), essential: await start('essential'), tagwright: await start('tagwright'), rounds: [] }];
+  if (database.url) {
+    sides.push({ dialect: 'PostgreSQL', floor: await start('floor', database.url), essential: await start('essential', database.url), tagwright: await start('tagwright', database.url), rounds: [] });
+  }
   const listed = sides[sides.length - 1];
   const tagwright = listed.tagwright;
   try {
@@ -478,6 +492,10 @@ async function main(): Promise<void> {
           `  round ${index + 1}: create ${round.create.rps.toFixed(0)} / floor ${round.floorCreate.rps.toFixed(0)} req/s (${x(ratio(round.create, round.floorCreate))}; CPU ${round.create.serverCpuMicros.toFixed(0)} / ${round.floorCreate.serverCpuMicros.toFixed(0)} µs/req), ` +
             `get ${round.get.rps.toFixed(0)} / floor ${round.floorGet.rps.toFixed(0)} req/s (${x(ratio(round.get, round.floorGet))}; CPU ${round.get.serverCpuMicros.toFixed(0)} / ${round.floorGet.serverCpuMicros.toFixed(0)} µs/req)`,
         );
+        console.log(
+          `           essential floor: create ${round.essentialCreate.rps.toFixed(0)} req/s (${x(ratio(round.essentialCreate, round.floorCreate))} floor; CPU ${round.essentialCreate.serverCpuMicros.toFixed(0)} µs/req), ` +
+            `get ${round.essentialGet.rps.toFixed(0)} req/s (${x(ratio(round.essentialGet, round.floorGet))} floor; CPU ${round.essentialGet.serverCpuMicros.toFixed(0)} µs/req)`,
+        );
       }
       // The best round by Tagwright's figure, with the floor of that same round.
       const bestRound = (pick: 'create' | 'get') => side.rounds.reduce((a, b) => (b[pick].rps > a[pick].rps ? b : a));
@@ -493,6 +511,13 @@ async function main(): Promise<void> {
       const cpuCreate = median(side.rounds.map((round) => round.floorCreate.serverCpuMicros / round.create.serverCpuMicros));
       const cpuGet = median(side.rounds.map((round) => round.floorGet.serverCpuMicros / round.get.serverCpuMicros));
       console.log(`  CPU per request, floor ÷ Tagwright (median of rounds): create ${x(cpuCreate)}, get ${x(cpuGet)}`);
+      // What the target leaves to Tagwright's own work once the database work of its data model is counted.
+      const of = (pick: (round: Side['rounds'][number]) => number) => x(median(side.rounds.map(pick)));
+      console.log(
+        `  essential floor (Tagwright's schema and statements, bench/baselines.ts), median of rounds: ` +
+          `create ${of((round) => ratio(round.essentialCreate, round.floorCreate))} floor, Tagwright ${of((round) => ratio(round.create, round.essentialCreate))} essential (CPU/req essential ÷ Tagwright ${of((round) => round.essentialCreate.serverCpuMicros / round.create.serverCpuMicros)}); ` +
+          `get ${of((round) => ratio(round.essentialGet, round.floorGet))} floor, Tagwright ${of((round) => ratio(round.get, round.essentialGet))} essential (CPU/req ${of((round) => round.essentialGet.serverCpuMicros / round.get.serverCpuMicros)})`,
+      );
       console.log(`  target create >= 0.8x floor: ${verdict(createRatio >= 0.8)} (${x(createRatio)}, median of rounds)`);
       console.log(`  target get >= 0.8x floor: ${verdict(getRatio >= 0.8)} (${x(getRatio)}, median of rounds)`);
     }
@@ -508,6 +533,7 @@ async function main(): Promise<void> {
   } finally {
     for (const side of sides) {
       await side.tagwright.stop();
+      await side.essential.stop();
       await side.floor.stop();
     }
     await raw.stop();
