@@ -17,6 +17,7 @@ import { chatMigration } from './0014_chat.ts';
 import { rateLimitBucketsMigration } from './0015_rate_limit_buckets.ts';
 import { taskAuditsMigration } from './0016_task_audits.ts';
 import { draftPartsMigration } from './0017_draft_parts.ts';
+import { partialBatchIndexesMigration } from './0018_partial_batch_indexes.ts';
 
 /** Every migration by name; the Migrator runs them in name order. Never edit one that has shipped. */
 export function migrations(dialect: DialectHelpers): Record<string, Migration> {
@@ -38,5 +39,6 @@ export function migrations(dialect: DialectHelpers): Record<string, Migration> {
     '0015_rate_limit_buckets': rateLimitBucketsMigration(dialect),
     '0016_task_audits': taskAuditsMigration(dialect),
     '0017_draft_parts': draftPartsMigration(dialect),
+    '0018_partial_batch_indexes': partialBatchIndexesMigration(dialect),
   };
 }
