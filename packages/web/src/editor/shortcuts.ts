@@ -33,7 +33,11 @@ const done = (action: () => void) => {
   return true;
 };
 
-const TOOLS: Array<{ tool: ToolId; key: string; shown: string; name: string }> = [
+/**
+ * The tools' keys; the toolbar shows the same letters. The link tool is `I` (l-I-nk): `K`, its
+ * first key, is play/pause in the video editor (as in CVAT and YouTube), which took it first.
+ */
+export const TOOL_KEYS: ReadonlyArray<{ tool: ToolId; key: string; shown: string; name: string }> = [
   { tool: 'select', key: 'v', shown: 'V', name: 'Select and move' },
   { tool: 'box', key: 'b', shown: 'B', name: 'Box' },
   { tool: 'polygon', key: 'p', shown: 'P', name: 'Polygon' },
@@ -41,14 +45,14 @@ const TOOLS: Array<{ tool: ToolId; key: string; shown: string; name: string }> =
   { tool: 'point', key: '.', shown: '.', name: 'Point (keypoint)' },
   { tool: 'ellipse', key: 'e', shown: 'E', name: 'Ellipse' },
   { tool: 'cuboid', key: 'c', shown: 'C', name: 'Cuboid' },
-  { tool: 'link', key: 'k', shown: 'K', name: 'Link two objects' },
+  { tool: 'link', key: 'i', shown: 'I', name: 'Link two objects' },
 ];
 
 /** The rotation one R press applies, in radians (5°). */
 export const ROTATE_STEP = Math.PI / 36;
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  ...TOOLS.map(
+  ...TOOL_KEYS.map(
     ({ tool, key, shown, name }): Shortcut => ({
       keys: shown,
       description: name,

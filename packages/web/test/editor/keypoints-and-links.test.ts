@@ -113,7 +113,7 @@ describe('links between annotations', () => {
 
   it('draws a link with the link tool: source, then an allowed target', () => {
     const editor = shop();
-    expect(press(editor, 'k')).toBe(true);
+    expect(press(editor, 'i')).toBe(true);
     expect(editor.getState().toolId).toBe('link');
     click(editor, { x: 220, y: 20 }); // a price tag cannot start a "holds" link
     expect(editor.getState().toolState).toBe('link.idle');

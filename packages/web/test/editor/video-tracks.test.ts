@@ -284,6 +284,18 @@ describe('links between tracks', () => {
   }
   const answersOf = (video: VideoEditor, id: string) => video.track(id)!.keyframes.map((keyframe) => keyframe.shape.attributes.same_as);
 
+  it('takes the link tool with I while K stays play/pause', () => {
+    const video = linkEditor();
+    video.load(DRAFT);
+    expect(video.keyDown({ key: 'i' })).toBe(true);
+    expect(video.canvas.getState().toolId).toBe('link');
+    expect(video.keyDown({ key: 'k' })).toBe(true);
+    expect(video.getState().playing).toBe(true);
+    expect(video.canvas.getState().toolId).toBe('link');
+    video.keyDown({ key: 'K' });
+    expect(video.getState().playing).toBe(false);
+  });
+
   it('shows a link on the frames where both tracks are, draws new ones with the frame editor, saves them, and undoes them', () => {
     const video = linkEditor();
     video.load(DRAFT);

@@ -129,7 +129,7 @@ describe('labels and view', () => {
     const keys = shortcutsFor(editor).map((shortcut) => shortcut.keys);
     expect(keys).toEqual(expect.arrayContaining(['V', 'B', 'N', 'Shift+N', 'H', 'Shift+H', 'F', 'T', ']', '[', 'Del', 'Ctrl+Z', 'Space + drag']));
     expect(keys).not.toContain('P'); // no polygons in this task
-    expect(keys).not.toContain('K'); // no links
+    expect(keys).not.toContain('I'); // no links (the link tool's key)
     expect(keys).not.toContain('R'); // boxes cannot rotate
   });
 });

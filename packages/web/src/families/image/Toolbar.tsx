@@ -1,18 +1,13 @@
 import type { Editor } from '../../editor/editor.ts';
 import type { ToolId } from '../../editor/tools/index.ts';
+import { TOOL_KEYS } from '../../editor/shortcuts.ts';
 import { useEditorState } from './use-editor.ts';
 import { HistoryZoomControls } from '../../workbench/HistoryZoomControls.tsx';
 
-const TOOL_BUTTONS: Array<{ id: ToolId; caption: string; shortcut: string }> = [
-  { id: 'select', caption: 'Select', shortcut: 'V' },
-  { id: 'box', caption: 'Box', shortcut: 'B' },
-  { id: 'polygon', caption: 'Polygon', shortcut: 'P' },
-  { id: 'line', caption: 'Line', shortcut: 'L' },
-  { id: 'point', caption: 'Point', shortcut: '.' },
-  { id: 'ellipse', caption: 'Ellipse', shortcut: 'E' },
-  { id: 'cuboid', caption: 'Cuboid', shortcut: 'C' },
-  { id: 'link', caption: 'Link', shortcut: 'K' },
-];
+const CAPTIONS: Record<ToolId, string> = { select: 'Select', box: 'Box', polygon: 'Polygon', line: 'Line', point: 'Point', ellipse: 'Ellipse', cuboid: 'Cuboid', link: 'Link' };
+
+/** The shortcut letters come from the editor's key table, so a button never shows a key the editor does not use. */
+const TOOL_BUTTONS: Array<{ id: ToolId; caption: string; shortcut: string }> = TOOL_KEYS.map(({ tool, shown }) => ({ id: tool, caption: CAPTIONS[tool], shortcut: shown }));
 
 /** Tool buttons (only those the task offers), undo/redo, zoom and the shortcut help. */
 export function Toolbar({ editor, onHelp }: { editor: Editor; onHelp?: () => void }) {

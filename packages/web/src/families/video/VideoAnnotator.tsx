@@ -104,7 +104,7 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
           <LinksPanel editor={editor.canvas} />
           <EventsPanel editor={editor} />
           <Notice editor={editor} />
-          <Shortcuts />
+          <Shortcuts editor={editor} />
         </aside>
       </div>
       <Timeline editor={editor} />
@@ -121,12 +121,12 @@ function Notice({ editor }: { editor: VideoEditor }) {
   ) : null;
 }
 
-function Shortcuts() {
+function Shortcuts({ editor }: { editor: VideoEditor }) {
   return (
     <details className="tw-shortcuts">
       <summary>Shortcuts</summary>
       <p className="tw-hint">
-        ←/→ frame · Shift+←/→ keyframe · Home/End · K play/pause · O outside from here · X delete keyframe · S split · R copy previous frame · Ctrl+Z/Ctrl+Shift+Z undo/redo · tools as on images (V, B, P, L, .)
+        ←/→ frame · Shift+←/→ keyframe · Home/End · K play/pause · O outside from here · X delete keyframe · S split · R copy previous frame · Ctrl+Z/Ctrl+Shift+Z undo/redo · tools as on images (V, B, P, L, .{editor.canvas.availableTools().includes('link') ? ', I link two tracks' : ''})
       </p>
     </details>
   );
