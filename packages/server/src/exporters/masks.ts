@@ -1,12 +1,13 @@
-import sharp from 'sharp';
 import { labelColorAt } from '@tagwright/formats';
 import type { StoredTask } from '../repositories/task.repository.ts';
 import { paintCocoRle } from '../families/segmentation/coco-rle.ts';
+import { loadSharp } from '../families/segmentation/load-sharp.ts';
 import { LabelRegistry, attachmentOf, imageTasksOf } from './geometry.ts';
 import { emptyStats, type ExporterOptions, type FileSetExporter } from './types.ts';
 
 /** A grey PNG of one sample per pixel: 8-bit, or 16-bit when the raster is a Uint16Array. */
-function greyPng(pixels: Uint8Array | Uint16Array, width: number, height: number): Promise<Buffer> {
+async function greyPng(pixels: Uint8Array | Uint16Array, width: number, height: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   const wide = pixels instanceof Uint16Array;
   // Index masks are mostly long runs: zlib's fastest level already shrinks them to a few percent.
   return sharp(pixels, { raw: { width, height, channels: 1 } })

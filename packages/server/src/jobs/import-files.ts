@@ -2,7 +2,6 @@ import type { Writable } from 'node:stream';
 import type { Services } from '../services/container.ts';
 import type { StoredFile } from '../services/file.service.ts';
 import { OutboundClient } from '../outbound/outbound-client.ts';
-import { createS3Client, downloadS3Object } from '../storage/s3-client.ts';
 import type { JobRunner } from './worker.ts';
 
 /** Imports downloaded at once by one worker process. */
@@ -28,15 +27,22 @@ export function createImportFilesRunner(services: Services, log: ImportLogger): 
     allowPrivate: config.allowPrivateOutbound,
     userAgent: 'Tagwright-Import',
   });
-  // `s3://` sources (only from TAGWRIGHT_S3_IMPORT_BUCKETS, checked when the import was accepted).
-  const s3 = config.s3.importBuckets.length > 0 ? createS3Client(config.s3, config.importTimeoutMs) : undefined;
+  // `s3://` sources (only from TAGWRIGHT_S3_IMPORT_BUCKETS, checked when the import was accepted). The
+  // S3 SDK is loaded only then: it costs about 300 ms of CPU, which every start paid before.
+  const s3 =
+    config.s3.importBuckets.length > 0
+      ? import('../storage/s3-client.ts').then(({ createS3Client, downloadS3Object }) => {
+          const client = createS3Client(config.s3, config.importTimeoutMs);
+          return { download: (url: string, destination: Writable) => downloadS3Object(client, url, destination), close: () => client.destroy() };
+        })
+      : undefined;
   const running = new Set<Promise<void>>();
 
   function fetchInto(file: StoredFile, destination: Writable) {
     const source = file.source_url ?? '';
     if (source.startsWith('s3://')) {
       if (!s3) return Promise.reject(new Error('s3:// imports are turned off on this worker (TAGWRIGHT_S3_IMPORT_BUCKETS is empty)'));
-      return downloadS3Object(s3, source, destination);
+      return s3.then((loaded) => loaded.download(source, destination));
     }
     return outbound.download(source, destination, config.importLimitBytes);
   }
@@ -72,7 +78,7 @@ export function createImportFilesRunner(services: Services, log: ImportLogger): 
       clearTimeout(timer);
       // close() waits for requests in flight, so it is awaited only when none are left.
       const closing = outbound.close().catch(() => undefined);
-      s3?.destroy();
+      await s3?.then((loaded) => loaded.close(), () => undefined);
       if (running.size === 0) await closing;
     },
   };

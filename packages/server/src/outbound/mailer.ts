@@ -1,4 +1,5 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 export interface MailMessage {
   from: string;
@@ -33,16 +34,18 @@ interface NodemailerError extends Error {
  * Submits mail through nodemailer's SMTP transport, configured from TAGWRIGHT_SMTP_URL:
  * `smtps://` is implicit TLS (port 465), `smtp://` upgrades with STARTTLS when the server offers it
  * (port 587); credentials in the URL authenticate. Query options: `starttls=never|required`,
- * `tls_verify=false`. One connection per message (no pool): mail is rare here.
+ * `tls_verify=false`. One connection per message (no pool): mail is rare here. nodemailer is loaded
+ * with the first message (about 110 ms of CPU that every start paid before).
  */
 export class SmtpMailer {
-  private readonly transport: Transporter;
+  private readonly options: SMTPTransport.Options;
+  private transport: Promise<Transporter> | undefined;
 
   constructor(url: string, timeoutMs: number) {
     const parsed = new URL(url);
     const implicitTls = parsed.protocol === 'smtps:';
     const starttls = parsed.searchParams.get('starttls');
-    this.transport = nodemailer.createTransport({
+    this.options = {
       host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: Number(parsed.port || (implicitTls ? 465 : 587)),
       secure: implicitTls,
@@ -54,14 +57,15 @@ export class SmtpMailer {
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
       dnsTimeout: timeoutMs,
-    });
+    };
   }
 
   /** Submits one message; resolves with the server's final reply, rejects with SmtpError. */
   async send(message: MailMessage): Promise<string> {
     const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, value.replace(/[\r\n]+/g, ' ')]));
     try {
-      const info = await this.transport.sendMail({
+      this.transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(this.options));
+      const info = await (await this.transport).sendMail({
         from: message.from,
         to: message.to,
         subject: message.subject,

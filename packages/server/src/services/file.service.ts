@@ -7,7 +7,7 @@ import type { PublicUrl } from './public-url.ts';
 import type { FileRepository, StoredFile } from '../repositories/file.repository.ts';
 import type { SettingsRepository } from '../repositories/settings.repository.ts';
 import { FileTooLarge, type ByteRange, type FileStore } from '../storage/file-store.ts';
-import { parseS3Url } from '../storage/s3-client.ts';
+import { parseS3Url } from '../storage/s3-url.ts';
 import type { S3Settings } from '../config.ts';
 import { Forbidden, InvalidRequest, NotFound, PayloadTooLarge } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';

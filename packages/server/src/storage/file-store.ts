@@ -49,3 +49,21 @@ export interface DownloadUrlOptions {
   contentType: string;
   contentDisposition: string;
 }
+
+/** A store whose code loads on its first call (all of its methods are asynchronous anyway). */
+export function loadedOnFirstUse(load: () => Promise<FileStore>): FileStore {
+  let loading: Promise<FileStore> | undefined;
+  const store = () => (loading ??= load());
+  return {
+    put: async (key, source, options) => (await store()).put(key, source, options),
+    openRead: async (key, range) => (await store()).openRead(key, range),
+    delete: async (key) => (await store()).delete(key),
+    purgeUnfinished: async (olderThanMs) => (await store()).purgeUnfinished(olderThanMs),
+    downloadUrl: async (key, options) => {
+      const loaded = await store();
+      if (!loaded.downloadUrl) throw new Error('this file store has no download links');
+      return loaded.downloadUrl(key, options);
+    },
+    check: async () => (await store()).check?.(),
+  };
+}

@@ -2,6 +2,7 @@ import type { Writable, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../config.ts';
+import { parseS3Url } from './s3-url.ts';
 
 /**
  * One S3 client for the file store and `s3://` imports. Credentials come from the SDK's usual
@@ -19,12 +20,6 @@ export function createS3Client(settings: S3Settings, timeoutMs?: number): S3Clie
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-}
-
-/** `s3://bucket/key` split into its parts, or undefined when the URL is not of that form. */
-export function parseS3Url(value: string): { bucket: string; key: string } | undefined {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(value);
-  return match ? { bucket: match[1], key: match[2] } : undefined;
 }
 
 /** An error carrying `code: 'ENOENT'`, as the FileStore interface promises for a missing object. */

@@ -1,15 +1,16 @@
-import sharp from 'sharp';
 import { isPlainObject } from '../../domain/lenient.ts';
 import { segmentLabels } from '@tagwright/formats';
 import type { Task } from '../../repositories/task.repository.ts';
 import type { ExportRow, ExportRows, ResultReader } from '../types.ts';
 import { areaAndBox, cocoRlesOf } from './coco-rle.ts';
+import { loadSharp } from './load-sharp.ts';
 
 /** The index raster of a rendered response, read back from its PNG (extendedIndexedImage when present: exact for any index). */
 async function indexRaster(combined: Record<string, unknown>, results: ResultReader): Promise<{ width: number; height: number; values: Uint32Array } | undefined> {
   const extended = typeof combined.extendedIndexedImage === 'string' ? await results(combined.extendedIndexedImage) : undefined;
   const png = extended ?? (typeof combined.indexedImage === 'string' ? await results(combined.indexedImage) : undefined);
   if (!png) return undefined;
+  const sharp = await loadSharp();
   if (extended) {
     const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const values = new Uint32Array(info.width * info.height);

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp.ts';
 
 /** One index of a mask, as the renderer needs it. */
 export interface MaskIndex {
@@ -78,17 +78,14 @@ function giveFrame(frame: Buffer): void {
   framePool.timer.unref();
 }
 
-// libvips keeps recent operations cached (50 MB by default) for pipelines that re-read an input;
-// every mask here is encoded once, so the cache only adds memory that grows with the instances.
-sharp.cache(false);
-
 const rgba = (color: string, alpha = 255): number => {
   const value = parseInt(color.slice(1), 16);
   // Little-endian RGBA in one 32-bit word: R in the lowest byte.
   return ((alpha << 24) | ((value & 0xff) << 16) | (value & 0xff00) | ((value >> 16) & 0xff)) >>> 0;
 };
 
-function encode(pixels: Buffer | Uint16Array, width: number, height: number, channels: 1 | 4): Promise<Buffer> {
+async function encode(pixels: Buffer | Uint16Array, width: number, height: number, channels: 1 | 4): Promise<Buffer> {
+  const sharp = await loadSharp();
   // sharp takes the sample depth from the array type: a Uint16Array is read as 16-bit samples.
   const wide = pixels instanceof Uint16Array;
   const image = sharp(pixels, { raw: { width, height, channels } });
