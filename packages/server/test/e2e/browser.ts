@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { unique } from '../tasks/helpers.ts';
 
@@ -103,7 +103,6 @@ export async function signInPage(browser: Browser, server: TestServer, email: st
   return { context, page, errors };
 }
 
-/** Screen position of an image pixel, read from the canvas's camera transform. */
 /**
  * Saves the page as docs' screenshot `name`.png when TAGWRIGHT_SCREENSHOT_DIR is set (the editors' screenshots
  * come from their end-to-end tests, at the moment the test has put real work on screen); otherwise does nothing.
@@ -113,11 +112,27 @@ export async function documentScreenshot(page: Page, name: string): Promise<void
   if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: false });
 }
 
+/** Screen position of an image pixel, read from the canvas's camera transform. */
 export async function screenOf(page: Page, x: number, y: number): Promise<[number, number]> {
   const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
-  const transform = (await page.locator('[data-testid=canvas] [data-layer=shapes]').evaluate((layer) => layer.parentElement!.getAttribute('transform')))!;
+  const transform = (await page.locator('[data-testid=canvas] g[data-layer=image]').getAttribute('transform'))!;
   const [, tx, ty, zoom] = transform.match(/translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/)!.map(Number);
   return [canvas.x + tx + x * zoom, canvas.y + ty + y * zoom];
+}
+
+/**
+ * The shapes the workbench canvas (inside `scope`: a page or the canvas's container) painted in its
+ * latest frame, as type, label and id: shapes are pixels on one 2D canvas, with no element per shape
+ * to count. Waits for the next animation frame first, so the paint of a change just made is in.
+ */
+export async function paintedShapes(scope: Page | Locator): Promise<Array<{ id: string; type: string; label: string }>> {
+  const canvas = ('mouse' in scope ? scope.locator('[data-testid=canvas]') : scope).locator('[data-testid=shapes-canvas]');
+  return canvas.evaluate(
+    (element: HTMLCanvasElement & { paintedShapes?: Array<{ id: string; type: string; label: string }> }) =>
+      new Promise<Array<{ id: string; type: string; label: string }>>((resolve) =>
+        requestAnimationFrame(() => setTimeout(() => resolve((element.paintedShapes ?? []).map((shape) => ({ id: shape.id, type: shape.type, label: shape.label }))), 0)),
+      ),
+  );
 }
 
 /** Waits until the workbench canvas shows the 800-pixel-wide image. */

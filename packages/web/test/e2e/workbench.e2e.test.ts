@@ -46,7 +46,7 @@ interface Mock {
 /** Screen position of an image pixel, read from the canvas's camera transform. */
 async function screenOf(page: Page, x: number, y: number): Promise<[number, number]> {
   const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
-  const transform = (await page.locator('[data-layer=shapes]').evaluate((layer) => layer.parentElement!.getAttribute('transform')))!;
+  const transform = (await page.locator('[data-testid=canvas] g[data-layer=image]').getAttribute('transform'))!;
   const [, tx, ty, zoom] = transform.match(/translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/)!.map(Number);
   return [canvas.x + tx + x * zoom, canvas.y + ty + y * zoom];
 }

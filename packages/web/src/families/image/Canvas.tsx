@@ -96,7 +96,8 @@ export function Canvas({ editor, imageUrl, backdrop, shapes }: { editor: Editor;
       {/* Sized in pixels, not 100%: a percentage-sized SVG is laid out again, every caption's text
           with it, whenever anything else on the page changes size (a toolbar figure, a footer line). */}
       <svg width={viewportSize.width || '100%'} height={viewportSize.height || '100%'} role="img" aria-label="Image being annotated">
-        <g transform={cameraTransform}>
+        {/* data-layer="image": the e2e tests and benches read the camera from this group's transform. */}
+        <g transform={cameraTransform} data-layer="image">
           <PaddingFrame editor={editor} />
           {backdrop ??
             (imageUrl && (
@@ -110,8 +111,10 @@ export function Canvas({ editor, imageUrl, backdrop, shapes }: { editor: Editor;
             />
             ))}
           <ReadOnlyLayer editor={editor} />
-          {shapes ?? <ShapesLayer editor={editor} />}
+          {!shapes && <ShapesLayer editor={editor} />}
         </g>
+        {/* A painted shapes layer covers the viewport outside the camera's groups (see ShapesCanvas). */}
+        {shapes}
         {/* Captions keep their size: this group only moves with the camera, and each caption reads
             the zoom from --tw-zoom, set here so that a zoom step restyles the captions and nothing else.
             A caller that paints the shapes itself (video) paints their captions with them. */}

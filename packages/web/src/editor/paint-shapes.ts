@@ -1,10 +1,10 @@
-import type { Editor, ViewOptions } from '../../editor/editor.ts';
-import { utilOf } from '../../editor/shapes/index.ts';
-import type { Camera } from '../../editor/viewport.ts';
-import type { RenderPrimitive, Shape } from '../../editor/types.ts';
+import type { Editor, ViewOptions } from './editor.ts';
+import { utilOf } from './shapes/index.ts';
+import type { Camera } from './viewport.ts';
+import type { RenderPrimitive, Shape } from './types.ts';
 
-/** What one paint of the frame's shapes depends on besides the shapes themselves. */
-export interface FramePaintView {
+/** What one paint of the editor's shapes depends on besides the shapes themselves. */
+export interface ShapesPaintView {
   camera: Camera;
   /** Device pixels per CSS pixel. */
   scale: number;
@@ -14,21 +14,36 @@ export interface FramePaintView {
 
 const CAPTION_FONT = '600 13px system-ui, sans-serif';
 
+/** How far (CSS px) past the viewport's left and top a shape may lie and still be painted: its caption reaches right and up from its anchor. */
+const CAPTION_REACH = { left: 400, top: 24 };
+
 /**
- * Paints the shapes of the frame editor's store onto a 2D canvas the size of the viewport, as the
- * SVG shape views of the image editor draw them (stroke 2 px, 3 px when selected, fill at the view's
- * opacity, the caption above the label anchor). Geometry is placed through the camera; strokes,
- * dots and captions keep their screen size at any zoom, like the SVG's non-scaling strokes.
- * A frame step then costs one clear and a few dozen path draws, with no DOM element changed.
+ * Paints the shapes of an editor's store onto a 2D canvas the size of the viewport: the image
+ * editor's shapes and the video editor's current frame (stroke 2 px, 3 px when selected, fill at the
+ * view's opacity, the caption above the label anchor). Geometry is placed through the camera;
+ * strokes, dots and captions keep their screen size at any zoom, as non-scaling SVG strokes would.
+ * A drag or zoom step then costs one clear and a path per shape, with no DOM element changed; shapes
+ * wholly outside the viewport are skipped. Returns the shapes painted, in paint order (tests and
+ * the benches read them from the canvas element).
  */
-export function paintFrameShapes(context: CanvasRenderingContext2D, editor: Editor, view: FramePaintView): void {
+export function paintShapes(context: CanvasRenderingContext2D, editor: Editor, view: ShapesPaintView): Shape[] {
   const { camera, scale } = view;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, context.canvas.width, context.canvas.height);
+  const viewportWidth = context.canvas.width / scale;
+  const viewportHeight = context.canvas.height / scale;
   const fill = view.view.showFill ? view.view.fillOpacity : 0;
   const captions: Array<{ text: string; x: number; y: number }> = [];
+  const painted: Shape[] = [];
   for (const shape of editor.store.getAll()) {
     if (editor.isHidden(shape.id)) continue;
+    const bounds = utilOf(shape).bounds(shape);
+    const left = bounds.left * camera.zoom + camera.x;
+    const top = bounds.top * camera.zoom + camera.y;
+    const right = left + bounds.width * camera.zoom;
+    const bottom = top + bounds.height * camera.zoom;
+    if (right < -CAPTION_REACH.left || bottom < -CAPTION_REACH.top || left > viewportWidth + 8 || top > viewportHeight + 8) continue;
+    painted.push(shape);
     const selected = view.selected.has(shape.id);
     const color = editor.colorOf(shape.label);
     context.strokeStyle = color;
@@ -67,6 +82,7 @@ export function paintFrameShapes(context: CanvasRenderingContext2D, editor: Edit
     context.fillText(caption.text, caption.x, caption.y);
   }
   context.setTransform(1, 0, 0, 1, 0, 0);
+  return painted;
 }
 
 /** Adds a primitive to the current path; true when it encloses an area (it gets the fill). */

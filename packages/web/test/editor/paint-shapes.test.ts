@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VIEW } from '../../src/editor/editor.ts';
-import { paintFrameShapes } from '../../src/families/video/paint-frame-shapes.ts';
+import { paintShapes } from '../../src/editor/paint-shapes.ts';
 import { drag, makeEditor } from './helpers.ts';
 
 /** A 2D context that records what is drawn: each stroke and fill with the path's device points, and each caption. */
@@ -37,7 +37,7 @@ function recordingContext() {
 
 const TASK = { attachment: 'https://example.com/street.jpg', geometries: { box: { objects_to_annotate: ['car', 'person'] } } };
 
-describe('painting a frame’s shapes on a canvas', () => {
+describe('painting an editor’s shapes on a canvas', () => {
   it('places each box through the camera with a screen-sized stroke, thicker when selected, and its caption above it', () => {
     const editor = makeEditor(TASK);
     editor.setTool('box');
@@ -45,7 +45,7 @@ describe('painting a frame’s shapes on a canvas', () => {
     drag(editor, { x: 300, y: 300 }, { x: 340, y: 360 });
     const [first, second] = editor.store.getIds();
     const { context, drawn } = recordingContext();
-    paintFrameShapes(context, editor, { camera: { x: 10, y: 20, zoom: 2 }, scale: 1, view: DEFAULT_VIEW, selected: new Set([second]) });
+    paintShapes(context, editor, { camera: { x: 10, y: 20, zoom: 2 }, scale: 1, view: DEFAULT_VIEW, selected: new Set([second]) });
     const strokes = drawn.filter((entry) => entry.op === 'stroke');
     expect(strokes.map((entry) => entry.points)).toEqual([
       [
@@ -73,7 +73,7 @@ describe('painting a frame’s shapes on a canvas', () => {
     drag(editor, { x: 300, y: 300 }, { x: 340, y: 360 });
     editor.setHidden([editor.store.getIds()[0]], true);
     const { context, drawn } = recordingContext();
-    paintFrameShapes(context, editor, { camera: { x: 0, y: 0, zoom: 1 }, scale: 2, view: { ...DEFAULT_VIEW, showFill: false, showLabels: false }, selected: new Set() });
+    paintShapes(context, editor, { camera: { x: 0, y: 0, zoom: 1 }, scale: 2, view: { ...DEFAULT_VIEW, showFill: false, showLabels: false }, selected: new Set() });
     expect(drawn.map((entry) => entry.op)).toEqual(['stroke']);
     expect(drawn[0]).toMatchObject({ lineWidth: 4, points: [
       [600, 600],
