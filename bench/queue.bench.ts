@@ -37,10 +37,16 @@
  * - paced: each labeler pauses BENCH_THINK_MS ±50 % between a task and the next (people take
  *   seconds per task; 250 ms is already far faster), which is the latency a labeler sees. Labelers
  *   start at random moments within one pause, so the phase measures steady work.
- * Then once, all labelers ask in the same millisecond (a burst, printed on its own line).
+ * Then once, all labelers ask in the same millisecond (a burst, printed on its own line), and a
+ * floor process measures the driver's own CPU per statement on the same database (runFloor). With
+ * BENCH_DATABASE_URL the closing lines compare PostgreSQL with SQLite: CPU per cycle, paced p99,
+ * the driver's CPU per statement, and the least a PostgreSQL cycle can cost (two requests' HTTP
+ * handling plus its round trips at the driver's least CPU each) against SQLite's whole cycle.
  *
  * Besides the percentiles it prints the server's CPU time per next + submit/release cycle (all
- * threads; less sensitive to other load than latency), and the event-loop delay of the server and of
+ * threads; less sensitive to other load than latency), how much of it is the rate the server spends
+ * with no request at all (measured for 2 s before the phases: timers, the worker's polls), the
+ * statements per cycle (counted in the server), and the event-loop delay of the server and of
  * this process (how late each ran its timers: time the process was busy or did not get a CPU). On a
  * shared machine, read the latency against the /healthz baseline and those delays: when other jobs
  * keep the CPUs busy, every request waits for the server process to be scheduled. (/healthz pings
@@ -53,6 +59,7 @@
  * are not comparable); BENCH_SERVER_TIMES=1 the server-side time per route (request parsed to response written)
  * and, for the slowest 1 % of queue/next calls, how much of their time passed before the server
  * got the request; BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
+ * BENCH_ONLY_POSTGRES=1 skips the SQLite run (for diagnostic runs on PostgreSQL);
  * BENCH_DUMP=<prefix> writes the queue/next samples of each phase as JSON; BENCH_NODE_ARGS="--trace-gc"
  * passes flags to the seed and server processes.
  */
@@ -197,6 +204,7 @@ async function runServer(): Promise<void> {
   const { startServer } = await import('../packages/server/src/server.ts');
   const dataDir = process.env.QUEUE_BENCH_DATA_DIR!;
   if (process.env.BENCH_SQL_STATS) await (DATABASE_URL ? instrumentPostgres() : instrumentSqlite());
+  await countStatements();
   if (process.env.BENCH_SERVER_TIMES) await instrumentHttp();
   const server = await startServer(loadConfig(serverConfigFor(dataDir)), { logger: false });
   // How late the server's event loop runs its timers: long synchronous work (or the process not
@@ -209,7 +217,8 @@ async function runServer(): Promise<void> {
       if (message.name) printSqlStats(message.name);
       if (message.name) printServerTimes(message.name);
       const usage = process.cpuUsage();
-      process.send!({ type: 'cpu', micros: usage.user + usage.system, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6 });
+      process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql: resetSqlCounts(), statements: statementCount });
+      statementCount = 0;
       loopDelay.reset();
       return;
     }
@@ -224,9 +233,57 @@ async function runServer(): Promise<void> {
   });
 }
 
+/**
+ * Statements the server ran (every run: a counter increment per statement, far below a statement's
+ * own cost): on PostgreSQL each a round trip (BEGIN and COMMIT included), on SQLite each a call
+ * into better-sqlite3. Read and reset with each CPU figure.
+ */
+let statementCount = 0;
+async function countStatements(): Promise<void> {
+  if (DATABASE_URL) {
+    const { default: pg } = await import('pg');
+    const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+      statementCount += 1;
+      return query.apply(this, args);
+    } as typeof pg.Client.prototype.query;
+    return;
+  }
+  const { default: SQLite } = await import('better-sqlite3');
+  const probe = new SQLite(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1'));
+  probe.close();
+  for (const method of ['run', 'all', 'get', 'iterate'] as const) {
+    const original = proto[method];
+    proto[method] = function (this: unknown, ...args: unknown[]) {
+      statementCount += 1;
+      return original.apply(this, args);
+    };
+  }
+  const exec = SQLite.prototype.exec;
+  SQLite.prototype.exec = function (this: InstanceType<typeof SQLite>, source: string) {
+    statementCount += 1;
+    return exec.call(this, source);
+  } as typeof exec;
+}
+
 /** Diagnostics (BENCH_SQL_STATS=1): time spent in each SQL statement, printed by the server at the end. */
 const sqlStats = new Map<string, { calls: number; ms: number; max: number; slow: number }>();
+/**
+ * Diagnostics (BENCH_SQL_STATS=1), per phase and sent to the parent with the CPU figure so it can
+ * divide by the phase's cycles: statements, pool checkouts that had to wait, errors by SQLSTATE (a
+ * 40P01 or 40001 is a deadlock or serialization failure that the lifecycle retries) and ROLLBACKs.
+ */
+const sqlCounts = { statements: 0, poolWaits: 0, poolWaitMs: 0, rollbacks: 0, errors: {} as Record<string, number> };
+function resetSqlCounts(): typeof sqlCounts {
+  const copy = { ...sqlCounts, errors: { ...sqlCounts.errors } };
+  Object.assign(sqlCounts, { statements: 0, poolWaits: 0, poolWaitMs: 0, rollbacks: 0, errors: {} });
+  return copy;
+}
+
 function recordSql(key: string, ms: number): void {
+  if (!key.startsWith('(pool')) sqlCounts.statements += 1;
+  if (/^rollback/i.test(key)) sqlCounts.rollbacks += 1;
   const entry = sqlStats.get(key) ?? { calls: 0, ms: 0, max: 0, slow: 0 };
   if (ms > 5) entry.slow += 1;
   entry.calls += 1;
@@ -276,6 +333,10 @@ async function instrumentPostgres(): Promise<void> {
     const start = performance.now();
     const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text ?? '?');
     const key = text.replace(/\s+/g, ' ').slice(0, 160);
+    result.catch((error: { code?: string }) => {
+      const code = error?.code ?? 'other';
+      sqlCounts.errors[code] = (sqlCounts.errors[code] ?? 0) + 1;
+    });
     return result.finally(() => {
       recordSql(key, performance.now() - start);
     });
@@ -287,8 +348,14 @@ async function instrumentPostgres(): Promise<void> {
     const result = connect.apply(this, args);
     if (!(result instanceof Promise)) return result;
     const start = performance.now();
+    // pg-pool answers at once (a resolved promise) when a connection is idle; a wait shows as time.
     return result.finally(() => {
-      recordSql('(pool: wait for a connection)', performance.now() - start);
+      const waited = performance.now() - start;
+      if (waited > 0.5) {
+        sqlCounts.poolWaits += 1;
+        sqlCounts.poolWaitMs += waited;
+      }
+      recordSql('(pool: wait for a connection)', waited);
     });
   } as typeof pg.Pool.prototype.connect;
 }
@@ -344,6 +411,51 @@ async function profile(message: { type: string; name?: string }): Promise<void> 
   fs.mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
   fs.writeFileSync(path.join(process.env.BENCH_PROFILE!, `${message.name}.cpuprofile`), JSON.stringify(profile));
   session!.disconnect();
+}
+
+/**
+ * Floor process: the database driver's own CPU per statement on this run's seeded database, with
+ * the server's connection settings and code path (db/connect.ts, prepared CompiledStatements through
+ * Kysely; on PostgreSQL a pool of the server's size, each statement a round trip). Two statements:
+ * a primary-key read of one short column (the least a statement costs) and a task read by id as the
+ * queue reads tasks (every column, JSON parsed: the same JavaScript on both databases). Each runs
+ * one at a time and with 10 in flight (the pool's size, as under the labelers). CPU is this
+ * process's (process.cpuUsage), so PostgreSQL's own work in its backend is not in it, as it is not
+ * in the server's figure.
+ */
+async function runFloor(): Promise<void> {
+  const { connect } = await import('../packages/server/src/db/connect.ts');
+  const { CompiledStatement } = await import('../packages/server/src/db/compiled-statement.ts');
+  const { TaskRepository } = await import('../packages/server/src/repositories/task.repository.ts');
+  const dataDir = process.env.QUEUE_BENCH_DATA_DIR!;
+  const db = connect({ databaseUrl: DATABASE_URL, sqliteFile: path.join(dataDir, 'tagwright.sqlite') });
+  const account = await db.kysely.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
+  const ids = (await db.kysely.selectFrom('tasks').select('id').limit(1000).execute()).map((row) => row.id);
+  const accountRead = new CompiledStatement<{ id: string }>(1, (kysely, id) => kysely.selectFrom('accounts').select('id').where('id', '=', id), { committedReads: true, prepared: true });
+  const tasks = new TaskRepository(db.kysely, db.dialect);
+  const statements: Record<string, (index: number) => Promise<unknown>> = {
+    'primary-key read, one column': (_index) => accountRead.execute(db.kysely, db.dialect.name, [account.id]),
+    'task read by id (all columns, parsed)': (index) => tasks.findById(account.id, 'live', ids[index % ids.length]),
+  };
+  const figures: Record<string, { one: number; ten: number }> = {};
+  const runs = 3000;
+  for (const [name, statement] of Object.entries(statements)) {
+    for (let index = 0; index < 200; index++) await statement(index); // warm: prepared on every connection, JIT
+    let before = process.cpuUsage();
+    for (let index = 0; index < runs; index++) await statement(index);
+    let used = process.cpuUsage(before);
+    const one = (used.user + used.system) / runs;
+    before = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, lane) => {
+        for (let index = lane; index < runs; index += 10) await statement(index);
+      }),
+    );
+    used = process.cpuUsage(before);
+    figures[name] = { one, ten: (used.user + used.system) / runs };
+  }
+  await db.close();
+  process.send!({ type: 'floor', figures }, () => process.exit(0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,12 +597,33 @@ async function healthPhase(seeded: Seeded, thinkMs: number): Promise<number[]> {
  * CPU time the server processes have used so far (microseconds, summed; less sensitive to other load
  * on the machine than latency) and their event-loop delay since the last call (the larger of them).
  */
-async function serverCpu(children: ChildProcess[], name?: string): Promise<{ micros: number; loopP99: number; loopMax: number }> {
-  const each = await Promise.all(children.map((child) => processCpu(child, name)));
-  return { micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)) };
+type SqlCounts = typeof sqlCounts;
+interface ServerCpu {
+  micros: number;
+  loopP99: number;
+  loopMax: number;
+  /** BENCH_SQL_STATS: the statements and pool waits since the previous call, summed over the servers. */
+  sql: SqlCounts;
+  /** Statements run since the previous call (countStatements), summed over the servers. */
+  statements: number;
+  /** The kernel's share of `micros` (system time: socket reads and writes, polling, scheduling). */
+  systemMicros: number;
 }
 
-function processCpu(child: ChildProcess, name?: string): Promise<{ micros: number; loopP99: number; loopMax: number }> {
+async function serverCpu(children: ChildProcess[], name?: string): Promise<ServerCpu> {
+  const each = await Promise.all(children.map((child) => processCpu(child, name)));
+  const sql: SqlCounts = { statements: 0, poolWaits: 0, poolWaitMs: 0, rollbacks: 0, errors: {} };
+  for (const one of each) {
+    sql.statements += one.sql.statements;
+    sql.poolWaits += one.sql.poolWaits;
+    sql.poolWaitMs += one.sql.poolWaitMs;
+    sql.rollbacks += one.sql.rollbacks;
+    for (const [code, count] of Object.entries(one.sql.errors)) sql.errors[code] = (sql.errors[code] ?? 0) + count;
+  }
+  return { micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0) };
+}
+
+function processCpu(child: ChildProcess, name?: string): Promise<ServerCpu> {
   return new Promise((resolve) => {
     const listener = (message: any) => {
       if (message?.type !== 'cpu') return;
@@ -518,7 +651,7 @@ function askOne(child: ChildProcess, message: { type: string; name?: string }): 
   });
 }
 
-function forkRole(role: 'seed' | 'server', env: Record<string, string> = {}): ChildProcess {
+function forkRole(role: 'seed' | 'server' | 'floor', env: Record<string, string> = {}): ChildProcess {
   const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   return fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, ...env, QUEUE_BENCH_ROLE: role }, execArgv: ['--import', 'tsx', ...extra] });
 }
@@ -546,6 +679,12 @@ interface RunFigures {
   /** Server CPU per next + submit/release, ms, saturated and paced phases. */
   cycleCpu: { saturated: number; paced: number };
   pacedP99: number;
+  /** Statements per cycle (counted in the server), saturated and paced phases. */
+  cycleStatements: { saturated: number; paced: number };
+  /** The driver's CPU per statement, µs, from the floor process (runFloor), one at a time and 10 in flight. */
+  floor: Record<string, { one: number; ten: number }>;
+  /** Server CPU per /healthz in the paced phase, ms: the HTTP cost of a request without the queue. */
+  healthCpu: number;
 }
 
 /**
@@ -553,6 +692,11 @@ interface RunFigures {
  * server processes, and a line comparing the two.
  */
 async function main(): Promise<void> {
+  // BENCH_ONLY_POSTGRES=1 (diagnostics: profiles, SQL counts) skips the SQLite run and the comparison.
+  if (ADMIN_DATABASE_URL && process.env.BENCH_ONLY_POSTGRES) {
+    await runOne(true);
+    return;
+  }
   const sqlite = await runOne(false);
   if (!ADMIN_DATABASE_URL) return;
   const postgres = await runOne(true);
@@ -562,11 +706,30 @@ async function main(): Promise<void> {
       `${postgres.cycleCpu.paced.toFixed(2)} vs ${sqlite.cycleCpu.paced.toFixed(2)} ms paced (${ratio('paced')}x); paced next-task p99 ${postgres.pacedP99.toFixed(2)} vs ${sqlite.pacedP99.toFixed(2)} ms`,
   );
   console.log(`target PostgreSQL CPU per cycle <= 1.5x SQLite's (saturated): ${postgres.cycleCpu.saturated <= 1.5 * sqlite.cycleCpu.saturated ? 'met' : 'MISSED'} (${ratio('saturated')}x)`);
+  // What a PostgreSQL cycle cannot cost less than: the HTTP handling of its two requests (SQLite's
+  // /healthz, whose database ping is one in-process call) and the driver's least CPU per round trip
+  // for each of its statements. Against 1.5x SQLite's whole cycle, it says how far fewer statements
+  // alone can go.
+  const least = 'primary-key read, one column';
+  for (const statement of Object.keys(sqlite.floor)) {
+    const [pg, lite] = [postgres.floor[statement], sqlite.floor[statement]];
+    console.log(`driver CPU per statement (${statement}), 10 in flight: PostgreSQL ${pg.ten.toFixed(1)} µs vs SQLite ${lite.ten.toFixed(1)} µs (${(pg.ten / lite.ten).toFixed(1)}x)`);
+  }
+  for (const phase of ['paced', 'saturated'] as const) {
+    const http = 2 * sqlite.healthCpu;
+    const roundTrips = (postgres.cycleStatements[phase] * postgres.floor[least].ten) / 1000;
+    const floor = http + roundTrips;
+    console.log(
+      `PostgreSQL cycle floor, ${phase}: 2 requests' HTTP ${http.toFixed(2)} ms + ${postgres.cycleStatements[phase].toFixed(1)} round trips x ${postgres.floor[least].ten.toFixed(1)} µs = ${floor.toFixed(2)} ms, ` +
+        `${(floor / sqlite.cycleCpu[phase]).toFixed(2)}x SQLite's cycle (${sqlite.cycleCpu[phase].toFixed(2)} ms, ${sqlite.cycleStatements[phase].toFixed(1)} statements); ` +
+        `PostgreSQL's cycle above that floor: ${(postgres.cycleCpu[phase] - floor).toFixed(2)} ms`,
+    );
+  }
 }
 
 async function runOne(postgres: boolean): Promise<RunFigures> {
   const database = await createDatabase(postgres);
-  const figures: RunFigures = { cycleCpu: { saturated: NaN, paced: NaN }, pacedP99: NaN };
+  const figures: RunFigures = { cycleCpu: { saturated: NaN, paced: NaN }, pacedP99: NaN, cycleStatements: { saturated: NaN, paced: NaN }, floor: {}, healthCpu: NaN };
   const servers = postgres ? SERVERS : 1;
   const children: ChildProcess[] = [];
   let dataDir: string | undefined;
@@ -578,6 +741,12 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
     const ready: Seeded = { urls, workers: seeded.workers };
     const where = postgres ? `PostgreSQL, ${servers} server process${servers > 1 ? 'es' : ''}` : 'SQLite';
     console.log(`queue bench: ${TASKS.toLocaleString('en')} queued tasks seeded in ${(seeded.seedMs / 1000).toFixed(1)} s; ${LABELERS} labelers; ${SECONDS} s per phase; ${where}; load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    // What the server spends with no request at all (timers, the worker's polls, the rate limiter's
+    // sync), per second: a phase that completes few cycles per second carries more of it per cycle.
+    const idleStart = await serverCpu(children);
+    await sleep(2000);
+    const idleMsPerSecond = ((await serverCpu(children)).micros - idleStart.micros) / 2 / 1000;
+    console.log(`server CPU with no requests: ${idleMsPerSecond.toFixed(1)} ms per second`);
     // This process's own event-loop delay: time a response waited here before being timed.
     let pacedP99 = NaN;
     const clientDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -588,11 +757,13 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
     ] as const) {
       if (process.env.BENCH_PROFILE) await ask(children, { type: 'profile-start' });
       const cpuBefore = await serverCpu(children, 'setup');
+      const phaseStart = performance.now();
       clientDelay.reset();
       const labeling = await labelerPhase(ready, think);
       if (process.env.BENCH_DUMP) fs.writeFileSync(`${process.env.BENCH_DUMP}-${name}.json`, JSON.stringify(labeling.next));
       const clientLabeling = { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 };
       const cpuMiddle = await serverCpu(children, `${name} labeling`);
+      const phaseEnd = performance.now();
       if (process.env.BENCH_PROFILE) await ask(children, { type: 'profile-stop', name });
       clientDelay.reset();
       const health = await healthPhase(ready, think);
@@ -602,9 +773,25 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
       console.log(`${name} (${LABELERS} labelers${pause}):`);
       const cycleCpu = (cpuMiddle.micros - cpuBefore.micros) / Math.max(1, labeling.cycles) / 1000;
       const healthCpu = (cpuAfter.micros - cpuMiddle.micros) / Math.max(1, health.length) / 1000;
-      if (think > 0) pacedP99 = percentile(ascending(labeling.next), 99);
+      if (think > 0) {
+        pacedP99 = percentile(ascending(labeling.next), 99);
+        figures.healthCpu = healthCpu;
+      }
       figures.cycleCpu[name] = cycleCpu;
-      console.log(`  queue/next  ${summary(labeling.next)}; ${(labeling.cycles / SECONDS).toFixed(0)} tasks/s submitted or released; server CPU ${cycleCpu.toFixed(2)} ms per next + submit/release${labeling.empty ? `; ${labeling.empty} empty answers` : ''}`);
+      const cycleStatements = cpuMiddle.statements / Math.max(1, labeling.cycles);
+      const idleShare = (idleMsPerSecond * (phaseEnd - phaseStart)) / 1000 / Math.max(1, labeling.cycles);
+      figures.cycleStatements[name] = cycleStatements;
+      console.log(
+        `  queue/next  ${summary(labeling.next)}; ${(labeling.cycles / SECONDS).toFixed(0)} tasks/s submitted or released; server CPU ${cycleCpu.toFixed(2)} ms per next + submit/release (${idleShare.toFixed(2)} of it the idle rate, ${((100 * (cpuMiddle.systemMicros - cpuBefore.systemMicros)) / Math.max(1, cpuMiddle.micros - cpuBefore.micros)).toFixed(0)} % system time); ${cycleStatements.toFixed(1)} statements per cycle${labeling.empty ? `; ${labeling.empty} empty answers` : ''}`,
+      );
+      if (process.env.BENCH_SQL_STATS) {
+        const counts = cpuMiddle.sql;
+        const per = (value: number) => (value / Math.max(1, labeling.cycles)).toFixed(2);
+        const errors = Object.entries(counts.errors).map(([code, count]) => `${code} ${count}`).join(', ') || 'none';
+        console.log(
+          `  SQL per cycle: ${per(counts.statements)} statements, ${per(counts.rollbacks)} rollbacks, ${per(counts.poolWaits)} pool waits (${per(counts.poolWaitMs)} ms waited); errors: ${errors}`,
+        );
+      }
       console.log(`  /healthz    ${summary(health)}; server CPU ${healthCpu.toFixed(3)} ms per request  (baseline, same concurrency)`);
       console.log(
         `  event-loop delay p99 / max, server: ${cpuMiddle.loopP99.toFixed(1)} / ${cpuMiddle.loopMax.toFixed(1)} ms (healthz ${cpuAfter.loopP99.toFixed(1)} / ${cpuAfter.loopMax.toFixed(1)}); ` +
@@ -614,6 +801,11 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
     const burst = (await burstPhase(ready)).sort((a, b) => a - b);
     console.log(`all at once (${LABELERS} labelers ask in the same millisecond, once): queue/next p50 ${percentile(burst, 50).toFixed(2)} ms, slowest ${burst[burst.length - 1].toFixed(2)} ms`);
     console.log(`target paced next-task p99 < 20 ms: ${pacedP99 < 20 ? 'met' : 'MISSED'} (${pacedP99.toFixed(2)} ms)`);
+    const floorChild = forkRole('floor', { ...database.env, QUEUE_BENCH_DATA_DIR: seeded.dataDir });
+    figures.floor = (await firstMessage<{ figures: RunFigures['floor'] }>(floorChild, 'floor')).figures;
+    for (const [statement, cpu] of Object.entries(figures.floor)) {
+      console.log(`driver CPU per statement (${statement}): ${cpu.one.toFixed(1)} µs one at a time, ${cpu.ten.toFixed(1)} µs with 10 in flight`);
+    }
     console.log(`load average at the end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     figures.pacedP99 = pacedP99;
     return figures;
@@ -632,6 +824,7 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
   }
 }
 
-if (process.env.QUEUE_BENCH_ROLE === 'seed') await runSeed();
+if (process.env.QUEUE_BENCH_ROLE === 'floor') await runFloor();
+else if (process.env.QUEUE_BENCH_ROLE === 'seed') await runSeed();
 else if (process.env.QUEUE_BENCH_ROLE === 'server') await runServer();
 else await main();

@@ -387,7 +387,7 @@ function completePendingStatement(columns: readonly string[], countRows: number)
             )
             select * from updated`.compile(db),
       };
-    });
+    }, { prepared: true });
     COMPLETE_PENDING.set(key, statement);
   }
   return statement;

@@ -117,7 +117,7 @@ const SUBMISSION_WRITES = new CompiledStatement(ATTEMPT_COLUMNS.length + 1 + WOR
           .values({ task_id: taskId, ...work } as never)
           .onConflict((conflict) => conflict.column('task_id').doUpdateSet(work as never))}`.compile(db),
   };
-});
+}, { prepared: true });
 
 const REVIEW_COMMENTS = new CompiledStatement<{ comments: string | null }>(1, (db: Kysely<Database>, taskId) =>
   db
