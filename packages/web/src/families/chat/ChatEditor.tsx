@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ModelEndpointInfo } from '../../api/types.ts';
 import type { TaskEditorProps } from '../../workbench/task-editor.ts';
-import { ChatStore, type Streaming } from './chat-store.ts';
+import { ChatStore } from './chat-store.ts';
 import { QuestionWidget } from './QuestionWidget.tsx';
-import { streamingOfTurn } from './TurnView.tsx';
 import { TurnList } from './TurnList.tsx';
 import { Composer } from './Composer.tsx';
 import { ChatFilesContext, type ChatFileUploader } from './chat-files.ts';
@@ -17,19 +16,27 @@ import { ChatFilesContext, type ChatFileUploader } from './chat-files.ts';
  */
 export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onChange, work }: TaskEditorProps) {
   const store = useMemo(() => new ChatStore(task.params, initialResponse, initialIsDraft), [task.task_id]);
-  const state = useSyncExternalStore(store.subscribe, store.getState);
+  // The editor reads only the turn count and the thread's own answers: an edit inside a turn
+  // re-renders that turn (TurnList), not the editor and its list of every turn.
+  const turnCount = useSyncExternalStore(store.subscribe, () => store.getState().thread.turns.length);
+  const threadAnswers = useSyncExternalStore(store.subscribe, () => store.getState().thread.annotations);
   const [endpoints, setEndpoints] = useState<ModelEndpointInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const first = useRef(true);
 
   useEffect(() => {
     // Autosave sends the changed turns, not the thread (docs/chat.md, drafts).
     onReady({ getResponse: () => store.response(), validate: () => store.problems(), draftPatch: () => store.draftPatch() });
   }, [store, onReady]);
   useEffect(() => {
-    if (first.current) first.current = false;
-    else onChange();
-  }, [state.thread, onChange]);
+    // Each edit of the conversation (not a streaming flag alone) tells the task view, which schedules the autosave.
+    let last = store.getState().thread;
+    return store.subscribe(() => {
+      const thread = store.getState().thread;
+      if (thread === last) return;
+      last = thread;
+      onChange();
+    });
+  }, [store, onChange]);
   useEffect(() => {
     if (!work) return;
     work.api.modelEndpoints(task.task_id).then(setEndpoints, (caught: Error) => setError(caught.message));
@@ -76,9 +83,7 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
     [work?.api, work?.leaseId, task.task_id],
   );
 
-  const turns = state.thread.turns;
   const variables = typeof task.params.template_variables === 'object' && task.params.template_variables !== null ? Object.entries(task.params.template_variables as Record<string, unknown>) : [];
-  const streamingByTurn = useStreamingByTurn(state.streaming, turns.map((turn) => turn.messages.length));
 
   return (
     <ChatFilesContext.Provider value={uploader}>
@@ -98,42 +103,19 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
             {error}
           </p>
         )}
-        <TurnList store={store} turns={turns} streamingByTurn={streamingByTurn} onRegenerate={work ? regenerate : undefined} />
-        <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turns.length > 0} onSend={send} onWriteAnswer={writeAnswer} />
+        <TurnList store={store} count={turnCount} onRegenerate={work ? regenerate : undefined} />
+        <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turnCount > 0} onSend={send} onWriteAnswer={writeAnswer} />
         {store.questions
           .filter((question) => question.scope === 'thread')
           .map((question) => (
             <QuestionWidget
               key={question.key}
               question={question}
-              answer={state.thread.annotations?.find((annotation) => annotation.key === question.key)}
+              answer={threadAnswers?.find((annotation) => annotation.key === question.key)}
               onAnswer={(patch) => store.answer({}, question, patch)}
             />
           ))}
       </div>
     </ChatFilesContext.Provider>
   );
-}
-
-/**
- * Per-turn streaming maps that keep their identity while nothing of that turn streams, so memoised
- * turns are not re-rendered by another turn's tokens.
- */
-function useStreamingByTurn(all: ReadonlyMap<string, Streaming>, counts: number[]): ReadonlyMap<number, Streaming>[] {
-  const cache = useRef<{ source?: ReadonlyMap<string, Streaming>; maps: Map<number, Streaming>[] }>({ maps: [] });
-  const empty = useRef(new Map<number, Streaming>()).current;
-  if (cache.current.source !== all) {
-    const previous = cache.current.maps;
-    cache.current = {
-      source: all,
-      maps: counts.map((count, turn) => {
-        const next = streamingOfTurn(all, turn, count);
-        const before = previous[turn];
-        if (next.size === 0) return empty;
-        if (before && before.size === next.size && [...next].every(([key, value]) => before.get(key) === value)) return before;
-        return next;
-      }),
-    };
-  }
-  return counts.map((_, turn) => cache.current.maps[turn] ?? empty);
 }

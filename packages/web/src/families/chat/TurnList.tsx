@@ -1,6 +1,5 @@
-import { memo, startTransition, useEffect, useRef, useState } from 'react';
-import type { ChatTurn } from '@tagwright/formats';
-import type { ChatStore, Streaming } from './chat-store.ts';
+import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { ChatStore } from './chat-store.ts';
 import { TurnView } from './TurnView.tsx';
 
 /** Threads longer than this draw only the turns near the screen; shorter ones draw every turn. */
@@ -12,35 +11,53 @@ const FIRST_GUESS_PX = 400;
 
 interface TurnListProps {
   store: ChatStore;
-  turns: ChatTurn[];
-  streamingByTurn: ReadonlyMap<number, Streaming>[];
+  /** How many turns the thread has: the list re-renders when it changes, and for nothing else. */
+  count: number;
   onRegenerate?: (turn: number, message: number, endpoint: string) => void;
 }
 
 /**
- * The conversation's turns. A long thread (more than WINDOWED_FROM turns) is windowed: every turn
- * has a slot in the page, but a slot far from the screen holds an empty box of the turn's last
- * measured height instead of the turn, so opening, scrolling and editing a thread of hundreds of
- * turns draws a few turns, not all (bench/chat-editor.bench.ts). Slots and turns are memoised, so
- * an edit re-renders the one turn it touches.
+ * The conversation's turns. Each turn reads itself from the store (LiveTurn), so an edit re-renders
+ * the one turn it touches and not this list: no per-turn array is rebuilt per keystroke. A long
+ * thread (more than WINDOWED_FROM turns) is windowed: every turn has a slot in the page, but a slot
+ * far from the screen holds an empty box of the turn's last measured height instead of the turn,
+ * so opening, scrolling and editing a thread of hundreds of turns draws a few turns, not all
+ * (bench/chat-editor.bench.ts).
  */
-export function TurnList({ store, turns, streamingByTurn, onRegenerate }: TurnListProps) {
+export function TurnList({ store, count, onRegenerate }: TurnListProps) {
   // Without IntersectionObserver (old browsers, jsdom) every turn is drawn.
-  const windowed = turns.length > WINDOWED_FROM && typeof IntersectionObserver !== 'undefined';
+  const windowed = count > WINDOWED_FROM && typeof IntersectionObserver !== 'undefined';
   const near = useNearness(windowed);
-  if (!windowed) {
-    return turns.map((turn, index) => <TurnView key={index} store={store} turn={turn} index={index} streaming={streamingByTurn[index]} onRegenerate={onRegenerate} />);
-  }
-  return turns.map((turn, index) => <TurnSlot key={index} near={near} store={store} turn={turn} index={index} streaming={streamingByTurn[index]} onRegenerate={onRegenerate} />);
+  return useMemo(
+    () =>
+      Array.from({ length: count }, (_, index) =>
+        windowed ? <TurnSlot key={index} near={near} store={store} index={index} onRegenerate={onRegenerate} /> : <LiveTurn key={index} store={store} index={index} onRegenerate={onRegenerate} />,
+      ),
+    [count, windowed, near, store, onRegenerate],
+  );
 }
 
-const TurnSlot = memo(function TurnSlot({ near, ...turn }: { near: Nearness | undefined; store: ChatStore; turn: ChatTurn; index: number; streaming: ReadonlyMap<number, Streaming>; onRegenerate?: TurnListProps['onRegenerate'] }) {
+interface LiveTurnProps {
+  store: ChatStore;
+  index: number;
+  onRegenerate?: TurnListProps['onRegenerate'];
+}
+
+/** One turn, subscribed to that turn alone (ChatStore.subscribeTurn). */
+const LiveTurn = memo(function LiveTurn({ store, index, onRegenerate }: LiveTurnProps) {
+  const subscribe = useCallback((listener: () => void) => store.subscribeTurn(index, listener), [store, index]);
+  const turn = useSyncExternalStore(subscribe, () => store.turnAt(index));
+  const streaming = useSyncExternalStore(subscribe, () => store.streamingOf(index));
+  return turn ? <TurnView store={store} turn={turn} index={index} streaming={streaming} onRegenerate={onRegenerate} /> : null;
+});
+
+const TurnSlot = memo(function TurnSlot({ near, ...turn }: LiveTurnProps & { near: Nearness | undefined }) {
   const slot = useRef<HTMLDivElement>(null);
   const [shown, setShown] = useState(false);
   useEffect(() => near?.watch(slot.current!, setShown), [near]);
   return (
     <div ref={slot} className="tw-chat-slot" data-slot={turn.index} style={shown ? undefined : { height: near?.heightOf(slot.current) ?? FIRST_GUESS_PX }}>
-      {shown && <TurnView {...turn} />}
+      {shown && <LiveTurn {...turn} />}
     </div>
   );
 });

@@ -179,13 +179,3 @@ function CriterionForm({ onAdd }: { onAdd: (text: string, weight: number) => voi
     </form>
   );
 }
-
-/** The streaming entries of one turn, by message index. */
-export function streamingOfTurn(all: ReadonlyMap<string, Streaming>, turn: number, messages: number): Map<number, Streaming> {
-  const result = new Map<number, Streaming>();
-  for (let index = 0; index < messages; index++) {
-    const entry = all.get(streamingKey(turn, index));
-    if (entry) result.set(index, entry);
-  }
-  return result;
-}

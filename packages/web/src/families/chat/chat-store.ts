@@ -45,6 +45,10 @@ export interface DraftPartRef {
 export class ChatStore {
   private state: ChatState;
   private readonly listeners = new Set<() => void>();
+  /** Listeners of one turn (its view), told only when that turn or its streaming changes. */
+  private readonly turnListeners = new Map<number, Set<() => void>>();
+  /** Streaming entries by turn, then message index; a turn's map is replaced only when that turn's entries change. */
+  private readonly streamingByTurn = new Map<number, ReadonlyMap<number, Streaming>>();
   /** Parts edited since the last saved draft: path → revision of the last edit. */
   private readonly unsaved = new Map<string, number>();
   private lastRevision = 0;
@@ -99,13 +103,40 @@ export class ChatStore {
 
   getState = (): ChatState => this.state;
 
+  /** Told of every change; a view that reads only part of the state compares its part (useSyncExternalStore does). */
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
 
-  private set(thread: ChatThread, streaming: ReadonlyMap<string, Streaming> = this.state.streaming): void {
+  /**
+   * Told only of changes to turn `index` (its messages, answers, streaming): a keystroke in one
+   * answer of a 300-turn thread wakes that turn's view alone, not a list of 300 (docs/chat.md).
+   */
+  subscribeTurn(index: number, listener: () => void): () => void {
+    let listeners = this.turnListeners.get(index);
+    if (!listeners) this.turnListeners.set(index, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.turnListeners.delete(index);
+    };
+  }
+
+  /** Turn `index` as it is now (the same object until an edit touches it). */
+  turnAt(index: number): ChatTurn | undefined {
+    return this.state.thread.turns[index];
+  }
+
+  /** Streaming state of turn `index`'s answers by message index (the same object until one of them changes). */
+  streamingOf(index: number): ReadonlyMap<number, Streaming> {
+    return this.streamingByTurn.get(index) ?? NOT_STREAMING;
+  }
+
+  /** `turn`: the one turn the change touched, whose listeners are told too. */
+  private set(thread: ChatThread, streaming: ReadonlyMap<string, Streaming> = this.state.streaming, turn?: number): void {
     this.state = { thread, streaming };
+    if (turn !== undefined) for (const listener of this.turnListeners.get(turn) ?? []) listener();
     for (const listener of this.listeners) listener();
   }
 
@@ -113,7 +144,7 @@ export class ChatStore {
     const turns = this.state.thread.turns.slice();
     turns[index] = change(turns[index]);
     this.touch(turnPath(index));
-    this.set({ ...this.state.thread, turns });
+    this.set({ ...this.state.thread, turns }, this.state.streaming, index);
   }
 
   private updateMessage(turnIndex: number, messageIndex: number, change: (message: ChatMessage) => ChatMessage): void {
@@ -159,7 +190,10 @@ export class ChatStore {
   markStreaming(turnIndex: number, messageIndex: number, streaming: Streaming): void {
     const map = new Map(this.state.streaming);
     map.set(streamingKey(turnIndex, messageIndex), streaming);
-    this.set(this.state.thread, map);
+    const ofTurn = new Map(this.streamingByTurn.get(turnIndex));
+    ofTurn.set(messageIndex, streaming);
+    this.streamingByTurn.set(turnIndex, ofTurn);
+    this.set(this.state.thread, map, turnIndex);
   }
 
   /** A piece of a model answer arriving. */
@@ -298,6 +332,8 @@ export class ChatStore {
     return problemsOf(() => checkChatResponse(this.response(), this.params));
   }
 }
+
+const NOT_STREAMING: ReadonlyMap<number, Streaming> = new Map();
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,0 +1,79 @@
+import { describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { ChatEditor } from '../../src/families/chat/ChatEditor.tsx';
+import { ChatStore } from '../../src/families/chat/chat-store.ts';
+import { makeTask, sourceCatcher } from './helpers.tsx';
+
+// Which turns the chat editor renders after an edit (docs/chat.md): TurnView wrapped to record the
+// index of every turn it draws, so an edit that re-rendered the list of every turn would show here.
+const drawn: number[] = [];
+vi.mock('../../src/families/chat/TurnView.tsx', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/families/chat/TurnView.tsx')>();
+  return {
+    ...original,
+    TurnView: (props: Parameters<typeof original.TurnView>[0]) => {
+      drawn.push(props.index);
+      return <original.TurnView {...props} />;
+    },
+  };
+});
+
+const PARAMS = {
+  annotations: [{ key: 'formatting', type: 'integer', scope: 'message', title: 'Formatting', possible_values: [1, 2, 3], labels: ['Bad', 'OK', 'Good'] }],
+};
+
+function draft(turns: number) {
+  return {
+    threads: [
+      {
+        annotations: [],
+        turns: Array.from({ length: turns }, (_, index) => ({
+          messages: [
+            { role: 'user', source_id: 'user', content: { text: `Q${index}` }, annotations: [] },
+            { role: 'assistant', source_id: 'model_a', content: { text: `A${index}` }, annotations: [] },
+          ],
+          annotations: [],
+        })),
+      },
+    ],
+  };
+}
+
+describe('chat editor: an edit re-renders its own turn', () => {
+  it('tells only the touched turn’s listeners, and keeps every other turn and streaming map as it was', () => {
+    const store = new ChatStore(PARAMS, draft(300), true);
+    const told: number[] = [];
+    for (const index of [5, 6, 299]) store.subscribeTurn(index, () => told.push(index));
+    let everyChange = 0;
+    store.subscribe(() => everyChange++);
+    const turns = store.getState().thread.turns;
+    const streaming6 = store.streamingOf(6);
+
+    store.editText(5, 1, 'changed');
+    store.markStreaming(299, 1, { endpoint: 'model_a', done: false });
+    expect(told).toEqual([5, 299]);
+    expect(everyChange).toBe(2);
+    expect(store.turnAt(6)).toBe(turns[6]);
+    expect(store.turnAt(5)).not.toBe(turns[5]);
+    expect(store.streamingOf(6)).toBe(streaming6);
+    expect(store.streamingOf(299).get(1)).toEqual({ endpoint: 'model_a', done: false });
+  });
+
+  it('typing in one answer and rating it re-render that turn alone, while each edit still reaches the autosave', () => {
+    const changes = vi.fn();
+    const catcher = sourceCatcher();
+    render(<ChatEditor task={makeTask('chat', PARAMS)} initialResponse={draft(12)} initialIsDraft onReady={catcher.onReady} onChange={changes} />);
+    const turn = screen.getByRole('region', { name: 'Turn 8' });
+    fireEvent.click(within(turn).getByRole('button', { name: 'Edit' }));
+    drawn.length = 0;
+
+    const box = within(turn).getByLabelText('Edit model_a');
+    for (const text of ['A7 x', 'A7 xy', 'A7 xyz']) fireEvent.change(box, { target: { value: text } });
+    act(() => fireEvent.click(within(turn).getByRole('radio', { name: /^3 / })));
+
+    expect(drawn).toEqual([7, 7, 7, 7]);
+    expect(changes).toHaveBeenCalledTimes(4);
+    const saved = (catcher.response() as ReturnType<typeof draft>).threads[0].turns[7];
+    expect(saved.messages[1]).toMatchObject({ content: { text: 'A7 xyz' }, annotations: [{ key: 'formatting', value: 3 }] });
+  });
+});
