@@ -8,13 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, documentScreenshot, hasChromium, screenOf, signInPage, useBrowserServer } from './browser.ts';
-import fs from 'node:fs';
-import path from 'node:path';
+import { NO_CHROMIUM, addTeammate, documentScreenshot, hasChromium, signInPage, useBrowserServer } from './browser.ts';
+import { dragPixels, fetchResult, goToFrame, uploadVideo, waitForVideo } from './video-page.ts';
 
 const PASSWORD = 'tracking cars all day';
 
@@ -33,29 +31,6 @@ function expectedBox(keyframes: Keyframe[], frame: number): Box | null {
   return { left: at('left'), top: at('top'), width: at('width'), height: at('height') };
 }
 
-async function goToFrame(page: Page, frame: number): Promise<void> {
-  const input = page.getByLabel('Frame number');
-  await input.fill(String(frame));
-  await input.press('Enter');
-  // Shortcut keys go to the page, not to the number field.
-  await input.blur();
-  await page.waitForFunction((wanted) => (document.querySelector('input[aria-label=Scrub]') as HTMLInputElement | null)?.value === String(wanted), frame);
-}
-
-/** Presses at one video pixel and releases at another, in small steps. */
-async function dragPixels(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-  await page.mouse.move(...(await screenOf(page, ...from)));
-  await page.mouse.down();
-  await page.mouse.move(...(await screenOf(page, (from[0] + to[0]) / 2, (from[1] + to[1]) / 2)), { steps: 4 });
-  await page.mouse.move(...(await screenOf(page, ...to)), { steps: 4 });
-  await page.mouse.up();
-}
-
-async function waitForVideo(page: Page, frames: number): Promise<void> {
-  await page.waitForSelector('[data-testid=video-frame]');
-  await page.waitForFunction((last) => (document.querySelector('input[aria-label=Scrub]') as HTMLInputElement | null)?.max === String(last), frames - 1);
-}
-
 describeEachDatabase('Video tracking in a real browser', (dialect) => {
   const chromium = useBrowserServer(dialect);
   let video: string;
@@ -65,21 +40,6 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
   });
 
   const teammate = (role: string, project: string) => addTeammate(chromium.server, role, PASSWORD, project);
-
-  async function uploadVideo(): Promise<string> {
-    const form = new FormData();
-    form.append('file', new Blob([fs.readFileSync(video)], { type: 'video/webm' }), 'clip.webm');
-    const response = await chromium.server.request('POST', '/v1/files/upload', { rawBody: form });
-    assert.equal(response.status, 200, response.text);
-    return response.body.attachment_url;
-  }
-
-  /** A result file by its URL, fetched with no API key (FiftyOne does the same). */
-  async function fetchResult(url: string): Promise<any> {
-    const answer = await fetch(url);
-    assert.equal(answer.status, 200, url);
-    return answer.json();
-  }
 
   it('tracks two objects over 300 frames with keyframes and an event; review fixes one; the file lists every frame interpolated', async (t) => {
     if (!hasChromium) return t.skip(NO_CHROMIUM);
@@ -94,7 +54,7 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
         project,
         instruction: 'Track the **car** and the **person**.',
         attachment_type: 'video',
-        attachment: await uploadVideo(),
+        attachment: await uploadVideo(chromium.server, video),
         frame_rate: 30,
         geometries: { box: { objects_to_annotate: ['car', 'person'], min_width: 4, min_height: 4 } },
         events_to_annotate: ['Turning'],

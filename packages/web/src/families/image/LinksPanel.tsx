@@ -1,6 +1,9 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import type { Editor } from '../../editor/editor.ts';
 import { useEditorState } from './use-editor.ts';
+import { TOOL_KEYS } from '../../editor/shortcuts.ts';
+
+const LINK_KEY = TOOL_KEYS.find((entry) => entry.tool === 'link')!.shown;
 
 /** The task's link types (choose the one the link tool draws) and the links drawn so far, each deletable. */
 export function LinksPanel({ editor }: { editor: Editor }) {
@@ -32,7 +35,7 @@ export function LinksPanel({ editor }: { editor: Editor }) {
       </label>
       {toolId !== 'link' && (
         <button type="button" onClick={() => editor.setTool('link')}>
-          Draw a link <kbd>K</kbd>
+          Draw a link <kbd>{LINK_KEY}</kbd>
         </button>
       )}
       <ul className="tw-link-rows">
