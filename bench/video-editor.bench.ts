@@ -18,8 +18,10 @@
  *   no labeler presses 60 keys in 2 s; a held key at its repeat rate is what a labeler does;
  * - scrub: 60 pointer moves dragging the scrubber across the video, at 60 a second (a mouse's
  *   moves, which Chromium coalesces per frame), timed to the first task after the next
- *   requestAnimationFrame callback (Event Timing does not report pointer moves); the old figure,
- *   the moves back to back, beside it;
+ *   requestAnimationFrame callback (Event Timing does not report pointer moves); beside it, how
+ *   much of that is the wait until the move is handled (Chromium handles a pointer move at the
+ *   start of the next frame) and the scrub frame time (the frame's begin time to the first task
+ *   after its rAF: that frame's own work); the old figure, the moves back to back, last;
  * - picture: 10 single presses of →, one at a time, from the event's timestamp to the moment the
  *   video presents the sought frame (requestVideoFrameCallback's expectedDisplayTime): what the
  *   labeler waits for after a step, which includes the browser's seek and decode.
@@ -58,8 +60,10 @@ const PROBE = `(() => {
   window.frameWork = [];
   window.pictureTimes = [];
   window.watchPictures = false;
+  window.moveWaits = [];
   const onInput = (event) => {
     const start = event.timeStamp;
+    if (event.type === 'pointermove') window.moveWaits.push(performance.now() - start);
     // The rAF timestamp is the frame's begin time (its vsync): after it, the time is the frame's own work.
     requestAnimationFrame((frameStart) => setTimeout(() => {
       window.frameTimes.push(performance.now() - start);
@@ -143,16 +147,20 @@ async function measure(browser: Awaited<ReturnType<typeof launchChromium>>, dist
     const drag = async (interval: number) => {
       await page.mouse.move(box.x + 8, box.y + box.height / 2);
       await page.mouse.down();
-      await page.evaluate('window.frameTimes.splice(0)');
+      await page.evaluate('window.frameTimes.splice(0); window.frameWork.splice(0); window.moveWaits.splice(0)');
       await paced(STEPS, interval, (move) => page.mouse.move(box.x + 8 + ((box.width - 16) * (move + 1)) / STEPS, box.y + box.height / 2));
       await page.mouse.up();
       await page.waitForTimeout(200);
-      return (await page.evaluate('window.frameTimes.splice(0)')) as number[];
+      return {
+        times: (await page.evaluate('window.frameTimes.splice(0)')) as number[],
+        frames: (await page.evaluate('window.frameWork.splice(0)')) as number[],
+        waits: (await page.evaluate('window.moveWaits.splice(0)')) as number[],
+      };
     };
-    const scrubBackToBack = await drag(0);
+    const scrubBackToBack = (await drag(0)).times;
     await page.keyboard.press('Home');
     await page.waitForTimeout(300);
-    const scrub = await drag(POINTER_MOVE_MS);
+    const { times: scrub, frames: scrubFrame, waits: scrubWait } = await drag(POINTER_MOVE_MS);
     const frame = await page.locator('input[aria-label=Scrub]').inputValue();
     await page.keyboard.press('Home');
     await page.waitForTimeout(300);
@@ -164,7 +172,7 @@ async function measure(browser: Awaited<ReturnType<typeof launchChromium>>, dist
     }
     const picture = (await page.evaluate('window.pictureTimes.splice(0)')) as number[];
     await page.close();
-    return { threads, step, stepProbe, stepFrame, stepBackToBack, scrub, scrubBackToBack, picture, frame, trace };
+    return { threads, step, stepProbe, stepFrame, stepBackToBack, scrub, scrubFrame, scrubWait, scrubBackToBack, picture, frame, trace };
   } finally {
     await mock.close();
   }
@@ -187,6 +195,8 @@ try {
     ['step frame (held key; frame begin time → setTimeout after its rAF)', 'stepFrame'],
     ['step, old figure (60 presses back to back; input → rAF → setTimeout)', 'stepBackToBack'],
     ['scrub (60 moves/s; input → rAF → setTimeout)', 'scrub'],
+    ['scrub, of which the wait for the frame (input → handler; Chromium handles a move at the next frame)', 'scrubWait'],
+    ['scrub frame (60 moves/s; frame begin time → setTimeout after its rAF)', 'scrubFrame'],
     ['scrub, old figure (moves back to back)', 'scrubBackToBack'],
     ['picture (single presses; input → video frame presented)', 'picture'],
   ] as const;
@@ -210,8 +220,14 @@ try {
   }
   console.log(`  scrubbed to frame ${many.frame} of 17999`);
   // Event Timing rounds to 8 ms, so a reported 16 may be up to 20 ms: the step counts only when p95 is under 16.
-  const smooth = stats(many.step).p95 < 16 && stats(many.scrub).p95 <= FRAME_MS;
-  console.log(`target frame step and scrub p95 within a 60 Hz frame with 50 tracks: ${smooth ? 'met' : 'MISSED'}`);
+  // The issue's "scrub frame time" is read as the scrub frame figure (each frame's own time while
+  // scrubbing). The input → rAF → setTimeout figure also counts the wait for that frame: Chromium
+  // holds a pointer move until the next frame begins (rAF-aligned input), 0-16.7 ms, so its p95 is
+  // over 16.7 ms whenever a frame's work is more than a millisecond or two, however fast the
+  // editor. Event Timing, used for the step, reports no pointer moves (the spec leaves them out)
+  // and, in this Chromium, not the range input's `input` events either. Both verdicts are printed.
+  const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+  console.log(`target with 50 tracks, p95 within a 60 Hz frame: step (input → presented, Event Timing) ${verdict(stats(many.step).p95 < 16)}; scrub frame time ${verdict(stats(many.scrubFrame).p95 <= FRAME_MS)}; scrub input → rAF → setTimeout (the old figure, with the wait for the frame) ${verdict(stats(many.scrub).p95 <= FRAME_MS)}`);
 } finally {
   await browser.close();
   video.close();

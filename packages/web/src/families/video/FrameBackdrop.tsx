@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { VideoSource } from '@tagwright/formats';
 import type { VideoEditor } from '../../editor/time/video-editor.ts';
 import { useEditorState } from '../image/use-editor.ts';
@@ -74,28 +74,42 @@ function VideoFrames({ editor, url, size }: { editor: VideoEditor; url: string; 
     };
   }, [editor, url]);
 
-  // Paused: show exactly the editor's frame. A held arrow key or a scrub asks for frames faster
-  // than the video seeks; setting currentTime mid-seek restarts the seek (main-thread work each
-  // time, and the picture lags further), so while one runs only the newest frame waits its turn.
-  const queuedTime = useRef<number | null>(null);
-  useEffect(() => {
+  // Paused: show exactly the editor's frame. Setting currentTime costs the main thread about a
+  // millisecond (more on a loaded machine), so the seek is started in a task of its own after the
+  // frame that moves the playhead, scrubber and shapes: a scrub's pointer move is handled at the
+  // start of a frame, and a seek inside React's commit delayed that frame by its cost. Several
+  // frame changes in one task give one seek (the last). A held arrow key or a scrub asks for frames
+  // faster than the video seeks; setting currentTime mid-seek restarts the seek (the picture lags
+  // further), so while one runs only the newest frame waits its turn, for `seeked`.
+  const wantedTime = useRef<number | null>(null);
+  const seekTimer = useRef(0);
+  const seekWanted = useCallback(() => {
     const element = video.current;
-    if (!element || playing) return;
-    const time = frameTime(editor, frame);
-    if (element.seeking) queuedTime.current = time;
-    else if (Math.abs(element.currentTime - time) > 1e-3) element.currentTime = time;
-  }, [editor, frame, playing, size]);
+    const time = wantedTime.current;
+    if (!element || time === null || element.seeking || editor.getState().playing) return;
+    wantedTime.current = null;
+    if (Math.abs(element.currentTime - time) > 1e-3) element.currentTime = time;
+  }, [editor]);
+  useEffect(() => {
+    if (!video.current || playing) return;
+    wantedTime.current = frameTime(editor, frame);
+    if (!seekTimer.current) {
+      seekTimer.current = window.setTimeout(() => {
+        seekTimer.current = 0;
+        seekWanted();
+      }, 0);
+    }
+  }, [editor, frame, playing, size, seekWanted]);
   useEffect(() => {
     const element = video.current;
     if (!element) return;
-    const seekQueued = () => {
-      const time = queuedTime.current;
-      queuedTime.current = null;
-      if (time !== null && !editor.getState().playing && Math.abs(element.currentTime - time) > 1e-3) element.currentTime = time;
+    element.addEventListener('seeked', seekWanted);
+    return () => {
+      element.removeEventListener('seeked', seekWanted);
+      window.clearTimeout(seekTimer.current);
+      seekTimer.current = 0;
     };
-    element.addEventListener('seeked', seekQueued);
-    return () => element.removeEventListener('seeked', seekQueued);
-  }, [editor, size]);
+  }, [size, seekWanted]);
 
   // Playing: the video's clock moves the editor's frame, one callback per presented frame.
   useEffect(() => {

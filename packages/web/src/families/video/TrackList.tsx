@@ -6,7 +6,7 @@ import { useSelectedIds } from '../image/use-editor.ts';
 import { useVideoRecords, useVideoState } from './use-video-editor.ts';
 
 /**
- * Every track: select (jumps to it when it is not on this frame), hide, lock, rename, and at the
+ * Every track: select (jumps to it when it is not on this frame), hide, lock, rename (the selected one), and at the
  * current frame mark it outside or back, delete its keyframe, split it; merge another track into it.
  * Stepping a frame re-renders no row: a row changes with its track, selection, hidden and locked
  * flags; only its "not on this frame" note and the selected row's actions follow the frame.
@@ -63,17 +63,25 @@ const TrackItem = memo(function TrackItem({ editor, track, position, selected, h
         <button type="button" className="tw-track-select" style={{ borderColor: editor.canvas.colorOf(track.label) }} onClick={() => editor.selectTrack(track.id)}>
           {position + 1}
         </button>
-        <input
-          className="tw-track-name"
-          aria-label={`Name of track ${position + 1}`}
-          placeholder={option ? labelCaption(option) : track.label}
-          value={name ?? track.name}
-          onChange={(event) => setName(event.target.value)}
-          onBlur={rename}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') rename();
-          }}
-        />
+        {selected ? (
+          <input
+            className="tw-track-name"
+            aria-label={`Name of track ${position + 1}`}
+            placeholder={option ? labelCaption(option) : track.label}
+            value={name ?? track.name}
+            onChange={(event) => setName(event.target.value)}
+            onBlur={rename}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') rename();
+            }}
+          />
+        ) : (
+          // Text, not 50 idle inputs: each input is a scroll container of its own, and inside the
+          // side panel's scroller they made every frame's compositing update walk 50 more clips.
+          <span className="tw-track-name" title="Select the track to rename it" onClick={() => editor.selectTrack(track.id)}>
+            {track.name || (option ? labelCaption(option) : track.label)}
+          </span>
+        )}
         <button type="button" aria-pressed={hidden} title="Hide on the canvas" onClick={() => editor.toggleHidden(track.id)}>
           {hidden ? 'Show' : 'Hide'}
         </button>
