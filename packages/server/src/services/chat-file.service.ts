@@ -67,6 +67,18 @@ export class ChatFileService {
   }
 
   /**
+   * A signed link to show a file of the task's answer again (a draft restored after a reload holds
+   * only the API URL): for the lease holder, a ready file of the task's account and project; 404 otherwise.
+   */
+  async previewLink(worker: Worker, taskId: string, leaseId: string | undefined, fileId: string): Promise<string> {
+    const task = await this.leasedChatTask(worker, taskId, leaseId);
+    const project = await this.projects.findById(task.account_id, task.environment, task.project_id);
+    const file = await this.files.get(worker.caller, fileId).catch((error) => (error instanceof DomainError ? undefined : Promise.reject(error)));
+    if (!file || file.state !== 'ready' || !project || !file.project_names.includes(project.name)) throw new NotFound(`No file ${fileId} in task ${taskId}'s project.`);
+    return this.files.signedFileUrl(file.id);
+  }
+
+  /**
    * Checks the file URLs of a labeler's submission (the shape is checked by @tagwright/formats):
    * this server's file URLs must name a ready file of the task's account and project; any other URL
    * needs a question with `allow_external_urls`. 400 naming the path (`…value[i].url`).

@@ -115,6 +115,15 @@ describeEachDatabase('chat file answers', (dialect) => {
     const anonymous = await fetch(file.url);
     assert.equal(anonymous.status, 401);
 
+    // The preview route (a draft restored after a reload): a redirect to a signed link, for the lease holder only.
+    const previewPath = `/app/api/tasks/${taskId}/files/${fileId}/preview?lease_id=${assignment.lease.lease_id}`;
+    const redirect = await fetch(server.current.url + previewPath, { redirect: 'manual', headers: { cookie: labeler.cookie } });
+    assert.equal(redirect.status, 302);
+    const signed = await fetch(new URL(redirect.headers.get('location')!, server.current.url));
+    assert.deepEqual(Buffer.from(await signed.arrayBuffer()), PNG);
+    assertRefused(await call(server.current, other, 'GET', previewPath.replace('/app/api', '')), 404, /under a lease/);
+    assertRefused(await call(server.current, labeler, 'GET', previewPath.replace('/app/api', '').replace(fileId, '01ZZZZZZZZZZZZZZZZZZZZZZZZ')), 404, /No file/);
+
     assert.equal(await submit(server.current, labeler, assignment, conversation([{ key: 'evidence', type: 'file', value: [file] }])), 'completed');
     const task = (await client.get('/v2/task', { task_id: taskId })).body;
     const answer = task.threads[0].annotations.find((annotation: any) => annotation.key === 'evidence');

@@ -176,6 +176,11 @@ export class AppApi {
     return (await this.request<{ endpoints: ModelEndpointInfo[] }>('GET', `/tasks/${encodeURIComponent(taskId)}/model-endpoints`)).endpoints;
   }
 
+  /** `GET /tasks/:id/files/:file/preview?lease_id=`: where an image of a chat file answer can be shown from (a redirect to a signed link). */
+  chatFilePreviewUrl(taskId: string, leaseId: string, fileId: string): string {
+    return `${this.baseUrl}/app/api/tasks/${encodeURIComponent(taskId)}/files/${encodeURIComponent(fileId)}/preview?${new URLSearchParams({ lease_id: leaseId })}`;
+  }
+
   /**
    * `POST /tasks/:id/files?lease_id=&key=`: uploads one file for a chat `file` question, calling
    * `onProgress` with the fraction sent (XMLHttpRequest: fetch reports no upload progress). `abort`

@@ -95,6 +95,23 @@ describe('chat file question', () => {
     expect(catcher.problems().join(' ')).toMatch(/Screenshot.*needs an answer/);
   });
 
+  it('shows a file restored from a draft through the lease holder\'s preview route', async () => {
+    const { api } = apiWithUploads();
+    const catcher = sourceCatcher();
+    const stored = { url: 'https://labels.example.com/v1/files/01filefromdraft/content', mime_type: 'image/png', name: 'from-draft.png', file_size_in_bytes: 10 };
+    const draft = {
+      threads: [{
+        turns: [{ messages: [{ role: 'user', source_id: 'user', content: { text: 'The chart is empty.' }, annotations: [] }, { role: 'assistant', source_id: 'model_a', content: { text: 'Send a screenshot.' }, annotations: [] }], annotations: [] }],
+        annotations: [{ key: 'screenshot', type: 'file', value: [stored] }],
+      }],
+    };
+    const task = makeTask('chat', PARAMS);
+    render(<ChatEditor task={task} initialResponse={draft} initialIsDraft onReady={catcher.onReady} onChange={() => {}} work={{ api, leaseId: 'lease-7' }} />);
+    const image = (await screen.findByRole('img', { name: 'Preview of from-draft.png' })) as HTMLImageElement;
+    expect(image.getAttribute('src')).toBe(`/app/api/tasks/${task.task_id}/files/01filefromdraft/preview?lease_id=lease-7`);
+    expect((catcher.response() as any).threads[0].annotations[0].value).toEqual([stored]);
+  });
+
   it('shows why an upload was refused, refuses a type the question does not accept before sending, and cancels', async () => {
     const { uploads, value } = renderEditor();
     const input = await screen.findByLabelText('Attach files to Screenshot');

@@ -64,6 +64,16 @@ export async function registerChatAppRoutes(app: FastifyInstance): Promise<void>
     },
   );
 
+  app.get(
+    '/tasks/:taskId/files/:fileId/preview',
+    { schema: { summary: "A 302 to a signed link showing a file of a chat task's answer (query lease_id; 404 unless the caller holds it and the file is of the task's project)", tags } },
+    async (request, reply) => {
+      const { taskId, fileId } = request.params as { taskId: string; fileId: string };
+      const link = await services.chatFiles.previewLink(await worker(request), taskId, readQuery(request.query).string('lease_id'), fileId);
+      return reply.header('cache-control', 'private, max-age=0').redirect(link, 302);
+    },
+  );
+
   app.get('/projects/:project/model-endpoints', { preHandler: requireRole(...ROLES.reviewers), schema: { summary: "A chat project's model endpoints (keys never shown)", tags } }, async (request) => {
     const { project } = request.params as { project: string };
     return { endpoints: (await services.chatModels.list(request.caller, project)).map(presentModelEndpoint) };

@@ -5,7 +5,7 @@ import { ChatStore } from './chat-store.ts';
 import { QuestionWidget } from './QuestionWidget.tsx';
 import { TurnList } from './TurnList.tsx';
 import { Composer } from './Composer.tsx';
-import { ChatFilesContext, type ChatFileUploader } from './chat-files.ts';
+import { ChatFilePreviewContext, ChatFilesContext, fileIdOfUrl, type ChatFilePreview, type ChatFileUploader } from './chat-files.ts';
 
 /**
  * The chat editor (docs/chat.md): template variables, the conversation by turn, the labeler's next
@@ -82,40 +82,46 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
     () => (work ? (key, file, onProgress) => work.api.uploadChatFile(task.task_id, work.leaseId, key, file, onProgress) : undefined),
     [work?.api, work?.leaseId, task.task_id],
   );
+  const preview = useMemo<ChatFilePreview | undefined>(
+    () => (work ? (url) => { const id = fileIdOfUrl(url); return id ? work.api.chatFilePreviewUrl(task.task_id, work.leaseId, id) : undefined; } : undefined),
+    [work?.api, work?.leaseId, task.task_id],
+  );
 
   const variables = typeof task.params.template_variables === 'object' && task.params.template_variables !== null ? Object.entries(task.params.template_variables as Record<string, unknown>) : [];
 
   return (
     <ChatFilesContext.Provider value={uploader}>
-      <div className="tw-chat" aria-label="Conversation">
-        {variables.length > 0 && (
-          <dl className="tw-chat-variables" aria-label="Template variables">
-            {variables.map(([key, value]) => (
-              <div key={key}>
-                <dt>{key}</dt>
-                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-              </div>
+      <ChatFilePreviewContext.Provider value={preview}>
+        <div className="tw-chat" aria-label="Conversation">
+          {variables.length > 0 && (
+            <dl className="tw-chat-variables" aria-label="Template variables">
+              {variables.map(([key, value]) => (
+                <div key={key}>
+                  <dt>{key}</dt>
+                  <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          {error && (
+            <p role="alert" className="tw-error">
+              {error}
+            </p>
+          )}
+          <TurnList store={store} count={turnCount} onRegenerate={work ? regenerate : undefined} />
+          <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turnCount > 0} onSend={send} onWriteAnswer={writeAnswer} />
+          {store.questions
+            .filter((question) => question.scope === 'thread')
+            .map((question) => (
+              <QuestionWidget
+                key={question.key}
+                question={question}
+                answer={threadAnswers?.find((annotation) => annotation.key === question.key)}
+                onAnswer={(patch) => store.answer({}, question, patch)}
+              />
             ))}
-          </dl>
-        )}
-        {error && (
-          <p role="alert" className="tw-error">
-            {error}
-          </p>
-        )}
-        <TurnList store={store} count={turnCount} onRegenerate={work ? regenerate : undefined} />
-        <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turnCount > 0} onSend={send} onWriteAnswer={writeAnswer} />
-        {store.questions
-          .filter((question) => question.scope === 'thread')
-          .map((question) => (
-            <QuestionWidget
-              key={question.key}
-              question={question}
-              answer={threadAnswers?.find((annotation) => annotation.key === question.key)}
-              onAnswer={(patch) => store.answer({}, question, patch)}
-            />
-          ))}
-      </div>
+        </div>
+      </ChatFilePreviewContext.Provider>
     </ChatFilesContext.Provider>
   );
 }

@@ -1,6 +1,6 @@
 import { useContext, useRef, useState, type DragEvent } from 'react';
 import { MAX_FILES_PER_ANSWER, mediaTypeAccepted, type AnnotationQuestion, type AnswerFile } from '@tagwright/formats';
-import { ChatFilesContext, previewLinks } from './chat-files.ts';
+import { ChatFilePreviewContext, ChatFilesContext, previewLinks } from './chat-files.ts';
 
 interface Upload {
   id: number;
@@ -24,12 +24,13 @@ export function formatSize(bytes: number | undefined): string {
 /**
  * A `file` question's answer (task-types.md §7.3, §7.5): choose files or drop them here; each is
  * uploaded at once under the task's lease with its progress shown, then listed with its name, type,
- * size and, for images uploaded in this page, a thumbnail; Remove takes one out. The answer's value
+ * size and, for images, a thumbnail; Remove takes one out. The answer's value
  * is the array of `{url, mime_type, name, file_size_in_bytes}` the server answered. Without an
  * uploader (review, preview) the files are only listed.
  */
 export function FileAnswer({ question, files, onChange }: { question: AnnotationQuestion; files: AnswerFile[]; onChange: (files: AnswerFile[]) => void }) {
   const upload = useContext(ChatFilesContext);
+  const previewOf = useContext(ChatFilePreviewContext);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -79,7 +80,8 @@ export function FileAnswer({ question, files, onChange }: { question: Annotation
       {files.length > 0 && (
         <ul className="tw-chat-file-list" aria-label={`${name}: attached files`}>
           {files.map((file, index) => {
-            const preview = previewLinks.get(file.url);
+            // Uploaded in this page: its signed link; restored from a draft: the lease holder's preview route.
+            const preview = previewLinks.get(file.url) ?? previewOf?.(file.url);
             return (
               <li key={`${file.url}#${index}`} className="tw-chat-file">
                 {preview && file.mime_type.startsWith('image/') ? <img src={preview} alt={`Preview of ${file.name}`} className="tw-chat-thumb" /> : <span className="tw-chat-thumb tw-chat-thumb-icon" aria-hidden="true">{iconOf(file.mime_type)}</span>}

@@ -16,3 +16,16 @@ export const ChatFilesContext = createContext<ChatFileUploader | undefined>(unde
  * it is kept for the page's life only and never saved.
  */
 export const previewLinks = new Map<string, string>();
+
+/**
+ * Where the editor can show a file of an answer from, by its stored url (this server's
+ * `/v1/files/<id>/content`): the lease holder's preview route, for files restored from a draft.
+ */
+export type ChatFilePreview = (url: string) => string | undefined;
+
+export const ChatFilePreviewContext = createContext<ChatFilePreview | undefined>(undefined);
+
+/** The file id of one of this server's file URLs, else undefined. */
+export function fileIdOfUrl(url: string): string | undefined {
+  return /\/v1\/files\/([A-Za-z0-9_-]+)\/content$/.exec(url)?.[1];
+}
