@@ -11,7 +11,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { CallbackReceiver, waitUntil } from '../callbacks/fixtures.ts';
 import { unique } from '../tasks/helpers.ts';
-import { NO_CHROMIUM, addTeammate, buildWebUi, documentScreenshot, drawBox, hasChromium, launchChromium, signInPage, uploadImage, waitForImage } from './browser.ts';
+import { NO_CHROMIUM, addTeammate, buildWebUi, documentScreenshot, drawBox, hasChromium, launchChromium, paintedShapes, signInPage, uploadImage, waitForImage } from './browser.ts';
 
 const PASSWORD = 'labeling all day long';
 
@@ -83,7 +83,7 @@ describeEachDatabase('Labeling in a real browser', (dialect) => {
     await labeling.page.keyboard.press('Escape'); // deselect the car, so that picking a label does not relabel it
     await labeling.page.keyboard.press('2'); // the next box is a bus
     await drawBox(labeling.page, [450, 180], [690, 350]);
-    assert.equal(await labeling.page.locator('[data-testid=canvas] g[data-shape-type=box]').count(), 2);
+    assert.equal((await paintedShapes(labeling.page)).filter((shape) => shape.type === 'box').length, 2);
     await labeling.page.getByRole('button', { name: 'Submit' }).click();
     await labeling.page.getByText(/No tasks are waiting/).waitFor();
     assert.deepEqual(labeling.errors, []);
@@ -92,7 +92,7 @@ describeEachDatabase('Labeling in a real browser', (dialect) => {
 
     const review = await signInPage(browser, server, reviewer, PASSWORD, '#/review');
     await waitForImage(review.page);
-    assert.equal(await review.page.locator('[data-testid=canvas] g[data-shape-type=box]').count(), 2, 'the reviewer sees the labeled boxes');
+    assert.equal((await paintedShapes(review.page)).filter((shape) => shape.type === 'box').length, 2, 'the reviewer sees the labeled boxes');
     await review.page.getByRole('button', { name: 'Accept' }).click();
     await review.page.getByText(/No tasks are waiting/).waitFor();
 

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { printedSignInLink, startAsReadmeSays, type ReadmeServer } from '../helpers/readme-start.ts';
 import { waitUntil } from '../callbacks/fixtures.ts';
-import { NO_CHROMIUM, STREET_SVG, buildWebUi, documentScreenshot, drawBox, hasChromium, launchChromium, screenOf, waitForImage } from './browser.ts';
+import { NO_CHROMIUM, STREET_SVG, buildWebUi, documentScreenshot, drawBox, hasChromium, launchChromium, paintedShapes, screenOf, waitForImage } from './browser.ts';
 
 const ADMIN_PASSWORD = 'the admin chose this';
 const LABELER_PASSWORD = 'the labeler chose this';
@@ -122,8 +122,18 @@ describeEachDatabase('The README first run in a real browser, to a labeler\'s fi
       await page.keyboard.press('Escape');
     }
     const canvas = page.locator('[data-testid=canvas]');
-    assert.equal(await canvas.locator('g[data-shape-type=box]').count(), 2);
-    assert.equal(await canvas.locator('g[data-shape-type=point]').count(), 3);
+    const painted = await paintedShapes(canvas);
+    assert.deepEqual(
+      painted.map((shape) => [shape.type, shape.label]),
+      [
+        ['box', 'car'],
+        ['box', 'bus'],
+        ['point', 'head'],
+        ['point', 'shoulder'],
+        ['point', 'hand'],
+      ],
+      'every shape is painted on the canvas with its label',
+    );
     assert.equal(await canvas.locator('[data-layer=skeleton] line').count(), 2, 'head–shoulder and shoulder–hand are joined on screen');
 
     await documentScreenshot(page, 'workbench-image-skeleton');

@@ -1,4 +1,4 @@
-import { beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { OverviewPage } from '../../src/dashboard/OverviewPage.tsx';
 import { TaskBrowser } from '../../src/dashboard/TaskBrowser.tsx';
@@ -11,6 +11,7 @@ import { niceCeiling } from '../../src/dashboard/ThroughputChart.tsx';
 import type { TaskDetail } from '../../src/api/dashboard-types.ts';
 import { counts, fakeServer } from './fake-server.ts';
 import { preloadLazyParts } from '../../src/lazy-part.tsx';
+import { nextPaint, paintableCanvas, paintedShapes } from '../workbench/painted-canvas.ts';
 
 // Editors, previews and the Markdown renderer load their code on first render (lazy-part.tsx);
 // fetched up front here, the components render at once, as after their first use in the app.
@@ -179,6 +180,8 @@ describe('TaskDetailPage', () => {
   });
 
   it('fixes the response in the workbench editor and sends it as a fixed audit', async () => {
+    const restoreCanvas = paintableCanvas();
+    onTestFinished(restoreCanvas);
     const server = fakeServer({
       'GET /dashboard/tasks/task-1': () => IMAGE_TASK,
       'GET /tasks/task-1/deliveries': () => ({ attempts: [], next_token: null }),
@@ -187,7 +190,8 @@ describe('TaskDetailPage', () => {
     render(<TaskDetailPage dashboard={server.dashboard} taskId="task-1" />);
     fireEvent.click(await screen.findByRole('button', { name: 'Fix response' }));
     const editor = screen.getByTestId('fix-editor');
-    expect(editor.querySelectorAll('g[data-shape-type=box]')).toHaveLength(2);
+    await nextPaint();
+    expect(paintedShapes(editor).map((shape) => shape.type)).toEqual(['box', 'box']);
     await act(async () => fireEvent.click(within(editor).getByRole('button', { name: 'Save fix' })));
     const sent = server.calls.find((call) => call.method === 'POST')!.body as { result: string; response: { annotations: Array<{ uuid: string }> } };
     expect(sent.result).toBe('fixed');

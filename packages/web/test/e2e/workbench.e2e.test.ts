@@ -82,7 +82,12 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.mouse.move(...(await screenOf(page, 200, 200)), { steps: 4 });
     await page.mouse.move(...(await screenOf(page, 300, 250)), { steps: 4 });
     await page.mouse.up();
-    expect(await page.locator('g[data-shape-type=box]').count()).toBe(1);
+    // Shapes are painted on one canvas; it keeps what its last paint drew (ShapesCanvasElement.paintedShapes).
+    const painted = await page.locator('[data-testid=shapes-canvas]').evaluate(
+      (canvas: HTMLCanvasElement & { paintedShapes?: Array<{ type: string; label: string }> }) =>
+        new Promise<string[]>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve((canvas.paintedShapes ?? []).map((shape) => `${shape.type} ${shape.label}`)), 0))),
+    );
+    expect(painted).toEqual(['box bus']);
     await page.getByRole('button', { name: 'Submit' }).click();
 
     // The next task: select "London" with the mouse and label it LOC.

@@ -2,38 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_VIEW } from '../../src/editor/editor.ts';
 import { paintShapes } from '../../src/editor/paint-shapes.ts';
 import { drag, makeEditor } from './helpers.ts';
-
-/** A 2D context that records what is drawn: each stroke and fill with the path's device points, and each caption. */
-function recordingContext() {
-  const drawn: Array<{ op: string; points?: number[][]; lineWidth?: number; color?: string; alpha?: number; text?: string; at?: number[] }> = [];
-  let matrix = [1, 0, 0, 1, 0, 0];
-  let path: number[][] = [];
-  const toDevice = (x: number, y: number) => [matrix[0] * x + matrix[4], matrix[3] * y + matrix[5]];
-  const context = {
-    canvas: { width: 1000, height: 800 },
-    lineWidth: 1,
-    strokeStyle: '',
-    fillStyle: '',
-    globalAlpha: 1,
-    lineCap: 'butt',
-    lineJoin: 'miter',
-    font: '',
-    textBaseline: '',
-    setTransform: (...values: number[]) => (matrix = values),
-    clearRect: () => drawn.splice(0),
-    beginPath: () => (path = []),
-    rect: (x: number, y: number, width: number, height: number) => path.push(toDevice(x, y), toDevice(x + width, y + height)),
-    moveTo: (x: number, y: number) => path.push(toDevice(x, y)),
-    lineTo: (x: number, y: number) => path.push(toDevice(x, y)),
-    closePath: () => {},
-    ellipse: (x: number, y: number) => path.push(toDevice(x, y)),
-    stroke: () => drawn.push({ op: 'stroke', points: path, lineWidth: context.lineWidth, color: context.strokeStyle }),
-    fill: () => drawn.push({ op: 'fill', points: path, alpha: context.globalAlpha }),
-    strokeText: () => {},
-    fillText: (text: string, x: number, y: number) => drawn.push({ op: 'text', text, at: toDevice(x, y) }),
-  };
-  return { context: context as unknown as CanvasRenderingContext2D, drawn };
-}
+import { recordingContext } from './recording-context.ts';
 
 const TASK = { attachment: 'https://example.com/street.jpg', geometries: { box: { objects_to_annotate: ['car', 'person'] } } };
 
@@ -44,7 +13,7 @@ describe('painting an editor’s shapes on a canvas', () => {
     drag(editor, { x: 100, y: 100 }, { x: 200, y: 150 });
     drag(editor, { x: 300, y: 300 }, { x: 340, y: 360 });
     const [first, second] = editor.store.getIds();
-    const { context, drawn } = recordingContext();
+    const { context, drawn } = recordingContext({ width: 1000, height: 800 });
     paintShapes(context, editor, { camera: { x: 10, y: 20, zoom: 2 }, scale: 1, view: DEFAULT_VIEW, selected: new Set([second]) });
     const strokes = drawn.filter((entry) => entry.op === 'stroke');
     expect(strokes.map((entry) => entry.points)).toEqual([
@@ -72,7 +41,7 @@ describe('painting an editor’s shapes on a canvas', () => {
     drag(editor, { x: 100, y: 100 }, { x: 200, y: 150 });
     drag(editor, { x: 300, y: 300 }, { x: 340, y: 360 });
     editor.setHidden([editor.store.getIds()[0]], true);
-    const { context, drawn } = recordingContext();
+    const { context, drawn } = recordingContext({ width: 1000, height: 800 });
     paintShapes(context, editor, { camera: { x: 0, y: 0, zoom: 1 }, scale: 2, view: { ...DEFAULT_VIEW, showFill: false, showLabels: false }, selected: new Set() });
     expect(drawn.map((entry) => entry.op)).toEqual(['stroke']);
     expect(drawn[0]).toMatchObject({ lineWidth: 4, points: [

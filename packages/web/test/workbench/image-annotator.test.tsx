@@ -1,8 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { ImageAnnotator } from '../../src/families/image/ImageAnnotator.tsx';
-import { boxUtil } from '../../src/editor/shapes/box.ts';
 import { makeTask, sourceCatcher } from './helpers.tsx';
+import { nextPaint, paintableCanvas, paintedShapes, paintRecord } from './painted-canvas.ts';
 
 const TASK = makeTask('imageannotation', {
   attachment: 'https://example.com/street.jpg',
@@ -18,14 +18,26 @@ function dragOn(element: Element, from: { x: number; y: number }, to: { x: numbe
 }
 
 describe('ImageAnnotator', () => {
-  it('draws a box as an SVG rect from pointer events and saves it in the Scale shape', () => {
+  let restoreCanvas: () => void;
+  beforeEach(() => {
+    restoreCanvas = paintableCanvas();
+  });
+  afterEach(() => restoreCanvas());
+
+  it('draws a box from pointer events, paints it with its label on the canvas, and saves it in the Scale shape', async () => {
     const catcher = sourceCatcher();
     const onChange = vi.fn();
     const { container } = render(<ImageAnnotator task={TASK} onReady={catcher.onReady} onChange={onChange} />);
     dragOn(screen.getByTestId('canvas'), { x: 20, y: 30 }, { x: 120, y: 90 });
-    const rect = container.querySelector('g[data-shape-type="box"] rect')!;
-    expect(rect.getAttribute('width')).toBe('100');
-    expect(rect.getAttribute('height')).toBe('60');
+    await nextPaint();
+    expect(paintedShapes(container).map((shape) => [shape.type, shape.label])).toEqual([['box', 'car']]);
+    const { drawn } = paintRecord(container);
+    // The image has no size in jsdom, so the camera is the identity: canvas pixels are image pixels.
+    expect(drawn.find((entry) => entry.op === 'stroke')!.points).toEqual([
+      [20, 30],
+      [120, 90],
+    ]);
+    expect(drawn.filter((entry) => entry.op === 'text').map((entry) => entry.text)).toEqual(['car']);
     expect(catcher.response()).toMatchObject({ annotations: [{ type: 'box', label: 'car', left: 20, top: 30, width: 100, height: 60 }] });
     expect(onChange).toHaveBeenCalled();
     expect(screen.getByText('1 annotation')).toBeTruthy();
@@ -60,20 +72,21 @@ describe('ImageAnnotator', () => {
     expect(catcher.response()).toMatchObject({ annotations: [{ label: 'bus' }] });
   });
 
-  it('loads the hypothesis as editable shapes', () => {
+  it('loads the hypothesis as editable shapes', async () => {
     const task = makeTask('imageannotation', {
       ...TASK.params,
       hypothesis: { annotations: [{ uuid: 'h1', type: 'box', label: 'bus', left: 5, top: 5, width: 50, height: 50 }] },
     });
     const catcher = sourceCatcher();
     const { container } = render(<ImageAnnotator task={task} onReady={catcher.onReady} onChange={() => {}} />);
-    expect(container.querySelector('g[data-shape-id="h1"]')).not.toBeNull();
+    await nextPaint();
+    expect(paintedShapes(container).map((shape) => shape.id)).toEqual(['h1']);
     fireEvent.keyDown(window, { key: 'v' });
     dragOn(screen.getByTestId('canvas'), { x: 30, y: 30 }, { x: 40, y: 30 });
     expect(catcher.response()).toMatchObject({ annotations: [{ uuid: 'h1', left: 15 }] });
   });
 
-  it('re-renders only the dragged shape when moving one box among 1,000', () => {
+  it('moves one box among 1,000 with one repaint per animation frame however many moves arrive in it', async () => {
     const annotations = Array.from({ length: 1000 }, (_, index) => ({
       uuid: `b${index}`,
       type: 'box',
@@ -85,27 +98,47 @@ describe('ImageAnnotator', () => {
     }));
     const task = makeTask('imageannotation', { ...TASK.params, hypothesis: { annotations } });
     const { container } = render(<ImageAnnotator task={task} onReady={() => {}} onChange={() => {}} />);
-    expect(container.querySelectorAll('g[data-shape-type="box"]')).toHaveLength(1000);
+    await nextPaint();
+    expect(paintedShapes(container)).toHaveLength(1000);
     fireEvent.keyDown(window, { key: 'v' });
-    const renders = vi.spyOn(boxUtil, 'render');
-    const canvas = screen.getByTestId('canvas');
-    act(() => {
-      fireEvent.pointerDown(canvas, { clientX: 5, clientY: 5, button: 0, pointerId: 1 });
-    });
-    for (let step = 1; step <= 20; step++) fireEvent.pointerMove(canvas, { clientX: 5 + step, clientY: 5, pointerId: 1 });
-    fireEvent.pointerUp(canvas, { clientX: 25, clientY: 5, button: 0, pointerId: 1 });
-    // One render per move for the dragged box, plus a few for selection; nowhere near 1,000 × 20.
-    expect(renders.mock.calls.length).toBeLessThan(40);
-    expect(container.querySelector('g[data-shape-id="b0"] rect')!.getAttribute('x')).toBe('20');
-    renders.mockRestore();
+    const frames: FrameRequestCallback[] = [];
+    const requestFrame = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    try {
+      const canvas = screen.getByTestId('canvas');
+      const paintsBefore = paintRecord(container).paints;
+      act(() => {
+        fireEvent.pointerDown(canvas, { clientX: 5, clientY: 5, button: 0, pointerId: 1 });
+      });
+      for (let step = 1; step <= 20; step++) fireEvent.pointerMove(canvas, { clientX: 5 + step, clientY: 5, pointerId: 1 });
+      fireEvent.pointerUp(canvas, { clientX: 25, clientY: 5, button: 0, pointerId: 1 });
+      expect(paintRecord(container).paints).toBe(paintsBefore);
+      act(() => frames.splice(0).forEach((frame) => frame(0)));
+      expect(paintRecord(container).paints).toBe(paintsBefore + 1);
+    } finally {
+      requestFrame.mockRestore();
+    }
+    // b0 moved 20 px right: its outline is painted there, the other 999 where they were.
+    const strokes = paintRecord(container).drawn.filter((entry) => entry.op === 'stroke');
+    expect(strokes).toHaveLength(1000);
+    expect(strokes[0].points).toEqual([
+      [20, 0],
+      [30, 10],
+    ]);
+    expect(strokes[1].points).toEqual([
+      [20, 0],
+      [30, 10],
+    ]);
+    expect(paintedShapes(container)[0]).toMatchObject({ id: 'b0', left: 20 });
   }, 120_000);
 
-  it('zooms once per animation frame however many wheel events arrive in it, by their summed delta', () => {
+  it('zooms and repaints once per animation frame however many wheel events arrive in it, by their summed delta', () => {
     const frames: FrameRequestCallback[] = [];
     const requestFrame = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
     try {
       const { container } = render(<ImageAnnotator task={TASK} onReady={() => {}} onChange={() => {}} />);
-      const camera = () => container.querySelector('svg > g')!.getAttribute('transform');
+      act(() => frames.splice(0).forEach((frame) => frame(0))); // the shapes canvas's first paint
+      const paintsBefore = paintRecord(container).paints;
+      const camera = () => container.querySelector('svg > g[data-layer=image]')!.getAttribute('transform');
       const before = camera();
       const zoomOf = (transform: string | null) => Number(/scale\(([-\d.e]+)\)/.exec(transform ?? '')![1]);
       const canvas = screen.getByTestId('canvas');
@@ -114,6 +147,10 @@ describe('ImageAnnotator', () => {
       expect(frames).toHaveLength(1);
       act(() => frames.shift()!(0));
       expect(zoomOf(camera()) / zoomOf(before)).toBeCloseTo(Math.exp(0.6), 6);
+      // The zoom asks the shapes canvas for one repaint, in the next frame.
+      expect(frames).toHaveLength(1);
+      act(() => frames.shift()!(0));
+      expect(paintRecord(container).paints).toBe(paintsBefore + 1);
       fireEvent.wheel(canvas, { clientX: 50, clientY: 40, deltaY: 100 });
       expect(frames).toHaveLength(1);
     } finally {

@@ -1,7 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import type { Editor } from '../../editor/editor.ts';
 import { utilOf } from '../../editor/shapes/index.ts';
-import { Primitive } from './ShapeView.tsx';
+import { Primitive } from './Primitive.tsx';
 import { useEditorState } from './use-editor.ts';
 
 const noSubscription = () => () => {};

@@ -7,7 +7,7 @@ import { skeletonSegments } from '../../editor/skeleton.ts';
 import { loadLinks } from '../../editor/links.ts';
 import { attachmentUrl } from '../../workbench/task-editor.ts';
 import type { PreviewProps } from '../types.ts';
-import { Primitive } from './ShapeView.tsx';
+import { Primitive } from './Primitive.tsx';
 
 /** Image annotations drawn read-only over the image, with the editor's own shape modules and colours, keypoint skeletons and links. */
 export function ImagePreview({ task, response }: PreviewProps) {

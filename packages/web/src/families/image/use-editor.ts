@@ -39,11 +39,3 @@ export function useSelectedIds(editor: Editor): readonly string[] {
     () => editor.getSelectedIds(),
   );
 }
-
-/** Whether a shape is hidden (by itself, or by "hide all"). */
-export function useIsHidden(editor: Editor, id: string): boolean {
-  return useSyncExternalStore(
-    useCallback((listener) => editor.subscribeFlags(listener), [editor]),
-    () => editor.isHidden(id),
-  );
-}

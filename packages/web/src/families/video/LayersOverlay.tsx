@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { utilFor } from '../../editor/shapes/index.ts';
 import type { GeometryType, Shape } from '../../editor/types.ts';
 import type { VideoEditor } from '../../editor/time/video-editor.ts';
-import { Primitive } from '../image/ShapeView.tsx';
+import { Primitive } from '../image/Primitive.tsx';
 import { useVideoState } from './use-video-editor.ts';
 
 const LAYER_GEOMETRY: Record<string, GeometryType> = { boxes: 'box', polygons: 'polygon', lines: 'line', points: 'point', cuboids: 'cuboid', ellipses: 'ellipse' };

@@ -10,7 +10,6 @@ import { LinksPanel } from '../image/LinksPanel.tsx';
 import { AttributePanel, GlobalAttributePanel } from '../image/AttributePanel.tsx';
 import { useEditorState } from '../image/use-editor.ts';
 import { FrameBackdrop } from './FrameBackdrop.tsx';
-import { ShapesCanvas } from '../image/ShapesCanvas.tsx';
 import { LayersOverlay } from './LayersOverlay.tsx';
 import { Timeline } from './Timeline.tsx';
 import { TrackList } from './TrackList.tsx';
@@ -94,7 +93,6 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
               {layers && <LayersOverlay editor={editor} layers={layers} />}
             </>
           }
-          shapes={<ShapesCanvas editor={editor.canvas} />}
         />
         <aside className="tw-side">
           <LabelPicker editor={editor.canvas} />

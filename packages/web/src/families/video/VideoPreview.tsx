@@ -1,7 +1,6 @@
 import type { PreviewProps } from '../types.ts';
 import { Canvas } from '../image/Canvas.tsx';
 import { FrameBackdrop } from './FrameBackdrop.tsx';
-import { ShapesCanvas } from '../image/ShapesCanvas.tsx';
 import { Timeline } from './Timeline.tsx';
 import { useVideoTaskEditor } from './VideoAnnotator.tsx';
 import { useVideoRecords } from './use-video-editor.ts';
@@ -15,7 +14,7 @@ export function VideoPreview({ task, response }: PreviewProps) {
   return (
     <div className="tw-preview tw-preview-video" data-testid="response-preview" data-loading={loading || undefined}>
       <div className="tw-preview-video-canvas">
-        <Canvas editor={editor.canvas} imageUrl={undefined} backdrop={source && <FrameBackdrop editor={editor} source={source} />} shapes={<ShapesCanvas editor={editor.canvas} />} />
+        <Canvas editor={editor.canvas} imageUrl={undefined} backdrop={source && <FrameBackdrop editor={editor} source={source} />} />
       </div>
       <Timeline editor={editor} />
       <p className="tw-hint">
