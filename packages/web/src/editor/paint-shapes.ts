@@ -50,13 +50,20 @@ export function paintShapes(context: CanvasRenderingContext2D, editor: Editor, v
     context.fillStyle = color;
     const shapeFill = selected ? fill * 2 + 0.05 : fill;
     for (const primitive of utilOf(shape).render(shape)) {
+      if (primitive.kind === 'point') {
+        // A dot of constant screen size (9 px across), filled: canvas strokes drop zero-length segments.
+        context.setTransform(1, 0, 0, 1, 0, 0);
+        context.beginPath();
+        context.arc((primitive.cx * camera.zoom + camera.x) * scale, (primitive.cy * camera.zoom + camera.y) * scale, (selected ? 6 : 4.5) * scale, 0, 2 * Math.PI);
+        context.fill();
+        continue;
+      }
       // The path is built through the camera; the stroke is drawn without it, so its width is in screen pixels.
       context.setTransform(scale * camera.zoom, 0, 0, scale * camera.zoom, scale * camera.x, scale * camera.y);
       context.beginPath();
       const filled = tracePrimitive(context, primitive) && shape.type !== 'line';
       context.setTransform(1, 0, 0, 1, 0, 0);
-      context.lineWidth = (primitive.kind === 'point' ? 9 : selected ? 3 : 2) * scale;
-      context.lineCap = primitive.kind === 'point' ? 'round' : 'butt';
+      context.lineWidth = (selected ? 3 : 2) * scale;
       if (filled && shapeFill > 0) {
         context.globalAlpha = Math.min(1, shapeFill);
         context.fill();
@@ -109,10 +116,7 @@ function tracePrimitive(context: CanvasRenderingContext2D, primitive: RenderPrim
       context.ellipse(primitive.cx, primitive.cy, primitive.rx, primitive.ry, (primitive.rotationDegrees * Math.PI) / 180, 0, 2 * Math.PI);
       return true;
     case 'point':
-      // A zero-length segment with round caps: a dot of constant screen size.
-      context.moveTo(primitive.cx, primitive.cy);
-      context.lineTo(primitive.cx, primitive.cy);
-      return false;
+      return false; // painted as a dot by paintShapes
   }
 }
 

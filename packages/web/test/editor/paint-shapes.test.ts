@@ -49,4 +49,22 @@ describe('painting an editor’s shapes on a canvas', () => {
       [680, 720],
     ] });
   });
+
+  it('paints points as filled dots of one screen size at any zoom, and skips shapes wholly outside the viewport', () => {
+    const editor = makeEditor({ attachment: 'https://example.com/street.jpg', geometries: { point: { objects_to_annotate: ['head'] }, box: { objects_to_annotate: ['car'] } } });
+    editor.load({
+      annotations: [
+        { uuid: 'p1', type: 'point', label: 'head', x: 40, y: 60 },
+        { uuid: 'far', type: 'box', label: 'car', left: 5000, top: 5000, width: 10, height: 10 },
+      ],
+    });
+    for (const zoom of [0.5, 4]) {
+      const { context, drawn } = recordingContext({ width: 1000, height: 800 });
+      const painted = paintShapes(context, editor, { camera: { x: 0, y: 0, zoom }, scale: 1, view: DEFAULT_VIEW, selected: new Set() });
+      expect(painted.map((shape) => shape.id)).toEqual(['p1']);
+      expect(drawn.filter((entry) => entry.op === 'fill').map((entry) => entry.points)).toEqual([[[40 * zoom, 60 * zoom], [4.5]]]);
+      expect(drawn.filter((entry) => entry.op === 'stroke')).toEqual([]);
+      expect(drawn.filter((entry) => entry.op === 'text').map((entry) => entry.text)).toEqual(['head']);
+    }
+  });
 });

@@ -41,6 +41,7 @@ export function recordingContext(canvas: { width: number; height: number }) {
     lineTo: (x: number, y: number) => path.push(toDevice(x, y)),
     closePath: () => {},
     ellipse: (x: number, y: number) => path.push(toDevice(x, y)),
+    arc: (x: number, y: number, radius: number) => path.push(toDevice(x, y), [radius]),
     stroke: () => drawn.push({ op: 'stroke', points: path, lineWidth: context.lineWidth, color: context.strokeStyle }),
     fill: () => drawn.push({ op: 'fill', points: path, alpha: context.globalAlpha }),
     strokeText: () => {},
