@@ -308,10 +308,16 @@ describe('Several nodes: two API processes and a worker on one PostgreSQL databa
       killed = true;
       // Requests sent while the kill was under way are in flight at it too: one of node B's whose cut the
       // receiver has not yet read is answered by releaseAll below, and the survivor delivers it again.
-      const inFlightAtKill = new Set([...heldWhenDecided, ...receiver.heldDeliveryIds()]);
-      receiver.holding = false; // new requests are answered at once while node B's close is awaited
-      // The receiver sees node B's connections close only when its event loop reads the kernel's FIN; answering
-      // before that would count them as answered, not cut. The surviving worker holds at most its own concurrency.
+      // So is an attempt node B had been answered for but not yet recorded (a worker writes its outcomes in
+      // gathered batches): its row is still claimed, and the survivor sends it again once the claim
+      // expires (both receipts then read "answered": the CI failure of 10:35 on 2026-12-07).
+      const answeredBeforeKill = [...new Set(receiver.receipts.filter((receipt) => receipt.state === 'answered').map((receipt) => receipt.deliveryId))];
+      const unrecorded = answeredBeforeKill.length === 0 ? [] : await db.kysely.selectFrom('outbox').select('id').where('id', 'in', answeredBeforeKill).where('state', '=', 'delivering').execute();
+      const inFlightAtKill = new Set([...heldWhenDecided, ...receiver.heldDeliveryIds(), ...unrecorded.map((row) => row.id)]);
+      // The receiver keeps holding until node B's connections are seen closed: a request node B sent just
+      // before it died may be read only now, and answered at once it would count as delivered; held, it
+      // is seen cut. The receiver sees a close only when its event loop reads the kernel's FIN, and the
+      // surviving worker holds at most its own concurrency.
       await waitUntil(() => receiver.heldCount <= CALLBACK_CONCURRENCY, { timeoutMs: 30_000, intervalMs: 10, what: "node B's held callbacks seen closed" });
       receiver.releaseAll();
       releaseKill();
