@@ -74,6 +74,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createBenchDatabase } from './databases.ts';
 import { ascending, percentile } from './stats.ts';
+import { aroundSqliteStatements } from './sqlite-statements.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
 const LABELERS = Number(process.env.BENCH_LABELERS ?? 50);
@@ -251,22 +252,10 @@ async function countStatements(): Promise<void> {
     } as typeof pg.Client.prototype.query;
     return;
   }
-  const { default: SQLite } = await import('better-sqlite3');
-  const probe = new SQLite(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('select 1'));
-  probe.close();
-  for (const method of ['run', 'all', 'get', 'iterate'] as const) {
-    const original = proto[method];
-    proto[method] = function (this: unknown, ...args: unknown[]) {
-      statementCount += 1;
-      return original.apply(this, args);
-    };
-  }
-  const exec = SQLite.prototype.exec;
-  SQLite.prototype.exec = function (this: InstanceType<typeof SQLite>, source: string) {
+  await aroundSqliteStatements((_source, _kind, execute) => {
     statementCount += 1;
-    return exec.call(this, source);
-  } as typeof exec;
+    return execute();
+  });
 }
 
 /** Diagnostics (BENCH_SQL_STATS=1): time spent in each SQL statement, printed by the server at the end. */
@@ -295,30 +284,14 @@ function recordSql(key: string, ms: number): void {
 }
 
 async function instrumentSqlite(): Promise<void> {
-  const { default: SQLite } = await import('better-sqlite3');
-  const probe = new SQLite(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('select 1'));
-  probe.close();
-  for (const method of ['run', 'all', 'get', 'iterate'] as const) {
-    const original = proto[method];
-    proto[method] = function (this: { source: string }, ...args: unknown[]) {
-      const start = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        recordSql(this.source.replace(/\s+/g, ' ').slice(0, 160), performance.now() - start);
-      }
-    };
-  }
-  const exec = SQLite.prototype.exec;
-  SQLite.prototype.exec = function (this: InstanceType<typeof SQLite>, source: string) {
+  await aroundSqliteStatements((source, kind, execute) => {
     const start = performance.now();
     try {
-      return exec.call(this, source);
+      return execute();
     } finally {
-      recordSql(`exec ${source}`, performance.now() - start);
+      recordSql(kind === 'exec' ? `exec ${source}` : source.replace(/\s+/g, ' ').slice(0, 160), performance.now() - start);
     }
-  } as typeof exec;
+  });
 }
 
 /**

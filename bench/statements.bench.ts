@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase } from './databases.ts';
+import { aroundSqliteStatements } from './sqlite-statements.ts';
 
 const LIVE_KEY = 'live_0123456789abcdef0123456789abcdef';
 const TEST_KEY = 'test_0123456789abcdef0123456789abcdef';
@@ -27,22 +28,10 @@ const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
 const statements: string[] = [];
 
 async function countSqlite(): Promise<void> {
-  const { default: SQLite } = await import('better-sqlite3');
-  const probe = new SQLite(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('select 1'));
-  probe.close();
-  for (const method of ['run', 'all', 'get', 'iterate'] as const) {
-    const original = proto[method];
-    proto[method] = function (this: { source: string }, ...args: unknown[]) {
-      statements.push(this.source);
-      return original.apply(this, args);
-    };
-  }
-  const exec = SQLite.prototype.exec;
-  SQLite.prototype.exec = function (this: InstanceType<typeof SQLite>, source: string) {
+  await aroundSqliteStatements((source, _kind, execute) => {
     statements.push(source);
-    return exec.call(this, source);
-  } as typeof exec;
+    return execute();
+  });
 }
 
 async function countPostgres(): Promise<void> {
