@@ -5,28 +5,9 @@ import { preloadLazyParts } from '../../src/lazy-part.tsx';
 import { ChatStore } from '../../src/families/chat/chat-store.ts';
 import type { DraftPart } from '../../src/api/types.ts';
 import { makeTask } from './helpers.tsx';
+import { FORMATTING_PARAMS as PARAMS, chatDraft as draft } from './chat-drafts.ts';
 
 // The chat editor's autosave sends the turns an edit touched, not the whole thread (docs/chat.md, drafts).
-const PARAMS = {
-  annotations: [{ key: 'formatting', type: 'integer', scope: 'message', title: 'Formatting', possible_values: [1, 2, 3], labels: ['Bad', 'OK', 'Good'] }],
-};
-
-function draft(turns: number) {
-  return {
-    threads: [
-      {
-        annotations: [],
-        turns: Array.from({ length: turns }, (_, index) => ({
-          messages: [
-            { role: 'user', source_id: 'user', content: { text: `Q${index}` }, annotations: [] },
-            { role: 'assistant', source_id: 'model_a', content: { text: `A${index}` }, annotations: [] },
-          ],
-          annotations: [],
-        })),
-      },
-    ],
-  };
-}
 
 // Editors load lazily: the chat editor's chunk is loaded first, so TaskView draws it at once.
 beforeAll(() => preloadLazyParts());

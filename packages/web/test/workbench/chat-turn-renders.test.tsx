@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { ChatEditor } from '../../src/families/chat/ChatEditor.tsx';
 import { ChatStore } from '../../src/families/chat/chat-store.ts';
 import { makeTask, sourceCatcher } from './helpers.tsx';
+import { FORMATTING_PARAMS as PARAMS, chatDraft as draft } from './chat-drafts.ts';
 
 // Which turns the chat editor renders after an edit (docs/chat.md): TurnView wrapped to record the
 // index of every turn it draws, so an edit that re-rendered the list of every turn would show here.
@@ -18,26 +19,6 @@ vi.mock('../../src/families/chat/TurnView.tsx', async (importOriginal) => {
   };
 });
 
-const PARAMS = {
-  annotations: [{ key: 'formatting', type: 'integer', scope: 'message', title: 'Formatting', possible_values: [1, 2, 3], labels: ['Bad', 'OK', 'Good'] }],
-};
-
-function draft(turns: number) {
-  return {
-    threads: [
-      {
-        annotations: [],
-        turns: Array.from({ length: turns }, (_, index) => ({
-          messages: [
-            { role: 'user', source_id: 'user', content: { text: `Q${index}` }, annotations: [] },
-            { role: 'assistant', source_id: 'model_a', content: { text: `A${index}` }, annotations: [] },
-          ],
-          annotations: [],
-        })),
-      },
-    ],
-  };
-}
 
 describe('chat editor: an edit re-renders its own turn', () => {
   it('tells only the touched turn’s listeners, and keeps every other turn and streaming map as it was', () => {
