@@ -11,7 +11,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
 import { unique } from '../tasks/helpers.ts';
 import { NO_CHROMIUM, addTeammate, hasChromium, screenOf, signInPage, useBrowserServer } from './browser.ts';
-import { dragPixels, fetchResult, goToFrame, uploadVideo, waitForVideo } from './video-page.ts';
+import { drawBoxTrack, fetchResult, goToFrame, uploadVideo, waitForVideo } from './video-page.ts';
 
 const PASSWORD = 'linking riders to bikes';
 
@@ -46,20 +46,11 @@ describeEachDatabase('Video links in a real browser', (dialect) => {
     const page = labeling.page;
     await waitForVideo(page, 300);
     // The rider (label 1): drawn on frame 0 at (20, 60) 60×40, moved by (100, 10) on frame 150.
-    await page.keyboard.press('b');
-    await dragPixels(page, [20, 60], [80, 100]);
-    await page.keyboard.press('v');
-    await goToFrame(page, 150);
-    await dragPixels(page, [50, 80], [150, 90]);
+    await drawBoxTrack(page, [[20, 60], [80, 100]], [[150, [50, 80], [150, 90]]]);
     // The bike (label 2): drawn on frame 0 at (200, 10) 30×40, moved by (40, 10) on frame 100.
     await goToFrame(page, 0);
     await page.keyboard.press('Escape');
-    await page.keyboard.press('b');
-    await page.keyboard.press('2');
-    await dragPixels(page, [200, 10], [230, 50]);
-    await page.keyboard.press('v');
-    await goToFrame(page, 100);
-    await dragPixels(page, [215, 30], [255, 40]);
+    await drawBoxTrack(page, [[200, 10], [230, 50]], [[100, [215, 30], [255, 40]]], '2');
     assert.equal(await page.locator('.tw-track').count(), 2);
 
     // On frame 50 the rider is at (53.3, 63.3) and the bike at (220, 15): click the middle of each.

@@ -24,6 +24,24 @@ export async function dragPixels(page: Page, from: [number, number], to: [number
   await page.mouse.up();
 }
 
+type Point = [number, number];
+
+/**
+ * Draws a box track on the current frame from one video pixel to another (with the label of
+ * `labelKey`, or the selected one), then for each move goes to its frame and drags the box there,
+ * which makes a keyframe. Ends with the select tool on and the track selected.
+ */
+export async function drawBoxTrack(page: Page, box: [Point, Point], moves: Array<[frame: number, from: Point, to: Point]>, labelKey?: string): Promise<void> {
+  await page.keyboard.press('b');
+  if (labelKey) await page.keyboard.press(labelKey);
+  await dragPixels(page, ...box);
+  await page.keyboard.press('v');
+  for (const [frame, from, to] of moves) {
+    await goToFrame(page, frame);
+    await dragPixels(page, from, to);
+  }
+}
+
 /** Waits for the video element and for the timeline to know the video's length. */
 export async function waitForVideo(page: Page, frames: number): Promise<void> {
   await page.waitForSelector('[data-testid=video-frame]');

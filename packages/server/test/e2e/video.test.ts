@@ -12,7 +12,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 import { hasFfmpeg, makeTestVideo, NO_FFMPEG } from '../helpers/video.ts';
 import { unique } from '../tasks/helpers.ts';
 import { NO_CHROMIUM, addTeammate, documentScreenshot, hasChromium, signInPage, useBrowserServer } from './browser.ts';
-import { dragPixels, fetchResult, goToFrame, uploadVideo, waitForVideo } from './video-page.ts';
+import { dragPixels, drawBoxTrack, fetchResult, goToFrame, uploadVideo, waitForVideo } from './video-page.ts';
 
 const PASSWORD = 'tracking cars all day';
 
@@ -67,24 +67,17 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     const page = labeling.page;
     await waitForVideo(page, 300);
     // The car: drawn on frame 0, moved on frames 150 and 299.
-    await page.keyboard.press('b');
-    await dragPixels(page, [20, 60], [80, 100]);
-    await page.keyboard.press('v');
-    await goToFrame(page, 150);
-    await dragPixels(page, [50, 80], [150, 90]);
-    await goToFrame(page, 299);
-    await dragPixels(page, [150, 90], [250, 120]);
+    await drawBoxTrack(page, [[20, 60], [80, 100]], [
+      [150, [50, 80], [150, 90]],
+      [299, [150, 90], [250, 120]],
+    ]);
     // The person: drawn on frame 0 (label 2), moved on frames 100 and 250.
     await goToFrame(page, 0);
     await page.keyboard.press('Escape');
-    await page.keyboard.press('b');
-    await page.keyboard.press('2');
-    await dragPixels(page, [200, 10], [230, 50]);
-    await page.keyboard.press('v');
-    await goToFrame(page, 100);
-    await dragPixels(page, [215, 30], [255, 40]);
-    await goToFrame(page, 250);
-    await dragPixels(page, [255, 40], [285, 140]);
+    await drawBoxTrack(page, [[200, 10], [230, 50]], [
+      [100, [215, 30], [255, 40]],
+      [250, [255, 40], [285, 140]],
+    ], '2');
     // A "Turning" range from frame 120 to 140.
     await goToFrame(page, 120);
     await page.getByRole('button', { name: 'Start range' }).click();
