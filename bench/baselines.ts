@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { newId } from '../packages/server/src/domain/ids.ts';
 import { presentProject } from '../packages/server/src/presenters/project.presenter.ts';
+import { createBenchDatabase } from './databases.ts';
 
 export interface BaselineServer {
   url: string;
@@ -302,15 +303,10 @@ export async function startTaskFloorEssential(): Promise<BaselineServer> {
  */
 export async function startTaskFloorEssentialPostgres(adminUrl: string, poolSize = 10): Promise<BaselineServer> {
   const { default: pg } = await import('pg');
-  const name = `tw_floor_${Math.random().toString(16).slice(2, 12)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrateTagwrightSchema({ databaseUrl: url.toString() });
-  const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize });
+  const database = await createBenchDatabase(adminUrl);
+  const databaseUrl = database.url!;
+  await migrateTagwrightSchema({ databaseUrl });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   await pool.query(ESSENTIAL_ACCOUNT_ROW);
   await pool.query(ESSENTIAL_PROJECT_ROW);
   const insertCounted =
@@ -339,10 +335,7 @@ export async function startTaskFloorEssentialPostgres(adminUrl: string, poolSize
     close: async () => {
       await app.close();
       await pool.end();
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      await database.drop();
     },
   };
 }
