@@ -44,10 +44,10 @@ const answerFor = (name: string, id: string): UploadedChatFile => ({
 
 const png = (name: string) => new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], name, { type: 'image/png' });
 
-function renderEditor() {
+function renderEditor(params: object = PARAMS) {
   const { api, uploads } = apiWithUploads();
   const catcher = sourceCatcher();
-  const task = makeTask('chat', PARAMS);
+  const task = makeTask('chat', params);
   render(<ChatEditor task={task} onReady={catcher.onReady} onChange={() => {}} work={{ api, leaseId: 'lease-7' }} />);
   const value = () => (catcher.response() as any).threads[0].annotations.find((annotation: any) => annotation.key === 'screenshot')?.value;
   return { uploads, catcher, value, taskId: task.task_id };
@@ -130,5 +130,36 @@ describe('chat file question', () => {
     expect(uploads[1].aborted).toBe(true);
     expect(screen.getByRole('alert').textContent).toMatch(/cancelled/);
     expect(value()).toBeUndefined();
+  });
+
+  it('takes a pasted link where the question allows external links, suggesting its type from the extension and checking accept', async () => {
+    const question = { ...PARAMS.annotations[0], allow_external_urls: true };
+    const { value, uploads } = renderEditor({ ...PARAMS, annotations: [question] });
+    const link = await screen.findByLabelText('Link to a file for Screenshot');
+    const type = screen.getByLabelText('Media type of the link for Screenshot') as HTMLInputElement;
+    const add = screen.getByRole('button', { name: 'Add link' });
+
+    fireEvent.change(link, { target: { value: 'ftp://files.example.com/chart.png' } });
+    fireEvent.click(add);
+    expect(screen.getByRole('alert').textContent).toMatch(/starts with http/);
+
+    fireEvent.change(link, { target: { value: 'https://cdn.example.com/docs/report.pdf' } });
+    expect(type.value).toBe('application/pdf');
+    fireEvent.click(add);
+    expect(screen.getByRole('alert').textContent).toMatch(/application\/pdf is not accepted here \(image\/\*\)/);
+
+    fireEvent.change(link, { target: { value: 'https://cdn.example.com/shots/chart%201.png?v=2' } });
+    expect(type.value).toBe('image/png');
+    fireEvent.click(add);
+    expect(value()).toEqual([{ url: 'https://cdn.example.com/shots/chart%201.png?v=2', mime_type: 'image/png', name: 'chart 1.png' }]);
+    expect(screen.getByRole('button', { name: 'Remove chart 1.png' })).toBeTruthy();
+    expect((link as HTMLInputElement).value).toBe('');
+    expect(uploads).toHaveLength(0);
+  });
+
+  it('offers no link field where the question does not allow external links', async () => {
+    renderEditor();
+    await screen.findByLabelText('Attach files to Screenshot');
+    expect(screen.queryByLabelText('Link to a file for Screenshot')).toBeNull();
   });
 });

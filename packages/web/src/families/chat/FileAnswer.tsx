@@ -1,6 +1,7 @@
 import { useContext, useRef, useState, type DragEvent } from 'react';
 import { MAX_FILES_PER_ANSWER, mediaTypeAccepted, type AnnotationQuestion, type AnswerFile } from '@tagwright/formats';
 import { ChatFilePreviewContext, ChatFilesContext, previewLinks } from './chat-files.ts';
+import { FileLinkEntry } from './FileLinkEntry.tsx';
 
 interface Upload {
   id: number;
@@ -24,7 +25,8 @@ export function formatSize(bytes: number | undefined): string {
 /**
  * A `file` question's answer (task-types.md §7.3, §7.5): choose files or drop them here; each is
  * uploaded at once under the task's lease with its progress shown, then listed with its name, type,
- * size and, for images, a thumbnail; Remove takes one out. The answer's value
+ * size and, for images, a thumbnail; Remove takes one out. Where the question allows external
+ * links, a link can be added instead (FileLinkEntry). The answer's value
  * is the array of `{url, mime_type, name, file_size_in_bytes}` the server answered. Without an
  * uploader (review, preview) the files are only listed.
  */
@@ -158,6 +160,7 @@ export function FileAnswer({ question, files, onChange }: { question: Annotation
       ) : (
         files.length === 0 && <p className="tw-hint">No files.</p>
       )}
+      {upload && question.allow_external_urls && <FileLinkEntry question={question} room={room} onAdd={(file) => onChange([...latest.current, file])} />}
     </div>
   );
 }
