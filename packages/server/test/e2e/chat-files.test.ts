@@ -1,9 +1,10 @@
 /**
  * A chat task's file question end to end in Debian's Chromium: the labeler attaches one image
  * with the file chooser and another by dropping it, sees both listed with name, type, size and a
- * thumbnail, removes one, is told at once that a PDF is not accepted, and submits; the v2 task
- * carries the image as an array of {url, mime_type, name, file_size_in_bytes} whose url the API
- * key downloads. With TAGWRIGHT_SCREENSHOT_DIR set, it saves the widget as workbench-chat-file.png.
+ * thumbnail, removes one, is told at once that a PDF is not accepted, pastes a link to an image
+ * elsewhere (the question allows external links), and submits; the v2 task carries the image as
+ * an array of {url, mime_type, name, file_size_in_bytes} whose url the API key downloads, then
+ * the link as {url, mime_type, name}. With TAGWRIGHT_SCREENSHOT_DIR set, it saves the widget as workbench-chat-file.png.
  */
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
@@ -47,9 +48,9 @@ function gradientPng(width: number, height: number): Buffer {
 describeEachDatabase('A chat file question in a real browser', (dialect) => {
   const chromium = useBrowserServer(dialect);
 
-  it('attaches images by the chooser and by drop, shows them, removes one, refuses a PDF, and the v2 task carries the file', { skip: !hasChromium && NO_CHROMIUM, timeout: 180_000 }, async () => {
+  it('attaches images by the chooser and by drop, shows them, removes one, refuses a PDF, links one, and the v2 task carries the files', { skip: !hasChromium && NO_CHROMIUM, timeout: 180_000 }, async () => {
     const project = unique('chatfiles');
-    const params = { annotations: [{ key: 'screenshot', type: 'file', scope: 'thread', title: 'Screenshot of the problem', accept: ['image/*'], max_files: 2 }] };
+    const params = { annotations: [{ key: 'screenshot', type: 'file', scope: 'thread', title: 'Screenshot of the problem', accept: ['image/*'], max_files: 2, allow_external_urls: true }] };
     assert.equal((await chromium.server.request('POST', '/v1/projects', { body: { type: 'chat', name: project, params } })).status, 200);
     const email = `${unique('labeler')}@example.com`.toLowerCase();
     await acceptInvitation(chromium.server, await inviteTeammate(chromium.server, email, 'labeler'), PASSWORD);
@@ -95,6 +96,13 @@ describeEachDatabase('A chat file question in a real browser', (dialect) => {
     await widget.getByRole('button', { name: 'Dismiss' }).click();
     assert.match(await list.getByRole('listitem').innerText(), new RegExp(`empty-chart\\.png\\s+image/png · ${(chart.length / 1000).toFixed(1)} kB`));
 
+    // A link to an image elsewhere: its type comes from the extension.
+    const link = 'https://status.example.com/incidents/chart-before.png';
+    await widget.getByLabel('Link to a file for Screenshot of the problem').fill(link);
+    assert.equal(await widget.getByLabel('Media type of the link for Screenshot of the problem').inputValue(), 'image/png');
+    await widget.getByRole('button', { name: 'Add link' }).click();
+    await list.getByRole('button', { name: 'Remove chart-before.png' }).waitFor();
+
     await widget.scrollIntoViewIfNeeded();
     await documentScreenshot(page, 'workbench-chat-file');
     await page.getByRole('button', { name: 'Submit' }).click();
@@ -106,8 +114,9 @@ describeEachDatabase('A chat file question in a real browser', (dialect) => {
     assert.equal(task.status, 'completed');
     const answer = task.threads[0].annotations.find((annotation: any) => annotation.key === 'screenshot');
     assert.equal(answer.type, 'file');
-    assert.equal(answer.value.length, 1);
-    const [file] = answer.value;
+    assert.equal(answer.value.length, 2);
+    const [file, linked] = answer.value;
+    assert.deepEqual(linked, { url: link, mime_type: 'image/png', name: 'chart-before.png' });
     assert.match(file.url, new RegExp(`^${chromium.server.url}/v1/files/[A-Za-z0-9_-]+/content$`));
     assert.deepEqual({ ...file, url: undefined }, { url: undefined, mime_type: 'image/png', name: 'empty-chart.png', file_size_in_bytes: chart.length });
     const download = await fetch(file.url, { headers: { authorization: `Bearer ${LIVE_KEY}` } });

@@ -152,7 +152,8 @@ describe('chat file question', () => {
     expect(type.value).toBe('image/png');
     fireEvent.click(add);
     expect(value()).toEqual([{ url: 'https://cdn.example.com/shots/chart%201.png?v=2', mime_type: 'image/png', name: 'chart 1.png' }]);
-    expect(screen.getByRole('button', { name: 'Remove chart 1.png' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'chart 1.png' }).getAttribute('href')).toBe('https://cdn.example.com/shots/chart%201.png?v=2');
+    expect(screen.getByText('image/png · linked from cdn.example.com')).toBeTruthy();
     expect((link as HTMLInputElement).value).toBe('');
     expect(uploads).toHaveLength(0);
   });

@@ -1,6 +1,6 @@
 import { useContext, useRef, useState, type DragEvent } from 'react';
 import { MAX_FILES_PER_ANSWER, mediaTypeAccepted, type AnnotationQuestion, type AnswerFile } from '@tagwright/formats';
-import { ChatFilePreviewContext, ChatFilesContext, previewLinks } from './chat-files.ts';
+import { ChatFilePreviewContext, ChatFilesContext, fileIdOfUrl, previewLinks } from './chat-files.ts';
 import { FileLinkEntry } from './FileLinkEntry.tsx';
 
 interface Upload {
@@ -84,14 +84,23 @@ export function FileAnswer({ question, files, onChange }: { question: Annotation
           {files.map((file, index) => {
             // Uploaded in this page: its signed link; restored from a draft: the lease holder's preview route.
             const preview = previewLinks.get(file.url) ?? previewOf?.(file.url);
+            // A link to a file elsewhere is not fetched here (no thumbnail); it opens in a new tab.
+            const host = linkedHost(file.url);
             return (
               <li key={`${file.url}#${index}`} className="tw-chat-file">
-                {preview && file.mime_type.startsWith('image/') ? <img src={preview} alt={`Preview of ${file.name}`} className="tw-chat-thumb" /> : <span className="tw-chat-thumb tw-chat-thumb-icon" aria-hidden="true">{iconOf(file.mime_type)}</span>}
+                {preview && file.mime_type.startsWith('image/') ? <img src={preview} alt={`Preview of ${file.name}`} className="tw-chat-thumb" /> : <span className="tw-chat-thumb tw-chat-thumb-icon" aria-hidden="true">{badgeOf(file.mime_type)}</span>}
                 <span className="tw-chat-file-meta">
-                  <span className="tw-chat-file-name">{file.name}</span>
+                  {host ? (
+                    <a className="tw-chat-file-name" href={file.url} target="_blank" rel="noopener noreferrer">
+                      {file.name}
+                    </a>
+                  ) : (
+                    <span className="tw-chat-file-name">{file.name}</span>
+                  )}
                   <span className="tw-hint">
                     {file.mime_type}
                     {file.file_size_in_bytes !== undefined ? ` · ${formatSize(file.file_size_in_bytes)}` : ''}
+                    {host ? ` · linked from ${host}` : ''}
                   </span>
                 </span>
                 <button type="button" aria-label={`Remove ${file.name}`} onClick={() => onChange(files.filter((_, at) => at !== index))}>
@@ -165,10 +174,20 @@ export function FileAnswer({ question, files, onChange }: { question: Annotation
   );
 }
 
-function iconOf(mimeType: string): string {
-  if (mimeType.startsWith('image/')) return '🖼';
-  if (mimeType.startsWith('audio/')) return '🔊';
-  if (mimeType.startsWith('video/')) return '🎞';
-  if (mimeType === 'application/pdf') return '📄';
-  return '📎';
+/** A short badge for a file without a thumbnail: text, since an emoji shows as a blank box where no emoji font is installed. */
+function badgeOf(mimeType: string): string {
+  if (mimeType === 'application/pdf') return 'PDF';
+  const [kind, subtype = ''] = mimeType.split('/');
+  if (kind === 'image' || kind === 'audio' || kind === 'video') return subtype.split(/[+.;-]/)[0].toUpperCase().slice(0, 4) || kind.toUpperCase();
+  return 'FILE';
+}
+
+/** The host a linked (external) file lives on; undefined for this server's own files. */
+function linkedHost(url: string): string | undefined {
+  if (fileIdOfUrl(url)) return undefined;
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
