@@ -38,6 +38,19 @@ export class FileRepository {
     return row && fromRow(row);
   }
 
+  /** The files of the account and environment among these ids, in one query (unknown ids are left out). */
+  async findMany(accountId: string, environment: Environment, ids: readonly string[]): Promise<StoredFile[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .where('account_id', '=', accountId)
+      .where('environment', '=', environment)
+      .execute();
+    return rows.map(fromRow);
+  }
+
   /** Which of these ids name ready files of the account and environment, in one query. */
   async readyIds(accountId: string, environment: Environment, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

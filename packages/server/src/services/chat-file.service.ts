@@ -8,7 +8,7 @@ import { validateResponse } from './response-validation.ts';
 import { DomainError, InvalidRequest, NotFound } from '../domain/errors.ts';
 import { isPlainObject } from '../domain/lenient.ts';
 import { CHAT_TASK_TYPES } from '../domain/task-types.ts';
-import { mediaTypeAccepted, questionsOf, type AnnotationQuestion, type AnswerFile } from '@tagwright/formats';
+import { mediaTypeAccepted, questionsOf, type AnswerFile } from '@tagwright/formats';
 
 /** What the upload route answers: the entry to put in the answer's `value`, and a link to show it now. */
 export interface UploadedAnswerFile {
@@ -94,13 +94,29 @@ export class ChatFileService {
     // The shape first (the submission checks it again), so a malformed entry is named as such.
     validateResponse(task.type, task.params, body.response);
     const questions = questionsOf(task.params).filter((question) => question.type === 'file');
-    const project = await this.projects.findById(task.account_id, task.environment, task.project_id);
-    const cache = new Map<string, StoredFile | undefined>();
+    // Every file URL of the submission is read in one query, however many answers and files it holds.
+    const uploaded: { path: string; id: string }[] = [];
     for (const { path, annotation } of found) {
       const question = questions.find((entry) => entry.key === annotation.key);
       for (const [index, entry] of (annotation.value as unknown[]).entries()) {
         if (!isPlainObject(entry) || typeof entry.url !== 'string') continue;
-        await this.checkUrl(worker, entry.url, `${path}.value[${index}].url`, question, project?.name, cache);
+        const urlPath = `${path}.value[${index}].url`;
+        const id = this.fileIdOf(entry.url);
+        if (id !== undefined) uploaded.push({ path: urlPath, id });
+        else if (!question?.allow_external_urls) {
+          throw new InvalidRequest(`Invalid value for '${urlPath}': attach files by uploading them (the url the upload answered); "${entry.url}" is not a file of this server, and the question does not allow external links.`);
+        }
+      }
+    }
+    if (uploaded.length === 0) return;
+    const [project, files] = await Promise.all([
+      this.projects.findById(task.account_id, task.environment, task.project_id),
+      this.files.getMany(worker.caller, uploaded.map(({ id }) => id)),
+    ]);
+    for (const { path, id } of uploaded) {
+      const file = files.get(id);
+      if (!file || file.state !== 'ready' || !project || !file.project_names.includes(project.name)) {
+        throw new InvalidRequest(`Invalid value for '${path}': no uploaded file ${id} belongs to this task's project; upload the file again.`);
       }
     }
   }
@@ -111,19 +127,6 @@ export class ChatFileService {
     if (!url.startsWith(prefix)) return undefined;
     const match = /^([A-Za-z0-9_-]+)\/content$/.exec(url.slice(prefix.length));
     return match?.[1];
-  }
-
-  private async checkUrl(worker: Worker, url: string, path: string, question: AnnotationQuestion | undefined, projectName: string | undefined, cache: Map<string, StoredFile | undefined>): Promise<void> {
-    const id = this.fileIdOf(url);
-    if (id === undefined) {
-      if (question?.allow_external_urls) return;
-      throw new InvalidRequest(`Invalid value for '${path}': attach files by uploading them (the url the upload answered); "${url}" is not a file of this server, and the question does not allow external links.`);
-    }
-    if (!cache.has(id)) cache.set(id, await this.files.get(worker.caller, id).catch((error) => (error instanceof DomainError ? undefined : Promise.reject(error))));
-    const file = cache.get(id);
-    if (!file || file.state !== 'ready' || projectName === undefined || !file.project_names.includes(projectName)) {
-      throw new InvalidRequest(`Invalid value for '${path}': no uploaded file ${id} belongs to this task's project; upload the file again.`);
-    }
   }
 
   private answerEntry(file: StoredFile): AnswerFile {
