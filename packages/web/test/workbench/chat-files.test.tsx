@@ -44,7 +44,7 @@ const answerFor = (name: string, id: string): UploadedChatFile => ({
 
 const png = (name: string) => new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], name, { type: 'image/png' });
 
-function renderEditor(params: object = PARAMS) {
+function renderEditor(params: Record<string, unknown> = PARAMS) {
   const { api, uploads } = apiWithUploads();
   const catcher = sourceCatcher();
   const task = makeTask('chat', params);
