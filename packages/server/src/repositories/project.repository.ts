@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { prepareQuery } from '../db/compiled-statement.ts';
 import type { Environment, ProjectsTable } from '../db/tables/projects_batches.ts';
@@ -84,6 +84,28 @@ export class ProjectRepository {
     const [row] = await this.byNameQuery(accountId, environment, name);
     return row && fromRow(row);
   }
+
+  /**
+   * PostgreSQL: `findByName` with the md5 (hex) of the stored param_history text, which a create
+   * sends back so its one statement can check the project is still the one its task was built from
+   * (TaskRepository.insertUnbatchedChecked). Not cached here; the task service remembers the result.
+   */
+  async findByNameWithHistoryMd5(accountId: string, environment: Environment, name: string): Promise<{ project: Project; historyMd5: string } | undefined> {
+    const [row] = await this.byNameWithMd5Query(accountId, environment, name);
+    if (!row) return undefined;
+    const { history_md5: historyMd5, ...project } = row;
+    return { project: fromRow(project), historyMd5 };
+  }
+
+  private readonly byNameWithMd5Query = prepareQuery(() => this.db, 3, (accountId, environment, name) =>
+    this.db
+      .selectFrom('projects')
+      .selectAll()
+      .select(sql<string>`md5(param_history)`.as('history_md5'))
+      .where('account_id', '=', accountId)
+      .where('environment', '=', environment as Environment)
+      .where('name', '=', name),
+  );
 
   async findById(accountId: string, environment: Environment, id: string): Promise<Project | undefined> {
     const row = await this.db

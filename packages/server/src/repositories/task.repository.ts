@@ -232,6 +232,41 @@ const INSERT_COUNTED_POSTGRES =
   'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning n';
 registerPreparedSql(INSERT_COUNTED_POSTGRES);
 
+/**
+ * PostgreSQL: INSERT_COUNTED_POSTGRES for a task built from a project the caller remembered (the
+ * task service's ProjectCache), whole in one statement: the project is looked up again in the same
+ * statement (id, scope, name and an md5 of its stored parameter history), and the task and its
+ * counter go in only if it still holds what the task was built from. So a create needs no separate
+ * project read, and a project whose parameters another process changed is never used stale: the
+ * statement then inserts nothing and answers `project_ok = false`, and the caller reads the project
+ * again. `created = false` with `project_ok = true`: the unique_id was taken (ON CONFLICT). A single
+ * statement is atomic, so no BEGIN/COMMIT. Parameters: the TASK_COLUMNS values, the counter shard,
+ * the project's name, the md5 of its param_history text.
+ */
+const PROJECT_AT = TASK_COLUMNS.indexOf('project_id') + 1;
+const ACCOUNT_AT = TASK_COLUMNS.indexOf('account_id') + 1;
+const ENVIRONMENT_AT = TASK_COLUMNS.indexOf('environment') + 1;
+const INSERT_COUNTED_CHECKED_POSTGRES =
+  `with project as (select 1 from projects where id = $${PROJECT_AT} and account_id = $${ACCOUNT_AT} and environment = $${ENVIRONMENT_AT} ` +
+  `and name = $${TASK_COLUMNS.length + 2} and md5(param_history) = $${TASK_COLUMNS.length + 3}), ` +
+  `inserted as (insert into tasks (${TASK_COLUMNS.join(', ')}) select ${TASK_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')} from project ` +
+  'on conflict (account_id, environment, unique_id) do nothing returning account_id, environment, project_id, type, status), ' +
+  'counted as (insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) ' +
+  `select account_id, environment, project_id, '', type, status, $${TASK_COLUMNS.length + 1}::integer, 1 from inserted ` +
+  'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning 1) ' +
+  'select exists (select 1 from project) as project_ok, exists (select 1 from counted) as created';
+registerPreparedSql(INSERT_COUNTED_CHECKED_POSTGRES);
+
+/** What the one-statement create of a remembered project did (see INSERT_COUNTED_CHECKED_POSTGRES). */
+export type CheckedInsert = 'created' | 'duplicate' | 'stale-project';
+
+/** The project a task was built from, as INSERT_COUNTED_CHECKED_POSTGRES checks it again. */
+export interface ProjectCheck {
+  name: string;
+  /** md5 (hex) of the project's stored param_history text. */
+  historyMd5: string;
+}
+
 // The hot statements, compiled once per dialect (building a Kysely query costs more than running these).
 const INSERT_TASK = new CompiledStatement(TASK_COLUMNS.length, (db: Kysely<Database>, ...values) =>
   db
@@ -452,6 +487,21 @@ export class TaskRepository {
     const parameters = [...TASK_COLUMNS.map((column) => row[column]), this.countShard()];
     const result = await this.db.executeQuery(CompiledQuery.raw(INSERT_COUNTED_POSTGRES, parameters));
     return result.rows.length > 0;
+  }
+
+  /**
+   * PostgreSQL only: `insertUnbatched` of a task built from a remembered project, checking that
+   * project in the same statement (INSERT_COUNTED_CHECKED_POSTGRES); meant to run outside a transaction.
+   */
+  async insertUnbatchedChecked(task: NewTask, project: ProjectCheck): Promise<CheckedInsert> {
+    if (this.dialect.name !== 'postgres') throw new Error('insertUnbatchedChecked: PostgreSQL only');
+    if (task.batch_id !== null || (task.tags && task.tags.length > 0)) throw new Error('insertUnbatchedChecked: the task must have no batch and no tags');
+    const row = toRow(task);
+    const parameters = [...TASK_COLUMNS.map((column) => row[column]), this.countShard(), project.name, project.historyMd5];
+    const result = await this.db.executeQuery<{ project_ok: boolean; created: boolean }>(CompiledQuery.raw(INSERT_COUNTED_CHECKED_POSTGRES, parameters));
+    const [outcome] = result.rows;
+    if (!outcome?.project_ok) return 'stale-project';
+    return outcome.created ? 'created' : 'duplicate';
   }
 
   /** Bulk insert for imports, fixtures and benchmarks: multi-row INSERTs, tag rows and counters in aggregate. No unique_id conflict handling. */

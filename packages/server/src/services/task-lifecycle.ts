@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { TaskStatus, WorkState } from '../db/tables/tasks.ts';
-import { TaskRepository, statusChangeDeltas, type AuditEntry, type NewTask, type Task, type TaskPatch } from '../repositories/task.repository.ts';
+import { TaskRepository, statusChangeDeltas, type AuditEntry, type CheckedInsert, type NewTask, type ProjectCheck, type Task, type TaskPatch } from '../repositories/task.repository.ts';
 import { BatchRepository, type Batch } from '../repositories/batch.repository.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
 import { OutboxRepository, type CallbackEvent } from '../repositories/outbox.repository.ts';
@@ -147,6 +147,25 @@ export class TaskLifecycle {
       } catch (error) {
         // The statement holds the task's unique_id entry and then a counter row: a transaction
         // taking them the other way round can deadlock with it (PostgreSQL then aborts one of the two).
+        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * `createUnbatchedTask` on PostgreSQL for a task built from a remembered project: the project is
+   * checked in the same statement (TaskRepository.insertUnbatchedChecked), so the whole create is one
+   * round trip. 'stale-project': nothing was written, the project changed or is gone; read it again.
+   */
+  async createUnbatchedCheckedTask(db: Kysely<Database>, task: Task, project: ProjectCheck): Promise<{ outcome: CheckedInsert; task: Task }> {
+    const { project_name: _project, batch_name: _batch, ...row } = task;
+    const fresh: NewTask = { ...row, status: 'pending', work_state: 'queued' };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.tasks(db).insertUnbatchedChecked(fresh, project);
+        return { outcome, task: { ...task, ...fresh } };
+      } catch (error) {
+        // As in createUnbatchedTask: the unique_id entry and then a counter row, in one statement.
         if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
       }
     }

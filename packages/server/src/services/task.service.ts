@@ -20,6 +20,7 @@ import { syntheticResponse } from './test-mode.ts';
 import { deepMerge } from '../domain/deep-merge.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
 import { GroupCommitter } from '../db/group-commit.ts';
+import { ProjectCache } from './project-cache.ts';
 
 /** Idempotency-Key records are honoured for this long (contract 7.3 asks for at least 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
@@ -104,6 +105,8 @@ export class TaskService {
   private attachmentLinks: AttachmentLinkResolver | undefined;
   /** SQLite only: concurrent creates share one commit (see db/group-commit.ts); PostgreSQL runs them in parallel transactions. */
   private readonly createGroups: GroupCommitter | undefined;
+  /** PostgreSQL only: projects as creates last read them, checked again by each create's statement (createInOneStatement). */
+  private readonly projectCache: ProjectCache | undefined;
 
   constructor(
     private readonly db: Db,
@@ -116,6 +119,7 @@ export class TaskService {
     private readonly notifyWork: () => void,
   ) {
     this.createGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
+    this.projectCache = db.dialect.name === 'postgres' ? new ProjectCache() : undefined;
   }
 
   /** Runs one creation's writes: grouped with concurrent ones on SQLite, in its own transaction on PostgreSQL. */
@@ -142,7 +146,13 @@ export class TaskService {
     const uniqueId = request.uniqueId;
     const idempotencyKey = options.idempotencyKey?.trim() || undefined;
     if (idempotencyKey !== undefined) checkIndexedLength(idempotencyKey, 'Idempotency-Key');
-    await this.refuseDuplicates(caller, uniqueId, idempotencyKey);
+    let duplicatesRefused = false;
+    if (this.projectCache && idempotencyKey === undefined && caller.environment === 'live' && request.placement.batch === undefined) {
+      const oneStatement = await this.createInOneStatement(caller, request);
+      if (oneStatement.created) return oneStatement.created;
+      duplicatesRefused = oneStatement.duplicatesRefused;
+    }
+    if (!duplicatesRefused) await this.refuseDuplicates(caller, uniqueId, idempotencyKey);
 
     const placed = await this.place(caller, request.type, request.placement);
     const now = Date.now();
@@ -173,6 +183,51 @@ export class TaskService {
     this.notifyWork();
     // Contract 5.10: the answer shows the task as it was created; it is already completed for every later read.
     return { ...created, status: 'pending', work_state: 'queued', response: null, completed_at: null, updated_at: created.created_at };
+  }
+
+  /**
+   * PostgreSQL, a live task with no batch and no Idempotency-Key: the whole create in one statement
+   * when this process remembers the project (ProjectCache; the statement checks it is unchanged). The
+   * duplicate check runs first only when the project must be read: with a remembered project a
+   * duplicate has no side effect to avoid, and the insert's ON CONFLICT decides it. Errors keep
+   * their order: a request that fails validation but repeats a taken unique_id answers the 409.
+   * `created` undefined: the regular path takes over (project unknown or not yet created, tags, a
+   * project changed twice under us); `duplicatesRefused` says the duplicate check already ran.
+   */
+  private async createInOneStatement(caller: Caller, request: CreateRequest): Promise<{ created?: Task; duplicatesRefused: boolean }> {
+    const cache = this.projectCache!;
+    const { account, environment } = { account: caller.account.id, environment: caller.environment };
+    const name = request.placement.project ?? this.config.defaultProjectName;
+    let duplicatesRefused = false;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let remembered = cache.get(account, environment, name);
+      if (!remembered) {
+        if (!duplicatesRefused) await this.refuseDuplicates(caller, request.uniqueId, undefined);
+        duplicatesRefused = true;
+        remembered = await this.projects.findByNameWithHistoryMd5(account, environment, name);
+        // Unknown (400) or a default project still to be created: the regular path answers.
+        if (!remembered) return { duplicatesRefused };
+        cache.set(account, environment, name, remembered);
+      }
+      let prepared: PreparedTask;
+      try {
+        this.checkPlacement(request.type, remembered.project, undefined);
+        prepared = buildNewTask(caller, request, { project: remembered.project }, Date.now());
+      } catch (error) {
+        if (!duplicatesRefused) await this.refuseDuplicates(caller, request.uniqueId, undefined);
+        throw error;
+      }
+      if (prepared.testResponse !== undefined || prepared.task.tags?.length) return { duplicatesRefused };
+      const { outcome, task } = await this.lifecycle.createUnbatchedCheckedTask(this.db.kysely, prepared.task, { name, historyMd5: remembered.historyMd5 });
+      if (outcome === 'created') return { created: task, duplicatesRefused };
+      if (outcome === 'duplicate') {
+        await this.refuseDuplicates(caller, request.uniqueId, undefined);
+        throw new Conflict('A task with the same unique_id was created at the same time; retry to see which.');
+      }
+      // The project changed (or went away) since this process read it: read it again.
+      cache.delete(account, environment, name);
+    }
+    return { duplicatesRefused };
   }
 
   /** 409 when the unique_id or the Idempotency-Key already names a task (contract 7.1.3, 7.3). */
@@ -225,6 +280,12 @@ export class TaskService {
     } else {
       project = await this.defaultProject(caller, type, options.dryRun ?? false);
     }
+    this.checkPlacement(type, project, batch);
+    return { project, batch };
+  }
+
+  /** The type and batch admission rules of a resolved placement (400s naming the field). */
+  private checkPlacement(type: TaskType, project: Project, batch: Batch | undefined): void {
     // The default project accepts every task type, however it is reached (Tagwright decision, docs/tasks.md).
     if (project.name !== this.config.defaultProjectName && project.type !== type) {
       throw new InvalidRequest(`Invalid value for 'project': project "${project.name}" holds ${project.type} tasks, so it cannot take a ${type} task.`);
@@ -234,7 +295,6 @@ export class TaskService {
         `Invalid value for 'batch': batch "${batch.name}" of ${project.studio ? 'Studio' : 'Rapid'} project "${project.name}" has been finalized; tasks can only be added while it is staging.`,
       );
     }
-    return { project, batch };
   }
 
   /** The account's default project (contract 4.1.3), created on first use with this task's type. */
