@@ -85,6 +85,14 @@ describeEachDatabase('Video tracking in a real browser', (dialect) => {
     await page.getByRole('button', { name: /End range/ }).click();
     assert.equal(await page.locator('.tw-track').count(), 2);
     assert.equal(await page.locator('path[data-keyframes="3"]').count(), 2, 'the timeline shows three keyframes on each track');
+    // `?` lists the time keys, then the image keys a frame still takes.
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    assert.deepEqual(await help.locator('h3').allTextContents(), ['Task', 'Frames', 'Tracks', 'Tools', 'Objects', 'View', 'History'], 'the help lists every group');
+    assert.ok((await help.locator('kbd').allTextContents()).includes('K'), 'the help names play/pause');
+    await documentScreenshot(page, 'workbench-video-shortcuts');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
     if (process.env.TAGWRIGHT_SCREENSHOT_DIR) {
       await goToFrame(page, 130);
       await page.locator('.tw-track-select').first().click();

@@ -25,6 +25,7 @@ import {
   type VideoRecord,
 } from './track.ts';
 import { loadVideoDraft, serialiseVideoDraft, type VideoDraft } from './video-draft.ts';
+import { VIDEO_SHORTCUTS } from './video-shortcuts.ts';
 
 /** The time side of the task: how many annotation frames, at what rate, and which events to mark. */
 export interface VideoSettings {
@@ -429,46 +430,16 @@ export class VideoEditor {
   }
 
   /**
-   * Timeline shortcuts, then the canvas's (tools, zoom, undo): ←/→ a frame, Shift+←/→ a keyframe,
-   * Home/End, K play/pause, O outside here, X delete keyframe, R copy the previous frame, S split.
+   * Timeline shortcuts (VIDEO_SHORTCUTS: ←/→ a frame, Shift+←/→ a keyframe, Home/End, K play/pause,
+   * O outside here, X delete keyframe, S split, R copy the previous frame), then the canvas's
+   * (tools, zoom, undo).
    */
   keyDown(key: KeyInput): boolean {
-    const plain = !key.ctrlKey && !key.metaKey && !key.altKey;
-    const selected = this.canvas.getSelectedIds().filter((id) => this.track(id));
-    if (plain) {
-      switch (key.key) {
-        case 'ArrowRight':
-          if (key.shiftKey) this.jumpToKeyframe(1);
-          else this.step(1);
-          return true;
-        case 'ArrowLeft':
-          if (key.shiftKey) this.jumpToKeyframe(-1);
-          else this.step(-1);
-          return true;
-        case 'Home':
-          this.setFrame(0);
-          return true;
-        case 'End':
-          this.setFrame(this.state.frameCount - 1);
-          return true;
-      }
-      switch (key.key.toLowerCase()) {
-        case 'k':
-          this.setPlaying(!this.state.playing);
-          return true;
-        case 'o':
-          selected.forEach((id) => this.setOutside(id, true));
-          return selected.length > 0;
-        case 'x':
-          selected.forEach((id) => this.deleteKeyframe(id));
-          return selected.length > 0;
-        case 'r':
-          this.copyPreviousFrame();
-          return true;
-        case 's':
-          if (selected.length === 1) this.splitTrack(selected[0]);
-          return selected.length === 1;
-      }
+    const shortcut = VIDEO_SHORTCUTS.find((candidate) => candidate.matches(key));
+    if (shortcut) {
+      const selected = this.canvas.getSelectedIds().filter((id) => this.track(id));
+      // A track key with nothing selected is not used, so it does not reach the frame's editor either.
+      return shortcut.run(this, key, selected);
     }
     return this.canvas.keyDown(key);
   }

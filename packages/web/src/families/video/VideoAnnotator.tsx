@@ -14,6 +14,8 @@ import { LayersOverlay } from './LayersOverlay.tsx';
 import { Timeline } from './Timeline.tsx';
 import { TrackList } from './TrackList.tsx';
 import { EventsPanel } from './EventsPanel.tsx';
+import { HelpOverlay, editorSections, type ShortcutSectionSpec } from '../image/HelpOverlay.tsx';
+import { VIDEO_SHORTCUTS, frameShortcutsFor } from '../../editor/time/video-shortcuts.ts';
 import { loadLayers, sourceOf, startingDraft, videoSettingsOf, type VideoTaskLike } from './video-task.ts';
 
 /** A video editor for a task; the image tools, camera and selection are those of the image editor. */
@@ -76,13 +78,21 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
     };
   }, [editor, loading, onChange]);
 
-  useEditorKeys({ keyDown: (input) => editor.keyDown(input), keyUp: (input) => editor.canvas.keyUp(input) });
+  const [helpOpen, setHelpOpen] = useState(false);
+  useEditorKeys({ keyDown: (input) => editor.keyDown(input), keyUp: (input) => editor.canvas.keyUp(input) }, (event) => {
+    if (event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      setHelpOpen((open) => !open);
+      return true;
+    }
+    return helpOpen;
+  });
 
   if (!source) return <p role="alert">This task has no video (attachment) and no frames (attachments) to show.</p>;
   if (editor.canvas.enabledGeometries().length === 0) return <p role="alert">This task asks for no geometry (params.geometries is empty).</p>;
   return (
     <div className="tw-image-annotator tw-video-annotator" data-loading={loading || undefined}>
-      <Toolbar editor={editor.canvas} />
+      <Toolbar editor={editor.canvas} onHelp={() => setHelpOpen(true)} />
       <div className="tw-image-body">
         <Canvas
           editor={editor.canvas}
@@ -106,8 +116,18 @@ export function VideoAnnotator({ task, initialResponse, onReady, onChange }: Tas
         </aside>
       </div>
       <Timeline editor={editor} />
+      {helpOpen && <HelpOverlay sections={videoSections(editor)} onClose={() => setHelpOpen(false)} />}
     </div>
   );
+}
+
+/** The help overlay's lists: the time keys first, then the image editor's keys a frame still takes. */
+function videoSections(editor: VideoEditor): ShortcutSectionSpec[] {
+  return [
+    { title: 'Frames', shortcuts: VIDEO_SHORTCUTS.filter((shortcut) => shortcut.group === 'Frames') },
+    { title: 'Tracks', shortcuts: VIDEO_SHORTCUTS.filter((shortcut) => shortcut.group === 'Tracks') },
+    ...editorSections(frameShortcutsFor(editor)),
+  ];
 }
 
 function Notice({ editor }: { editor: VideoEditor }) {
@@ -124,7 +144,7 @@ function Shortcuts({ editor }: { editor: VideoEditor }) {
     <details className="tw-shortcuts">
       <summary>Shortcuts</summary>
       <p className="tw-hint">
-        ←/→ frame · Shift+←/→ keyframe · Home/End · K play/pause · O outside from here · X delete keyframe · S split · R copy previous frame · Ctrl+Z/Ctrl+Shift+Z undo/redo · tools as on images (V, B, P, L, .{editor.canvas.availableTools().includes('link') ? ', I link two tracks' : ''})
+        ←/→ frame · Shift+←/→ keyframe · Home/End · K play/pause · O outside from here · X delete keyframe · S split · R copy previous frame · Ctrl+Z/Ctrl+Shift+Z undo/redo · tools as on images (V, B, P, L, .{editor.canvas.availableTools().includes('link') ? ', I link two tracks' : ''}) · <kbd>?</kbd> shows every shortcut
       </p>
     </details>
   );
