@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import type { DraftPart, WorkbenchTask } from '../api/types.ts';
 import type { ResponseSource, TaskEditorProps } from './task-editor.ts';
 import { familyUiOf } from '../families/index.ts';
@@ -84,6 +84,13 @@ export function TaskView({ task, initialResponse, initialIsDraft, onSaveDraft, o
   }, [schedule]);
 
   const Editor = editorForTaskType(task.type);
+  // The same element while the editor's own props stay the same: the autosave line ("Unsaved changes",
+  // "Saving draft…", "Draft saved"), problems and the skip form re-render this view, and must not
+  // re-render the editor under it (a chat thread of hundreds of turns) on each edit (docs/chat.md).
+  const editor = useMemo(
+    () => Editor && <Editor key={task.task_id} task={task} initialResponse={initialResponse} initialIsDraft={initialIsDraft} onReady={onReady} onChange={onChange} work={work} />,
+    [Editor, task, initialResponse, initialIsDraft, onReady, onChange, work],
+  );
 
   const submit = async () => {
     if (!source.current) return;
@@ -145,9 +152,7 @@ export function TaskView({ task, initialResponse, initialIsDraft, onSaveDraft, o
         {status}
       </aside>
       <main className="tw-task-main">
-        {Editor ? (
-          <Editor key={task.task_id} task={task} initialResponse={initialResponse} initialIsDraft={initialIsDraft} onReady={onReady} onChange={onChange} work={work} />
-        ) : (
+        {editor ?? (
           <p role="alert">The workbench cannot label {task.type} tasks yet. Skip it so it can go to someone with the right tool.</p>
         )}
         {problems.length > 0 && (

@@ -1,7 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { ChatEditor } from '../../src/families/chat/ChatEditor.tsx';
 import { ChatStore } from '../../src/families/chat/chat-store.ts';
+import { TaskView } from '../../src/workbench/TaskView.tsx';
+import { preloadLazyParts } from '../../src/lazy-part.tsx';
 import { makeTask, sourceCatcher } from './helpers.tsx';
 import { FORMATTING_PARAMS as PARAMS, chatDraft as draft } from './chat-drafts.ts';
 
@@ -18,7 +20,22 @@ vi.mock('../../src/families/chat/TurnView.tsx', async (importOriginal) => {
     },
   };
 });
+// The message box wrapped the same way: it is drawn when the editor above it re-renders it.
+let composerDraws = 0;
+vi.mock('../../src/families/chat/Composer.tsx', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/families/chat/Composer.tsx')>();
+  return {
+    ...original,
+    Composer: (props: Parameters<typeof original.Composer>[0]) => {
+      composerDraws++;
+      return <original.Composer {...props} />;
+    },
+  };
+});
 
+// Editors load lazily: the chat editor's chunk is loaded first, so TaskView draws it at once.
+beforeAll(() => preloadLazyParts());
+afterEach(() => vi.useRealTimers());
 
 describe('chat editor: an edit re-renders its own turn', () => {
   it('tells only the touched turn’s listeners, and keeps every other turn and streaming map as it was', () => {
@@ -56,5 +73,21 @@ describe('chat editor: an edit re-renders its own turn', () => {
     expect(changes).toHaveBeenCalledTimes(4);
     const saved = (catcher.response() as ReturnType<typeof draft>).threads[0].turns[7];
     expect(saved.messages[1]).toMatchObject({ content: { text: 'A7 xyz' }, annotations: [{ key: 'formatting', value: 3 }] });
+  });
+
+  it('the autosave line changing (unsaved, saving, saved) re-renders neither the editor’s message box nor any turn', async () => {
+    vi.useFakeTimers();
+    render(<TaskView task={makeTask('chat', PARAMS)} initialResponse={draft(12)} initialIsDraft onSaveDraft={async () => {}} onSaveDraftParts={async () => {}} onSubmit={async () => {}} onSkip={async () => {}} />);
+    const turn = screen.getByRole('region', { name: 'Turn 8' });
+    drawn.length = 0;
+    composerDraws = 0;
+
+    act(() => fireEvent.click(within(turn).getByRole('radio', { name: /^3 / })));
+    expect(screen.getByText('Unsaved changes')).toBeTruthy();
+    await act(async () => vi.advanceTimersByTime(2500));
+    expect(screen.getByText('Draft saved')).toBeTruthy();
+
+    expect(drawn).toEqual([7]);
+    expect(composerDraws).toBe(0);
   });
 });

@@ -43,7 +43,10 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
   }, [work, task.task_id]);
 
   const perTurn = typeof task.params.answers_per_turn === 'number' ? task.params.answers_per_turn : endpoints.length;
-  const answering = endpoints.slice(0, Math.max(1, perTurn));
+  const answering = useMemo(() => endpoints.slice(0, Math.max(1, perTurn)), [endpoints, perTurn]);
+  // The message box keeps the same props across the editor's re-renders (a turn added, the thread's
+  // answers), so it is redrawn only when what it shows changes.
+  const answeringNames = useMemo(() => answering.map((endpoint) => endpoint.name), [answering]);
 
   const ask = async (turn: number, message: number, endpoint: string) => {
     if (!work) return;
@@ -55,13 +58,18 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
     }
   };
 
-  const send = (text: string) => {
-    const turn = store.addUserTurn(text);
-    for (const endpoint of answering) void ask(turn, store.addAnswer(turn, endpoint.name, endpoint.name), endpoint.name);
-  };
   // One function for the editor's life, so memoised turns are not re-rendered because it changed.
   const latestAsk = useRef(ask);
   latestAsk.current = ask;
+  const latestAnswering = useRef(answering);
+  latestAnswering.current = answering;
+  const send = useCallback(
+    (text: string) => {
+      const turn = store.addUserTurn(text);
+      for (const endpoint of latestAnswering.current) void latestAsk.current(turn, store.addAnswer(turn, endpoint.name, endpoint.name), endpoint.name);
+    },
+    [store],
+  );
   const regenerate = useCallback(
     (turn: number, message: number, endpoint: string) => {
       store.resetAnswer(turn, message, endpoint);
@@ -69,13 +77,13 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
     },
     [store],
   );
-  const writeAnswer = () => {
+  const writeAnswer = useCallback(() => {
     const turns = store.getState().thread.turns;
     if (turns.length === 0) return;
     const turn = turns.length - 1;
     const written = turns[turn].messages.filter((message) => message.source_id.startsWith('writer_')).length;
     store.addAnswer(turn, `writer_${written + 1}`);
-  };
+  }, [store]);
 
   // File questions upload under the task's lease (FileAnswer.tsx); one function per lease.
   const uploader = useMemo<ChatFileUploader | undefined>(
@@ -109,7 +117,7 @@ export function ChatEditor({ task, initialResponse, initialIsDraft, onReady, onC
             </p>
           )}
           <TurnList store={store} count={turnCount} onRegenerate={work ? regenerate : undefined} />
-          <Composer id={`compose-${task.task_id}`} answering={answering.map((endpoint) => endpoint.name)} canWriteAnswer={turnCount > 0} onSend={send} onWriteAnswer={writeAnswer} />
+          <Composer id={`compose-${task.task_id}`} answering={answeringNames} canWriteAnswer={turnCount > 0} onSend={send} onWriteAnswer={writeAnswer} />
           {store.questions
             .filter((question) => question.scope === 'thread')
             .map((question) => (
