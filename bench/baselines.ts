@@ -68,7 +68,7 @@ export async function startProjectGetFloor(sqliteFile: string, accountId: string
 const COMMON_FIELDS = new Set(['project', 'batch', 'callback_url', 'instruction', 'unique_id', 'metadata', 'tags', 'priority', 'project_version']);
 const FLOOR_PROJECT = { instruction: 'Box every kitten.', params: { geometries: { box: { objects_to_annotate: ['kitten'], min_height: 10, min_width: 10 } } } };
 
-interface FloorTask {
+export interface FloorTask {
   task_id: string;
   type: string;
   status: string;
@@ -82,7 +82,7 @@ interface FloorTask {
   project_param_version: number;
 }
 
-function floorTask(body: Record<string, any>, now: number): FloorTask {
+export function floorTask(body: Record<string, any>, now: number): FloorTask {
   const params: Record<string, unknown> = {};
   for (const key in body) if (!COMMON_FIELDS.has(key)) params[key] = body[key];
   const createdAt = new Date(now).toISOString();
@@ -195,17 +195,17 @@ export async function startTaskFloorPostgres(databaseUrl: string, poolSize = 10)
 }
 
 /** The account and project an essential floor stores its tasks under (its own rows, in its own database). */
-const ESSENTIAL_ACCOUNT = 'floor-account';
-const ESSENTIAL_PROJECT_ID = 'floor-project';
+export const ESSENTIAL_ACCOUNT = 'floor-account';
+export const ESSENTIAL_PROJECT_ID = 'floor-project';
 /** Tagwright's task columns, in the order the essential floors bind them. */
-const TASK_COLUMNS = [
+export const TASK_COLUMNS = [
   'id', 'account_id', 'environment', 'project_id', 'batch_id', 'type', 'status', 'work_state', 'instruction', 'params',
   'callback_url', 'callback_succeeded', 'response', 'metadata', 'unique_id', 'tags', 'priority', 'project_param_version',
   'customer_review_status', 'customer_review_comments', 'prior_responses', 'audits', 'created_at', 'updated_at', 'completed_at',
 ];
 
 /** A floor task as a row of Tagwright's `tasks` table (TASK_COLUMNS order). */
-function essentialValues(task: FloorTask, projectId: string, now: number): unknown[] {
+export function essentialValues(task: FloorTask, projectId: string, now: number): unknown[] {
   return [
     task.task_id, ESSENTIAL_ACCOUNT, 'live', projectId, null, task.type, task.status, 'queued', task.instruction, JSON.stringify(task.params),
     task.callback_url, null, null, JSON.stringify(task.metadata), null, null, null, task.project_param_version,
@@ -214,12 +214,12 @@ function essentialValues(task: FloorTask, projectId: string, now: number): unkno
 }
 
 /** The wire object of a row of Tagwright's joined read (the JSON columns as text on SQLite, parsed on PostgreSQL). */
-function essentialAnswer(row: Record<string, any>): FloorTask {
+export function essentialAnswer(row: Record<string, any>): FloorTask {
   return floorAnswer({ ...row, project: row.project_name });
 }
 
 /** Tagwright's schema, made by its own migrations in a fresh database: the essential floors run on exactly these tables and indexes. */
-async function migrateTagwrightSchema(options: { sqliteFile?: string; databaseUrl?: string }): Promise<void> {
+export async function migrateTagwrightSchema(options: { sqliteFile?: string; databaseUrl?: string }): Promise<void> {
   const { connect } = await import('../packages/server/src/db/connect.ts');
   const { migrateToLatest } = await import('../packages/server/src/db/migrate.ts');
   const db = connect(options);
@@ -230,15 +230,22 @@ async function migrateTagwrightSchema(options: { sqliteFile?: string; databaseUr
   }
 }
 
-const ESSENTIAL_ACCOUNT_ROW = `insert into accounts (id, name, callback_auth_key_live, callback_auth_key_test, created_at) values ('${ESSENTIAL_ACCOUNT}', 'floor', 'x', 'y', 0)`;
-const ESSENTIAL_PROJECT_ROW =
+export const ESSENTIAL_ACCOUNT_ROW = `insert into accounts (id, name, callback_auth_key_live, callback_auth_key_test, created_at) values ('${ESSENTIAL_ACCOUNT}', 'floor', 'x', 'y', 0)`;
+export const ESSENTIAL_PROJECT_ROW =
   `insert into projects (id, account_id, environment, name, type, param_history, created_at, updated_at) ` +
   `values ('${ESSENTIAL_PROJECT_ID}', '${ESSENTIAL_ACCOUNT}', 'live', 'bench creates', 'imageannotation', '[]', 0, 0)`;
 /** The joined read of `GET task/{id}`: the task, scoped to its account and environment, with its project's and batch's names. */
-const ESSENTIAL_GET =
+export const ESSENTIAL_GET =
   'select t.*, p.name as project_name, b.name as batch_name from tasks t inner join projects p on p.id = t.project_id ' +
   'left join batches b on b.id = t.batch_id where t.id = $1 and t.account_id = $2 and t.environment = $3';
 const ESSENTIAL_PROJECT_BY_NAME = 'select id, name from projects where account_id = $1 and environment = $2 and name = $3';
+/** Tagwright's one-statement create on PostgreSQL: the task insert and its counter upsert in one data-modifying WITH (last parameter: the counter shard). */
+export const ESSENTIAL_INSERT_COUNTED =
+  `with inserted as (insert into tasks (${TASK_COLUMNS.join(', ')}) values (${TASK_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ` +
+  'on conflict (account_id, environment, unique_id) do nothing returning account_id, environment, project_id, type, status) ' +
+  'insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) ' +
+  `select account_id, environment, project_id, '', type, status, $${TASK_COLUMNS.length + 1}::integer, 1 from inserted ` +
+  'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning n';
 
 /**
  * The essential floor on SQLite: bare Fastify and better-sqlite3 as in `startTaskFloor`, but on
@@ -309,19 +316,13 @@ export async function startTaskFloorEssentialPostgres(adminUrl: string, poolSize
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   await pool.query(ESSENTIAL_ACCOUNT_ROW);
   await pool.query(ESSENTIAL_PROJECT_ROW);
-  const insertCounted =
-    `with inserted as (insert into tasks (${TASK_COLUMNS.join(', ')}) values (${TASK_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ` +
-    'on conflict (account_id, environment, unique_id) do nothing returning account_id, environment, project_id, type, status) ' +
-    'insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) ' +
-    `select account_id, environment, project_id, '', type, status, $${TASK_COLUMNS.length + 1}::integer, 1 from inserted ` +
-    'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning n';
   const app = Fastify({ logger: { level: 'warn' } });
   app.post('/v1/task/imageannotation', async (request) => {
     const now = Date.now();
     const task = floorTask(request.body as Record<string, any>, now);
     const project = await pool.query({ name: 'essential_project', text: ESSENTIAL_PROJECT_BY_NAME, values: [ESSENTIAL_ACCOUNT, 'live', task.project] });
     const projectId = project.rows[0].id as string;
-    await pool.query({ name: 'essential_insert', text: insertCounted, values: [...essentialValues(task, projectId, now), Math.floor(Math.random() * 16)] });
+    await pool.query({ name: 'essential_insert', text: ESSENTIAL_INSERT_COUNTED, values: [...essentialValues(task, projectId, now), Math.floor(Math.random() * 16)] });
     return task;
   });
   app.get('/v1/task/:id', async (request) => {
