@@ -60,6 +60,14 @@ export class History<R extends StoreRecord = Shape> {
     return pending;
   }
 
+  /**
+   * Ids of the records the gesture in progress has changed so far (in `store`, the main one by
+   * default); empty between gestures. The shapes canvas keeps these on a layer of their own.
+   */
+  pendingIds<T extends StoreRecord = R>(store: AnnotationStore<T> = this.store as unknown as AnnotationStore<T>): Iterable<string> {
+    return this.pending.get(store as unknown as AnnotationStore<StoreRecord>)?.keys() ?? [];
+  }
+
   /** Reverts whatever the pending entry holds (an interaction cancelled with Escape). */
   cancel(): void {
     // Emptied before the rollback is applied: the stores' listeners read canUndo while it runs, and

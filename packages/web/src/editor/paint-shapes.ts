@@ -23,10 +23,11 @@ const CAPTION_REACH = { left: 400, top: 24 };
  * view's opacity, the caption above the label anchor). Geometry is placed through the camera;
  * strokes, dots and captions keep their screen size at any zoom, as non-scaling SVG strokes would.
  * A drag or zoom step then costs one clear and a path per shape, with no DOM element changed; shapes
- * wholly outside the viewport are skipped. Returns the shapes painted, in paint order (tests and
- * the benches read them from the canvas element).
+ * wholly outside the viewport are skipped. `shapes` narrows the paint to some of the store's shapes
+ * (paint-layers.ts paints a gesture's shapes apart from the others). Returns the shapes painted, in
+ * paint order (tests and the benches read them from the canvas element).
  */
-export function paintShapes(context: CanvasRenderingContext2D, editor: Editor, view: ShapesPaintView): Shape[] {
+export function paintShapes(context: CanvasRenderingContext2D, editor: Editor, view: ShapesPaintView, shapes: Iterable<Shape> = editor.store.getAll()): Shape[] {
   const { camera, scale } = view;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, context.canvas.width, context.canvas.height);
@@ -35,7 +36,7 @@ export function paintShapes(context: CanvasRenderingContext2D, editor: Editor, v
   const fill = view.view.showFill ? view.view.fillOpacity : 0;
   const captions: Array<{ text: string; x: number; y: number }> = [];
   const painted: Shape[] = [];
-  for (const shape of editor.store.getAll()) {
+  for (const shape of shapes) {
     if (editor.isHidden(shape.id)) continue;
     const bounds = utilOf(shape).bounds(shape);
     const left = bounds.left * camera.zoom + camera.x;

@@ -131,6 +131,52 @@ describe('ImageAnnotator', () => {
     expect(paintedShapes(container)[0]).toMatchObject({ id: 'b0', left: 20 });
   }, 120_000);
 
+  it('repaints only the dragged box, on the layer above the others, on each frame of a drag among 1,000', async () => {
+    const annotations = Array.from({ length: 1000 }, (_, index) => ({ uuid: `b${index}`, type: 'box', label: 'car', left: (index % 40) * 20, top: Math.floor(index / 40) * 20, width: 10, height: 10 }));
+    const task = makeTask('imageannotation', { ...TASK.params, hypothesis: { annotations } });
+    const { container } = render(<ImageAnnotator task={task} onReady={() => {}} onChange={() => {}} />);
+    await nextPaint();
+    fireEvent.keyDown(window, { key: 'v' });
+    await nextPaint();
+    const frames: FrameRequestCallback[] = [];
+    const requestFrame = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    const runFrames = () => act(() => frames.splice(0).forEach((frame) => frame(0)));
+    try {
+      const canvas = screen.getByTestId('canvas');
+      const stillPaints = paintRecord(container).paints;
+      act(() => {
+        fireEvent.pointerDown(canvas, { clientX: 45, clientY: 5, button: 0, pointerId: 1 }); // b2
+      });
+      fireEvent.pointerMove(canvas, { clientX: 50, clientY: 5, pointerId: 1 });
+      runFrames();
+      // The drag started: the still layer is painted once, without b2.
+      expect(paintRecord(container).paints).toBe(stillPaints + 1);
+      expect(paintRecord(container).drawn.filter((entry) => entry.op === 'stroke')).toHaveLength(999);
+      for (let step = 1; step <= 10; step++) {
+        fireEvent.pointerMove(canvas, { clientX: 50 + step, clientY: 5 + step, pointerId: 1 });
+        runFrames();
+        const moving = paintRecord(container, 'moving').drawn;
+        expect(moving.filter((entry) => entry.op === 'stroke').map((entry) => entry.points)).toEqual([
+          [
+            [45 + step, step],
+            [55 + step, 10 + step],
+          ],
+        ]);
+        expect(moving.filter((entry) => entry.op === 'text')).toHaveLength(1);
+        expect(paintedShapes(container, 'moving').map((shape) => shape.id)).toEqual(['b2']);
+      }
+      expect(paintRecord(container).paints).toBe(stillPaints + 1);
+      fireEvent.pointerUp(canvas, { clientX: 60, clientY: 15, button: 0, pointerId: 1 });
+      runFrames();
+      // Dropped: every box on the still layer again, in the store's order; the moving layer is empty.
+      expect(paintRecord(container).paints).toBe(stillPaints + 2);
+      expect(paintedShapes(container)[2]).toMatchObject({ id: 'b2', left: 55, top: 10 });
+      expect(paintRecord(container, 'moving').drawn).toEqual([]);
+    } finally {
+      requestFrame.mockRestore();
+    }
+  }, 120_000);
+
   it('zooms and repaints once per animation frame however many wheel events arrive in it, by their summed delta', () => {
     const frames: FrameRequestCallback[] = [];
     const requestFrame = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));

@@ -29,8 +29,11 @@ export function paintableCanvas(size = { width: 800, height: 600 }): () => void 
 
 let recordings: WeakMap<HTMLCanvasElement, ReturnType<typeof recordingContext>> | null = null;
 
-function shapesCanvasIn(scope: ParentNode): ShapesCanvasElement {
-  const canvas = scope.querySelector<ShapesCanvasElement>('[data-testid=shapes-canvas]');
+/** The still layer (every shape but those a gesture is changing) or the moving layer above it. */
+export type ShapesLayer = 'still' | 'moving';
+
+function shapesCanvasIn(scope: ParentNode, layer: ShapesLayer = 'still'): ShapesCanvasElement {
+  const canvas = scope.querySelector<ShapesCanvasElement>(layer === 'still' ? '[data-testid=shapes-canvas]' : '[data-testid=moving-shapes-canvas]');
   if (!canvas) throw new Error('no shapes canvas in this part of the page');
   return canvas;
 }
@@ -40,14 +43,14 @@ export async function nextPaint(): Promise<void> {
   await act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
 }
 
-/** The shapes the canvas in `scope` painted last, in paint order. */
-export function paintedShapes(scope: ParentNode): readonly Shape[] {
-  return shapesCanvasIn(scope).paintedShapes ?? [];
+/** The shapes shown after the latest paint (both layers; the moving layer's alone with `layer`), in paint order. */
+export function paintedShapes(scope: ParentNode, layer: ShapesLayer = 'still'): readonly Shape[] {
+  return shapesCanvasIn(scope, layer).paintedShapes ?? [];
 }
 
-/** What the canvas in `scope` drew in its last paint (device pixels), and how many paints it made. */
-export function paintRecord(scope: ParentNode): { drawn: Drawn[]; paints: number } {
-  const recording = recordings?.get(shapesCanvasIn(scope));
+/** What a shapes layer in `scope` drew in its last paint (device pixels), and how many paints it made. */
+export function paintRecord(scope: ParentNode, layer: ShapesLayer = 'still'): { drawn: Drawn[]; paints: number } {
+  const recording = recordings?.get(shapesCanvasIn(scope, layer));
   if (!recording) throw new Error('call paintableCanvas() before rendering');
   return { drawn: recording.drawn, paints: recording.counts.paints };
 }
