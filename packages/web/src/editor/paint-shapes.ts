@@ -22,10 +22,10 @@ const CAPTION_REACH = { left: 400, top: 24 };
  * editor's shapes and the video editor's current frame (stroke 2 px, 3 px when selected, fill at the
  * view's opacity, the caption above the label anchor). Geometry is placed through the camera;
  * strokes, dots and captions keep their screen size at any zoom, as non-scaling SVG strokes would.
- * A drag or zoom step then costs one clear and a path per shape, with no DOM element changed; shapes
- * wholly outside the viewport are skipped. `shapes` narrows the paint to some of the store's shapes
- * (paint-layers.ts paints a gesture's shapes apart from the others). Returns the shapes painted, in
- * paint order (tests and the benches read them from the canvas element).
+ * A zoom step then costs one clear and a path per shape, with no DOM element changed; shapes wholly
+ * outside the viewport are skipped. `shapes` narrows the paint to some of the store's shapes:
+ * paint-layers.ts paints a gesture's shapes apart from the others, so a drag step paints one.
+ * Returns the shapes painted, in paint order (tests and the benches read them from the canvas element).
  */
 export function paintShapes(context: CanvasRenderingContext2D, editor: Editor, view: ShapesPaintView, shapes: Iterable<Shape> = editor.store.getAll()): Shape[] {
   const { camera, scale } = view;
