@@ -260,6 +260,13 @@ registerPreparedSql(INSERT_COUNTED_CHECKED_POSTGRES);
 /** What the one-statement create of a remembered project did (see INSERT_COUNTED_CHECKED_POSTGRES). */
 export type CheckedInsert = 'created' | 'duplicate' | 'stale-project';
 
+/** Thrown by a checked insert inside a transaction when the project changed, so that the transaction rolls back. */
+export class StaleProject extends Error {
+  constructor() {
+    super('the project changed since this process read it');
+  }
+}
+
 /** The project a task was built from, as INSERT_COUNTED_CHECKED_POSTGRES checks it again. */
 export interface ProjectCheck {
   name: string;
@@ -491,7 +498,7 @@ export class TaskRepository {
 
   /**
    * PostgreSQL only: `insertUnbatched` of a task built from a remembered project, checking that
-   * project in the same statement (INSERT_COUNTED_CHECKED_POSTGRES); meant to run outside a transaction.
+   * project in the same statement (INSERT_COUNTED_CHECKED_POSTGRES); outside a transaction or inside one (test-mode creates).
    */
   async insertUnbatchedChecked(task: NewTask, project: ProjectCheck): Promise<CheckedInsert> {
     if (this.dialect.name !== 'postgres') throw new Error('insertUnbatchedChecked: PostgreSQL only');

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
 import type { TaskStatus, WorkState } from '../db/tables/tasks.ts';
-import { TaskRepository, statusChangeDeltas, type AuditEntry, type CheckedInsert, type NewTask, type ProjectCheck, type Task, type TaskPatch } from '../repositories/task.repository.ts';
+import { StaleProject, TaskRepository, statusChangeDeltas, type AuditEntry, type CheckedInsert, type NewTask, type ProjectCheck, type Task, type TaskPatch } from '../repositories/task.repository.ts';
 import { BatchRepository, type Batch } from '../repositories/batch.repository.ts';
 import { AccountRepository } from '../repositories/account.repository.ts';
 import { OutboxRepository, type CallbackEvent } from '../repositories/outbox.repository.ts';
@@ -108,7 +108,18 @@ export class TaskLifecycle {
    * `stagingOnly` (Studio and Rapid projects) admits the task only while the batch is staging.
    * Returns undefined, having written nothing, when the task's unique_id is already taken.
    */
-  async createTask(trx: Kysely<Database>, task: Task, options: { stagingOnly?: boolean; testResponse?: unknown } = {}): Promise<Task | undefined> {
+  async createTask(
+    trx: Kysely<Database>,
+    task: Task,
+    options: {
+      stagingOnly?: boolean;
+      testResponse?: unknown;
+      /** PostgreSQL, no batch and no tags: the project the task was built from, checked by the insert (TaskRepository.insertUnbatchedChecked); StaleProject when it changed. */
+      project?: ProjectCheck;
+      /** The account's default callback URL as the caller knows it (saves reading the account). */
+      accountCallbackUrl?: string | null;
+    } = {},
+  ): Promise<Task | undefined> {
     if (task.batch_id !== null) await this.admitToBatch(trx, task, options.stagingOnly ?? false);
     const { project_name: _project, batch_name: _batch, ...row } = task;
     // A test-mode task is stored completed (as applyCompletion would leave it at the creation
@@ -118,7 +129,11 @@ export class TaskLifecycle {
       options.testResponse === undefined
         ? { ...row, status: 'pending', work_state: 'queued' }
         : { ...row, status: 'completed', work_state: 'completed', response: options.testResponse, completed_at: task.created_at, updated_at: task.created_at };
-    if (!(await this.tasks(trx).insert(fresh))) return undefined;
+    if (options.project) {
+      const outcome = await this.tasks(trx).insertUnbatchedChecked(fresh, options.project);
+      if (outcome === 'stale-project') throw new StaleProject();
+      if (outcome === 'duplicate') return undefined;
+    } else if (!(await this.tasks(trx).insert(fresh))) return undefined;
     const created: Task = { ...task, ...fresh };
     if (options.testResponse === undefined) return created;
     // The recorder writes after the insert (its rows reference the task); chat tasks keep their v1 view.
@@ -127,7 +142,7 @@ export class TaskLifecycle {
       await this.tasks(trx).update(created.id, { response: recorded }, task.created_at);
       created.response = recorded;
     }
-    await this.enqueueTaskCallback(trx, created, 'completed', task.created_at);
+    await this.enqueueTaskCallback(trx, created, 'completed', task.created_at, options.accountCallbackUrl);
     await this.evaluateBatchCompletion(trx, created, task.created_at);
     return created;
   }

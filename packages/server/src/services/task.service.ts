@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import type { TaskStatus } from '../db/tables/tasks.ts';
 import type { Caller } from './account.service.ts';
-import { TaskRepository, type StoredTask, type Task, type TaskCursor, type TaskFilters } from '../repositories/task.repository.ts';
+import { StaleProject, TaskRepository, type CheckedInsert, type ProjectCheck, type StoredTask, type Task, type TaskCursor, type TaskFilters } from '../repositories/task.repository.ts';
 import type { Project, ProjectRepository } from '../repositories/project.repository.ts';
 import type { Batch, BatchRepository } from '../repositories/batch.repository.ts';
 import type { UserRepository } from '../repositories/user.repository.ts';
@@ -147,9 +147,9 @@ export class TaskService {
     const idempotencyKey = options.idempotencyKey?.trim() || undefined;
     if (idempotencyKey !== undefined) checkIndexedLength(idempotencyKey, 'Idempotency-Key');
     let duplicatesRefused = false;
-    if (this.projectCache && idempotencyKey === undefined && caller.environment === 'live' && request.placement.batch === undefined) {
+    if (this.projectCache && idempotencyKey === undefined && request.placement.batch === undefined) {
       const oneStatement = await this.createInOneStatement(caller, request);
-      if (oneStatement.created) return oneStatement.created;
+      if (oneStatement.created) return this.answerCreated(oneStatement.created, caller.environment === 'test');
       duplicatesRefused = oneStatement.duplicatesRefused;
     }
     if (!duplicatesRefused) await this.refuseDuplicates(caller, uniqueId, idempotencyKey);
@@ -179,7 +179,12 @@ export class TaskService {
       }
       throw error;
     }
-    if (testResponse === undefined) return created;
+    return this.answerCreated(created, testResponse !== undefined);
+  }
+
+  /** The answer to a create; a test-mode task (completed at once, its callback queued) is answered as created. */
+  private answerCreated(created: Task, testMode: boolean): Task {
+    if (!testMode) return created;
     this.notifyWork();
     // Contract 5.10: the answer shows the task as it was created; it is already completed for every later read.
     return { ...created, status: 'pending', work_state: 'queued', response: null, completed_at: null, updated_at: created.created_at };
@@ -217,8 +222,12 @@ export class TaskService {
         if (!duplicatesRefused) await this.refuseDuplicates(caller, request.uniqueId, undefined);
         throw error;
       }
-      if (prepared.testResponse !== undefined || prepared.task.tags?.length) return { duplicatesRefused };
-      const { outcome, task } = await this.lifecycle.createUnbatchedCheckedTask(this.db.kysely, prepared.task, { name, historyMd5: remembered.historyMd5 });
+      if (prepared.task.tags?.length) return { duplicatesRefused };
+      const check = { name, historyMd5: remembered.historyMd5 };
+      const { outcome, task } =
+        prepared.testResponse === undefined
+          ? await this.lifecycle.createUnbatchedCheckedTask(this.db.kysely, prepared.task, check)
+          : await this.createTestTaskChecked(caller, prepared, check);
       if (outcome === 'created') return { created: task, duplicatesRefused };
       if (outcome === 'duplicate') {
         await this.refuseDuplicates(caller, request.uniqueId, undefined);
@@ -228,6 +237,24 @@ export class TaskService {
       cache.delete(account, environment, name);
     }
     return { duplicatesRefused };
+  }
+
+  /**
+   * A test-mode create of a remembered project in its transaction (completion, callback and recorder
+   * writes need one): BEGIN, the checked insert-and-count statement, the callback's outbox row when
+   * there is a target, COMMIT. The account's default callback URL is the caller's, which the task's
+   * own `callback_url` was taken from too (newTask), instead of a read of the account.
+   */
+  private async createTestTaskChecked(caller: Caller, prepared: PreparedTask, project: ProjectCheck): Promise<{ outcome: CheckedInsert; task: Task }> {
+    try {
+      const created = await this.runCreate((trx) =>
+        this.lifecycle.createTask(trx, prepared.task, { testResponse: prepared.testResponse, project, accountCallbackUrl: caller.account.default_callback_url ?? null }),
+      );
+      return created ? { outcome: 'created', task: created } : { outcome: 'duplicate', task: prepared.task };
+    } catch (error) {
+      if (error instanceof StaleProject) return { outcome: 'stale-project', task: prepared.task };
+      throw error;
+    }
   }
 
   /** 409 when the unique_id or the Idempotency-Key already names a task (contract 7.1.3, 7.3). */

@@ -107,11 +107,32 @@ describeEachDatabase('one-statement task create', (dialect) => {
     }
   });
 
-  it('creates a live task of a known project in one statement on PostgreSQL', { skip: dialect !== 'postgres' && 'PostgreSQL round trips' }, async () => {
-    const project = unique('one');
-    await createProject(server, { name: project });
-    assert.equal((await create({ project })).status, 200);
-    // Every Kysely statement of this process passes through its executor's executeQuery (whatever the driver).
+  it('completes a test-key task of a remembered project at once, with its callback, and sees parameter changes', async () => {
+    const project = unique('test-mode');
+    await createProject(server, { name: project, params: { instruction: 'Rules A.' } }, TEST_KEY);
+    const callbackUrl = 'http://127.0.0.1:9/test-mode';
+    const first = await create({ project, callback_url: callbackUrl }, TEST_KEY);
+    assert.equal(first.status, 200, first.text);
+    const changed = await fetch(`${other.url}/v1/projects/${encodeURIComponent(project)}/setParams`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ instruction: 'Rules B.' }),
+    });
+    assert.equal(changed.status, 200, await changed.text());
+    const second = await create({ project, callback_url: callbackUrl, instruction: 'Task.' }, TEST_KEY);
+    assert.equal(second.status, 200, second.text);
+    // Answered as created (contract 5.10), stored completed with the synthetic response.
+    assert.equal(second.body.status, 'pending');
+    assert.equal(second.body.instruction, 'Task.\n\nRules B.');
+    const stored = await server.request('GET', `/v1/task/${second.body.task_id}`, { key: TEST_KEY });
+    assert.equal(stored.body.status, 'completed');
+    assert.ok(stored.body.response);
+    const queued = await server.server.services.db.kysely.selectFrom('outbox').select('target').where('subject_id', '=', second.body.task_id).execute();
+    assert.deepEqual(queued.map((row) => row.target), [callbackUrl]);
+  });
+
+  /** The statements this process sends to the database while `work` runs (every Kysely statement passes its executor, whatever the driver). */
+  async function statementsOf(work: () => Promise<void>): Promise<string[]> {
     const executor = Object.getPrototypeOf(server.server.services.db.kysely.getExecutor()) as { executeQuery: (...args: unknown[]) => Promise<unknown> };
     const original = executor.executeQuery;
     const seen: string[] = [];
@@ -120,13 +141,26 @@ describeEachDatabase('one-statement task create', (dialect) => {
       return original.apply(this, args);
     };
     try {
-      const created = await create({ project });
-      assert.equal(created.status, 200, created.text);
+      await work();
     } finally {
       executor.executeQuery = original;
     }
-    const touching = seen.filter((text) => /\b(projects|tasks|task_counts)\b/.test(text));
-    assert.equal(touching.length, 1, touching.join('\n'));
-    assert.match(touching[0], /with project as/);
+    return seen;
+  }
+
+  it('creates a task of a known project with one statement on PostgreSQL (plus the callback row in test mode)', { skip: dialect !== 'postgres' && 'PostgreSQL round trips' }, async () => {
+    const project = unique('one');
+    await createProject(server, { name: project });
+    await createProject(server, { name: project }, TEST_KEY);
+    for (const key of [LIVE_KEY, TEST_KEY]) {
+      assert.equal((await create({ project }, key)).status, 200);
+      const seen = await statementsOf(async () => {
+        const created = await create({ project, unique_id: unique('one-uid') }, key);
+        assert.equal(created.status, 200, created.text);
+      });
+      const touching = seen.filter((text) => /\b(projects|tasks|task_counts|accounts)\b/.test(text));
+      assert.equal(touching.length, 1, touching.join('\n'));
+      assert.match(touching[0], /with project as/);
+    }
   });
 });
