@@ -22,6 +22,12 @@ export interface HeldWork {
   accountCallbackUrl: string | null;
 }
 
+/** Row versions (PostgreSQL xmin) of a task and its pipeline state as read; null when the row did not exist. */
+export interface SubmitVersions {
+  task: string | null;
+  work: string | null;
+}
+
 /** A project the user is assigned to (live environment only: test tasks never reach labelers). */
 export interface AssignedProject {
   id: string;
@@ -280,6 +286,27 @@ const END_LEASE_REQUEUE = new CompiledStatement<{ ended: string }>(3, (db: Kysel
       select task_id as ended from ended`.compile(db),
 }), { prepared: true });
 
+/** A lease joined to its task (with project and batch names), the project's pipeline, the task's pipeline state and the account's callback URL. */
+function heldWorkQuery(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('task_leases as l')
+    // A gold lease's task_id names a quality task: no tasks row has that id (ids are unique).
+    .leftJoin('tasks as t', 't.id', 'l.task_id')
+    .leftJoin('projects as p', 'p.id', 't.project_id')
+    .leftJoin('batches as b', 'b.id', 't.batch_id')
+    .leftJoin('task_work as w', 'w.task_id', 't.id')
+    .leftJoin('accounts as a', 'a.id', 't.account_id')
+    .selectAll('t')
+    .select([
+      'l.id as lease_id', 'l.account_id as lease_account_id', 'l.task_id as lease_task_id', 'l.task_source as lease_task_source',
+      'l.user_id as lease_user_id', 'l.kind as lease_kind', 'l.started_at as lease_started_at', 'l.expires_at as lease_expires_at',
+      'p.name as project_name', 'b.name as batch_name', 'p.pipeline as project_pipeline', 'p.consensus_attempts as project_consensus_attempts',
+      'w.task_id as work_task_id', 'w.round as work_round', 'w.attempts as work_attempts', 'w.pending_response as work_pending_response',
+      'w.review_reason as work_review_reason', 'w.agreement as work_agreement', 'a.default_callback_url as account_callback_url',
+    ])
+    .where('l.id', '=', id);
+}
+
 /** Statements whose SQL depends on the dialect (row locks), compiled once per dialect. */
 function dialectStatements(dialect: DialectHelpers) {
   return {
@@ -287,25 +314,17 @@ function dialectStatements(dialect: DialectHelpers) {
     review: { claim: claimStatement('review', dialect), claimWithLease: claimWithLeaseStatement('review', dialect), context: nextContextStatement('review') },
     lockLease: new CompiledStatement<Lease>(1, (db: Kysely<Database>, id) => db.selectFrom('task_leases').selectAll().where('id', '=', id).modifyEnd(dialect.forUpdate)),
     lockLeaseForSubmit: new CompiledStatement<HeldWorkRow>(1, (db: Kysely<Database>, id) =>
-      db
-        .selectFrom('task_leases as l')
-        // A gold lease's task_id names a quality task: no tasks row has that id (ids are unique).
-        .leftJoin('tasks as t', 't.id', 'l.task_id')
-        .leftJoin('projects as p', 'p.id', 't.project_id')
-        .leftJoin('batches as b', 'b.id', 't.batch_id')
-        .leftJoin('task_work as w', 'w.task_id', 't.id')
-        .leftJoin('accounts as a', 'a.id', 't.account_id')
-        .selectAll('t')
-        .select([
-          'l.id as lease_id', 'l.account_id as lease_account_id', 'l.task_id as lease_task_id', 'l.task_source as lease_task_source',
-          'l.user_id as lease_user_id', 'l.kind as lease_kind', 'l.started_at as lease_started_at', 'l.expires_at as lease_expires_at',
-          'p.name as project_name', 'b.name as batch_name', 'p.pipeline as project_pipeline', 'p.consensus_attempts as project_consensus_attempts',
-          'w.task_id as work_task_id', 'w.round as work_round', 'w.attempts as work_attempts', 'w.pending_response as work_pending_response',
-          'w.review_reason as work_review_reason', 'w.agreement as work_agreement', 'a.default_callback_url as account_callback_url',
-        ])
-        .where('l.id', '=', id)
-        // Only the lease row is locked (PostgreSQL refuses to lock the nullable side of an outer join anyway).
-        .modifyEnd(dialect.name === 'postgres' ? sql`for update of l` : sql``),
+      // Only the lease row is locked (PostgreSQL refuses to lock the nullable side of an outer join anyway).
+      heldWorkQuery(db, id).modifyEnd(dialect.name === 'postgres' ? sql`for update of l` : sql``),
+      { prepared: true },
+    ),
+    /**
+     * PostgreSQL: the same read without a lock, with the row versions (xmin) of the task and its
+     * pipeline state, for a submission written in one conditional statement (submission-write.ts)
+     * that changes nothing when either row changed since.
+     */
+    readForSubmit: new CompiledStatement<HeldWorkRow>(1, (db: Kysely<Database>, id) =>
+      heldWorkQuery(db, id).select([sql<string | null>`t.xmin::text`.as('task_version'), sql<string | null>`w.xmin::text`.as('work_version')]),
       { prepared: true },
     ),
     sweep: new CompiledStatement<{ task_id: string; task_source: string; kind: string }>(2, (db: Kysely<Database>, now, again) =>
@@ -588,32 +607,19 @@ export class QueueRepository {
    */
   async lockLeaseForSubmit(trx: Kysely<Database>, leaseId: string): Promise<HeldWork | undefined> {
     const { rows } = await statementsFor(this.dialect).lockLeaseForSubmit.execute(trx, this.dialect.name, [leaseId]);
+    return rows[0] && heldWorkFromRow(rows[0]);
+  }
+
+  /**
+   * PostgreSQL: what lockLeaseForSubmit reads, without locking anything, and the row versions of the
+   * task and its pipeline state (`versions`), which a one-statement submission (submission-write.ts)
+   * requires unchanged. Undefined when the lease does not exist.
+   */
+  async readForSubmit(leaseId: string): Promise<(HeldWork & { versions: SubmitVersions }) | undefined> {
+    const { rows } = await statementsFor(this.dialect).readForSubmit.execute(this.db, this.dialect.name, [leaseId]);
     const row = rows[0];
     if (!row) return undefined;
-    const lease = normalizeLease({
-      id: row.lease_id, account_id: row.lease_account_id, task_id: row.lease_task_id, task_source: row.lease_task_source,
-      user_id: row.lease_user_id, kind: row.lease_kind, started_at: row.lease_started_at, expires_at: row.lease_expires_at,
-    } as Lease);
-    const task = row.id === null || lease.task_source !== 'task' ? undefined : taskFromStored(row as unknown as StoredTask);
-    const work: TaskWork | undefined =
-      row.work_task_id === null
-        ? undefined
-        : {
-            task_id: row.work_task_id,
-            round: Number(row.work_round),
-            attempts: Number(row.work_attempts),
-            pending_response: row.work_pending_response === null ? null : typeof row.work_pending_response === 'string' ? JSON.parse(row.work_pending_response) : row.work_pending_response,
-            review_reason: row.work_review_reason,
-            agreement: row.work_agreement === null ? null : Number(row.work_agreement),
-          };
-    return {
-      lease,
-      task,
-      pipeline: row.project_pipeline,
-      consensus_attempts: row.project_consensus_attempts === null ? null : Number(row.project_consensus_attempts),
-      work,
-      accountCallbackUrl: row.account_callback_url,
-    };
+    return { ...heldWorkFromRow(row), versions: { task: (row.task_version as string | null) ?? null, work: (row.work_version as string | null) ?? null } };
   }
 
   /** Deletes a lease inside the caller's transaction (the task's new state is set by the caller). */
@@ -733,6 +739,34 @@ function sourcesFrom(batches: readonly BatchSourceRow[], projectIds: readonly st
   }));
   for (const projectId of projectIds) sources.push({ project_id: projectId, batch_key: '', studio_priority: null, batch_priority: null });
   return sources;
+}
+
+/** lockLeaseForSubmit's and readForSubmit's row as a HeldWork. */
+function heldWorkFromRow(row: HeldWorkRow): HeldWork {
+  const lease = normalizeLease({
+    id: row.lease_id, account_id: row.lease_account_id, task_id: row.lease_task_id, task_source: row.lease_task_source,
+    user_id: row.lease_user_id, kind: row.lease_kind, started_at: row.lease_started_at, expires_at: row.lease_expires_at,
+  } as Lease);
+  const task = row.id === null || lease.task_source !== 'task' ? undefined : taskFromStored(row as unknown as StoredTask);
+  const work: TaskWork | undefined =
+    row.work_task_id === null
+      ? undefined
+      : {
+          task_id: row.work_task_id,
+          round: Number(row.work_round),
+          attempts: Number(row.work_attempts),
+          pending_response: row.work_pending_response === null ? null : typeof row.work_pending_response === 'string' ? JSON.parse(row.work_pending_response) : row.work_pending_response,
+          review_reason: row.work_review_reason,
+          agreement: row.work_agreement === null ? null : Number(row.work_agreement),
+        };
+  return {
+    lease,
+    task,
+    pipeline: row.project_pipeline,
+    consensus_attempts: row.project_consensus_attempts === null ? null : Number(row.project_consensus_attempts),
+    work,
+    accountCallbackUrl: row.account_callback_url,
+  };
 }
 
 function normalizeLease(row: Lease): Lease {

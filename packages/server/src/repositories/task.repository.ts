@@ -734,7 +734,7 @@ export class TaskRepository {
   }
 
   /** Counter deltas as upsert rows (8 values each): summed per key, zero sums dropped, in the sorted lock order, on this transaction's shard. */
-  private counterRows(deltas: readonly CountDelta[]): unknown[][] {
+  counterRows(deltas: readonly CountDelta[]): unknown[][] {
     const merged = new Map<string, CountDelta>();
     for (const delta of deltas) {
       const id = deltaId(delta);

@@ -40,6 +40,11 @@ export class ChatConversationService {
    * Called by the task lifecycle inside the completing (or fixing) transaction: stores the
    * conversation as rows and answers the v1 response to keep on the task. Other types pass through.
    */
+  /** Only chat tasks store their threads as rows. */
+  recordsAsIs(task: Pick<Task, 'type'>): boolean {
+    return !isChatTask(task);
+  }
+
   async record(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown> {
     if (!isChatTask(task)) return response;
     const threads = isPlainObject(response) && Array.isArray(response.threads) ? (response as unknown as ChatResponse).threads : testThreads(task.params);

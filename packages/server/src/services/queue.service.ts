@@ -24,6 +24,7 @@ import { statedImageSize } from '../domain/image-size.ts';
 import { consensus, pairAgreement } from './consensus.ts';
 import { familyOf } from '../families/index.ts';
 import { SubmissionReopener, recentSubmissions, type RecentSubmission } from './submission-reopen.ts';
+import { OneStatementSubmitter } from './one-statement-submit.ts';
 
 /** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
 export interface Worker {
@@ -84,6 +85,8 @@ export class QueueService {
    * runs each in its own transaction, in parallel.
    */
   private readonly writeGroups: GroupCommitter | undefined;
+  /** PostgreSQL only: most submissions as one unlocked read and one conditional write (one-statement-submit.ts). */
+  private readonly oneStatement: OneStatementSubmitter | undefined;
 
   constructor(
     private readonly db: Db,
@@ -99,6 +102,7 @@ export class QueueService {
     this.projects = new ProjectRepository(db.kysely);
     this.goldTasks = new QualityTaskRepository(db.kysely);
     this.writeGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
+    this.oneStatement = db.dialect.name === 'postgres' ? new OneStatementSubmitter(db, settings, lifecycle) : undefined;
   }
 
   /**
@@ -258,6 +262,12 @@ export class QueueService {
     if (!('response' in body)) throw new InvalidRequest("Missing required parameter 'response': the labeled response.");
     const timeSpentMs = readTimeSpent(body.time_spent_secs);
     const now = Date.now();
+    // PostgreSQL: one conditional write without a transaction, unless the submission needs the locking one.
+    const written = await this.oneStatement?.submit(worker, taskId, leaseId, body.response, timeSpentMs, now);
+    if (written) {
+      if (written.callbacks) this.notifyWork();
+      return written.state;
+    }
     // Result files (masks) are rendered outside the transaction, so rendering holds no lock: a
     // submission of a type that renders them first runs the transaction up to the point where it
     // knows its task (writing nothing), renders, then runs it again (see prepareCompletion).
@@ -560,7 +570,8 @@ export function reviewRequired(task: Pick<Task, 'params'>): boolean {
   return value === true || value === 1 || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 }
 
-function checkLease(lease: Lease | undefined, worker: Worker, taskId: string, leaseId: string, now: number, kind?: WorkKind): void {
+/** The lease checks every use of a lease makes (409 naming what is wrong). */
+export function checkLease(lease: Lease | undefined, worker: Worker, taskId: string, leaseId: string, now: number, kind?: WorkKind): void {
   if (!lease || lease.expires_at <= now) throw leaseLost(leaseId);
   if (lease.user_id !== worker.userId) throw new Conflict(`Lease ${leaseId} is held by someone else; ask for the next task.`);
   if (lease.task_id !== taskId) throw new Conflict(`Lease ${leaseId} is for task ${lease.task_id}, not ${taskId}.`);

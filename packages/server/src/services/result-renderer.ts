@@ -36,6 +36,11 @@ export class ResultRenderer implements CompletionRecorder {
     private readonly publicUrl: PublicUrl,
   ) {}
 
+  /** Only task types with result files (masks) are rendered. */
+  recordsAsIs(task: Pick<Task, 'type'>): boolean {
+    return !familyOf(task.type)?.renderResults;
+  }
+
   record(_trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown> {
     const family = familyOf(task.type);
     if (!family?.renderResults || !isPlainObject(response)) return Promise.resolve(response);

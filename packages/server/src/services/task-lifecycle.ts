@@ -68,6 +68,15 @@ export class TaskLifecycle {
     await this.results?.prepare?.(task, response);
   }
 
+  /**
+   * True when completing `task` stores the response exactly as given, the recorder writing nothing
+   * else (no chat threads, no result files): only then may the work queue write a completion without
+   * this class (submission-write.ts).
+   */
+  recordsAsIs(task: Pick<Task, 'type'>): boolean {
+    return !this.recorder || (this.recorder.recordsAsIs?.(task) ?? false);
+  }
+
   /** The response a completion or fix stores, after the recorder (when any) has written what it keeps elsewhere. */
   private recorded(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown> {
     return this.recorder ? this.recorder.record(trx, task, response) : Promise.resolve(response);
@@ -547,6 +556,8 @@ export interface CompletionRecorder {
   record(trx: Kysely<Database>, task: Task, response: unknown): Promise<unknown>;
   /** Does, before the transaction, the slow part of recording `response` (see TaskLifecycle.prepareResults). */
   prepare?(task: Pick<Task, 'id' | 'type' | 'params'>, response: unknown): Promise<void>;
+  /** True when `record` answers any response of this task unchanged and writes nothing (absent: not known). */
+  recordsAsIs?(task: Pick<Task, 'type'>): boolean;
 }
 
 /** Recorders applied in turn, each to what the previous one answered. */
@@ -556,6 +567,9 @@ export function chainRecorders(...recorders: CompletionRecorder[]): CompletionRe
       let kept = response;
       for (const recorder of recorders) kept = await recorder.record(trx, task, kept);
       return kept;
+    },
+    recordsAsIs(task) {
+      return recorders.every((recorder) => recorder.recordsAsIs?.(task) ?? false);
     },
   };
 }
@@ -568,7 +582,7 @@ export interface NewTaskEntry {
 }
 
 /** The task callback (contract 8.2): the wire task, its response, id and status. */
-function taskCallbackEvent(task: Task, event: 'completed' | 'error' | 'audit' | 'pending', target: string): CallbackEvent {
+export function taskCallbackEvent(task: Task, event: 'completed' | 'error' | 'audit' | 'pending', target: string): CallbackEvent {
   const wire = presentTask(task);
   return {
     accountId: task.account_id,

@@ -1,0 +1,121 @@
+import type { Db } from '../db/connect.ts';
+import type { QueueSettings } from '../config.ts';
+import type { TaskLifecycle } from './task-lifecycle.ts';
+import { taskCallbackEvent } from './task-lifecycle.ts';
+import { QueueRepository } from '../repositories/queue.repository.ts';
+import { WorkRecordRepository, type TaskWork } from '../repositories/work-record.repository.ts';
+import { TaskRepository, statusChangeDeltas, type Task } from '../repositories/task.repository.ts';
+import { writeSubmission, type SubmissionMove } from '../repositories/submission-write.ts';
+import { Conflict, NotFound } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { validateResponse } from './response-validation.ts';
+import { statedImageSize } from '../domain/image-size.ts';
+import { consensus } from './consensus.ts';
+import { checkLease, DEFAULT_CONSENSUS_ATTEMPTS, reviewRequired, type SubmitState, type Worker } from './queue.service.ts';
+
+/** PostgreSQL error codes after which the locking transaction is tried instead: a unique slot taken, a deadlock, a serialization failure. */
+const FALL_BACK_CODES = new Set(['23505', '40P01', '40001']);
+
+/**
+ * PostgreSQL: a label submission in one unlocked read and one conditional write (submission-write.ts),
+ * no BEGIN and COMMIT: three round trips with the session read, where the locking transaction took
+ * six. The read's answers are today's: a lease that is gone, expired, someone else's or for another
+ * task is a 409, a task that is gone a 404, a response of the wrong shape a 400, a task no longer in
+ * progress a 409. The decision (queued for more consensus attempts, review, or completed) is the
+ * pipeline's, made from that read; the write happens only if nothing it was made from changed.
+ *
+ * Answers undefined, having written nothing, when the caller must run the locking transaction
+ * instead: a gold task; a task whose completion records more than its response (chat threads, result
+ * files); a completion of a task in a batch (batch completion is decided under the batch lock) or
+ * of a recalled task (its earlier response is kept); and a write that found its lease or task
+ * changed since the read (the transaction then answers from the state as it is).
+ */
+export class OneStatementSubmitter {
+  private readonly queue: QueueRepository;
+  private readonly records: WorkRecordRepository;
+  private readonly tasks: TaskRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: QueueSettings,
+    private readonly lifecycle: TaskLifecycle,
+  ) {
+    this.queue = new QueueRepository(db.kysely, db.dialect);
+    this.records = new WorkRecordRepository(db.kysely, db.dialect);
+    this.tasks = new TaskRepository(db.kysely, db.dialect);
+  }
+
+  async submit(worker: Worker, taskId: string, leaseId: string, response: unknown, timeSpentMs: number, now: number): Promise<{ state: SubmitState; callbacks: boolean } | undefined> {
+    const held = await this.queue.readForSubmit(leaseId);
+    checkLease(held?.lease, worker, taskId, leaseId, now, 'label');
+    const { lease, task, versions } = held!;
+    if (lease.task_source === 'gold') return undefined;
+    if (!task || task.account_id !== worker.caller.account.id || task.environment !== 'live') throw new NotFound(`No task with id "${taskId}" exists.`);
+    validateResponse(task.type, task.params, response, { imageSize: statedImageSize(task.metadata) });
+    if (task.status !== 'pending' || task.work_state !== 'in_progress') {
+      throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${task.status}); ask for the next task.`);
+    }
+    if (!this.lifecycle.recordsAsIs(task)) return undefined;
+    const required = held!.pipeline === 'consensus_task' ? Math.max(1, held!.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
+    const work: TaskWork = held!.work ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
+    const attemptNo = work.attempts + 1;
+    const attempt = {
+      id: newId(now), account_id: task.account_id, project_id: task.project_id, task_id: task.id, user_id: worker.userId, kind: 'label' as const,
+      round: work.round, attempt_no: attemptNo, response, started_at: lease.started_at, submitted_at: now, time_spent_ms: timeSpentMs,
+      score: null, result: null, comments: null,
+    };
+    const base = { leaseId, userId: worker.userId, taskId: task.id, now, versions, attempt };
+
+    // The same pipeline decisions as QueueService.submitUnit.
+    if (attemptNo < required) {
+      return this.written(await this.write({ ...base, work: { ...work, attempts: attemptNo }, move: { to: 'queued' } }), 'queued', false);
+    }
+    let candidate = response;
+    let agreement: number | null = null;
+    if (required > 1) {
+      // The round's earlier attempts, unlocked: a new or withdrawn attempt changes task_work, whose version the write checks.
+      const earlier = await this.records.roundAttempts(task.id, work.round);
+      const result = consensus(task.type, task.params, [...earlier.map((entry) => entry.response), response]);
+      candidate = result.merged;
+      agreement = result.agreement;
+    }
+    const reason = agreement !== null && agreement < this.settings.consensusThreshold ? 'disagreement' : reviewRequired(task) ? 'required' : null;
+    if (reason) {
+      const review = { task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement };
+      return this.written(await this.write({ ...base, work: review, move: { to: 'review' } }), 'review', false);
+    }
+    if (task.batch_id !== null || task.response !== null) return undefined;
+    const completion = this.completion(task, candidate, held!.accountCallbackUrl);
+    const next = { task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement };
+    return this.written(await this.write({ ...base, work: next, move: completion }), 'completed', completion.callback !== undefined);
+  }
+
+  /** The completed task as the lifecycle would store it, its counter rows and its callback (contract 8.2) when it has a target. */
+  private completion(task: Task, response: unknown, accountCallbackUrl: string | null): Extract<SubmissionMove, { to: 'completed' }> {
+    const at = Date.now();
+    const completed: Task = { ...task, status: 'completed', work_state: 'completed', response, completed_at: Math.max(at, task.created_at), updated_at: at };
+    const target = task.callback_url ?? accountCallbackUrl;
+    const event = target ? taskCallbackEvent(completed, 'completed', target) : undefined;
+    return {
+      to: 'completed',
+      responseText: response === null || response === undefined ? null : JSON.stringify(response),
+      completedAt: completed.completed_at!,
+      updatedAt: at,
+      counterRows: this.tasks.counterRows(statusChangeDeltas(task, 'completed')),
+      callback: event && { id: newId(at), accountId: event.accountId, environment: event.environment, target: event.target, payloadText: JSON.stringify(event.payload) },
+    };
+  }
+
+  private async write(write: Parameters<typeof writeSubmission>[1]): Promise<boolean> {
+    try {
+      return (await writeSubmission(this.db.kysely, write)).moved;
+    } catch (error) {
+      if (FALL_BACK_CODES.has((error as { code?: string } | null)?.code ?? '')) return false;
+      throw error;
+    }
+  }
+
+  private written(moved: boolean, state: SubmitState, callbacks: boolean): { state: SubmitState; callbacks: boolean } | undefined {
+    return moved ? { state, callbacks } : undefined;
+  }
+}
