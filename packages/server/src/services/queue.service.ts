@@ -63,6 +63,9 @@ export type SubmitState = 'completed' | 'review' | 'queued';
 /** Waiting counts above this are reported as this (an index range read per project, bounded). */
 export const WAITING_COUNT_CAP = 10_000;
 
+/** How many leases on batched tasks a process remembers (QueueService.batchedLeases): more than its labelers hold at once. */
+const BATCHED_LEASE_HINTS = 10_000;
+
 /** Consensus projects that do not say how many attempts they want get this many. */
 export const DEFAULT_CONSENSUS_ATTEMPTS = 2;
 
@@ -87,6 +90,13 @@ export class QueueService {
   private readonly writeGroups: GroupCommitter | undefined;
   /** PostgreSQL only: most submissions as one unlocked read and one conditional write (one-statement-submit.ts). */
   private readonly oneStatement: OneStatementSubmitter | undefined;
+  /**
+   * Leases this process handed out on tasks in a batch, newest last (at most BATCHED_LEASE_HINTS): a
+   * hint only. Their completion needs the locking transaction (batch completion), so their
+   * submission goes there at once instead of reading first. A lease missing here (handed out by
+   * another process, or forgotten) just tries the one-statement path, which falls back itself.
+   */
+  private readonly batchedLeases = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -263,7 +273,7 @@ export class QueueService {
     const timeSpentMs = readTimeSpent(body.time_spent_secs);
     const now = Date.now();
     // PostgreSQL: one conditional write without a transaction, unless the submission needs the locking one.
-    const written = await this.oneStatement?.submit(worker, taskId, leaseId, body.response, timeSpentMs, now);
+    const written = this.batchedLeases.delete(leaseId) ? undefined : await this.oneStatement?.submit(worker, taskId, leaseId, body.response, timeSpentMs, now);
     if (written) {
       if (written.callbacks) this.notifyWork();
       return written.state;
@@ -402,6 +412,10 @@ export class QueueService {
    */
   private async assemble(worker: Worker, lease: Lease, task: WorkTask | undefined, draft: StoredDraft | undefined): Promise<Assignment | undefined> {
     if (!task) return undefined;
+    if (this.oneStatement && lease.kind === 'label' && lease.task_source === 'task' && (task as Task).batch_id !== null) {
+      this.batchedLeases.add(lease.id);
+      if (this.batchedLeases.size > BATCHED_LEASE_HINTS) this.batchedLeases.delete(this.batchedLeases.values().next().value!);
+    }
     const [links, reviewComments, work] = await Promise.all([
       this.attachmentLinks ? this.attachmentLinks.resolve(worker.caller, [task as Task]) : Promise.resolve(new Map<string, AttachmentLinks>()),
       // Only reviewed tasks have comments, and every review leaves an audits entry.
