@@ -8,13 +8,13 @@
  *   BENCH_ROUNDS=3 BENCH_SECONDS=3 BENCH_ROUNDTRIPS=10000 BENCH_INFLIGHT=10 BENCH_CONNECTIONS=32 BENCH_DRIVERS=pg,postgres …
  *
  * Drivers (each in a server process of its own, a pool of 10 connections as Tagwright's default):
- *   pg              node-postgres, named prepared statements, object rows (Tagwright's setup today)
+ *   pg              node-postgres, named prepared statements, object rows (Tagwright's driver)
  *   pg-array        the same with rowMode 'array' (no per-row object built from the row template)
  *   postgres        postgres.js (porsager), `sql.unsafe(text, values, { prepare: true })`, object rows
  *   postgres-array  the same with `.values()` (rows as arrays)
- *   pg-kysely       Kysely's PostgresDialect on pg with named prepared statements (Tagwright's setup
- *                   until the switch): the cost a repository query paid (driver + Kysely + dialect)
- *   postgres-kysely Kysely on postgres.js through db/postgres-js-dialect.ts (Tagwright's setup now)
+ *   pg-kysely       Kysely's PostgresDialect on pg with named prepared statements, as db/connect.ts
+ *                   sets it up: the cost a repository query pays (driver + Kysely + dialect)
+ *   postgres-kysely Kysely on postgres.js through bench/postgres-js-dialect.ts (the candidate, not adopted)
  * Queries, on Tagwright's schema made by its migrations in a fresh database:
  *   small   a primary-key read of a small row (4 columns)
  *   get     the task get's joined read (45 columns: the task, its project's and batch's names)
@@ -115,7 +115,7 @@ async function openDriver(driver: DriverName, url: string): Promise<Runner> {
     const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return { run: async (_name, text, values) => (await kysely.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[], close: () => kysely.destroy() };
   }
-  const { openPostgresJs, PostgresJsDialect } = await import('../packages/server/src/db/postgres-js-dialect.ts');
+  const { openPostgresJs, PostgresJsDialect } = await import('./postgres-js-dialect.ts');
   const { registerPreparedSql } = await import('../packages/server/src/db/prepared-statements.ts');
   for (const text of [SMALL_GET, ESSENTIAL_GET, ESSENTIAL_INSERT_COUNTED]) registerPreparedSql(text);
   const kysely = new Kysely<any>({ dialect: new PostgresJsDialect(openPostgresJs(url, POOL_SIZE)) });

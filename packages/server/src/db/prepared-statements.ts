@@ -44,7 +44,7 @@ export function preparePooledStatements(pool: pg.Pool): void {
   });
 }
 
-/** True when `sql` is registered to run as a prepared statement (db/postgres-js-dialect.ts asks). */
+/** True when `sql` is registered to run as a prepared statement (bench/postgres-js-dialect.ts asks). */
 export function isPreparedSql(sql: string): boolean {
   return names.has(sql);
 }

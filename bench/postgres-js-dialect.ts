@@ -14,14 +14,15 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { isPreparedSql } from './prepared-statements.ts';
+import { isPreparedSql } from '../packages/server/src/db/prepared-statements.ts';
 
 /**
- * Kysely on postgres.js (the `postgres` package) rather than node-postgres (`pg`).
- *
- * Why: every PostgreSQL figure of the tasks and queue benches is bound by the client's CPU per round
- * trip, and postgres.js spends less of it on the statements Tagwright's hot paths make
- * (bench/pg-drivers.bench.ts measures both on the same queries). Queries outside a transaction go to
+ * Kysely on postgres.js (the `postgres` package) rather than node-postgres (`pg`): the candidate
+ * bench/pg-drivers.bench.ts measures against Tagwright's pg setup (`postgres-kysely`). Not adopted:
+ * measured, it did not spend less client CPU per round trip than pg on the task get's joined read
+ * or the create's insert (docs/tasks.md, "PostgreSQL driver"). It is written as a switch would need
+ * it (node-postgres's values, transactions, savepoints, bounded prepared statements), so the
+ * comparison is with a usable dialect, and a later postgres.js can be measured again. Queries outside a transaction go to
  * the pool as a whole, which pipelines them on its connections; a transaction reserves one
  * connection from its BEGIN to its COMMIT or ROLLBACK (so Kysely's acquire/release costs nothing for
  * a lone statement).
