@@ -100,6 +100,7 @@ async function measureDialect(databaseUrl: string | undefined): Promise<Map<stri
     let lease: { lease_id: string; task_id: string } | undefined;
     const operations: Operation[] = [
       { name: 'POST /v1/task/{type} (live key)', run: async () => void (taskId = (await call('POST', '/v1/task/categorization', { project, ...params }, basic(LIVE_KEY))).task_id) },
+      { name: 'POST /v1/task/{type} (live key, unique_id)', run: async () => void (await call('POST', '/v1/task/categorization', { project, ...params, unique_id: crypto.randomUUID() }, basic(LIVE_KEY))) },
       { name: 'POST /v1/task/{type} (test key: completed at once)', run: async () => void (await call('POST', '/v1/task/categorization', { project, ...params }, basic(TEST_KEY))) },
       { name: 'GET /v1/task/{id}', run: async () => void (await call('GET', `/v1/task/${taskId}`, undefined, basic(LIVE_KEY))) },
       {
