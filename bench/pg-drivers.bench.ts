@@ -27,7 +27,7 @@
  * req/s and the server's CPU per request. Rounds interleave the drivers; figures are medians over
  * rounds, ratios against `pg` in the same run. The machine may be shared: read the ratios.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { forkChild } from './child-rpc.ts';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -222,36 +222,8 @@ interface Child {
 }
 
 async function startChild(driver: DriverName, url: string): Promise<Child> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', driver], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_CHILD_DATABASE_URL: url },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const waiting = new Map<number, { resolve(value: any): void; reject(error: Error): void }>();
-  let nextId = 1;
-  const ready = new Promise<{ url: string; ids: string[] }>((resolve, reject) => waiting.set(0, { resolve, reject }));
-  child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
-    const entry = waiting.get(message.id);
-    waiting.delete(message.id);
-    if (message.error !== undefined) entry?.reject(new Error(message.error));
-    else entry?.resolve(message.result);
-  });
-  const call = (cmd: string, ...args: unknown[]) =>
-    new Promise<any>((resolve, reject) => {
-      const id = nextId++;
-      waiting.set(id, { resolve, reject });
-      child.send({ id, cmd, args });
-    });
-  const started = await ready;
-  return {
-    ...started,
-    call,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      await call('stop');
-      await exited;
-    },
-  };
+  const child = forkChild<{ url: string; ids: string[] }>(fileURLToPath(import.meta.url), ['--serve', driver], { ...process.env, BENCH_CHILD_DATABASE_URL: url });
+  return { ...(await child.ready), call: child.call, stop: child.stop };
 }
 
 async function seed(url: string): Promise<void> {

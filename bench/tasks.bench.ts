@@ -43,7 +43,7 @@
  * inserted in one transaction with multi-row INSERTs through the task repository, which also writes
  * the maintained counters.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { forkChild } from './child-rpc.ts';
 import inspector from 'node:inspector/promises';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -252,25 +252,10 @@ async function inProcess(role: Role, databaseUrl?: string): Promise<Handle> {
 }
 
 async function inChild(role: Role, databaseUrl?: string): Promise<Handle> {
-  const file = fileURLToPath(import.meta.url);
   const env = { ...process.env, ...(databaseUrl ? { BENCH_CHILD_DATABASE_URL: databaseUrl } : {}) };
-  const child: ChildProcess = fork(file, ['--serve', role], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<number, { resolve(value: any): void; reject(error: Error): void }>();
-  let nextId = 1;
-  const ready = new Promise<string>((resolve, reject) => waiting.set(0, { resolve, reject }));
-  child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
-    const entry = waiting.get(message.id);
-    waiting.delete(message.id);
-    if (message.error !== undefined) entry?.reject(new Error(message.error));
-    else entry?.resolve(message.result);
-  });
-  const call = (cmd: string, ...args: unknown[]) =>
-    new Promise<any>((resolve, reject) => {
-      const id = nextId++;
-      waiting.set(id, { resolve, reject });
-      child.send({ id, cmd, args });
-    });
-  const url = await ready;
+  const child = forkChild<string>(fileURLToPath(import.meta.url), ['--serve', role], env);
+  const { call } = child;
+  const url = await child.ready;
   return {
     url,
     cpuMicros: () => call('cpu'),
@@ -278,11 +263,7 @@ async function inChild(role: Role, databaseUrl?: string): Promise<Handle> {
     count: (projectId) => call('count', projectId),
     recentIds: (limit) => call('ids', limit),
     profile: (name) => call('profile', name),
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      await call('stop');
-      await exited;
-    },
+    stop: child.stop,
   };
 }
 
