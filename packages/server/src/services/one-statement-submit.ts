@@ -3,15 +3,11 @@ import type { QueueSettings } from '../config.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
 import { taskCallbackEvent } from './task-lifecycle.ts';
 import { QueueRepository } from '../repositories/queue.repository.ts';
-import { WorkRecordRepository, type TaskWork } from '../repositories/work-record.repository.ts';
+import { WorkRecordRepository } from '../repositories/work-record.repository.ts';
 import { TaskRepository, statusChangeDeltas, type Task } from '../repositories/task.repository.ts';
 import { writeSubmission, type SubmissionMove } from '../repositories/submission-write.ts';
-import { Conflict, NotFound } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { validateResponse } from './response-validation.ts';
-import { statedImageSize } from '../domain/image-size.ts';
-import { consensus } from './consensus.ts';
-import { checkLease, DEFAULT_CONSENSUS_ATTEMPTS, reviewRequired, type SubmitState, type Worker } from './queue.service.ts';
+import { checkLease, checkSubmittedTask, labelSubmission, planSubmission, type SubmitState, type Worker } from './queue.service.ts';
 
 /** PostgreSQL error codes after which the locking transaction is tried instead: a unique slot taken, a deadlock, a serialization failure. */
 const FALL_BACK_CODES = new Set(['23505', '40P01', '40001']);
@@ -50,44 +46,15 @@ export class OneStatementSubmitter {
     checkLease(held?.lease, worker, taskId, leaseId, now, 'label');
     const { lease, task, versions } = held!;
     if (lease.task_source === 'gold') return undefined;
-    if (!task || task.account_id !== worker.caller.account.id || task.environment !== 'live') throw new NotFound(`No task with id "${taskId}" exists.`);
-    validateResponse(task.type, task.params, response, { imageSize: statedImageSize(task.metadata) });
-    if (task.status !== 'pending' || task.work_state !== 'in_progress') {
-      throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${task.status}); ask for the next task.`);
-    }
+    checkSubmittedTask(task, worker, taskId, response);
     if (!this.lifecycle.recordsAsIs(task)) return undefined;
-    const required = held!.pipeline === 'consensus_task' ? Math.max(1, held!.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
-    const work: TaskWork = held!.work ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
-    const attemptNo = work.attempts + 1;
-    const attempt = {
-      id: newId(now), account_id: task.account_id, project_id: task.project_id, task_id: task.id, user_id: worker.userId, kind: 'label' as const,
-      round: work.round, attempt_no: attemptNo, response, started_at: lease.started_at, submitted_at: now, time_spent_ms: timeSpentMs,
-      score: null, result: null, comments: null,
-    };
-    const base = { leaseId, userId: worker.userId, taskId: task.id, now, versions, attempt };
-
-    // The same pipeline decisions as QueueService.submitUnit.
-    if (attemptNo < required) {
-      return this.written(await this.write({ ...base, work: { ...work, attempts: attemptNo }, move: { to: 'queued' } }), 'queued', false);
-    }
-    let candidate = response;
-    let agreement: number | null = null;
-    if (required > 1) {
-      // The round's earlier attempts, unlocked: a new or withdrawn attempt changes task_work, whose version the write checks.
-      const earlier = await this.records.roundAttempts(task.id, work.round);
-      const result = consensus(task.type, task.params, [...earlier.map((entry) => entry.response), response]);
-      candidate = result.merged;
-      agreement = result.agreement;
-    }
-    const reason = agreement !== null && agreement < this.settings.consensusThreshold ? 'disagreement' : reviewRequired(task) ? 'required' : null;
-    if (reason) {
-      const review = { task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement };
-      return this.written(await this.write({ ...base, work: review, move: { to: 'review' } }), 'review', false);
-    }
+    const { required, work, attempt } = labelSubmission(held!, task, worker, response, timeSpentMs, now);
+    // The round's earlier attempts are read unlocked: a new or withdrawn attempt changes task_work, whose version the write checks.
+    const plan = await planSubmission(task, work, required, response, this.settings.consensusThreshold, () => this.records.roundAttempts(task.id, work.round));
+    if (plan.to !== 'completed') return this.written(await this.write({ leaseId, userId: worker.userId, taskId: task.id, now, versions, attempt, work: plan.work, move: { to: plan.to } }), plan.to, false);
     if (task.batch_id !== null || task.response !== null) return undefined;
-    const completion = this.completion(task, candidate, held!.accountCallbackUrl);
-    const next = { task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement };
-    return this.written(await this.write({ ...base, work: next, move: completion }), 'completed', completion.callback !== undefined);
+    const completion = this.completion(task, plan.response, held!.accountCallbackUrl);
+    return this.written(await this.write({ leaseId, userId: worker.userId, taskId: task.id, now, versions, attempt, work: plan.work, move: completion }), 'completed', completion.callback !== undefined);
   }
 
   /** The completed task as the lifecycle would store it, its counter rows and its callback (contract 8.2) when it has a target. */

@@ -8,8 +8,8 @@ import type { Caller } from './account.service.ts';
 import type { AttachmentLinkResolver } from './task.service.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
 import type { AttachmentLinks } from '../presenters/task.presenter.ts';
-import { QueueRepository, type Lease, type QueueSource } from '../repositories/queue.repository.ts';
-import { WorkRecordRepository, type Draft, type StoredDraft, type TaskWork } from '../repositories/work-record.repository.ts';
+import { QueueRepository, type HeldWork, type Lease, type QueueSource } from '../repositories/queue.repository.ts';
+import { WorkRecordRepository, type Attempt, type Draft, type StoredDraft, type TaskWork } from '../repositories/work-record.repository.ts';
 import { applyDraftParts, draftPathProblem, MAX_PARTS_PER_PATCH, type DraftPart } from '../domain/draft-parts.ts';
 import { TaskRepository, type Task } from '../repositories/task.repository.ts';
 import { ProjectRepository } from '../repositories/project.repository.ts';
@@ -320,57 +320,18 @@ export class QueueService {
       checkLease(held?.lease, worker, taskId, leaseId, now, 'label');
       const { lease, task } = held!;
       if (lease.task_source === 'gold') return { state: await this.submitGold(trx, worker, lease, response, timeSpentMs, now), callbacks: false };
-      if (!task || task.account_id !== worker.caller.account.id || task.environment !== 'live') throw new NotFound(`No task with id "${taskId}" exists.`);
-      validateResponse(task.type, task.params, response, { imageSize: statedImageSize(task.metadata) });
-      if (task.status !== 'pending' || task.work_state !== 'in_progress') {
-        throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${task.status}); ask for the next task.`);
-      }
-      const required = held!.pipeline === 'consensus_task' ? Math.max(1, held!.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
+      checkSubmittedTask(task, worker, taskId, response);
+      const { required, work, attempt } = labelSubmission(held!, task, worker, response, timeSpentMs, now);
+      if (!prepared && work.attempts + 1 >= required && familyOf(task.type)?.renderResults && !reviewRequired(task)) return { prepare: { task, required } };
       const records = new WorkRecordRepository(trx, this.db.dialect);
-      const work: TaskWork = held!.work ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
-      const attemptNo = work.attempts + 1;
-      if (!prepared && attemptNo >= required && familyOf(task.type)?.renderResults && !reviewRequired(task)) return { prepare: { task, required } };
-      const attempt = {
-        id: newId(now),
-        account_id: task.account_id,
-        project_id: task.project_id,
-        task_id: task.id,
-        user_id: worker.userId,
-        kind: 'label' as const,
-        round: work.round,
-        attempt_no: attemptNo,
-        response: response,
-        started_at: lease.started_at,
-        submitted_at: now,
-        time_spent_ms: timeSpentMs,
-        score: null,
-        result: null,
-        comments: null,
-      };
-
-      if (attemptNo < required) {
-        await records.recordSubmission(attempt, leaseId, { ...work, attempts: attemptNo }, now);
-        await this.queue.moveWorkState(trx, task.id, 'queued');
-        return { state: 'queued' as const, callbacks: false };
+      const plan = await planSubmission(task, work, required, response, this.settings.consensusThreshold, () => records.roundAttempts(task.id, work.round));
+      await records.recordSubmission(attempt, leaseId, plan.work, now);
+      if (plan.to !== 'completed') {
+        await this.queue.moveWorkState(trx, task.id, plan.to);
+        return { state: plan.to, callbacks: false };
       }
-      let candidate = response;
-      let agreement: number | null = null;
-      if (required > 1) {
-        // The round's earlier attempts (this one is not written yet; it comes last in attempt order).
-        const earlier = await records.roundAttempts(task.id, work.round);
-        const result = consensus(task.type, task.params, [...earlier.map((entry) => entry.response), response]);
-        candidate = result.merged;
-        agreement = result.agreement;
-      }
-      const reason = agreement !== null && agreement < this.settings.consensusThreshold ? 'disagreement' : reviewRequired(task) ? 'required' : null;
-      if (reason) {
-        await records.recordSubmission(attempt, leaseId, { task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement }, now);
-        await this.queue.moveWorkState(trx, task.id, 'review');
-        return { state: 'review' as const, callbacks: false };
-      }
-      await records.recordSubmission(attempt, leaseId, { task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, now);
       // The lifecycle completes it only while it is still in_progress, checked under its row lock.
-      await this.lifecycle.completeWorked(trx, task, candidate, 'in_progress', { accountCallbackUrl: held!.accountCallbackUrl });
+      await this.lifecycle.completeWorked(trx, task, plan.response, 'in_progress', { accountCallbackUrl: held!.accountCallbackUrl });
       return { state: 'completed' as const, callbacks: this.lifecycle.queuedCallbacks(trx) };
     }, (unit) => this.lifecycle.transaction(this.db.kysely, unit));
   }
@@ -582,6 +543,67 @@ function compareHeads(a: { priority: number | null; created_at: number; task_id:
 export function reviewRequired(task: Pick<Task, 'params'>): boolean {
   const value = task.params.review;
   return value === true || value === 1 || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+}
+
+/**
+ * A label submission's place in its round, from what the submission read: how many attempts the
+ * pipeline wants, the task's pipeline state (fresh before its first submission), and the attempt
+ * row this submission adds. Shared by QueueService.submitUnit and, on PostgreSQL, OneStatementSubmitter.
+ */
+export function labelSubmission(held: HeldWork, task: Task, worker: Worker, response: unknown, timeSpentMs: number, now: number): { required: number; work: TaskWork; attempt: Attempt } {
+  const required = held.pipeline === 'consensus_task' ? Math.max(1, held.consensus_attempts ?? DEFAULT_CONSENSUS_ATTEMPTS) : 1;
+  const work: TaskWork = held.work ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
+  const attempt: Attempt = {
+    id: newId(now),
+    account_id: task.account_id,
+    project_id: task.project_id,
+    task_id: task.id,
+    user_id: worker.userId,
+    kind: 'label',
+    round: work.round,
+    attempt_no: work.attempts + 1,
+    response,
+    started_at: held.lease.started_at,
+    submitted_at: now,
+    time_spent_ms: timeSpentMs,
+    score: null,
+    result: null,
+    comments: null,
+  };
+  return { required, work, attempt };
+}
+
+/** 404 for a task that is gone or not the worker's account's live task; 400 for a response of the wrong shape; 409 for a task no longer in progress. */
+export function checkSubmittedTask(task: Task | undefined, worker: Worker, taskId: string, response: unknown): asserts task is Task {
+  if (!task || task.account_id !== worker.caller.account.id || task.environment !== 'live') throw new NotFound(`No task with id "${taskId}" exists.`);
+  validateResponse(task.type, task.params, response, { imageSize: statedImageSize(task.metadata) });
+  if (task.status !== 'pending' || task.work_state !== 'in_progress') {
+    throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${task.status}); ask for the next task.`);
+  }
+}
+
+/** Where a label submission takes its task, and the pipeline state it leaves (see planSubmission). */
+export type SubmissionPlan = { to: 'queued' | 'review'; work: TaskWork } | { to: 'completed'; work: TaskWork; response: unknown };
+
+/**
+ * The pipeline's decision for a label submission: back to the queue while the round wants more
+ * attempts; review when the round disagrees or the task asks for it; else completed with the
+ * (merged) response. `roundAttempts` reads the round's earlier attempts, only when a consensus
+ * round ends (this attempt is not written yet; it comes last in attempt order).
+ */
+export async function planSubmission(task: Task, work: TaskWork, required: number, response: unknown, consensusThreshold: number, roundAttempts: () => Promise<ReadonlyArray<{ response: unknown }>>): Promise<SubmissionPlan> {
+  const attemptNo = work.attempts + 1;
+  if (attemptNo < required) return { to: 'queued', work: { ...work, attempts: attemptNo } };
+  let candidate = response;
+  let agreement: number | null = null;
+  if (required > 1) {
+    const result = consensus(task.type, task.params, [...(await roundAttempts()).map((entry) => entry.response), response]);
+    candidate = result.merged;
+    agreement = result.agreement;
+  }
+  const reason = agreement !== null && agreement < consensusThreshold ? 'disagreement' : reviewRequired(task) ? 'required' : null;
+  if (reason) return { to: 'review', work: { task_id: task.id, round: work.round, attempts: attemptNo, pending_response: candidate, review_reason: reason, agreement } };
+  return { to: 'completed', work: { task_id: task.id, round: work.round + 1, attempts: 0, pending_response: null, review_reason: null, agreement }, response: candidate };
 }
 
 /** The lease checks every use of a lease makes (409 naming what is wrong). */
