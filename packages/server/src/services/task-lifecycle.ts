@@ -162,18 +162,8 @@ export class TaskLifecycle {
    * where a transaction took four. Returns undefined when the unique_id is already taken.
    */
   async createUnbatchedTask(db: Kysely<Database>, task: Task): Promise<Task | undefined> {
-    const { project_name: _project, batch_name: _batch, ...row } = task;
-    const fresh: NewTask = { ...row, status: 'pending', work_state: 'queued' };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!(await this.tasks(db).insertUnbatched(fresh))) return undefined;
-        return { ...task, ...fresh };
-      } catch (error) {
-        // The statement holds the task's unique_id entry and then a counter row: a transaction
-        // taking them the other way round can deadlock with it (PostgreSQL then aborts one of the two).
-        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
-      }
-    }
+    const fresh = freshRow(task);
+    return (await this.retryingConflicts(() => this.tasks(db).insertUnbatched(fresh))) ? { ...task, ...fresh } : undefined;
   }
 
   /**
@@ -182,14 +172,21 @@ export class TaskLifecycle {
    * round trip. 'stale-project': nothing was written, the project changed or is gone; read it again.
    */
   async createUnbatchedCheckedTask(db: Kysely<Database>, task: Task, project: ProjectCheck): Promise<{ outcome: CheckedInsert; task: Task }> {
-    const { project_name: _project, batch_name: _batch, ...row } = task;
-    const fresh: NewTask = { ...row, status: 'pending', work_state: 'queued' };
+    const fresh = freshRow(task);
+    const outcome = await this.retryingConflicts(() => this.tasks(db).insertUnbatchedChecked(fresh, project));
+    return { outcome, task: { ...task, ...fresh } };
+  }
+
+  /**
+   * Runs a create's one statement again when PostgreSQL aborts it as a deadlock victim: it holds the
+   * task's unique_id entry and then a counter row, and a transaction taking them the other way round
+   * can deadlock with it.
+   */
+  private async retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.tasks(db).insertUnbatchedChecked(fresh, project);
-        return { outcome, task: { ...task, ...fresh } };
+        return await run();
       } catch (error) {
-        // As in createUnbatchedTask: the unique_id entry and then a counter row, in one statement.
         if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
       }
     }
@@ -593,4 +590,10 @@ export function taskCallbackEvent(task: Task, event: 'completed' | 'error' | 'au
     target,
     payload: { task: wire, response: wire.response ?? null, task_id: task.id, status: task.status },
   };
+}
+
+/** The row a new task is inserted as: pending, queued, without the names joined in for reading. */
+function freshRow(task: Task): NewTask {
+  const { project_name: _project, batch_name: _batch, ...row } = task;
+  return { ...row, status: 'pending', work_state: 'queued' };
 }
