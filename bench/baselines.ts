@@ -246,6 +246,23 @@ export const ESSENTIAL_INSERT_COUNTED =
   'insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) ' +
   `select account_id, environment, project_id, '', type, status, $${TASK_COLUMNS.length + 1}::integer, 1 from inserted ` +
   'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning n';
+/**
+ * Tagwright's create of a project it remembers, on PostgreSQL (TaskRepository's checked
+ * insert-and-count): the same WITH, inserting only while the project is still the one the task was
+ * built from (id, scope, name and the md5 of its parameter history; parameters after the shard: the
+ * name and that md5). A server that remembers projects across processes cannot skip the check, so it
+ * belongs to the data model's statement, not to Tagwright's pipeline.
+ */
+const PROJECT_AT = TASK_COLUMNS.indexOf('project_id') + 1;
+export const ESSENTIAL_INSERT_COUNTED_CHECKED =
+  `with project as (select 1 from projects where id = $${PROJECT_AT} and account_id = $2 and environment = $3 ` +
+  `and name = $${TASK_COLUMNS.length + 2} and md5(param_history) = $${TASK_COLUMNS.length + 3}), ` +
+  `inserted as (insert into tasks (${TASK_COLUMNS.join(', ')}) select ${TASK_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')} from project ` +
+  'on conflict (account_id, environment, unique_id) do nothing returning account_id, environment, project_id, type, status), ' +
+  'counted as (insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) ' +
+  `select account_id, environment, project_id, '', type, status, $${TASK_COLUMNS.length + 1}::integer, 1 from inserted ` +
+  'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning 1) ' +
+  'select exists (select 1 from project) as project_ok, exists (select 1 from counted) as created';
 
 /**
  * The essential floor on SQLite: bare Fastify and better-sqlite3 as in `startTaskFloor`, but on
@@ -303,10 +320,12 @@ export async function startTaskFloorEssential(): Promise<BaselineServer> {
 }
 
 /**
- * The essential floor on PostgreSQL, in a fresh database of its own with Tagwright's schema: a
- * create is the project lookup by name and then Tagwright's one-statement create (the task insert
- * and its counter upsert in one data-modifying WITH, on one of 16 counter shards), two round trips
- * as Tagwright makes them; a get is the joined read. Named prepared statements, a pool of Tagwright's size.
+ * The essential floor on PostgreSQL, in a fresh database of its own with Tagwright's schema. A
+ * create is one round trip, as Tagwright's is once its process has read the project: the project is
+ * read by name once (the first create) and remembered, and each create is the checked
+ * insert-and-count statement (ESSENTIAL_INSERT_COUNTED_CHECKED, one of 16 counter shards). Until
+ * 2026-12-07 afternoon it read the project on every create, two round trips where Tagwright made one,
+ * which flattered Tagwright. A get is the joined read. Named prepared statements, a pool of Tagwright's size.
  */
 export async function startTaskFloorEssentialPostgres(adminUrl: string, poolSize = 10): Promise<BaselineServer> {
   const { default: pg } = await import('pg');
@@ -316,13 +335,23 @@ export async function startTaskFloorEssentialPostgres(adminUrl: string, poolSize
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   await pool.query(ESSENTIAL_ACCOUNT_ROW);
   await pool.query(ESSENTIAL_PROJECT_ROW);
+  const remembered = new Map<string, { id: string; historyMd5: string }>();
   const app = Fastify({ logger: { level: 'warn' } });
   app.post('/v1/task/imageannotation', async (request) => {
     const now = Date.now();
     const task = floorTask(request.body as Record<string, any>, now);
-    const project = await pool.query({ name: 'essential_project', text: ESSENTIAL_PROJECT_BY_NAME, values: [ESSENTIAL_ACCOUNT, 'live', task.project] });
-    const projectId = project.rows[0].id as string;
-    await pool.query({ name: 'essential_insert', text: ESSENTIAL_INSERT_COUNTED, values: [...essentialValues(task, projectId, now), Math.floor(Math.random() * 16)] });
+    let project = remembered.get(task.project);
+    if (!project) {
+      const read = await pool.query({ name: 'essential_project', text: `select id, md5(param_history) as history_md5 from projects where account_id = $1 and environment = $2 and name = $3`, values: [ESSENTIAL_ACCOUNT, 'live', task.project] });
+      project = { id: read.rows[0].id as string, historyMd5: read.rows[0].history_md5 as string };
+      remembered.set(task.project, project);
+    }
+    const result = await pool.query({
+      name: 'essential_insert_checked',
+      text: ESSENTIAL_INSERT_COUNTED_CHECKED,
+      values: [...essentialValues(task, project.id, now), Math.floor(Math.random() * 16), task.project, project.historyMd5],
+    });
+    if (!result.rows[0].created) throw new Error('essential floor: the task was not created');
     return task;
   });
   app.get('/v1/task/:id', async (request) => {

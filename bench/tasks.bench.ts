@@ -22,7 +22,8 @@
  * keys and byte count as Tagwright's answer). They show what the stack allows; the gap from a floor to
  * Tagwright is Tagwright's own pipeline and rules. Beside each floor runs an essential floor: bare
  * Fastify again, but on Tagwright's own schema (its migrations, every index) doing the statements its
- * data model needs (create: project by name, then the task insert and the counter upsert committed;
+ * data model needs (create on SQLite: project by name, then the task insert and the counter upsert committed;
+ * on PostgreSQL: the project remembered, one checked insert-and-count statement as Tagwright makes it;
  * get: the read scoped to account and environment, joined with the project's and batch's names). The
  * floor -> essential floor ratio is the database work a bare floor skips; essential floor ->
  * Tagwright is what Tagwright's pipeline and rules cost on top. In each round every operation runs on

@@ -21,6 +21,7 @@ import { deepMerge } from '../domain/deep-merge.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
 import { GroupCommitter } from '../db/group-commit.ts';
 import { ProjectCache } from './project-cache.ts';
+import { TaskNames } from './task-names.ts';
 
 /** Idempotency-Key records are honoured for this long (contract 7.3 asks for at least 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
@@ -107,6 +108,8 @@ export class TaskService {
   private readonly createGroups: GroupCommitter | undefined;
   /** PostgreSQL only: projects as creates last read them, checked again by each create's statement (createInOneStatement). */
   private readonly projectCache: ProjectCache | undefined;
+  /** Project and batch names by id for `GET task/{id}` (names never change: see task-names.ts). */
+  private readonly names = new TaskNames();
 
   constructor(
     private readonly db: Db,
@@ -363,9 +366,20 @@ export class TaskService {
 
   /** `get` without parsing the JSON columns, for answering with presentStoredTaskJson (`GET task/{id}`). */
   async getStored(caller: Caller, id: string): Promise<StoredTask> {
-    const task = await this.repository().findStoredById(caller.account.id, caller.environment, id);
-    if (!task) throw new NotFound(`No task with id "${id}" exists.`);
-    return task;
+    const repository = this.repository();
+    const row = await repository.findStoredRowById(caller.account.id, caller.environment, id);
+    if (!row) throw new NotFound(`No task with id "${id}" exists.`);
+    // The row alone is one primary-key read; the names come from memory, read once per process.
+    let projectName = this.names.project(row.project_id);
+    let batchName = this.names.batch(row.batch_id);
+    if (projectName === undefined || batchName === undefined) {
+      const names = await repository.namesOf(row.project_id, row.batch_id);
+      if (!names) throw new Error(`task ${row.id}: its project or batch is missing`);
+      this.names.remember(row.project_id, names.project_name, row.batch_id, names.batch_name);
+      projectName = names.project_name;
+      batchName = names.batch_name;
+    }
+    return Object.assign(row, { project_name: projectName, batch_name: batchName });
   }
 
   /** `GET tasks`: one page newest first, by keyset cursor (contract 6.1). */
