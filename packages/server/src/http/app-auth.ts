@@ -4,7 +4,10 @@ import type { Environment } from '../db/tables/projects_batches.ts';
 import type { TeamRole } from '../repositories/user.repository.ts';
 import type { Services } from '../services/container.ts';
 import { csrfTokenMatches, type ActiveSession } from '../services/session.service.ts';
+import type { SessionLookup } from '../repositories/session.repository.ts';
+import { sha256 } from '../domain/ids.ts';
 import { presentedKey } from './auth.ts';
+import { handleError } from './errors.ts';
 
 export const SESSION_COOKIE = 'tw_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -26,8 +29,34 @@ declare module 'fastify' {
     appUser: AppUser;
     /** Set when the request was authenticated by the session cookie. */
     appSession: ActiveSession | undefined;
+    /**
+     * Set, instead of appUser, caller and appSession, while a session cookie is still to be checked
+     * by the route's first statement (routes with `config: SESSION_IN_STATEMENT`, PostgreSQL).
+     */
+    pendingSession: PendingSession | undefined;
+  }
+  interface FastifyContextConfig {
+    /** See SESSION_IN_STATEMENT. */
+    sessionInStatement?: boolean;
   }
 }
+
+/** A session cookie not yet checked: the token, and its hash (the session's id). */
+export interface PendingSession {
+  token: string;
+  tokenHash: string;
+}
+
+/**
+ * Route config (`{ config: SESSION_IN_STATEMENT }`) of a route whose first statement reads the
+ * session itself on PostgreSQL, one round trip less (`queue/next`, a submission). There the hook
+ * leaves the session cookie unchecked (request.pendingSession); the route must call
+ * admitPendingSession with the row its statement read, or readPendingSession, before it acts. An
+ * error thrown before that (a body that does not parse or validate, a bad parameter) reads and
+ * checks the session first, so every request answers exactly what it answered with the hook's read:
+ * 401 for an ended session, 403 for a missing CSRF token, only then the error.
+ */
+export const SESSION_IN_STATEMENT = { sessionInStatement: true } as const;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -68,6 +97,20 @@ export function authenticateAppRequests(app: FastifyInstance, services: Services
   app.decorateRequest('appUser', undefined as unknown as AppUser);
   app.decorateRequest('appSession', undefined);
   app.decorateRequest('caller', undefined as unknown as FastifyRequest['caller']);
+  app.decorateRequest('pendingSession', undefined);
+  const foldable = services.db.dialect.name === 'postgres';
+  app.setErrorHandler(async (error, request, reply) => {
+    if (request.pendingSession) {
+      try {
+        await readPendingSession(request, reply, services);
+      } catch (refused) {
+        handleError(refused as Error, request, reply);
+        return reply;
+      }
+    }
+    handleError(error as Error, request, reply);
+    return reply;
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (request.headers.authorization !== undefined) {
       const key = presentedKey(request.headers.authorization);
@@ -80,18 +123,41 @@ export function authenticateAppRequests(app: FastifyInstance, services: Services
     }
     const token = sessionToken(request);
     if (!token) throw new Unauthorized('Please sign in: this request carried neither a session cookie nor an API key.');
-    const session = await services.sessions.authenticate(token);
-    if (!session) {
-      clearSessionCookie(reply, request, services);
-      throw new Unauthorized('Your session has ended (signed out or expired); please sign in again.');
+    if (foldable && request.routeOptions.config.sessionInStatement) {
+      request.pendingSession = { token, tokenHash: sha256(token) };
+      return;
     }
-    if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(headerValue(request.headers[CSRF_HEADER]), session.csrfToken)) {
-      throw new Forbidden(`Missing or wrong '${CSRF_HEADER}' header: send the csrfToken from sign-in (or GET /app/api/session) with every write.`);
-    }
-    request.appSession = session;
-    request.caller = { account: session.account, environment: 'live', keyId: '' };
-    request.appUser = { userId: session.user.id, email: session.user.email, accountId: session.account.id, role: session.user.role, environment: 'live', via: 'session' };
+    admitSession(request, reply, services, await services.sessions.authenticate(token));
   });
+}
+
+/**
+ * For a SESSION_IN_STATEMENT route: checks the session row its first statement read (undefined:
+ * none) as the hook checks every session, then sets appUser, caller and appSession; throws the
+ * hook's 401 or 403.
+ */
+export async function admitPendingSession(request: FastifyRequest, reply: FastifyReply, services: Services, found: SessionLookup | undefined): Promise<void> {
+  admitSession(request, reply, services, await services.sessions.admit(found));
+}
+
+/** For a SESSION_IN_STATEMENT route on a path without such a statement: reads and checks the session on its own (a no-op when it is checked). */
+export async function readPendingSession(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<void> {
+  const pending = request.pendingSession;
+  if (pending) admitSession(request, reply, services, await services.sessions.authenticate(pending.token));
+}
+
+function admitSession(request: FastifyRequest, reply: FastifyReply, services: Services, session: ActiveSession | undefined): void {
+  request.pendingSession = undefined;
+  if (!session) {
+    clearSessionCookie(reply, request, services);
+    throw new Unauthorized('Your session has ended (signed out or expired); please sign in again.');
+  }
+  if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(headerValue(request.headers[CSRF_HEADER]), session.csrfToken)) {
+    throw new Forbidden(`Missing or wrong '${CSRF_HEADER}' header: send the csrfToken from sign-in (or GET /app/api/session) with every write.`);
+  }
+  request.appSession = session;
+  request.caller = { account: session.account, environment: 'live', keyId: '' };
+  request.appUser = { userId: session.user.id, email: session.user.email, accountId: session.account.id, role: session.user.role, environment: 'live', via: 'session' };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -5,6 +5,7 @@ import type { TaskLeasesTable, TaskSource, WorkKind } from '../db/tables/queue.t
 import { CompiledStatement, perDialect, prepareQuery } from '../db/compiled-statement.ts';
 import { taskFromStored, type StoredTask, type Task } from './task.repository.ts';
 import type { StoredDraft, TaskWork } from './work-record.repository.ts';
+import { sessionLookupFromRow, sessionReadQuery, type SessionLookup, type SessionReadRow } from './session.repository.ts';
 
 export type Lease = Selectable<TaskLeasesTable>;
 
@@ -65,8 +66,19 @@ type ClaimedRow = StoredTask & {
   draft_updated_at: number | string | null;
   draft_parts: Array<{ path: string; value: string; revision: number | string; updated_at: number | string }>;
 };
-/** nextContext's row (PostgreSQL); the JSON columns arrive parsed. */
-type ContextRow = { expired: boolean; held: Lease | null; projects: AssignedProjectRow[]; batches: BatchSourceRow[] };
+/** nextContext's row (PostgreSQL); the JSON columns arrive parsed. With the session read folded in (nextContextForSession), also the session's row. */
+type ContextRow = { expired: boolean; held: Lease | null; projects: AssignedProjectRow[]; batches: BatchSourceRow[]; session?: SessionReadRow | null };
+
+/** nextContext's answer from the context statement's row. */
+function contextFromRow(row: ContextRow): NextContext {
+  const projects = row.projects.map(assignedFromRow);
+  return {
+    expired: row.expired,
+    held: row.held ? normalizeLease(row.held) : undefined,
+    projects,
+    sources: sourcesFrom(row.batches, projects.map((project) => project.id)),
+  };
+}
 
 /** What `queue/next` knows before it claims (nextContext). */
 export interface NextContext {
@@ -246,25 +258,48 @@ function claimWithLeaseStatement(kind: WorkKind, dialect: DialectHelpers) {
 function nextContextStatement(kind: WorkKind) {
   return new CompiledStatement<ContextRow>(4, (db: Kysely<Database>, userId, accountId, projectId, now) => {
     const assigned = assignedProjectsQuery(db, userId, accountId).where((eb) => eb.or([eb(sql`cast(${projectId} as text)`, 'is', null), eb('p.id', '=', projectId)]));
-    const held = db
-      .selectFrom('task_leases')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('kind', '=', sql.lit(kind) as never)
-      .where('expires_at', '>', sql<number>`cast(${now} as bigint)`)
-      .orderBy('expires_at', 'desc')
-      .limit(sql.lit(1) as never);
-    const batches = runningBatchesQuery(db, kind === 'label' ? userId : undefined).where('b.project_id', 'in', sql<string>`(select id from assigned)`);
+    return { compile: () => sql<ContextRow>`with assigned as (${assigned}) ${contextColumns(db, kind, userId, now, sql``)}`.compile(db) };
+  }, { prepared: true });
+}
+
+/**
+ * PostgreSQL: nextContextStatement for all the user's projects with the session read folded in: the
+ * user and account are the session's (`sess`, the row `SessionRepository.findSession` reads), and the
+ * session's row is one more column, which the caller checks as every session is checked
+ * (SessionService.admit) before using anything else of the row. One round trip where the session
+ * read and the context read took two. Nothing is cached: a session revoked a moment ago is gone
+ * from `sessions`, so the row says so. Without a session row the user is null and every list empty.
+ */
+function nextContextForSessionStatement(kind: WorkKind) {
+  return new CompiledStatement<ContextRow>(2, (db: Kysely<Database>, tokenHash, now) => {
+    // Scalar sub-selects of the one-row `sess`: PostgreSQL runs each once (an InitPlan) and probes the indexes with its value.
+    const userId = sql<string>`(select user_id from sess)` as unknown as string;
+    const accountId = sql<string>`(select account_id from sess)` as unknown as string;
+    const assigned = assignedProjectsQuery(db, userId, accountId);
     return {
       compile: () =>
-        sql<ContextRow>`with assigned as (${assigned})
-          select
-            exists (select 1 from task_leases where expires_at <= cast(${now} as bigint)) as expired,
-            (select row_to_json(h) from (${held}) h) as held,
-            (select coalesce(json_agg(a order by a.name), '[]') from assigned a) as projects,
-            (select coalesce(json_agg(s order by s.project_id, s.id), '[]') from (${batches}) s) as batches`.compile(db),
+        sql<ContextRow>`with sess as (${sessionReadQuery(db, tokenHash)}), assigned as (${assigned})
+          ${contextColumns(db, kind, userId, now, sql`, (select row_to_json(sess) from sess) as session`)}`.compile(db),
     };
   }, { prepared: true });
+}
+
+/** The select of the context statements, over the `assigned` projects; `userId` a bound value or an SQL expression. */
+function contextColumns(db: Kysely<Database>, kind: WorkKind, userId: string, now: string, more: ReturnType<typeof sql>) {
+  const held = db
+    .selectFrom('task_leases')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('kind', '=', sql.lit(kind) as never)
+    .where('expires_at', '>', sql<number>`cast(${now} as bigint)`)
+    .orderBy('expires_at', 'desc')
+    .limit(sql.lit(1) as never);
+  const batches = runningBatchesQuery(db, kind === 'label' ? userId : undefined).where('b.project_id', 'in', sql<string>`(select id from assigned)`);
+  return sql`select
+      exists (select 1 from task_leases where expires_at <= cast(${now} as bigint)) as expired,
+      (select row_to_json(h) from (${held}) h) as held,
+      (select coalesce(json_agg(a order by a.name), '[]') from assigned a) as projects,
+      (select coalesce(json_agg(s order by s.project_id, s.id), '[]') from (${batches}) s) as batches${more}`;
 }
 
 /**
@@ -310,8 +345,8 @@ function heldWorkQuery(db: Kysely<Database>, id: string) {
 /** Statements whose SQL depends on the dialect (row locks), compiled once per dialect. */
 function dialectStatements(dialect: DialectHelpers) {
   return {
-    label: { claim: claimStatement('label', dialect), claimWithLease: claimWithLeaseStatement('label', dialect), context: nextContextStatement('label') },
-    review: { claim: claimStatement('review', dialect), claimWithLease: claimWithLeaseStatement('review', dialect), context: nextContextStatement('review') },
+    label: { claim: claimStatement('label', dialect), claimWithLease: claimWithLeaseStatement('label', dialect), context: nextContextStatement('label'), contextForSession: nextContextForSessionStatement('label') },
+    review: { claim: claimStatement('review', dialect), claimWithLease: claimWithLeaseStatement('review', dialect), context: nextContextStatement('review'), contextForSession: nextContextForSessionStatement('review') },
     lockLease: new CompiledStatement<Lease>(1, (db: Kysely<Database>, id) => db.selectFrom('task_leases').selectAll().where('id', '=', id).modifyEnd(dialect.forUpdate)),
     lockLeaseForSubmit: new CompiledStatement<HeldWorkRow>(1, (db: Kysely<Database>, id) =>
       // Only the lease row is locked (PostgreSQL refuses to lock the nullable side of an outer join anyway).
@@ -325,6 +360,19 @@ function dialectStatements(dialect: DialectHelpers) {
      */
     readForSubmit: new CompiledStatement<HeldWorkRow>(1, (db: Kysely<Database>, id) =>
       heldWorkQuery(db, id).select([sql<string | null>`t.xmin::text`.as('task_version'), sql<string | null>`w.xmin::text`.as('work_version')]),
+      { prepared: true },
+    ),
+    /**
+     * PostgreSQL: readForSubmit with the session of the token hash as one more column (null when
+     * there is none), which the caller checks (SessionService.admit) before anything else of the row:
+     * the session read folded into the submission's read, one round trip less. Nothing is cached.
+     */
+    readForSubmitWithSession: new CompiledStatement<HeldWorkRow>(2, (db: Kysely<Database>, id, tokenHash) =>
+      heldWorkQuery(db, id).select([
+        sql<string | null>`t.xmin::text`.as('task_version'),
+        sql<string | null>`w.xmin::text`.as('work_version'),
+        sql<SessionReadRow | null>`(select row_to_json(sess) from (${sessionReadQuery(db, tokenHash)}) sess)`.as('session'),
+      ]),
       { prepared: true },
     ),
     sweep: new CompiledStatement<{ task_id: string; task_source: string; kind: string }>(2, (db: Kysely<Database>, now, again) =>
@@ -441,14 +489,18 @@ export class QueueRepository {
       return { expired: expired.length > 0, projects, held };
     }
     const { rows } = await statementsFor(this.dialect)[kind].context.execute(this.db, this.dialect.name, [userId, accountId, projectId ?? null, now]);
+    return contextFromRow(rows[0]);
+  }
+
+  /**
+   * PostgreSQL: nextContext for all the projects of the session's user, with the session (its row as
+   * SessionRepository.findSession reads it; undefined when there is none) in the same statement. The
+   * caller must check the session before using the rest.
+   */
+  async nextContextForSession(tokenHash: string, kind: WorkKind, now: number): Promise<NextContext & { session?: SessionLookup }> {
+    const { rows } = await statementsFor(this.dialect)[kind].contextForSession.execute(this.db, this.dialect.name, [tokenHash, now]);
     const row = rows[0];
-    const projects = row.projects.map(assignedFromRow);
-    return {
-      expired: row.expired,
-      held: row.held ? normalizeLease(row.held) : undefined,
-      projects,
-      sources: sourcesFrom(row.batches, projects.map((project) => project.id)),
-    };
+    return { ...contextFromRow(row), session: row.session ? sessionLookupFromRow(row.session) : undefined };
   }
 
   /** The user's live projects (optionally only one), in name order. */
@@ -613,13 +665,19 @@ export class QueueRepository {
   /**
    * PostgreSQL: what lockLeaseForSubmit reads, without locking anything, and the row versions of the
    * task and its pipeline state (`versions`), which a one-statement submission (submission-write.ts)
-   * requires unchanged. Undefined when the lease does not exist.
+   * requires unchanged. Undefined when the lease does not exist. With a session token's hash, also
+   * that session (`session`, undefined when there is none; the caller checks it first), in the same
+   * statement; when the lease does not exist the caller must read the session on its own.
    */
-  async readForSubmit(leaseId: string): Promise<(HeldWork & { versions: SubmitVersions }) | undefined> {
-    const { rows } = await statementsFor(this.dialect).readForSubmit.execute(this.db, this.dialect.name, [leaseId]);
+  async readForSubmit(leaseId: string, sessionTokenHash?: string): Promise<(HeldWork & { versions: SubmitVersions; session?: SessionLookup }) | undefined> {
+    const statements = statementsFor(this.dialect);
+    const { rows } = sessionTokenHash === undefined
+      ? await statements.readForSubmit.execute(this.db, this.dialect.name, [leaseId])
+      : await statements.readForSubmitWithSession.execute(this.db, this.dialect.name, [leaseId, sessionTokenHash]);
     const row = rows[0];
     if (!row) return undefined;
-    return { ...heldWorkFromRow(row), versions: { task: (row.task_version as string | null) ?? null, work: (row.work_version as string | null) ?? null } };
+    const session = row.session ? sessionLookupFromRow(row.session as SessionReadRow) : undefined;
+    return { ...heldWorkFromRow(row), versions: { task: (row.task_version as string | null) ?? null, work: (row.work_version as string | null) ?? null }, session };
   }
 
   /** Deletes a lease inside the caller's transaction (the task's new state is set by the caller). */

@@ -14,23 +14,47 @@ export interface SessionLookup {
 }
 
 /**
+ * The session with this id (a token's hash) joined to its user and account, as one row. Also run
+ * inside the first statement of `queue/next` and of a submission on PostgreSQL (queue.repository.ts),
+ * which check the session in the same round trip; `id` may be an SQL expression there.
+ */
+export function sessionReadQuery(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select([
+      's.id', 's.user_id', 's.account_id', 's.csrf_token', 's.created_at as session_created_at', 's.expires_at', 's.last_seen_at',
+      'u.email', 'u.role', 'u.first_name', 'u.last_name',
+      'a.name', 'a.callback_auth_key_live', 'a.callback_auth_key_test', 'a.default_callback_url', 'a.created_at as account_created_at',
+    ])
+    .where('s.id', '=', id);
+}
+
+export type SessionReadRow = Awaited<ReturnType<ReturnType<typeof sessionReadQuery>['executeTakeFirstOrThrow']>>;
+
+/** sessionReadQuery's row as a SessionLookup (also for the row arriving as JSON from a folded read: its numbers are JSON numbers). */
+export function sessionLookupFromRow(row: SessionReadRow): SessionLookup {
+  return {
+    session: {
+      id: row.id, user_id: row.user_id, account_id: row.account_id, csrf_token: row.csrf_token,
+      created_at: Number(row.session_created_at), expires_at: Number(row.expires_at), last_seen_at: Number(row.last_seen_at),
+    },
+    user: { id: row.user_id, email: row.email, role: row.role, first_name: row.first_name, last_name: row.last_name },
+    account: {
+      id: row.account_id, name: row.name, callback_auth_key_live: row.callback_auth_key_live,
+      callback_auth_key_test: row.callback_auth_key_test, default_callback_url: row.default_callback_url, created_at: Number(row.account_created_at),
+    },
+  };
+}
+
+/**
  * Web sessions, and the sign-in state kept on users (password hash, failed attempts, lock,
  * one-time invitation token). The only code that builds SQL for sessions and for those columns.
  */
 export class SessionRepository {
   // Read on every cookie-authenticated request: built and compiled once (db/compiled-statement.ts prepareQuery).
-  private readonly sessionById = prepareQuery(() => this.db, 1, (id) =>
-    this.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .innerJoin('accounts as a', 'a.id', 's.account_id')
-      .select([
-        's.id', 's.user_id', 's.account_id', 's.csrf_token', 's.created_at as session_created_at', 's.expires_at', 's.last_seen_at',
-        'u.email', 'u.role', 'u.first_name', 'u.last_name',
-        'a.name', 'a.callback_auth_key_live', 'a.callback_auth_key_test', 'a.default_callback_url', 'a.created_at as account_created_at',
-      ])
-      .where('s.id', '=', id),
-  );
+  private readonly sessionById = prepareQuery(() => this.db, 1, (id) => sessionReadQuery(this.db, id));
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -99,18 +123,7 @@ export class SessionRepository {
 
   async findSession(id: string): Promise<SessionLookup | undefined> {
     const [row] = await this.sessionById(id);
-    if (!row) return undefined;
-    return {
-      session: {
-        id: row.id, user_id: row.user_id, account_id: row.account_id, csrf_token: row.csrf_token,
-        created_at: row.session_created_at, expires_at: row.expires_at, last_seen_at: row.last_seen_at,
-      },
-      user: { id: row.user_id, email: row.email, role: row.role, first_name: row.first_name, last_name: row.last_name },
-      account: {
-        id: row.account_id, name: row.name, callback_auth_key_live: row.callback_auth_key_live,
-        callback_auth_key_test: row.callback_auth_key_test, default_callback_url: row.default_callback_url, created_at: row.account_created_at,
-      },
-    };
+    return row && sessionLookupFromRow(row);
   }
 
   async touchSession(id: string, now: number): Promise<void> {

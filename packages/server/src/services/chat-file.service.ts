@@ -84,15 +84,14 @@ export class ChatFileService {
    * needs a question with `allow_external_urls`. 400 naming the path (`…value[i].url`).
    */
   async checkSubmission(worker: Worker, taskId: string, body: unknown): Promise<void> {
-    if (!isPlainObject(body) || !isPlainObject(body.response)) return;
+    const found = filledFileAnswers(body);
     // Responses without file answers (every other family, most chat tasks) cost no statement here.
-    const found = [...fileAnnotations(body.response)].filter(({ annotation }) => Array.isArray(annotation.value) && annotation.value.length > 0);
     if (found.length === 0) return;
     const task = await this.tasks.findById(worker.caller.account.id, worker.caller.environment, taskId);
     // The submission itself answers for a missing task or a lease that is not the caller's.
     if (!task || !(CHAT_TASK_TYPES as readonly string[]).includes(task.type)) return;
     // The shape first (the submission checks it again), so a malformed entry is named as such.
-    validateResponse(task.type, task.params, body.response);
+    validateResponse(task.type, task.params, (body as { response: unknown }).response);
     const questions = questionsOf(task.params).filter((question) => question.type === 'file');
     // Every file URL of the submission is read in one query, however many answers and files it holds.
     const uploaded: { path: string; id: string }[] = [];
@@ -177,4 +176,14 @@ function* fileAnnotations(response: Json): Generator<{ path: string; annotation:
       }
     }
   }
+}
+
+/** True when checkSubmission has anything to check in this body (file answers with files): else it reads nothing and answers at once. */
+export function submissionHasFiles(body: unknown): boolean {
+  return filledFileAnswers(body).length > 0;
+}
+
+function filledFileAnswers(body: unknown) {
+  if (!isPlainObject(body) || !isPlainObject(body.response)) return [];
+  return [...fileAnnotations(body.response)].filter(({ annotation }) => Array.isArray(annotation.value) && annotation.value.length > 0);
 }

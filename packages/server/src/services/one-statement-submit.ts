@@ -7,20 +7,24 @@ import { WorkRecordRepository } from '../repositories/work-record.repository.ts'
 import { TaskRepository, statusChangeDeltas, type Task } from '../repositories/task.repository.ts';
 import { writeSubmission, type SubmissionMove } from '../repositories/submission-write.ts';
 import { newId } from '../domain/ids.ts';
-import { checkLease, checkSubmittedTask, labelSubmission, planSubmission, type SubmitState, type Worker } from './queue.service.ts';
+import { checkLease, checkSubmittedTask, labelSubmission, planSubmission, type SessionCaller, type SubmitState, type Worker } from './queue.service.ts';
+
+/** A submission this path wrote: where the task went, and whether a callback was queued. */
+type Written = { state: SubmitState; callbacks: boolean };
 
 /** PostgreSQL error codes after which the locking transaction is tried instead: a unique slot taken, a deadlock, a serialization failure. */
 const FALL_BACK_CODES = new Set(['23505', '40P01', '40001']);
 
 /**
  * PostgreSQL: a label submission in one unlocked read and one conditional write (submission-write.ts),
- * no BEGIN and COMMIT: three round trips with the session read, where the locking transaction took
- * six. The read's answers are today's: a lease that is gone, expired, someone else's or for another
+ * no BEGIN and COMMIT: two round trips with the session read folded into the read (three with it
+ * apart), where the locking transaction took six. The read's answers are today's: a lease that is gone, expired, someone else's or for another
  * task is a 409, a task that is gone a 404, a response of the wrong shape a 400, a task no longer in
  * progress a 409. The decision (queued for more consensus attempts, review, or completed) is the
  * pipeline's, made from that read; the write happens only if nothing it was made from changed.
  *
- * Answers undefined, having written nothing, when the caller must run the locking transaction
+ * Answers the worker (for a caller known by session token only, checked from the read's session
+ * column) and what was written: undefined, having written nothing, when the caller must run the locking transaction
  * instead: a gold task; a task whose completion records more than its response (chat threads, result
  * files); a completion of a task in a batch (batch completion is decided under the batch lock) or
  * of a recalled task (its earlier response is kept); and a write that found its lease or task
@@ -41,8 +45,31 @@ export class OneStatementSubmitter {
     this.tasks = new TaskRepository(db.kysely, db.dialect);
   }
 
-  async submit(worker: Worker, taskId: string, leaseId: string, response: unknown, timeSpentMs: number, now: number): Promise<{ state: SubmitState; callbacks: boolean } | undefined> {
-    const held = await this.queue.readForSubmit(leaseId);
+  async submit(
+    caller: Worker | SessionCaller,
+    taskId: string,
+    leaseId: string,
+    response: unknown,
+    timeSpentMs: number,
+    now: number,
+  ): Promise<{ worker: Worker; written: Written | undefined }> {
+    // A session still to be checked is read in the same statement (one round trip less) and checked
+    // before anything else of the row is used; without a lease row it is read on its own (a 409 follows).
+    const sessionCaller = 'tokenHash' in caller ? caller : undefined;
+    const held = await this.queue.readForSubmit(leaseId, sessionCaller?.tokenHash);
+    const worker = !sessionCaller ? (caller as Worker) : held ? await sessionCaller.admit(held.session) : await sessionCaller.read();
+    return { worker, written: await this.submitHeld(held, worker, taskId, leaseId, response, timeSpentMs, now) };
+  }
+
+  private async submitHeld(
+    held: Awaited<ReturnType<QueueRepository['readForSubmit']>>,
+    worker: Worker,
+    taskId: string,
+    leaseId: string,
+    response: unknown,
+    timeSpentMs: number,
+    now: number,
+  ): Promise<Written | undefined> {
     checkLease(held?.lease, worker, taskId, leaseId, now, 'label');
     const { lease, task, versions } = held!;
     if (lease.task_source === 'gold') return undefined;
@@ -82,7 +109,7 @@ export class OneStatementSubmitter {
     }
   }
 
-  private written(moved: boolean, state: SubmitState, callbacks: boolean): { state: SubmitState; callbacks: boolean } | undefined {
+  private written(moved: boolean, state: SubmitState, callbacks: boolean): Written | undefined {
     return moved ? { state, callbacks } : undefined;
   }
 }

@@ -8,7 +8,7 @@ import type { Caller } from './account.service.ts';
 import type { AttachmentLinkResolver } from './task.service.ts';
 import type { TaskLifecycle } from './task-lifecycle.ts';
 import type { AttachmentLinks } from '../presenters/task.presenter.ts';
-import { QueueRepository, type HeldWork, type Lease, type QueueSource } from '../repositories/queue.repository.ts';
+import { QueueRepository, type HeldWork, type Lease, type NextContext, type QueueSource } from '../repositories/queue.repository.ts';
 import { WorkRecordRepository, type Attempt, type Draft, type StoredDraft, type TaskWork } from '../repositories/work-record.repository.ts';
 import { applyDraftParts, draftPathProblem, MAX_PARTS_PER_PATCH, type DraftPart } from '../domain/draft-parts.ts';
 import { TaskRepository, type Task } from '../repositories/task.repository.ts';
@@ -25,6 +25,7 @@ import { consensus, pairAgreement } from './consensus.ts';
 import { familyOf } from '../families/index.ts';
 import { SubmissionReopener, recentSubmissions, type RecentSubmission } from './submission-reopen.ts';
 import { OneStatementSubmitter } from './one-statement-submit.ts';
+import type { SessionLookup } from '../repositories/session.repository.ts';
 
 /** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
 export interface Worker {
@@ -33,6 +34,24 @@ export interface Worker {
   role: TeamRole;
   /** The account, in the live environment: test tasks never reach the queue. */
   caller: Caller;
+}
+
+/**
+ * A caller known, so far, only by their session token's hash (PostgreSQL, routes whose first
+ * statement reads the session: docs/work-queue.md, "The session read"). `admit` checks the session
+ * row that statement read (undefined: none) as every session is checked, answering the worker or
+ * throwing the 401/403 the request would have had; `read` reads and checks the session on its own,
+ * for the paths that have no such statement. Nothing is cached.
+ */
+export interface SessionCaller {
+  tokenHash: string;
+  admit(found: SessionLookup | undefined): Promise<Worker>;
+  read(): Promise<Worker>;
+}
+
+/** The worker behind a caller: itself, or the session read on its own. */
+export function workerOf(caller: Worker | SessionCaller): Promise<Worker> {
+  return 'tokenHash' in caller ? caller.read() : Promise.resolve(caller);
 }
 
 /** What a person has done since the start of their day (`GET queue/progress`). */
@@ -148,7 +167,29 @@ export class QueueService {
     const now = Date.now();
     const projectId = projectName === undefined ? undefined : await this.projectIdByName(worker, projectName);
     // On PostgreSQL one statement (a round trip) reads all of this; the sweep runs only when a lease has expired.
-    const { expired, projects, held, sources: knownSources } = await this.queue.nextContext(worker.caller.account.id, worker.userId, kind, now, projectId);
+    const context = await this.queue.nextContext(worker.caller.account.id, worker.userId, kind, now, projectId);
+    return this.nextFrom(worker, kind, projectName, projectId, context, now);
+  }
+
+  /**
+   * `next` for a caller whose session is still to be checked, across all their projects: on
+   * PostgreSQL the context read reads the session too (one round trip for both), and nothing of it is
+   * used before the session is admitted.
+   */
+  async nextForSession(caller: SessionCaller, kind: WorkKind): Promise<{ worker: Worker; assignment: Assignment | null }> {
+    if (this.db.dialect.name !== 'postgres') {
+      const worker = await caller.read();
+      return { worker, assignment: await this.next(worker, kind) };
+    }
+    const now = Date.now();
+    const { session, ...context } = await this.queue.nextContextForSession(caller.tokenHash, kind, now);
+    const worker = await caller.admit(session);
+    return { worker, assignment: await this.nextFrom(worker, kind, undefined, undefined, context, now) };
+  }
+
+  /** The rest of `next` once its context is read. */
+  private async nextFrom(worker: Worker, kind: WorkKind, projectName: string | undefined, projectId: string | undefined, context: NextContext, now: number): Promise<Assignment | null> {
+    const { expired, projects, held, sources: knownSources } = context;
     if (expired) await this.queue.sweepExpiredLeases(now);
     if (projectName !== undefined && projects.length === 0) {
       throw new Forbidden(`You are not assigned to project "${projectName}"; a manager can assign you with POST studio/assignments/add.`);
@@ -266,14 +307,17 @@ export class QueueService {
    * `POST tasks/:id/submit`: records the attempt and moves the task along its pipeline. Answers where
    * it went: `completed`, `review` or `queued` (more consensus attempts needed).
    */
-  async submit(worker: Worker, taskId: string, rawBody: unknown): Promise<SubmitState> {
+  async submit(caller: Worker | SessionCaller, taskId: string, rawBody: unknown): Promise<SubmitState> {
     const body = objectBody(rawBody);
     const leaseId = requiredLeaseId(body);
     if (!('response' in body)) throw new InvalidRequest("Missing required parameter 'response': the labeled response.");
     const timeSpentMs = readTimeSpent(body.time_spent_secs);
     const now = Date.now();
-    // PostgreSQL: one conditional write without a transaction, unless the submission needs the locking one.
-    const written = this.batchedLeases.delete(leaseId) ? undefined : await this.oneStatement?.submit(worker, taskId, leaseId, body.response, timeSpentMs, now);
+    // PostgreSQL: one conditional write without a transaction, unless the submission needs the locking
+    // one; its read checks a session still to be checked.
+    const { worker, written } = this.oneStatement && !this.batchedLeases.delete(leaseId)
+      ? await this.oneStatement.submit(caller, taskId, leaseId, body.response, timeSpentMs, now)
+      : { worker: await workerOf(caller), written: undefined };
     if (written) {
       if (written.callbacks) this.notifyWork();
       return written.state;

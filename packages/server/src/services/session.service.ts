@@ -109,7 +109,16 @@ export class SessionService {
   /** The session a cookie token names, or undefined when it is unknown, idle too long or past its end. */
   async authenticate(token: string): Promise<ActiveSession | undefined> {
     if (!token) return undefined;
-    const found = await this.sessions.findSession(sha256(token));
+    return this.admit(await this.sessions.findSession(sha256(token)));
+  }
+
+  /**
+   * The rules of `authenticate` applied to a session row read elsewhere: by authenticate, or inside
+   * the first statement of an operation that reads the session with its own data (PostgreSQL's
+   * `queue/next` and submission, docs/work-queue.md). Undefined when it is unknown, idle too long or
+   * past its end (an ended one is deleted, a used one touched, as authenticate always did).
+   */
+  async admit(found: SessionLookup | undefined): Promise<ActiveSession | undefined> {
     if (!found) return undefined;
     const now = this.now();
     const { session } = found;

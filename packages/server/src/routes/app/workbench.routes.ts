@@ -1,11 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { explainEmptyQueue } from '../../services/empty-queue.ts';
 import { Type } from 'typebox';
 import { Forbidden, InvalidRequest } from '../../domain/errors.ts';
 import { readQuery } from '../../http/query.ts';
-import { requireRole, ROLES } from '../../http/app-auth.ts';
+import { admitPendingSession, readPendingSession, requireRole, ROLES, SESSION_IN_STATEMENT } from '../../http/app-auth.ts';
+import { submissionHasFiles } from '../../services/chat-file.service.ts';
 import { presentAssignment, presentLease, presentRecentSubmission } from '../../presenters/assignment.presenter.ts';
-import type { Worker } from '../../services/queue.service.ts';
+import type { SessionCaller, Worker } from '../../services/queue.service.ts';
 
 const tags = ['app work queue'];
 /** How far back `queue/progress` counts: a day view, bounded so the index range stays the person's recent work. */
@@ -60,6 +61,30 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
   const taskId = (request: FastifyRequest) => (request.params as { taskId: string }).taskId;
   const leaseId = (request: FastifyRequest) => (request.params as { leaseId: string }).leaseId;
   const reviewers = requireRole(...ROLES.reviewers);
+  /**
+   * SESSION_IN_STATEMENT routes: the caller as a SessionCaller while the session cookie is still to be
+   * checked (PostgreSQL), else undefined. `check` runs on the worker before the route acts (role checks).
+   */
+  const sessionCaller = (request: FastifyRequest, reply: FastifyReply, check: (caller: Worker) => void = () => {}): SessionCaller | undefined => {
+    const pending = request.pendingSession;
+    if (!pending) return undefined;
+    const admitted = async () => {
+      const caller = await worker(request);
+      check(caller);
+      return caller;
+    };
+    return {
+      tokenHash: pending.tokenHash,
+      admit: async (found) => {
+        await admitPendingSession(request, reply, services, found);
+        return admitted();
+      },
+      read: async () => {
+        await readPendingSession(request, reply, services);
+        return admitted();
+      },
+    };
+  };
 
   app.get('/queue/projects', { schema: { summary: 'The projects the caller works on, with how many tasks wait to be labeled and reviewed', tags } }, async (request) => {
     return { projects: await services.queue.projectsFor(await worker(request)) };
@@ -68,21 +93,33 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
   app.get(
     '/queue/next',
     {
+      config: SESSION_IN_STATEMENT,
       schema: {
         summary: 'Lease the next task to label or review (query: kind=label|review, project=<name>); {assignment: null, empty} when none waits',
         description: '`empty` says why (`reason`: no_projects or nothing_waiting), in a `message` to show, with the `contacts` (managers and admins) to ask.',
         tags,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = readQuery(request.query);
       const kind = query.oneOf('kind', ['label', 'review'] as const) ?? 'label';
       const project = query.string('project')?.trim() || undefined;
-      const caller = await worker(request);
-      if (kind === 'review' && !ROLES.reviewers.includes(caller.role)) {
-        throw new Forbidden(`Reviewing needs one of the roles member, manager, admin; you are signed in as ${caller.role}.`);
+      const mayWork = (caller: Worker) => {
+        if (kind === 'review' && !ROLES.reviewers.includes(caller.role)) {
+          throw new Forbidden(`Reviewing needs one of the roles member, manager, admin; you are signed in as ${caller.role}.`);
+        }
+      };
+      // All projects: the context read checks the session too (PostgreSQL). A named project is looked up first, with the session read apart.
+      const pending = project === undefined ? sessionCaller(request, reply, mayWork) : undefined;
+      let caller: Worker;
+      let assignment;
+      if (pending) ({ worker: caller, assignment } = await services.queue.nextForSession(pending, kind));
+      else {
+        await readPendingSession(request, reply, services);
+        caller = await worker(request);
+        mayWork(caller);
+        assignment = await services.queue.next(caller, kind, project);
       }
-      const assignment = await services.queue.next(caller, kind, project);
       if (assignment) return { assignment: presentAssignment(assignment) };
       return { assignment: null, empty: await explainEmptyQueue(services, caller, kind) };
     },
@@ -146,11 +183,16 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
 
   app.post(
     '/tasks/:taskId/submit',
-    { schema: { summary: 'Submit the response; answers next_state completed, review or queued', tags, params: TaskParams, body: SubmitBody } },
-    async (request) => {
-      const labeler = await worker(request);
-      // Chat file answers name uploads of this server (docs/chat.md); a read outside the submission's transaction.
-      await services.chatFiles.checkSubmission(labeler, taskId(request), request.body);
+    { config: SESSION_IN_STATEMENT, schema: { summary: 'Submit the response; answers next_state completed, review or queued', tags, params: TaskParams, body: SubmitBody } },
+    async (request, reply) => {
+      // The submission's first read checks the session too (PostgreSQL), unless file answers are read first.
+      let labeler: Worker | SessionCaller | undefined = submissionHasFiles(request.body) ? undefined : sessionCaller(request, reply);
+      if (!labeler) {
+        await readPendingSession(request, reply, services);
+        labeler = await worker(request);
+        // Chat file answers name uploads of this server (docs/chat.md); a read outside the submission's transaction.
+        await services.chatFiles.checkSubmission(labeler, taskId(request), request.body);
+      }
       const nextState = await services.queue.submit(labeler, taskId(request), request.body);
       return { task_id: taskId(request), next_state: nextState };
     },
