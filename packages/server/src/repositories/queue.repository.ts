@@ -637,6 +637,8 @@ export class QueueRepository {
     if ((await this.expiredProbe(now)).length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
       const { rows } = await statementsFor(this.dialect).sweep.execute(trx, this.dialect.name, [now, now]);
+      // Several tasks in one transaction are locked in id order, as the callback worker locks them.
+      rows.sort((a, b) => (a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0));
       for (const lease of rows) {
         if (lease.task_source === 'task') await REQUEUE[lease.kind as WorkKind].execute(trx, this.dialect.name, [lease.task_id]);
       }

@@ -679,33 +679,40 @@ export class TaskRepository {
     await this.db.updateTable('tasks').set({ work_state: workState }).where('id', '=', id).execute();
   }
 
-  /** Cancels every pending, not-started task of the batch and moves their counters; returns how many. */
+  /**
+   * Cancels every pending, not-started task of the batch and moves their counters; returns how many.
+   * One statement locks the tasks in id order (the order in which any transaction holding several
+   * tasks takes them, docs/tasks.md) and cancels them; the counters move by what it returned, so a
+   * task claimed between a count and the update (claims do not take the batch lock) cannot make
+   * them drift.
+   */
   async cancelUnstartedInBatch(batchId: string, now: number): Promise<number> {
-    const groups = await this.db
-      .selectFrom('tasks')
-      .select(['account_id', 'environment', 'project_id', 'type', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('batch_id', '=', batchId)
-      .where('status', '=', 'pending')
-      .where('work_state', '=', 'queued')
-      .groupBy(['account_id', 'environment', 'project_id', 'type'])
-      .execute();
-    if (groups.length === 0) return 0;
-    await this.db
+    const canceled = await this.db
       .updateTable('tasks')
       .set({ status: 'canceled', work_state: 'canceled', updated_at: now })
-      .where('batch_id', '=', batchId)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('tasks')
+          .select('id')
+          .where('batch_id', '=', batchId)
+          .where('status', '=', 'pending')
+          .where('work_state', '=', 'queued')
+          .orderBy('id')
+          .modifyEnd(this.dialect.forUpdate),
+      )
       .where('status', '=', 'pending')
       .where('work_state', '=', 'queued')
+      .returning(['account_id', 'environment', 'project_id', 'type'])
       .execute();
-    const deltas: CountDelta[] = groups.flatMap((group) => {
-      const key = { account_id: group.account_id, environment: group.environment, project_id: group.project_id, batch_id: batchId, type: group.type };
-      return [
-        { ...key, status: 'pending' as const, delta: -Number(group.n) },
-        { ...key, status: 'canceled' as const, delta: Number(group.n) },
-      ];
-    });
-    await this.adjustCounts(deltas);
-    return groups.reduce((sum, group) => sum + Number(group.n), 0);
+    const groups = new Map<string, CountDelta>();
+    for (const task of canceled) {
+      const name = `${task.account_id} ${task.environment} ${task.project_id} ${task.type}`;
+      const group = groups.get(name);
+      if (group) group.delta++;
+      else groups.set(name, { account_id: task.account_id, environment: task.environment, project_id: task.project_id, batch_id: batchId, type: task.type, status: 'canceled', delta: 1 });
+    }
+    await this.adjustCounts([...groups.values()].flatMap((group) => [{ ...group, status: 'pending' as const, delta: -group.delta }, group]));
+    return canceled.length;
   }
 
   /** Sets the unique_id; returns false (writing nothing) when another task of the (account, environment) holds it. */

@@ -51,8 +51,14 @@ export class SubmissionReopener {
     if (request.windowMs <= 0) throw new Conflict('Reopening submissions is turned off on this server (TAGWRIGHT_REOPEN_SECONDS=0).');
 
     // Give back any other label task the caller holds (draft kept), as asking for another project does.
+    // Lock order (docs/tasks.md): that lease first, then both tasks in id order, so this transaction,
+    // which holds two tasks, takes them as the callback worker and the expiry sweep do.
     const held = await queue.heldLease(userId, 'label', now);
-    if (held && held.task_id !== taskId) await queue.endLease(trx, held, now, { requeue: true });
+    const other = held && held.task_id !== taskId ? await queue.lockLease(trx, held.id) : undefined;
+    if (other) {
+      for (const id of [other.task_id, taskId].sort()) await tasks.lock(id);
+      await queue.endLease(trx, other, now, { requeue: true });
+    }
 
     const task = await tasks.lockAndFind(request.accountId, 'live', taskId);
     if (!task) throw new NotFound(`You have not submitted a task with id "${taskId}".`);
