@@ -94,8 +94,9 @@ export class TaskLifecycle {
   /**
    * Runs `work` in a transaction, and runs it again (up to 3 times in all) when PostgreSQL aborts it
    * as a deadlock victim or a serialization failure. Use it for every transaction that calls these
-   * functions: other writers (the callback worker recording delivery results, for one) may lock the
-   * same rows in another order.
+   * functions. Every writer takes its rows in one order (docs/tasks.md, "Lock order"), so a deadlock
+   * means a path that breaks it (test/callbacks/lock-order*.test.ts count them); the retry keeps
+   * such a bug from answering 500 while it is found.
    */
   async transaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {

@@ -13,6 +13,8 @@ export class LockOrderClients {
   readonly completed = new Set<string>();
   /** Set when the creators have finished, so the workers stop once the queues run dry. */
   creating = true;
+  /** How long the last review decision took to answer (ms): the spread of the releases raced against decisions. */
+  private reviewMs = 10;
   private readonly random: () => number;
 
   constructor(
@@ -76,7 +78,7 @@ export class LockOrderClients {
         await sleep(leaseMs + 100);
         await submit();
       } else if (roll < 0.35) {
-        const [submitted] = await Promise.all([submit(), sleep(this.random() * 5).then(release)]);
+        const [submitted] = await Promise.all([submit(), sleep(this.random() * this.reviewMs).then(release)]);
         this.noteSubmitted(taskId, submitted);
       } else {
         const submitted = await submit();
@@ -113,9 +115,16 @@ export class LockOrderClients {
       const roll = this.random();
       const decision =
         roll < 0.1 ? { result: 'rejected', comments: 'Look again.' } : roll < 0.2 ? { result: 'fixed', response: { category: 'bird' } } : { result: 'accepted' };
-      const decide = () => this.app(worker, 'POST', `/tasks/${taskId}/review`, { lease_id: lease, time_spent_secs: 1, ...decision }, 'review');
+      const decide = async () => {
+        const started = Date.now();
+        const answer = await this.app(worker, 'POST', `/tasks/${taskId}/review`, { lease_id: lease, time_spent_secs: 1, ...decision }, 'review');
+        this.reviewMs = Date.now() - started;
+        return answer;
+      };
+      // The release lands anywhere within the decision's last duration, so over many races some meet
+      // its transaction between the first and the second row it locks.
       const decided = this.random() < 0.4
-        ? (await Promise.all([decide(), sleep(this.random() * 5).then(() => this.app(worker, 'POST', `/leases/${lease}/release`, {}, 'release review'))]))[0]
+        ? (await Promise.all([decide(), sleep(this.random() * this.reviewMs).then(() => this.app(worker, 'POST', `/leases/${lease}/release`, {}, 'release review'))]))[0]
         : await decide();
       if (decided.status === 200 && decided.body.next_state === 'completed') this.completed.add(taskId);
     }
