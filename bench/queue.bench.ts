@@ -58,7 +58,8 @@
  * includes the round trip and waiting for the event loop, plus the pool's connection waits: the two
  * are not comparable); BENCH_SERVER_TIMES=1 the server-side time per route (request parsed to response written)
  * and, for the slowest 1 % of queue/next calls, how much of their time passed before the server
- * got the request; BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
+ * got the request and where their time in the server went (statements' wall time, pool waits, GC;
+ * PostgreSQL); BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
  * BENCH_ONLY_POSTGRES=1 skips the SQLite run (for diagnostic runs on PostgreSQL);
  * BENCH_DUMP=<prefix> writes the queue/next samples of each phase as JSON; BENCH_NODE_ARGS="--trace-gc"
  * passes flags to the seed and server processes.
@@ -108,6 +109,8 @@ function serverConfigFor(dataDir: string) {
     TAGWRIGHT_RATE_LIMIT_PER_MINUTE: '100000000',
     TAGWRIGHT_GOLD_RATE: '0',
     LOG_LEVEL: 'warn',
+    // The server's pool size (default 10) can be tried from the bench's environment.
+    ...(process.env.TAGWRIGHT_DATABASE_POOL_SIZE ? { TAGWRIGHT_DATABASE_POOL_SIZE: process.env.TAGWRIGHT_DATABASE_POOL_SIZE } : {}),
   };
 }
 
@@ -346,8 +349,50 @@ function printSqlStats(name: string): void {
 
 /** Diagnostics (BENCH_SERVER_TIMES=1): time from the request's headers parsed to its response written, per route, in the server. */
 const serverTimes = new Map<string, number[]>();
+/**
+ * BENCH_SERVER_TIMES: what one request spent in the server, gathered while it runs (AsyncLocalStorage
+ * follows it through its awaits): statements it ran and their wall time (PostgreSQL: handed to the
+ * driver to answer handled; the round trip, PostgreSQL's work including a commit's WAL flush, and
+ * waiting for this event loop), pool waits, and the garbage collector's pauses meanwhile. Sent back
+ * in the `x-bench-server` header (ms: server total/statements' wall/pool wait/GC/statements), so the
+ * labelers' process can break its slowest requests down.
+ */
+interface RequestTimes { start: number; sql: number; pool: number; statements: number; gcAtStart: number }
+let requestTimes: import('node:async_hooks').AsyncLocalStorage<RequestTimes> | undefined;
+let gcMs = 0;
 async function instrumentHttp(): Promise<void> {
   const http = await import('node:http');
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  }).observe({ entryTypes: ['gc'] });
+  const store = new AsyncLocalStorage<RequestTimes>();
+  requestTimes = store;
+  if (DATABASE_URL) {
+    const { default: pg } = await import('pg');
+    const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+      const result = query.apply(this, args);
+      const times = store.getStore();
+      if (!times || !(result instanceof Promise)) return result;
+      const start = performance.now();
+      times.statements += 1;
+      return result.finally(() => {
+        times.sql += performance.now() - start;
+      });
+    } as typeof pg.Client.prototype.query;
+    const connect = pg.Pool.prototype.connect as (...args: unknown[]) => unknown;
+    pg.Pool.prototype.connect = function (this: unknown, ...args: unknown[]) {
+      const result = connect.apply(this, args);
+      const times = store.getStore();
+      if (!times || !(result instanceof Promise)) return result;
+      const start = performance.now();
+      return result.finally(() => {
+        times.pool += performance.now() - start;
+      });
+    } as typeof pg.Pool.prototype.connect;
+  }
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: import('node:http').Server, event: string, ...args: any[]) {
     if (event === 'request') {
@@ -355,11 +400,19 @@ async function instrumentHttp(): Promise<void> {
       const start = performance.now();
       response.setHeader('x-bench-received', String(performance.timeOrigin + start));
       const route = (request.url ?? '').replace(/\?.*/, '').replace(/\/(leases|tasks)\/[^/]+\//, '/$1/:id/');
+      const times: RequestTimes = { start, sql: 0, pool: 0, statements: 0, gcAtStart: gcMs };
+      const writeHead = response.writeHead;
+      response.writeHead = function (this: typeof response, ...headArgs: any[]) {
+        const fields = [performance.now() - start, times.sql, times.pool, gcMs - times.gcAtStart].map((value) => value.toFixed(2));
+        this.setHeader('x-bench-server', `${fields.join('/')}/${times.statements}`);
+        return writeHead.apply(this, headArgs as never);
+      } as typeof response.writeHead;
       response.once('finish', () => {
         const list = serverTimes.get(route) ?? [];
         list.push(performance.now() - start);
         serverTimes.set(route, list);
       });
+      return store.run(times, () => emit.apply(this, [event, ...args] as never));
     }
     return emit.apply(this, [event, ...args] as never);
   } as typeof emit;
@@ -471,12 +524,12 @@ function labelerPools(seeded: Seeded): Pool[] {
   return seeded.workers.map((_, index) => new Pool(seeded.urls[index % seeded.urls.length], { connections: 1, pipelining: 1 }));
 }
 
-async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: number[]; cycles: number; empty: number }> {
+async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: number[]; cycles: number; empty: number; breakdown?: string }> {
   const pools = labelerPools(seeded);
   const next: number[] = [];
   let cycles = 0;
   let empty = 0;
-  const split: Array<[number, number, number]> = [];
+  const split: Array<[number, number, number, number[]]> = [];
   const end = performance.now() + SECONDS * 1000;
   await Promise.all(
     seeded.workers.map(async (worker, index) => {
@@ -491,7 +544,8 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
         next.push(performance.now() - start);
         if (response.headers['x-bench-received']) {
           const sentAt = headersSentAt.get(worker.cookie.slice(worker.cookie.indexOf('=') + 1)) ?? NaN;
-          split.push([performance.now() - start, sentAt - start, Number(response.headers['x-bench-received']) - (performance.timeOrigin + start)]);
+          const server = String(response.headers['x-bench-server'] ?? '').split('/').map(Number);
+          split.push([performance.now() - start, sentAt - start, Number(response.headers['x-bench-received']) - (performance.timeOrigin + start), server]);
         }
         if (response.statusCode !== 200) throw new Error(`queue/next answered ${response.statusCode}: ${JSON.stringify(body)}`);
         if (!body.assignment) {
@@ -515,11 +569,25 @@ async function labelerPhase(seeded: Seeded, thinkMs: number): Promise<{ next: nu
     }),
   );
   await Promise.all(pools.map((pool) => pool.close()));
+  let breakdown: string | undefined;
   if (split.length > 0) {
     const slowest = split.sort((a, b) => b[0] - a[0]).slice(0, Math.ceil(split.length / 100));
     console.error(`-- slowest 1 % of queue/next: total / until written to the socket / until the server got it (ms): ${slowest.map(([total, sent, until]) => `${total.toFixed(0)}/${sent.toFixed(0)}/${until.toFixed(0)}`).join(' ')}`);
+    // Where their time went, averaged over them: before the server read the request, in the server (its
+    // statements' wall time, pool waits, GC pauses, the rest: JavaScript and waiting for the event loop)
+    // and after the server wrote the answer until this process handled it.
+    const mean = (pick: (row: (typeof slowest)[number]) => number) => slowest.reduce((sum, row) => sum + pick(row), 0) / slowest.length;
+    const [total, before, inServer, sqlWall, pool, gc, statements] = [
+      mean(([all]) => all), mean(([, , until]) => until), mean(([, , , server]) => server[0]), mean(([, , , server]) => server[1]),
+      mean(([, , , server]) => server[2]), mean(([, , , server]) => server[3]), mean(([, , , server]) => server[4]),
+    ];
+    breakdown = (
+      `  slowest 1 % of queue/next (${slowest.length}), mean ms: total ${total.toFixed(1)} = before the server read it ${before.toFixed(1)} + in the server ${inServer.toFixed(1)} ` +
+        `(statements' wall time ${sqlWall.toFixed(1)} over ${statements.toFixed(1)} statements; pool waits ${pool.toFixed(1)}; GC ${gc.toFixed(1)}, which may overlap the statements' wait; the rest ${(inServer - sqlWall - pool - gc).toFixed(1)}) ` +
+        `+ after the server wrote it ${(total - before - inServer).toFixed(1)}`
+    );
   }
-  return { next, cycles, empty };
+  return { next, cycles, empty, breakdown };
 }
 
 /**
@@ -774,6 +842,7 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
       console.log(
         `  queue/next  ${summary(labeling.next)}; ${(labeling.cycles / SECONDS).toFixed(0)} tasks/s submitted or released; server CPU ${cycleCpu.toFixed(2)} ms per next + submit/release (${idleShare.toFixed(2)} of it the idle rate, ${((100 * (cpuMiddle.systemMicros - cpuBefore.systemMicros)) / Math.max(1, cpuMiddle.micros - cpuBefore.micros)).toFixed(0)} % system time); ${cycleStatements.toFixed(1)} statements per cycle${labeling.empty ? `; ${labeling.empty} empty answers` : ''}`,
       );
+      if (labeling.breakdown) console.log(labeling.breakdown);
       if (process.env.BENCH_SQL_STATS) {
         const counts = cpuMiddle.sql;
         const per = (value: number) => (value / Math.max(1, labeling.cycles)).toFixed(2);
