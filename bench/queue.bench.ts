@@ -61,6 +61,7 @@
  * got the request and where their time in the server went (statements' wall time, pool waits, GC;
  * PostgreSQL); BENCH_PROFILE=<dir> writes a CPU profile of the server for each labeling phase;
  * BENCH_ONLY_POSTGRES=1 skips the SQLite run (for diagnostic runs on PostgreSQL);
+ * TAGWRIGHT_DATABASE_POOL_SIZE sets the bench servers' pool size (default 10);
  * BENCH_DUMP=<prefix> writes the queue/next samples of each phase as JSON; BENCH_NODE_ARGS="--trace-gc"
  * passes flags to the seed and server processes.
  */
