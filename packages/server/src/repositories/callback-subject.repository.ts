@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Environment } from '../db/tables/projects_batches.ts';
 import type { DialectHelpers } from '../db/dialect.ts';
@@ -34,12 +34,18 @@ export class CallbackSubjectRepository {
    * TaskLifecycle locks them before it touches their outbox rows. Recording a delivery locks its
    * outbox rows and then its subjects; without this, a state change holding a task and waiting for
    * that task's delivering outbox row deadlocked with it. SQLite's one writer needs no row locks.
+   *
+   * `FOR NO KEY UPDATE` (the lock an UPDATE of these columns takes): it waits for the lifecycle's
+   * locks as FOR UPDATE would, but not for the key-share locks of foreign-key checks. Completing a
+   * batch inserts its v2 delivery rows, whose checks key-share every completed task of the batch in
+   * the order the rows come; holding some of those tasks FOR UPDATE in id order could make a circle
+   * with them.
    */
   async lockInLifecycleOrder(subjects: CallbackSubject[], dialect: DialectHelpers): Promise<void> {
     if (dialect.name !== 'postgres') return;
     for (const [type, table] of [['batch', 'batches'], ['task', 'tasks']] as const) {
       const ids = unique(subjects.filter((subject) => subject.type === type).map((subject) => subject.id)).sort();
-      if (ids.length > 0) await this.db.selectFrom(table).select('id').where('id', 'in', ids).orderBy('id').modifyEnd(dialect.forUpdate).execute();
+      if (ids.length > 0) await this.db.selectFrom(table).select('id').where('id', 'in', ids).orderBy('id').modifyEnd(sql`for no key update`).execute();
     }
   }
 

@@ -304,9 +304,18 @@ export class StudioRepository {
     });
   }
 
-  /** Stores positions 1..n for the batch ids in this order, in one statement per chunk. */
+  /**
+   * Stores positions 1..n for the batch ids in this order, in one statement per chunk. On PostgreSQL
+   * the batches are locked in id order first: the updates take them in priority order, and a
+   * transaction holding several batches must take them in id order (docs/tasks.md, "Lock order").
+   */
   async setStudioPriorities(orderedBatchIds: readonly string[], now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      if (this.dialect.name === 'postgres') {
+        for (const part of chunks([...orderedBatchIds].sort())) {
+          await trx.selectFrom('batches').select('id').where('id', 'in', part).orderBy('id').modifyEnd(this.dialect.forUpdate).execute();
+        }
+      }
       for (const [chunkIndex, part] of chunks(orderedBatchIds).entries()) {
         const cases = sql.join(part.map((id, index) => sql`when ${id} then ${sql.lit(chunkIndex * CHUNK + index + 1)}`), sql` `);
         await trx
@@ -320,11 +329,20 @@ export class StudioRepository {
 
   /** Clears every explicit Studio priority in (account, environment), back to oldest first. */
   async resetStudioPriorities(accountId: string, environment: Environment, now: number): Promise<void> {
+    // The batches are locked in id order (the sub-select), as every writer holding several batches takes them.
     await this.db
       .updateTable('batches')
       .set({ studio_priority: null, updated_at: now })
-      .where('account_id', '=', accountId)
-      .where('environment', '=', environment)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('batches')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('environment', '=', environment)
+          .where('studio_priority', 'is not', null)
+          .orderBy('id')
+          .modifyEnd(this.dialect.forUpdate),
+      )
       .where('studio_priority', 'is not', null)
       .execute();
   }
