@@ -40,7 +40,7 @@ class RowHolder {
         const result = await this.client.query("select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> pg_backend_pid()", [this.database]);
         return result.rows[0].n >= count;
       },
-      { what: `${count} request(s) waiting for a row lock` },
+      { timeoutMs: 60_000, what: `${count} request(s) waiting for a row lock` },
     );
   }
 
