@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -43,6 +44,7 @@ export function connect(options: ConnectOptions): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  withMd5(database);
   const main = withStatementCache(database);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: main }) });
   if (file === ':memory:') return wrap(kysely, dialectHelpers('sqlite'));
@@ -51,6 +53,7 @@ export function connect(options: ConnectOptions): Db {
   // waits for a transaction held on the main connection.
   const reader = new SQLite(file, { readonly: true });
   reader.pragma('busy_timeout = 5000');
+  withMd5(reader);
   const cachedReader = withStatementCache(reader);
   registerCommittedReader(kysely, { main, mainInTransaction: () => database.inTransaction, reader: cachedReader });
   // Checkpoints run on a thread of their own, not inside a request's commit (db/checkpointer.ts).
@@ -64,6 +67,15 @@ export function connect(options: ConnectOptions): Db {
       cachedReader.close();
     },
   };
+}
+
+/**
+ * PostgreSQL's `md5(text)` (lowercase hex of the UTF-8 bytes) on a SQLite connection, so that the
+ * task create's check of a remembered project (TaskRepository.insertUnbatchedChecked,
+ * ProjectRepository.findByNameWithHistoryMd5) is the same SQL on both databases.
+ */
+function withMd5(database: SQLite.Database): void {
+  database.function('md5', { deterministic: true }, (text) => (text === null ? null : crypto.createHash('md5').update(String(text)).digest('hex')));
 }
 
 /**

@@ -86,7 +86,7 @@ export class ProjectRepository {
   }
 
   /**
-   * PostgreSQL: `findByName` with the md5 (hex) of the stored param_history text, which a create
+   * `findByName` with the md5 (hex) of the stored param_history text, which a create
    * sends back so its one statement can check the project is still the one its task was built from
    * (TaskRepository.insertUnbatchedChecked). Not cached here; the task service remembers the result.
    */

@@ -257,6 +257,16 @@ const INSERT_COUNTED_CHECKED_POSTGRES =
   'select exists (select 1 from project) as project_ok, exists (select 1 from counted) as created';
 registerPreparedSql(INSERT_COUNTED_CHECKED_POSTGRES);
 
+/**
+ * SQLite: the task insert of INSERT_COUNTED_CHECKED_POSTGRES (the counter upsert follows in the same
+ * transaction). `md5` is registered on every SQLite connection (db/connect.ts). Parameters: the
+ * TASK_COLUMNS values, then the project's id, account, environment, name and history md5.
+ */
+const PROJECT_CHECK_SQLITE = 'where exists (select 1 from projects where id = ? and account_id = ? and environment = ? and name = ? and md5(param_history) = ?)';
+const INSERT_CHECKED_SQLITE =
+  `insert into tasks (${TASK_COLUMNS.join(', ')}) select ${TASK_COLUMNS.map(() => '?').join(', ')} ${PROJECT_CHECK_SQLITE} ` +
+  'on conflict (account_id, environment, unique_id) do nothing';
+
 /** What the one-statement create of a remembered project did (see INSERT_COUNTED_CHECKED_POSTGRES). */
 export type CheckedInsert = 'created' | 'duplicate' | 'stale-project';
 
@@ -513,18 +523,38 @@ export class TaskRepository {
   }
 
   /**
-   * PostgreSQL only: `insertUnbatched` of a task built from a remembered project, checking that
-   * project in the same statement (INSERT_COUNTED_CHECKED_POSTGRES); outside a transaction or inside one (test-mode creates).
+   * `insertUnbatched` of a task built from a remembered project, checking that project in the same
+   * statement. PostgreSQL: INSERT_COUNTED_CHECKED_POSTGRES, outside a transaction or inside one
+   * (test-mode creates); SQLite: insertCheckedSqlite, inside the create group's transaction.
    */
   async insertUnbatchedChecked(task: NewTask, project: ProjectCheck): Promise<CheckedInsert> {
-    if (this.dialect.name !== 'postgres') throw new Error('insertUnbatchedChecked: PostgreSQL only');
     if (task.batch_id !== null || (task.tags && task.tags.length > 0)) throw new Error('insertUnbatchedChecked: the task must have no batch and no tags');
     const row = toRow(task);
+    if (this.dialect.name === 'sqlite') return this.insertCheckedSqlite(task, row, project);
     const parameters = [...TASK_COLUMNS.map((column) => row[column]), this.countShard(), project.name, project.historyMd5];
     const result = await this.db.executeQuery<{ project_ok: boolean; created: boolean }>(CompiledQuery.raw(INSERT_COUNTED_CHECKED_POSTGRES, parameters));
     const [outcome] = result.rows;
     if (!outcome?.project_ok) return 'stale-project';
     return outcome.created ? 'created' : 'duplicate';
+  }
+
+  /**
+   * SQLite's `insertUnbatchedChecked`, inside the caller's transaction (a create group): the task
+   * insert runs only while the project holds what the task was built from (INSERT_CHECKED_SQLITE),
+   * then the counter upsert. The check replaces the project read a create made before joining its
+   * group: that read ran on the read-only connection, whose page cache every commit invalidates, and
+   * cost about a tenth of a create's CPU in the server's profile (bench/tasks.bench.ts, BENCH_CPU_PROF).
+   * Nothing inserted: one more read tells a taken unique_id from a changed project.
+   */
+  private async insertCheckedSqlite(task: NewTask, row: TaskRow, project: ProjectCheck): Promise<CheckedInsert> {
+    const check = [task.project_id, task.account_id, task.environment, project.name, project.historyMd5];
+    const result = await this.db.executeQuery(CompiledQuery.raw(INSERT_CHECKED_SQLITE, [...TASK_COLUMNS.map((column) => row[column]), ...check]));
+    if (Number(result.numAffectedRows ?? 0) > 0) {
+      await this.adjustCounts([{ ...countKey(task), delta: 1 }]);
+      return 'created';
+    }
+    const still = await this.db.executeQuery(CompiledQuery.raw(`select 1 as ok ${PROJECT_CHECK_SQLITE}`, check));
+    return still.rows.length > 0 ? 'duplicate' : 'stale-project';
   }
 
   /** Bulk insert for imports, fixtures and benchmarks: multi-row INSERTs, tag rows and counters in aggregate. No unique_id conflict handling. */

@@ -11,9 +11,10 @@ export interface RememberedProject {
 }
 
 /**
- * Projects by (account, environment, name) as a PostgreSQL create last read them, so the next
- * create of the project needs no separate read: it builds its task from the remembered project and
- * its one statement checks that the stored project is still that one (TaskRepository.insertUnbatchedChecked).
+ * Projects by (account, environment, name) as a create last read them, so the next create of the
+ * project needs no separate read: it builds its task from the remembered project and its insert
+ * checks that the stored project is still that one (TaskRepository.insertUnbatchedChecked; on both
+ * databases, since several processes may share a SQLite file too).
  * Nothing read from here is trusted unchecked, so another process changing a project's parameters
  * (or a project going away) costs one more round trip, never a task built from stale parameters.
  * A project's name, type and Studio/Rapid flags never change; only its parameter history does.

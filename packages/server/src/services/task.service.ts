@@ -106,8 +106,8 @@ export class TaskService {
   private attachmentLinks: AttachmentLinkResolver | undefined;
   /** SQLite only: concurrent creates share one commit (see db/group-commit.ts); PostgreSQL runs them in parallel transactions. */
   private readonly createGroups: GroupCommitter | undefined;
-  /** PostgreSQL only: projects as creates last read them, checked again by each create's statement (createInOneStatement). */
-  private readonly projectCache: ProjectCache | undefined;
+  /** Projects as creates last read them, checked again by each create's insert (createInOneStatement). */
+  private readonly projectCache = new ProjectCache();
   /** Project and batch names by id for `GET task/{id}` (names never change: see task-names.ts). */
   private readonly names = new TaskNames();
 
@@ -122,7 +122,6 @@ export class TaskService {
     private readonly notifyWork: () => void,
   ) {
     this.createGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
-    this.projectCache = db.dialect.name === 'postgres' ? new ProjectCache() : undefined;
   }
 
   /** Runs one creation's writes: grouped with concurrent ones on SQLite, in its own transaction on PostgreSQL. */
@@ -150,7 +149,7 @@ export class TaskService {
     const idempotencyKey = options.idempotencyKey?.trim() || undefined;
     if (idempotencyKey !== undefined) checkIndexedLength(idempotencyKey, 'Idempotency-Key');
     let duplicatesRefused = false;
-    if (this.projectCache && idempotencyKey === undefined && request.placement.batch === undefined) {
+    if (idempotencyKey === undefined && request.placement.batch === undefined) {
       const oneStatement = await this.createInOneStatement(caller, request);
       if (oneStatement.created) return this.answerCreated(oneStatement.created, caller.environment === 'test');
       duplicatesRefused = oneStatement.duplicatesRefused;
@@ -194,8 +193,9 @@ export class TaskService {
   }
 
   /**
-   * PostgreSQL, a live task with no batch and no Idempotency-Key: the whole create in one statement
-   * when this process remembers the project (ProjectCache; the statement checks it is unchanged). The
+   * A task with no batch and no Idempotency-Key of a project this process remembers (ProjectCache):
+   * no project read; the insert checks the project is unchanged. On PostgreSQL a live create is then
+   * one statement; on SQLite the checked insert runs in the create group's transaction. The
    * duplicate check runs first only when the project must be read: with a remembered project a
    * duplicate has no side effect to avoid, and the insert's ON CONFLICT decides it. Errors keep
    * their order: a request that fails validation but repeats a taken unique_id answers the 409.
@@ -203,7 +203,7 @@ export class TaskService {
    * project changed twice under us); `duplicatesRefused` says the duplicate check already ran.
    */
   private async createInOneStatement(caller: Caller, request: CreateRequest): Promise<{ created?: Task; duplicatesRefused: boolean }> {
-    const cache = this.projectCache!;
+    const cache = this.projectCache;
     const { account, environment } = { account: caller.account.id, environment: caller.environment };
     const name = request.placement.project ?? this.config.defaultProjectName;
     let duplicatesRefused = false;
@@ -227,10 +227,12 @@ export class TaskService {
       }
       if (prepared.task.tags?.length) return { duplicatesRefused };
       const check = { name, historyMd5: remembered.historyMd5 };
+      // PostgreSQL: a live create is one statement, no transaction. SQLite: the checked insert and
+      // the counter upsert in the create group's transaction (grouped commits).
       const { outcome, task } =
-        prepared.testResponse === undefined
+        prepared.testResponse === undefined && this.db.dialect.name === 'postgres'
           ? await this.lifecycle.createUnbatchedCheckedTask(this.db.kysely, prepared.task, check)
-          : await this.createTestTaskChecked(caller, prepared, check);
+          : await this.createCheckedInTransaction(caller, prepared, check);
       if (outcome === 'created') return { created: task, duplicatesRefused };
       if (outcome === 'duplicate') {
         await this.refuseDuplicates(caller, request.uniqueId, undefined);
@@ -243,12 +245,13 @@ export class TaskService {
   }
 
   /**
-   * A test-mode create of a remembered project in its transaction (completion, callback and recorder
-   * writes need one): BEGIN, the checked insert-and-count statement, the callback's outbox row when
-   * there is a target, COMMIT. The account's default callback URL is the caller's, which the task's
-   * own `callback_url` was taken from too (newTask), instead of a read of the account.
+   * A create of a remembered project in a transaction: a test-mode create (completion, callback and
+   * recorder writes need one: BEGIN, the checked insert-and-count statement, the callback's outbox row
+   * when there is a target, COMMIT), and every such create on SQLite, in a create group. The account's
+   * default callback URL is the caller's, which the task's own `callback_url` was taken from too
+   * (newTask), instead of a read of the account.
    */
-  private async createTestTaskChecked(caller: Caller, prepared: PreparedTask, project: ProjectCheck): Promise<{ outcome: CheckedInsert; task: Task }> {
+  private async createCheckedInTransaction(caller: Caller, prepared: PreparedTask, project: ProjectCheck): Promise<{ outcome: CheckedInsert; task: Task }> {
     try {
       const created = await this.runCreate((trx) =>
         this.lifecycle.createTask(trx, prepared.task, { testResponse: prepared.testResponse, project, accountCallbackUrl: caller.account.default_callback_url ?? null }),
