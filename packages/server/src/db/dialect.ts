@@ -32,10 +32,19 @@ export interface DialectHelpers {
   isUniqueViolation(error: unknown): boolean;
   /** True when the transaction was aborted by a deadlock or serialization failure (PostgreSQL) and may simply be run again. */
   isRetryableConflict(error: unknown): boolean;
+  /**
+   * Runs `run` (a transaction or one statement) again, up to 3 times in all, when PostgreSQL aborts
+   * it as a deadlock victim or a serialization failure. Every writer takes its rows in one order
+   * (docs/tasks.md, "Lock order"), so a deadlock means a path that breaks it (the lock-order tests
+   * count them); the retry keeps such a bug, or another process's odd timing, from losing the work.
+   */
+  retryingConflicts<T>(run: () => Promise<T>): Promise<T>;
 }
 
+const CONFLICT_ATTEMPTS = 3;
+
 export function dialectHelpers(name: DialectName): DialectHelpers {
-  return {
+  const helpers: DialectHelpers = {
     name,
     timestampType: name === 'postgres' ? 'bigint' : 'integer',
     skipLocked: name === 'postgres' ? sql`for update skip locked` : sql``,
@@ -51,6 +60,16 @@ export function dialectHelpers(name: DialectName): DialectHelpers {
       const code = (error as { code?: string } | null)?.code;
       return name === 'postgres' ? code === '40P01' || code === '40001' : code === 'SQLITE_BUSY';
     },
+    async retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await run();
+        } catch (error) {
+          if (attempt >= CONFLICT_ATTEMPTS || !helpers.isRetryableConflict(error)) throw error;
+        }
+      }
+    },
   };
+  return helpers;
 }
 

@@ -173,10 +173,12 @@ export class OutboxRepository {
    * Records a set of finished attempts in one transaction: the attempt log, each row's next state,
    * and the subjects' callback_succeeded. A failed row whose claim was lost meanwhile (expired and
    * taken by another worker) only gets its attempt logged; the current holder decides its state.
+   * Run again when PostgreSQL aborts it as a deadlock victim: otherwise the rows would stay claimed
+   * until their claims expire and the receivers would get the same callbacks twice.
    */
   async recordOutcomes(outcomes: DeliveryOutcome[], now: number, responseLimit: number): Promise<void> {
     if (outcomes.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+    await this.dialect.retryingConflicts(() => this.db.transaction().execute(async (trx) => {
       const subjects = new CallbackSubjectRepository(trx);
       await subjects.lockInLifecycleOrder(outcomes.map((outcome) => ({ type: outcome.row.subject_type, id: outcome.row.subject_id })), this.dialect);
       await trx
@@ -219,7 +221,7 @@ export class OutboxRepository {
         givenUp.push(...(await this.recordUnsuccessful(trx, token, group, now)));
       }
       await subjects.setCallbackSucceeded(givenUp, false, now);
-    });
+    }));
   }
 
   /**

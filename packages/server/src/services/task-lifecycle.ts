@@ -24,9 +24,6 @@ export interface Auditor {
   timeSecs?: number;
 }
 
-/** How many times `transaction` runs its work when the database aborts it as a deadlock victim. */
-const TRANSACTION_ATTEMPTS = 3;
-
 /** Work states of a pending task (queued, held by a labeler, waiting for or in review); all are `pending` on the wire. */
 export type ActiveWorkState = Exclude<WorkState, 'completed' | 'canceled' | 'error'>;
 
@@ -98,14 +95,8 @@ export class TaskLifecycle {
    * means a path that breaks it (test/callbacks/lock-order*.test.ts count them); the retry keeps
    * such a bug from answering 500 while it is found.
    */
-  async transaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction().execute(work);
-      } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
-      }
-    }
+  transaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.dialect.retryingConflicts(() => db.transaction().execute(work));
   }
 
   private tasks(trx: Kysely<Database>): TaskRepository {
@@ -164,7 +155,7 @@ export class TaskLifecycle {
    */
   async createUnbatchedTask(db: Kysely<Database>, task: Task): Promise<Task | undefined> {
     const fresh = freshRow(task);
-    return (await this.retryingConflicts(() => this.tasks(db).insertUnbatched(fresh))) ? { ...task, ...fresh } : undefined;
+    return (await this.dialect.retryingConflicts(() => this.tasks(db).insertUnbatched(fresh))) ? { ...task, ...fresh } : undefined;
   }
 
   /**
@@ -174,23 +165,8 @@ export class TaskLifecycle {
    */
   async createUnbatchedCheckedTask(db: Kysely<Database>, task: Task, project: ProjectCheck): Promise<{ outcome: CheckedInsert; task: Task }> {
     const fresh = freshRow(task);
-    const outcome = await this.retryingConflicts(() => this.tasks(db).insertUnbatchedChecked(fresh, project));
+    const outcome = await this.dialect.retryingConflicts(() => this.tasks(db).insertUnbatchedChecked(fresh, project));
     return { outcome, task: { ...task, ...fresh } };
-  }
-
-  /**
-   * Runs a create's one statement again when PostgreSQL aborts it as a deadlock victim: it holds the
-   * task's unique_id entry and then a counter row, and a transaction taking them the other way round
-   * can deadlock with it.
-   */
-  private async retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !this.dialect.isRetryableConflict(error)) throw error;
-      }
-    }
   }
 
   /**
