@@ -467,12 +467,12 @@ export class QueueService {
   /**
    * Takes the locks a pipeline step needs, in the one order used everywhere (lease, batch, task;
    * docs/tasks.md), checks the lease under them, and returns the task as it now stands; 409 when the
-   * task left the expected state (canceled, failed) while the caller held it. The lease comes first
+   * task left the expected state (canceled, failed) while the caller held it, with the locked lease. The lease comes first
    * because a release and the expiry sweep delete the lease and then requeue the task: a review that
    * held the task while waiting for its lease deadlocked with a release of that lease.
    */
-  async lockWork(trx: Kysely<Database>, worker: Worker, task: Task, leaseId: string, now: number, expectedState: 'in_progress' | 'reviewing'): Promise<Task> {
-    await this.lockOwnLease(trx, worker, task.id, leaseId, now);
+  async lockWork(trx: Kysely<Database>, worker: Worker, task: Task, leaseId: string, now: number, expectedState: 'in_progress' | 'reviewing'): Promise<{ current: Task; lease: Lease }> {
+    const lease = await this.lockOwnLease(trx, worker, task.id, leaseId, now);
     if (task.batch_id !== null) await new BatchRepository(trx).lock(task.batch_id, this.db.dialect.forUpdate);
     const tasks = new TaskRepository(trx, this.db.dialect);
     await tasks.lock(task.id);
@@ -480,7 +480,7 @@ export class QueueService {
     if (!current || current.status !== 'pending' || current.work_state !== expectedState) {
       throw new Conflict(`Task ${task.id} is no longer waiting for this work (its status is ${current?.status ?? 'unknown'}); ask for the next task.`);
     }
-    return current;
+    return { current, lease };
   }
 
   private async submitGold(trx: Kysely<Database>, worker: Worker, lease: Lease, response: unknown, timeSpentMs: number, now: number): Promise<SubmitState> {

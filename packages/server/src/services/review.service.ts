@@ -66,8 +66,7 @@ export class ReviewService {
     if (result !== 'rejected') await this.prepareResults(task, result === 'fixed' ? body.response : undefined);
 
     const next = await this.lifecycle.transaction(this.db.kysely, async (trx) => {
-      const current = await this.queue.lockWork(trx, worker, task, leaseId, now, 'reviewing');
-      const lease = (await new QueueRepository(trx, this.db.dialect).lockLease(trx, leaseId))!;
+      const { current, lease } = await this.queue.lockWork(trx, worker, task, leaseId, now, 'reviewing');
       const records = new WorkRecordRepository(trx, this.db.dialect);
       const tasks = new TaskRepository(trx, this.db.dialect);
       const work = (await records.findWork(task.id)) ?? { task_id: task.id, round: 0, attempts: 0, pending_response: null, review_reason: null, agreement: null };
