@@ -1,5 +1,5 @@
 /**
- * The task get's and create's statement on PostgreSQL, in variants: what each costs the client
+ * The task get's and create's statement on PostgreSQL, in variants (below): what each costs the client
  * process (pg's row parsing, JSON, parameters) and PostgreSQL's backends, per statement. Both run
  * on this machine's CPUs, so both bound the tasks bench's req/s (bench/tasks.bench.ts).
  *
@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
-import { ESSENTIAL_ACCOUNT, ESSENTIAL_ACCOUNT_ROW, ESSENTIAL_GET, ESSENTIAL_PROJECT_ID, ESSENTIAL_PROJECT_ROW, TASK_COLUMNS, essentialValues, floorTask, migrateTagwrightSchema } from './baselines.ts';
+import { ESSENTIAL_ACCOUNT, ESSENTIAL_ACCOUNT_ROW, ESSENTIAL_GET, ESSENTIAL_INSERT_COUNTED_CHECKED, ESSENTIAL_PROJECT_ID, ESSENTIAL_PROJECT_ROW, TASK_COLUMNS, essentialValues, floorTask, migrateTagwrightSchema } from './baselines.ts';
 import { createBenchDatabase } from './databases.ts';
 import { ascending, percentile } from './stats.ts';
 
@@ -34,6 +34,21 @@ const GETS: Record<string, string> = {
   'presented columns only': `select ${PRESENTED.join(', ')} from tasks where id = $1 and account_id = $2 and environment = $3`,
   'one json column built by PostgreSQL': `select row_to_json(t)::text as row from (select ${PRESENTED.join(', ')} from tasks where id = $1 and account_id = $2 and environment = $3) t`,
 };
+
+// Create variants: Tagwright's checked insert-and-count (25 task columns bound, RETURNING five
+// columns for the counter), and the same with only the columns a fresh live task outside a batch can
+// have set (16; the rest default to null) and the counter's key bound instead of returned.
+const FRESH_COLUMNS = ['id', 'account_id', 'environment', 'project_id', 'type', 'status', 'work_state', 'instruction', 'params', 'callback_url', 'metadata', 'unique_id', 'priority', 'project_param_version', 'created_at', 'updated_at'];
+const at = (column: string) => `$${FRESH_COLUMNS.indexOf(column) + 1}`;
+const CREATE_LEAN =
+  `with project as (select 1 from projects where id = ${at('project_id')} and account_id = ${at('account_id')} and environment = ${at('environment')} ` +
+  `and name = $${FRESH_COLUMNS.length + 2} and md5(param_history) = $${FRESH_COLUMNS.length + 3}), ` +
+  `inserted as (insert into tasks (${FRESH_COLUMNS.join(', ')}) select ${FRESH_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')} from project ` +
+  'on conflict (account_id, environment, unique_id) do nothing returning 1), ' +
+  'counted as (insert into task_counts (account_id, environment, project_id, batch_key, type, status, shard, n) ' +
+  `select ${at('account_id')}, ${at('environment')}, ${at('project_id')}, '', ${at('type')}, ${at('status')}, $${FRESH_COLUMNS.length + 1}::integer, 1 from inserted ` +
+  'on conflict (account_id, environment, project_id, batch_key, type, status, shard) do update set n = task_counts.n + excluded.n returning 1) ' +
+  'select exists (select 1 from project) as project_ok, exists (select 1 from counted) as created';
 
 /** CPU time (µs) of the given PostgreSQL backends, from /proc (utime + stime in clock ticks). */
 function backendMicros(pids: number[]): number {
@@ -101,6 +116,22 @@ async function main(): Promise<void> {
         // What the answer needs of the row: every JSON text column touched, as the presenter does.
         record(`get: ${label}`, await run(names.get(label)!, text, (index) => (scoped ? [ids[index % TASKS], ESSENTIAL_ACCOUNT, 'live'] : [ids[index % TASKS]]), (row) => JSON.stringify(row).length));
       }
+      const md5 = (await pool.query("select md5(param_history) as h from projects where id = $1", [ESSENTIAL_PROJECT_ID])).rows[0].h as string;
+      const fresh = () => {
+        const now = Date.now();
+        const task = floorTask(BODY, now);
+        return { task, now, full: essentialValues(task, ESSENTIAL_PROJECT_ID, now) };
+      };
+      record('create: bare floor insert (11 columns, one table)', await run('create_floor', 'insert into floor_tasks (id, type, status, project, instruction, params, callback_url, metadata, project_param_version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', () => {
+        const { task, now } = fresh();
+        return [task.task_id, task.type, task.status, task.project, task.instruction, JSON.stringify(task.params), task.callback_url, JSON.stringify(task.metadata), 0, now, now];
+      }, () => 0));
+      record('create: checked insert-and-count (Tagwright)', await run('create_full', ESSENTIAL_INSERT_COUNTED_CHECKED, (index) => [...fresh().full, index % 16, 'bench creates', md5], (row) => row.created));
+      record('create: 16 columns bound, counter key bound', await run('create_lean', CREATE_LEAN, (index) => {
+        const { full } = fresh();
+        const byColumn = new Map(TASK_COLUMNS.map((column, i) => [column, full[i]]));
+        return [...FRESH_COLUMNS.map((column) => byColumn.get(column)), index % 16, 'bench creates', md5];
+      }, (row) => row.created));
     }
     const median = (values: number[]) => percentile(ascending(values), 50);
     console.log(`task statements on PostgreSQL: node ${process.version}, ${os.cpus().length} CPUs, ${STATEMENTS} statements x ${ROUNDS} rounds, ${INFLIGHT} in flight, pool of 10; load average ${os.loadavg().map((v) => v.toFixed(1)).join(', ')}`);
