@@ -309,10 +309,10 @@ const FIND_TASK = new CompiledStatement<JoinedRow>(3, (db: Kysely<Database>, id,
 /**
  * FIND_TASK without the join: the task row alone by primary key, still scoped to the account and
  * environment. `GET task/{id}` takes the project's and batch's names from memory (services/task-names.ts);
- * on PostgreSQL the join cost its backend about a fifth more CPU per get than this read (63 against
- * 53 µs, the bare floor's figure; bench/task-statements-pg.bench.ts). That bench also measured the row
- * as one JSON text built by PostgreSQL: about 20 µs less client CPU per get (pg builds one field
- * instead of 25), not adopted yet since the answer would need the presenter's wire JSON built in SQL.
+ * on PostgreSQL the join cost 14 µs of backend and 9 µs of client CPU per get over this read (57 / 73
+ * against 43 / 64 µs, the bare floor's own figures; bench/task-statements-pg.bench.ts). The same bench
+ * measured the row as one JSON text built by PostgreSQL (row_to_json) and parsed here: 11 µs less
+ * client CPU but 7 µs more backend CPU on the same cores, so not adopted.
  */
 const FIND_TASK_ROW = new CompiledStatement<TaskRow>(3, (db: Kysely<Database>, id, accountId, environment) =>
   db
