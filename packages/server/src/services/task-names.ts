@@ -4,7 +4,7 @@ const LIMIT = 10_000;
 /**
  * Project and batch names by id, for `GET task/{id}`: the get reads the task row alone (a primary-key
  * lookup) and takes the names from here, instead of joining projects and batches on every read.
- * The join was the largest part of PostgreSQL's work for a get (bench/task-statements-pg.bench.ts).
+ * On PostgreSQL the join cost about a third more backend CPU per get (bench/task-statements-pg.bench.ts).
  *
  * Safe across processes because a remembered entry can never be wrong, not merely because it is
  * checked: a project's or batch's name is fixed when it is created (no route, service or repository
