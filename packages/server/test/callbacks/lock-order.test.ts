@@ -2,27 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, it } from 'node:test';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, LIVE_KEY, TEST_KEY, type TestServer } from '../helpers/server.ts';
+import { deadlocksOf, startTestServer, LIVE_KEY, TEST_KEY, type TestServer } from '../helpers/server.ts';
 import { addWorkers, assign, unique } from '../queue/helpers.ts';
 import { CallbackReceiver, waitUntil } from './fixtures.ts';
 import { LockOrderClients } from './lock-order-clients.ts';
 
 const LEASE_SECONDS = 1;
-
-/** Deadlocks PostgreSQL detected in the test's database so far (pg_stat_database). */
-async function deadlocksOf(server: TestServer): Promise<number> {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    const name = new URL(server.database.databaseUrl!).pathname.slice(1);
-    const result = await client.query('select deadlocks from pg_stat_database where datname = $1', [name]);
-    return Number(result.rows[0]?.deadlocks ?? 0);
-  } finally {
-    await client.end();
-  }
-}
 
 // Every PostgreSQL write path that holds rows of more than one kind takes them in one order (docs/tasks.md,
 // "Lock order"): lease → batch → task (several: in id order) → task_work → counter rows → outbox rows.

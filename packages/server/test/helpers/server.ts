@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { after, before } from 'node:test';
+import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { connect } from '../../src/db/connect.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
@@ -98,6 +99,42 @@ export async function startTestServer(dialect: 'sqlite' | 'postgres', env: Recor
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A second server on the test server's database, as another process of a multi-node install: its
+ * own data folder and memory (caches, project and name memories), the same rows. `close` stops it
+ * and removes its folder; the database stays the first server's.
+ */
+export async function startSecondServer(first: TestServer, env: Record<string, string> = {}): Promise<RunningServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-second-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TAGWRIGHT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const server = await startServer(config, { db: connect({ databaseUrl: first.database.databaseUrl, sqliteFile: first.database.sqliteFile }), logger: false });
+  return {
+    ...server,
+    async close() {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Deadlocks PostgreSQL detected in the test server's database so far (pg_stat_database; a backend's
+ * counts reach it when its transaction ends or at the latest when it disconnects). 0 on SQLite,
+ * which has no row locks.
+ */
+export async function deadlocksOf(server: TestServer): Promise<number> {
+  if (server.database.dialect !== 'postgres') return 0;
+  const client = new pg.Client({ connectionString: server.database.databaseUrl });
+  await client.connect();
+  try {
+    const name = new URL(server.database.databaseUrl!).pathname.slice(1);
+    const result = await client.query('select deadlocks from pg_stat_database where datname = $1', [name]);
+    return Number(result.rows[0]?.deadlocks ?? 0);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Starts one server for the enclosing suite and closes it afterwards; read `.current` inside tests. */

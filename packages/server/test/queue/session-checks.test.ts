@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { loadConfig } from '../../src/config.ts';
-import { connect } from '../../src/db/connect.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
 import { addWorkers, assign, call, categorization, createProject, createTask, next, unique, type TestWorker } from './helpers.ts';
 
 /**
@@ -22,20 +17,16 @@ describeEachDatabase('Queue requests check the session', (dialect) => {
   let server: TestServer;
   /** A second server on the same database, as another process of a multi-node install. */
   let other: RunningServer;
-  let otherDir: string;
   let project: string;
   before(async () => {
     server = await startTestServer(dialect, { TAGWRIGHT_GOLD_RATE: '0' });
-    otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-other-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TAGWRIGHT_DATA_DIR: otherDir, TAGWRIGHT_GOLD_RATE: '0', LOG_LEVEL: 'silent' });
-    other = await startServer(config, { db: connect({ databaseUrl: server.database.databaseUrl, sqliteFile: server.database.sqliteFile }), logger: false });
+    other = await startSecondServer(server, { TAGWRIGHT_GOLD_RATE: '0' });
     project = unique('sessions');
     await createProject(server, { type: 'categorization', name: project });
     for (let index = 0; index < 6; index++) await createTask(server, 'categorization', categorization(project));
   });
   after(async () => {
     await other.close();
-    fs.rmSync(otherDir, { recursive: true, force: true });
     await server.close();
   });
 

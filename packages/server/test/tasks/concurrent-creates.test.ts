@@ -1,27 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, it } from 'node:test';
-import pg from 'pg';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startTestServer, LIVE_KEY, TEST_KEY, type TestServer } from '../helpers/server.ts';
+import { deadlocksOf, startTestServer, LIVE_KEY, TEST_KEY, type TestServer } from '../helpers/server.ts';
 import { unique, validBody } from './helpers.ts';
 
 const CLIENTS = 32;
 const CREATES_PER_CLIENT = 20;
-
-/** Deadlocks PostgreSQL detected in the database so far (its statistics view; 0 on SQLite, which has none). */
-async function deadlocksOf(server: TestServer): Promise<number> {
-  if (server.database.dialect !== 'postgres') return 0;
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    const name = new URL(server.database.databaseUrl!).pathname.slice(1);
-    const result = await client.query('select deadlocks from pg_stat_database where datname = $1', [name]);
-    return Number(result.rows[0]?.deadlocks ?? 0);
-  } finally {
-    await client.end();
-  }
-}
 
 // Test-key creates complete their task in the same transaction (test mode), so each one changes two
 // counters; with live-key creates and the callback worker running beside them, every transaction

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { loadConfig } from '../../src/config.ts';
-import { connect } from '../../src/db/connect.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { LIVE_KEY, TEST_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
+import { LIVE_KEY, TEST_KEY, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
 import { createProject, unique, validBody } from './helpers.ts';
 
 /**
@@ -21,16 +16,12 @@ describeEachDatabase('one-statement task create', (dialect) => {
   let server: TestServer;
   /** A second server on the same database, as another process of a multi-node install. */
   let other: RunningServer;
-  let otherDir: string;
   before(async () => {
     server = await startTestServer(dialect, { TAGWRIGHT_ROLE: 'api' });
-    otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-other-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TAGWRIGHT_DATA_DIR: otherDir, TAGWRIGHT_ROLE: 'api', LOG_LEVEL: 'silent' });
-    other = await startServer(config, { db: connect({ databaseUrl: server.database.databaseUrl, sqliteFile: server.database.sqliteFile }), logger: false });
+    other = await startSecondServer(server, { TAGWRIGHT_ROLE: 'api' });
   });
   after(async () => {
     await other.close();
-    fs.rmSync(otherDir, { recursive: true, force: true });
     await server.close();
   });
 

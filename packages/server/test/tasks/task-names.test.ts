@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.ts';
-import { connect } from '../../src/db/connect.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { LIVE_KEY, TEST_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
+import { LIVE_KEY, TEST_KEY, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
 import { createBatch, createProject, unique, validBody } from './helpers.ts';
 
 /**
@@ -20,16 +17,12 @@ import { createBatch, createProject, unique, validBody } from './helpers.ts';
 describeEachDatabase('task get: project and batch names from memory', (dialect) => {
   let server: TestServer;
   let other: RunningServer;
-  let otherDir: string;
   before(async () => {
     server = await startTestServer(dialect, { TAGWRIGHT_ROLE: 'api' });
-    otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tagwright-names-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TAGWRIGHT_DATA_DIR: otherDir, TAGWRIGHT_ROLE: 'api', LOG_LEVEL: 'silent' });
-    other = await startServer(config, { db: connect({ databaseUrl: server.database.databaseUrl, sqliteFile: server.database.sqliteFile }), logger: false });
+    other = await startSecondServer(server, { TAGWRIGHT_ROLE: 'api' });
   });
   after(async () => {
     await other.close();
-    fs.rmSync(otherDir, { recursive: true, force: true });
     await server.close();
   });
 
