@@ -95,7 +95,7 @@ describeEachDatabase('task indexes on batch_id', (dialect) => {
     assert.equal(await repository.batchHasPendingTasks(batchId), true);
   });
 
-  it("serve the bulk cancel of a batch's unstarted tasks (its read and its update)", async () => {
+  it("serve the bulk cancel of a batch's unstarted tasks (one update over a select of them in id order)", async () => {
     const repository = new TaskRepository(kysely, dialectHelpers(dialect));
     sent.length = 0;
     // Run in a transaction that is rolled back, so the other tests keep their tasks.
@@ -107,8 +107,8 @@ describeEachDatabase('task indexes on batch_id', (dialect) => {
       })
       .catch((error: Error) => assert.equal(error.message, 'roll back'));
     const onTasks = sent.filter((query) => /"tasks"/.test(query.sql) && /batch_id/.test(query.sql));
-    assert.equal(onTasks.length, 2, sent.map((query) => query.sql).join(' | '));
-    // Both also ask for work_state = 'queued', whose tasks the label queue's index holds too: PostgreSQL may read that one.
+    assert.equal(onTasks.length, 1, sent.map((query) => query.sql).join(' | '));
+    // It also asks for work_state = 'queued', whose tasks the label queue's index holds too: PostgreSQL may read that one.
     for (const query of onTasks) assert.match(await explain(query), /tasks_batch_(status|recent)|tasks_label_queue/, query.sql);
     assert.equal(await repository.countRows(accountId, 'live', { batchId }), 20);
   });
