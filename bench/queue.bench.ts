@@ -37,11 +37,20 @@
  * - paced: each labeler pauses BENCH_THINK_MS ±50 % between a task and the next (people take
  *   seconds per task; 250 ms is already far faster), which is the latency a labeler sees. Labelers
  *   start at random moments within one pause, so the phase measures steady work.
- * Then once, all labelers ask in the same millisecond (a burst, printed on its own line), and a
- * floor process measures the driver's own CPU per statement on the same database (runFloor). With
+ * Then once, all labelers ask in the same millisecond (a burst, printed on its own line). Then, with
+ * Tagwright's servers stopped, the measured floor (measureFloor): a bare Fastify server with no
+ * Tagwright code (bench/queue-floor-server.ts) on the same database answers the same labelers' next,
+ * submit and release with one essential statement each (SQLite: one transaction), and the same two
+ * phases are measured by the same code (measuredPhase); each phase prints the floor's CPU per cycle
+ * beside Tagwright's, and the closing lines the floors' PostgreSQL ÷ SQLite ratio beside Tagwright's
+ * and the floors' paced p99: whether the targets are within this stack's reach on this machine at
+ * all. BENCH_FLOOR_SYNCHRONOUS_COMMIT=off sets synchronous_commit = off in the floor's own
+ * PostgreSQL sessions only (a diagnostic: tells WAL-flush waits from CPU waits). Last, a floor
+ * process measures the driver's own CPU per statement on the same database (runFloor). With
  * BENCH_DATABASE_URL the closing lines compare PostgreSQL with SQLite: CPU per cycle, paced p99,
- * the driver's CPU per statement, and the least a PostgreSQL cycle can cost (two requests' HTTP
- * handling plus its round trips at the driver's least CPU each) against SQLite's whole cycle.
+ * the driver's CPU per statement, and a computed least cost of Tagwright's PostgreSQL cycle (two
+ * requests' HTTP handling plus its round trips at the driver's least CPU each) against SQLite's
+ * whole cycle.
  *
  * Besides the percentiles it prints the server's CPU time per next + submit/release cycle (all
  * threads; less sensitive to other load than latency), how much of it is the rate the server spends
@@ -71,7 +80,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createBenchDatabase } from './databases.ts';
@@ -652,6 +661,8 @@ interface ServerCpu {
   statements: number;
   /** The kernel's share of `micros` (system time: socket reads and writes, polling, scheduling). */
   systemMicros: number;
+  /** The floor server only (bench/queue-floor-server.ts): p99 of its claims' wall time since the previous call, ms. */
+  claimP99?: number;
 }
 
 async function serverCpu(children: ChildProcess[], name?: string): Promise<ServerCpu> {
@@ -664,7 +675,7 @@ async function serverCpu(children: ChildProcess[], name?: string): Promise<Serve
     sql.rollbacks += one.sql.rollbacks;
     for (const [code, count] of Object.entries(one.sql.errors)) sql.errors[code] = (sql.errors[code] ?? 0) + count;
   }
-  return { micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0) };
+  return { claimP99: Math.max(...each.map((one) => one.claimP99 ?? NaN)), micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0) };
 }
 
 function processCpu(child: ChildProcess, name?: string): Promise<ServerCpu> {
@@ -736,6 +747,106 @@ interface RunFigures {
   floor: Record<string, { one: number; ten: number }>;
   /** Server CPU per /healthz in the paced phase, ms: the HTTP cost of a request without the queue. */
   healthCpu: number;
+  /** The measured floor's phases (measureFloor): bare Fastify and the essential statements. */
+  cycleFloor: Partial<Record<Phase, MeasuredPhase>>;
+}
+
+type Phase = 'saturated' | 'paced';
+
+/** Asks the server processes to stop and waits for them to exit (a second call finds them gone). */
+async function stopChildren(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      child.send({ type: 'stop' });
+      // A server that failed before it listened for messages is killed instead.
+      const kill = setTimeout(() => child.kill(), 10_000);
+      return new Promise((resolve) => child.once('exit', resolve)).finally(() => clearTimeout(kill));
+    }),
+  );
+}
+
+/**
+ * What the server processes spend with no request at all (timers, the worker's polls, the rate
+ * limiter's sync), ms per second over 2 s: a phase that completes few cycles per second carries more
+ * of it per cycle.
+ */
+async function idleCpuRate(children: ChildProcess[]): Promise<number> {
+  const start = await serverCpu(children);
+  await sleep(2000);
+  return ((await serverCpu(children)).micros - start.micros) / 2 / 1000;
+}
+
+/** One labeling phase as measured: the labelers' samples, the servers' CPU readings around it and what follows from them. */
+interface MeasuredPhase {
+  labeling: Awaited<ReturnType<typeof labelerPhase>>;
+  cpuBefore: ServerCpu;
+  cpuAfter: ServerCpu;
+  phaseEnd: number;
+  /** Server CPU per next + submit/release, ms; idleShare of it the no-request rate over the phase. */
+  cycleCpu: number;
+  idleShare: number;
+  netCycleCpu: number;
+  /** Statements per cycle, counted in the server. */
+  statements: number;
+  /** queue/next p99, ms. */
+  p99: number;
+  /** This process's event-loop delay over the labeling, ms (when a monitor was given). */
+  clientDelay?: { p99: number; max: number };
+}
+
+/**
+ * One labeling phase against `children` (Tagwright's servers or the floor server: both are measured
+ * by this one function): the labelers' latency and the servers' CPU per cycle, all of it and less
+ * their no-request rate over the phase.
+ */
+async function measuredPhase(children: ChildProcess[], ready: Seeded, name: Phase, think: number, idleMsPerSecond: number, clientDelay?: IntervalHistogram): Promise<MeasuredPhase> {
+  const cpuBefore = await serverCpu(children, 'setup');
+  const phaseStart = performance.now();
+  clientDelay?.reset();
+  const labeling = await labelerPhase(ready, think);
+  const client = clientDelay ? { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 } : undefined;
+  const cpuAfter = await serverCpu(children, `${name} labeling`);
+  const phaseEnd = performance.now();
+  const cycles = Math.max(1, labeling.cycles);
+  const cycleCpu = (cpuAfter.micros - cpuBefore.micros) / cycles / 1000;
+  const idleShare = idleShareOf(idleMsPerSecond, phaseEnd - phaseStart, labeling.cycles);
+  return {
+    labeling, cpuBefore, cpuAfter, phaseEnd, cycleCpu, idleShare, netCycleCpu: cycleCpu - idleShare,
+    statements: cpuAfter.statements / cycles, p99: percentile(ascending(labeling.next), 99), clientDelay: client,
+  };
+}
+
+/**
+ * The measured floor of a cycle (docs/work-queue.md, "The measured floor"): a bare Fastify server
+ * (bench/queue-floor-server.ts, no Tagwright code) on this run's database, answering the same
+ * labelers' next, submit and release with only the essential statement each, measured by the same
+ * code as Tagwright's servers (measuredPhase): same labelers, pacing and durations. Prints each
+ * phase against Tagwright's from this run.
+ */
+async function measureFloor(env: Record<string, string>, ready: Seeded, tagwright: Partial<Record<Phase, MeasuredPhase>>): Promise<Partial<Record<Phase, MeasuredPhase>>> {
+  const server = fork(fileURLToPath(new URL('./queue-floor-server.ts', import.meta.url)), [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx'] });
+  const phases: Partial<Record<Phase, MeasuredPhase>> = {};
+  try {
+    const url = (await firstMessage<{ url: string }>(server, 'ready')).url;
+    const floorReady: Seeded = { urls: [url], workers: ready.workers };
+    const idleMsPerSecond = await idleCpuRate([server]);
+    const synchronousCommit = process.env.BENCH_FLOOR_SYNCHRONOUS_COMMIT === 'off' && env.QUEUE_BENCH_DATABASE_URL ? ', synchronous_commit off in its sessions' : '';
+    console.log(`measured floor (bare Fastify, the essential statement per request; bench/queue-floor-server.ts${synchronousCommit}), same database, idle CPU ${idleMsPerSecond.toFixed(1)} ms per second; load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}:`);
+    for (const [name, think] of [['saturated', 0], ['paced', THINK_MS]] as const) {
+      const floor = await measuredPhase([server], floorReady, name, think, idleMsPerSecond);
+      phases[name] = floor;
+      const ours = tagwright[name]!;
+      console.log(
+        `  ${name}: queue/next ${summary(floor.labeling.next)}; ${(floor.labeling.cycles / SECONDS).toFixed(0)} tasks/s; ${floor.statements.toFixed(1)} statements per cycle${floor.labeling.empty ? `; ${floor.labeling.empty} empty answers` : ''}; ` +
+          `server CPU per cycle floor ${floor.cycleCpu.toFixed(2)} ms, Tagwright ${ours.cycleCpu.toFixed(2)} ms (${(ours.cycleCpu / floor.cycleCpu).toFixed(2)}x the floor; less each one's idle rate ${ours.netCycleCpu.toFixed(2)} vs ${floor.netCycleCpu.toFixed(2)} ms, ${(ours.netCycleCpu / floor.netCycleCpu).toFixed(2)}x); ` +
+          `floor's event-loop delay p99 / max ${floor.cpuAfter.loopP99.toFixed(1)} / ${floor.cpuAfter.loopMax.toFixed(1)} ms, its claim statement's wall time p99 ${floor.cpuAfter.claimP99?.toFixed(2)} ms`,
+      );
+    }
+    return phases;
+  } finally {
+    await stopChildren([server]);
+  }
 }
 
 /**
@@ -762,6 +873,21 @@ async function main(): Promise<void> {
       `${postgres.netCycleCpu.paced.toFixed(2)} vs ${sqlite.netCycleCpu.paced.toFixed(2)} ms paced (${netRatio('paced')}x)`,
   );
   console.log(`target PostgreSQL CPU per cycle <= 1.5x SQLite's (saturated): ${postgres.cycleCpu.saturated <= 1.5 * sqlite.cycleCpu.saturated ? 'met' : 'MISSED'} (${ratio('saturated')}x)`);
+  // The measured floors side by side: a floor ratio above 1.5x (or a floor p99 at or above 20 ms)
+  // means the target is beyond this stack on this machine, whatever Tagwright does.
+  for (const phase of ['saturated', 'paced'] as const) {
+    const [pg, lite] = [postgres.cycleFloor[phase]!, sqlite.cycleFloor[phase]!];
+    const floorRatio = pg.cycleCpu / lite.cycleCpu;
+    console.log(
+      `measured floors, ${phase}: server CPU per cycle PostgreSQL ${pg.cycleCpu.toFixed(2)} vs SQLite ${lite.cycleCpu.toFixed(2)} ms (${floorRatio.toFixed(2)}x; Tagwright's ${ratio(phase)}x); ` +
+        `1.5x is ${floorRatio <= 1.5 ? 'within' : 'BEYOND'} the bare stack's reach in this run`,
+    );
+  }
+  const [pgFloor, liteFloor] = [postgres.cycleFloor.paced!, sqlite.cycleFloor.paced!];
+  console.log(
+    `measured floors, paced next-task p99: PostgreSQL ${pgFloor.p99.toFixed(2)} vs SQLite ${liteFloor.p99.toFixed(2)} ms (Tagwright's ${postgres.pacedP99.toFixed(2)} vs ${sqlite.pacedP99.toFixed(2)} ms); ` +
+      `< 20 ms on PostgreSQL is ${pgFloor.p99 < 20 ? 'within' : 'BEYOND'} the bare stack's reach in this run`,
+  );
   // What a PostgreSQL cycle cannot cost less than: the HTTP handling of its two requests (SQLite's
   // /healthz, whose database ping is one in-process call) and the driver's least CPU per round trip
   // for each of its statements. Against 1.5x SQLite's whole cycle, it says how far fewer statements
@@ -786,7 +912,7 @@ async function main(): Promise<void> {
 
 async function runOne(postgres: boolean): Promise<RunFigures> {
   const database = await createDatabase(postgres);
-  const figures: RunFigures = { cycleCpu: { saturated: NaN, paced: NaN }, netCycleCpu: { saturated: NaN, paced: NaN }, pacedP99: NaN, cycleStatements: { saturated: NaN, paced: NaN }, floor: {}, healthCpu: NaN };
+  const figures: RunFigures = { cycleCpu: { saturated: NaN, paced: NaN }, netCycleCpu: { saturated: NaN, paced: NaN }, pacedP99: NaN, cycleStatements: { saturated: NaN, paced: NaN }, floor: {}, healthCpu: NaN, cycleFloor: {} };
   const servers = postgres ? SERVERS : 1;
   const children: ChildProcess[] = [];
   let dataDir: string | undefined;
@@ -798,14 +924,11 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
     const ready: Seeded = { urls, workers: seeded.workers };
     const where = postgres ? `PostgreSQL, ${servers} server process${servers > 1 ? 'es' : ''}` : 'SQLite';
     console.log(`queue bench: ${TASKS.toLocaleString('en')} queued tasks seeded in ${(seeded.seedMs / 1000).toFixed(1)} s; ${LABELERS} labelers; ${SECONDS} s per phase; ${where}; load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
-    // What the server spends with no request at all (timers, the worker's polls, the rate limiter's
-    // sync), per second: a phase that completes few cycles per second carries more of it per cycle.
-    const idleStart = await serverCpu(children);
-    await sleep(2000);
-    const idleMsPerSecond = ((await serverCpu(children)).micros - idleStart.micros) / 2 / 1000;
+    const idleMsPerSecond = await idleCpuRate(children);
     console.log(`server CPU with no requests: ${idleMsPerSecond.toFixed(1)} ms per second`);
     // This process's own event-loop delay: time a response waited here before being timed.
     let pacedP99 = NaN;
+    const tagwrightPhases: Partial<Record<Phase, MeasuredPhase>> = {};
     const clientDelay = monitorEventLoopDelay({ resolution: 10 });
     clientDelay.enable();
     for (const [name, think] of [
@@ -813,14 +936,11 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
       ['paced', THINK_MS],
     ] as const) {
       if (process.env.BENCH_PROFILE) await ask(children, { type: 'profile-start' });
-      const cpuBefore = await serverCpu(children, 'setup');
-      const phaseStart = performance.now();
-      clientDelay.reset();
-      const labeling = await labelerPhase(ready, think);
+      const phase = await measuredPhase(children, ready, name, think, idleMsPerSecond, clientDelay);
+      const { labeling, cpuBefore, cpuAfter: cpuMiddle, phaseEnd, cycleCpu, idleShare, statements: cycleStatements } = phase;
+      tagwrightPhases[name] = phase;
       if (process.env.BENCH_DUMP) fs.writeFileSync(`${process.env.BENCH_DUMP}-${name}.json`, JSON.stringify(labeling.next));
-      const clientLabeling = { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 };
-      const cpuMiddle = await serverCpu(children, `${name} labeling`);
-      const phaseEnd = performance.now();
+      const clientLabeling = phase.clientDelay!;
       if (process.env.BENCH_PROFILE) await ask(children, { type: 'profile-stop', name });
       clientDelay.reset();
       const health = await healthPhase(ready, think);
@@ -828,17 +948,14 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
       const cpuAfter = await serverCpu(children);
       const pause = think > 0 ? `, ${think} ms ±50 % between tasks` : ', no pause';
       console.log(`${name} (${LABELERS} labelers${pause}):`);
-      const cycleCpu = (cpuMiddle.micros - cpuBefore.micros) / Math.max(1, labeling.cycles) / 1000;
       const healthEnd = performance.now();
       const healthCpu = (cpuAfter.micros - cpuMiddle.micros) / Math.max(1, health.length) / 1000;
       if (think > 0) {
-        pacedP99 = percentile(ascending(labeling.next), 99);
+        pacedP99 = phase.p99;
         figures.healthCpu = healthCpu - idleShareOf(idleMsPerSecond, healthEnd - phaseEnd, health.length);
       }
       figures.cycleCpu[name] = cycleCpu;
-      figures.netCycleCpu[name] = cycleCpu - idleShareOf(idleMsPerSecond, phaseEnd - phaseStart, labeling.cycles);
-      const cycleStatements = cpuMiddle.statements / Math.max(1, labeling.cycles);
-      const idleShare = idleShareOf(idleMsPerSecond, phaseEnd - phaseStart, labeling.cycles);
+      figures.netCycleCpu[name] = phase.netCycleCpu;
       figures.cycleStatements[name] = cycleStatements;
       console.log(
         `  queue/next  ${summary(labeling.next)}; ${(labeling.cycles / SECONDS).toFixed(0)} tasks/s submitted or released; server CPU ${cycleCpu.toFixed(2)} ms per next + submit/release (${idleShare.toFixed(2)} of it the idle rate, ${((100 * (cpuMiddle.systemMicros - cpuBefore.systemMicros)) / Math.max(1, cpuMiddle.micros - cpuBefore.micros)).toFixed(0)} % system time); ${cycleStatements.toFixed(1)} statements per cycle${labeling.empty ? `; ${labeling.empty} empty answers` : ''}`,
@@ -861,6 +978,10 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
     const burst = (await burstPhase(ready)).sort((a, b) => a - b);
     console.log(`all at once (${LABELERS} labelers ask in the same millisecond, once): queue/next p50 ${percentile(burst, 50).toFixed(2)} ms, slowest ${burst[burst.length - 1].toFixed(2)} ms`);
     console.log(`target paced next-task p99 < 20 ms: ${pacedP99 < 20 ? 'met' : 'MISSED'} (${pacedP99.toFixed(2)} ms)`);
+    // The measured floor runs on the same database once Tagwright's servers have stopped (their idle
+    // timers and SQLite checkpointer would otherwise share the CPUs with it).
+    await stopChildren(children);
+    figures.cycleFloor = await measureFloor({ ...database.env, QUEUE_BENCH_DATA_DIR: seeded.dataDir }, ready, tagwrightPhases);
     const floorChild = forkRole('floor', { ...database.env, QUEUE_BENCH_DATA_DIR: seeded.dataDir });
     figures.floor = (await firstMessage<{ figures: RunFigures['floor'] }>(floorChild, 'floor')).figures;
     for (const [statement, cpu] of Object.entries(figures.floor)) {
@@ -870,15 +991,7 @@ async function runOne(postgres: boolean): Promise<RunFigures> {
     figures.pacedP99 = pacedP99;
     return figures;
   } finally {
-    await Promise.all(
-      children.map((child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return undefined;
-        child.send({ type: 'stop' });
-        // A server that failed before it listened for messages is killed instead.
-        const kill = setTimeout(() => child.kill(), 10_000);
-        return new Promise((resolve) => child.once('exit', resolve)).finally(() => clearTimeout(kill));
-      }),
-    );
+    await stopChildren(children);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     await database.drop();
   }
