@@ -133,11 +133,11 @@ export function authenticateAppRequests(app: FastifyInstance, services: Services
 
 /**
  * For a SESSION_IN_STATEMENT route: checks the session row its first statement read (undefined:
- * none) as the hook checks every session, then sets appUser, caller and appSession; throws the
- * hook's 401 or 403.
+ * none) as the hook checks every session (at `at` when the statement checked it at that instant,
+ * SessionService.admissionCheck), then sets appUser, caller and appSession; throws the hook's 401 or 403.
  */
-export async function admitPendingSession(request: FastifyRequest, reply: FastifyReply, services: Services, found: SessionLookup | undefined): Promise<void> {
-  admitSession(request, reply, services, await services.sessions.admit(found));
+export async function admitPendingSession(request: FastifyRequest, reply: FastifyReply, services: Services, found: SessionLookup | undefined, at?: number): Promise<void> {
+  admitSession(request, reply, services, await services.sessions.admit(found, at));
 }
 
 /** For a SESSION_IN_STATEMENT route on a path without such a statement: reads and checks the session on its own (a no-op when it is checked). */

@@ -61,16 +61,16 @@ type AssignedProjectRow = Omit<AssignedProject, 'consensus_attempts'> & { consen
 type BatchSourceRow = { id: string; project_id: string; studio_priority: number | null; priority: number | null };
 type HeadRow = { id: string; priority: number | null; created_at: number };
 /** claimWithLease's row: the claimed task's columns with its names, and the user's draft (nulls when none). */
-type ClaimedRow = StoredTask & {
+export type ClaimedRow = StoredTask & {
   draft_response: string | null;
   draft_updated_at: number | string | null;
   draft_parts: Array<{ path: string; value: string; revision: number | string; updated_at: number | string }>;
 };
 /** nextContext's row (PostgreSQL); the JSON columns arrive parsed. With the session read folded in (nextContextForSession), also the session's row. */
-type ContextRow = { expired: boolean; held: Lease | null; projects: AssignedProjectRow[]; batches: BatchSourceRow[]; session?: SessionReadRow | null };
+export type ContextRow = { expired: boolean; held: Lease | null; projects: AssignedProjectRow[]; batches: BatchSourceRow[]; session?: SessionReadRow | null };
 
 /** nextContext's answer from the context statement's row. */
-function contextFromRow(row: ContextRow): NextContext {
+export function contextFromRow(row: ContextRow): NextContext {
   const projects = row.projects.map(assignedFromRow);
   return {
     expired: row.expired,
@@ -163,7 +163,7 @@ function firstAvailable(db: Kysely<Database>, kind: WorkKind, projectId: string,
 }
 
 /** The user's live projects, in name order. */
-function assignedProjectsQuery(db: Kysely<Database>, userId: string, accountId: string) {
+export function assignedProjectsQuery(db: Kysely<Database>, userId: string, accountId: string) {
   return db
     .selectFrom('studio_assignments as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
@@ -175,7 +175,7 @@ function assignedProjectsQuery(db: Kysely<Database>, userId: string, accountId: 
 }
 
 /** Running batches (the caller adds which projects'); with a user, only those without groups or with a group they belong to (labeling). */
-function runningBatchesQuery(db: Kysely<Database>, userId?: string) {
+export function runningBatchesQuery(db: Kysely<Database>, userId?: string) {
   return db
     .selectFrom('batches as b')
     .select(['b.id', 'b.project_id', 'b.studio_priority', 'b.priority'])
@@ -209,7 +209,7 @@ function claimStatement(kind: WorkKind, dialect: DialectHelpers) {
   );
 }
 
-function claimUpdate(db: Kysely<Database>, kind: WorkKind, dialect: DialectHelpers, projectId: string, batchKey: string, userId: string, skipCutoff: string) {
+export function claimUpdate(db: Kysely<Database>, kind: WorkKind, dialect: DialectHelpers, projectId: string, batchKey: string, userId: string, skipCutoff: string) {
   const { from, to } = CLAIM_STATES[kind];
   return db
     .updateTable('tasks')
@@ -284,9 +284,9 @@ function nextContextForSessionStatement(kind: WorkKind) {
   }, { prepared: true });
 }
 
-/** The select of the context statements, over the `assigned` projects; `userId` a bound value or an SQL expression. */
-function contextColumns(db: Kysely<Database>, kind: WorkKind, userId: string, now: string, more: ReturnType<typeof sql>) {
-  const held = db
+/** The user's newest unexpired lease of this kind (`userId` a bound value or an SQL expression, `now` a bound value). */
+export function heldLeaseQuery(db: Kysely<Database>, kind: WorkKind, userId: string, now: string) {
+  return db
     .selectFrom('task_leases')
     .selectAll()
     .where('user_id', '=', userId)
@@ -294,6 +294,11 @@ function contextColumns(db: Kysely<Database>, kind: WorkKind, userId: string, no
     .where('expires_at', '>', sql<number>`cast(${now} as bigint)`)
     .orderBy('expires_at', 'desc')
     .limit(sql.lit(1) as never);
+}
+
+/** The select of the context statements, over the `assigned` projects; `userId` a bound value or an SQL expression. */
+function contextColumns(db: Kysely<Database>, kind: WorkKind, userId: string, now: string, more: ReturnType<typeof sql>) {
+  const held = heldLeaseQuery(db, kind, userId, now);
   const batches = runningBatchesQuery(db, kind === 'label' ? userId : undefined).where('b.project_id', 'in', sql<string>`(select id from assigned)`);
   return sql`select
       exists (select 1 from task_leases where expires_at <= cast(${now} as bigint)) as expired,
@@ -575,16 +580,7 @@ export class QueueRepository {
     const args = [source.project_id, source.batch_key, input.userId, input.skipCutoff, input.leaseId, input.accountId, input.userId, input.now, input.expiresAt, input.userId];
     const { rows } = await claimWithLease.execute(this.db, this.dialect.name, args);
     const row = rows[0];
-    if (!row) return undefined;
-    const { draft_response: draftResponse, draft_updated_at: draftUpdatedAt, draft_parts: parts, ...stored } = row;
-    const lease: Lease = { id: input.leaseId, account_id: input.accountId, task_id: row.id, task_source: 'task', user_id: input.userId, kind: input.kind, started_at: input.now, expires_at: input.expiresAt };
-    // As WorkRecordRepository.findDraft answers: the whole draft and the parts saved since.
-    const base = draftUpdatedAt === null ? undefined : { response: JSON.parse(draftResponse!), updated_at: Number(draftUpdatedAt) };
-    const draft: StoredDraft | undefined =
-      base === undefined && parts.length === 0
-        ? undefined
-        : { base, parts: parts.map((part) => ({ path: part.path, value: JSON.parse(part.value), revision: Number(part.revision), updated_at: Number(part.updated_at) })) };
-    return { lease, read: { task: taskFromStored(stored as StoredTask), draft } };
+    return row && claimedFromRow(row, input);
   }
 
   /**
@@ -831,4 +827,17 @@ function heldWorkFromRow(row: HeldWorkRow): HeldWork {
 
 function normalizeLease(row: Lease): Lease {
   return { ...row, kind: row.kind as WorkKind, task_source: row.task_source as TaskSource, started_at: Number(row.started_at), expires_at: Number(row.expires_at) };
+}
+
+/** A claim-with-lease row (claimWithLeaseStatement, next-in-one-statement.ts) as the lease it wrote, the task it claimed and the user's draft of it. */
+export function claimedFromRow(row: ClaimedRow, input: { accountId: string; userId: string; kind: WorkKind; leaseId: string; now: number; expiresAt: number }): Claimed {
+  const { draft_response: draftResponse, draft_updated_at: draftUpdatedAt, draft_parts: parts, ...stored } = row;
+  const lease: Lease = { id: input.leaseId, account_id: input.accountId, task_id: row.id, task_source: 'task', user_id: input.userId, kind: input.kind, started_at: input.now, expires_at: input.expiresAt };
+  // As WorkRecordRepository.findDraft answers: the whole draft and the parts saved since.
+  const base = draftUpdatedAt === null ? undefined : { response: JSON.parse(draftResponse!), updated_at: Number(draftUpdatedAt) };
+  const draft: StoredDraft | undefined =
+    base === undefined && parts.length === 0
+      ? undefined
+      : { base, parts: parts.map((part) => ({ path: part.path, value: JSON.parse(part.value), revision: Number(part.revision), updated_at: Number(part.updated_at) })) };
+  return { lease, read: { task: taskFromStored(stored as StoredTask), draft } };
 }

@@ -25,6 +25,7 @@ import { consensus, pairAgreement } from './consensus.ts';
 import { familyOf } from '../families/index.ts';
 import { SubmissionReopener, recentSubmissions, type RecentSubmission } from './submission-reopen.ts';
 import { OneStatementSubmitter } from './one-statement-submit.ts';
+import { NextInOneStatement } from '../repositories/next-in-one-statement.ts';
 import type { SessionLookup } from '../repositories/session.repository.ts';
 
 /** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
@@ -45,7 +46,9 @@ export interface Worker {
  */
 export interface SessionCaller {
   tokenHash: string;
-  admit(found: SessionLookup | undefined): Promise<Worker>;
+  /** The instant and idle window `admit(found, now)` checks a session with, for SQL that checks it first (SessionService.admissionCheck). */
+  sessionCheck(): { now: number; idleMs: number };
+  admit(found: SessionLookup | undefined, at?: number): Promise<Worker>;
   read(): Promise<Worker>;
 }
 
@@ -109,6 +112,8 @@ export class QueueService {
   private readonly writeGroups: GroupCommitter | undefined;
   /** PostgreSQL only: most submissions as one unlocked read and one conditional write (one-statement-submit.ts). */
   private readonly oneStatement: OneStatementSubmitter | undefined;
+  /** PostgreSQL only: `queue/next` (labeling, all projects) in one statement in the common case (next-in-one-statement.ts). */
+  private readonly nextInOne: NextInOneStatement | undefined;
   /**
    * Leases this process handed out on tasks in a batch, newest last (at most BATCHED_LEASE_HINTS): a
    * hint only. Their completion needs the locking transaction (batch completion), so their
@@ -132,6 +137,7 @@ export class QueueService {
     this.goldTasks = new QualityTaskRepository(db.kysely);
     this.writeGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
     this.oneStatement = db.dialect.name === 'postgres' ? new OneStatementSubmitter(db, settings, lifecycle) : undefined;
+    this.nextInOne = db.dialect.name === 'postgres' ? new NextInOneStatement(db.kysely, db.dialect) : undefined;
   }
 
   /**
@@ -182,13 +188,54 @@ export class QueueService {
       return { worker, assignment: await this.next(worker, kind) };
     }
     const now = Date.now();
+    if (kind === 'label' && this.nextInOne) return this.nextInOneStatement(caller, now);
     const { session, ...context } = await this.queue.nextContextForSession(caller.tokenHash, kind, now);
     const worker = await caller.admit(session);
     return { worker, assignment: await this.nextFrom(worker, kind, undefined, undefined, context, now) };
   }
 
-  /** The rest of `next` once its context is read. */
-  private async nextFrom(worker: Worker, kind: WorkKind, projectName: string | undefined, projectId: string | undefined, context: NextContext, now: number): Promise<Assignment | null> {
+  /**
+   * PostgreSQL labeling: `nextForSession` whose one statement also claims from the top source in the
+   * common case (next-in-one-statement.ts), a round trip less. The gold draw is made first (the
+   * statement claims nothing when it picks gold) and reused by the rest of `next`. The session row
+   * is admitted, at the instant the statement checked it, before anything else is used; the
+   * statement's check is admit's, so a refusal after a claim cannot happen, but if it ever did the
+   * lease is ended and the task requeued before the 401 goes out.
+   */
+  private async nextInOneStatement(caller: SessionCaller, now: number): Promise<{ worker: Worker; assignment: Assignment | null }> {
+    const gold = this.settings.goldRate > 0 ? this.random() < this.settings.goldRate : undefined;
+    const check = caller.sessionCheck();
+    const leaseId = newId(now);
+    const { session, tried, claimed, ...context } = await this.nextInOne!.run({
+      tokenHash: caller.tokenHash, session: check, claimAllowed: gold !== true, leaseId, now, expiresAt: now + this.settings.leaseMs, skipCutoff: now - this.settings.skipCooldownMs,
+    });
+    let worker: Worker;
+    try {
+      worker = await caller.admit(session, check.now);
+    } catch (refused) {
+      if (claimed) await this.queue.releaseLease(claimed.lease, now, (work) => this.writePlain(work));
+      throw refused;
+    }
+    if (claimed?.read) {
+      const assignment = await this.assemble(worker, claimed.lease, claimed.read.task.status === 'pending' ? claimed.read.task : undefined, claimed.read.draft);
+      if (assignment) return { worker, assignment };
+    }
+    return { worker, assignment: await this.nextFrom(worker, 'label', undefined, undefined, context, now, { gold, triedTopTier: tried }) };
+  }
+
+  /**
+   * The rest of `next` once its context is read. `drawn`: what the one-statement next already did
+   * (its gold draw; whether it tried the top tier's one source, which then had nothing).
+   */
+  private async nextFrom(
+    worker: Worker,
+    kind: WorkKind,
+    projectName: string | undefined,
+    projectId: string | undefined,
+    context: NextContext,
+    now: number,
+    drawn: { gold?: boolean; triedTopTier?: boolean } = {},
+  ): Promise<Assignment | null> {
     const { expired, projects, held, sources: knownSources } = context;
     if (expired) await this.queue.sweepExpiredLeases(now);
     if (projectName !== undefined && projects.length === 0) {
@@ -205,13 +252,14 @@ export class QueueService {
     const projectIds = projects.map((project) => project.id);
     const skipCutoff = now - this.settings.skipCooldownMs;
 
-    if (kind === 'label' && this.settings.goldRate > 0 && this.random() < this.settings.goldRate) {
+    if (kind === 'label' && this.settings.goldRate > 0 && (drawn.gold ?? this.random() < this.settings.goldRate)) {
       const gold = await this.claimGold(worker, projectIds, now, skipCutoff);
       if (gold) return gold;
     }
 
     const sources = knownSources ?? (await this.queue.sources(projectIds, worker.userId, kind));
-    for (const tier of rankTiers(sources)) {
+    const tiers = rankTiers(sources);
+    for (const tier of drawn.triedTopTier ? tiers.slice(1) : tiers) {
       // Within a tier (same Studio and batch priority) the source whose first task is most urgent goes first.
       const ordered = tier.length === 1 ? tier : (await this.queue.heads(tier, worker.userId, kind, skipCutoff)).sort(compareHeads).map((head) => head.source);
       for (const source of ordered) {

@@ -116,11 +116,11 @@ export class SessionService {
    * The rules of `authenticate` applied to a session row read elsewhere: by authenticate, or inside
    * the first statement of an operation that reads the session with its own data (PostgreSQL's
    * `queue/next` and submission, docs/work-queue.md). Undefined when it is unknown, idle too long or
-   * past its end (an ended one is deleted, a used one touched, as authenticate always did).
+   * past its end (an ended one is deleted, a used one touched, as authenticate always did). `now`:
+   * the instant of the check (see admissionCheck).
    */
-  async admit(found: SessionLookup | undefined): Promise<ActiveSession | undefined> {
+  async admit(found: SessionLookup | undefined, now: number = this.now()): Promise<ActiveSession | undefined> {
     if (!found) return undefined;
-    const now = this.now();
     const { session } = found;
     if (session.expires_at <= now || session.last_seen_at + this.policy.idleMs <= now) {
       await this.sessions.deleteSession(session.id);
@@ -128,6 +128,15 @@ export class SessionService {
     }
     if (now - session.last_seen_at >= this.policy.touchEveryMs) await this.sessions.touchSession(session.id, now);
     return { id: session.id, csrfToken: session.csrf_token, expiresAt: session.expires_at, user: found.user, account: found.account };
+  }
+
+  /**
+   * The instant and idle window for a session check made in SQL before `admit` (PostgreSQL's
+   * one-statement `queue/next` claims only for a session that passes them): pass the same `now` to
+   * `admit`, which then decides exactly as the SQL did on the same row.
+   */
+  admissionCheck(): { now: number; idleMs: number } {
+    return { now: this.now(), idleMs: this.policy.idleMs };
   }
 
   /**

@@ -75,8 +75,9 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
     };
     return {
       tokenHash: pending.tokenHash,
-      admit: async (found) => {
-        await admitPendingSession(request, reply, services, found);
+      sessionCheck: () => services.sessions.admissionCheck(),
+      admit: async (found, at) => {
+        await admitPendingSession(request, reply, services, found, at);
         return admitted();
       },
       read: async () => {
