@@ -663,6 +663,8 @@ interface ServerCpu {
   systemMicros: number;
   /** The floor server only (bench/queue-floor-server.ts): p99 of its claims' wall time since the previous call, ms. */
   claimP99?: number;
+  /** The floor server on PostgreSQL: p99 of its claims' wait for a pooled connection (part of claimP99), ms. */
+  claimWaitP99?: number;
 }
 
 async function serverCpu(children: ChildProcess[], name?: string): Promise<ServerCpu> {
@@ -675,7 +677,7 @@ async function serverCpu(children: ChildProcess[], name?: string): Promise<Serve
     sql.rollbacks += one.sql.rollbacks;
     for (const [code, count] of Object.entries(one.sql.errors)) sql.errors[code] = (sql.errors[code] ?? 0) + count;
   }
-  return { claimP99: Math.max(...each.map((one) => one.claimP99 ?? NaN)), micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0) };
+  return { claimP99: Math.max(...each.map((one) => one.claimP99 ?? NaN)), claimWaitP99: Math.max(...each.map((one) => one.claimWaitP99 ?? NaN)), micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0) };
 }
 
 function processCpu(child: ChildProcess, name?: string): Promise<ServerCpu> {
@@ -840,7 +842,7 @@ async function measureFloor(env: Record<string, string>, ready: Seeded, tagwrigh
       console.log(
         `  ${name}: queue/next ${summary(floor.labeling.next)}; ${(floor.labeling.cycles / SECONDS).toFixed(0)} tasks/s; ${floor.statements.toFixed(1)} statements per cycle${floor.labeling.empty ? `; ${floor.labeling.empty} empty answers` : ''}; ` +
           `server CPU per cycle floor ${floor.cycleCpu.toFixed(2)} ms, Tagwright ${ours.cycleCpu.toFixed(2)} ms (${(ours.cycleCpu / floor.cycleCpu).toFixed(2)}x the floor; less each one's idle rate ${ours.netCycleCpu.toFixed(2)} vs ${floor.netCycleCpu.toFixed(2)} ms, ${(ours.netCycleCpu / floor.netCycleCpu).toFixed(2)}x); ` +
-          `floor's event-loop delay p99 / max ${floor.cpuAfter.loopP99.toFixed(1)} / ${floor.cpuAfter.loopMax.toFixed(1)} ms, its claim statement's wall time p99 ${floor.cpuAfter.claimP99?.toFixed(2)} ms`,
+          `floor's event-loop delay p99 / max ${floor.cpuAfter.loopP99.toFixed(1)} / ${floor.cpuAfter.loopMax.toFixed(1)} ms, its claim's wall time p99 ${floor.cpuAfter.claimP99?.toFixed(2)} ms${env.QUEUE_BENCH_DATABASE_URL ? ` (waits for a pooled connection p99 ${floor.cpuAfter.claimWaitP99?.toFixed(2)} ms)` : ''}`,
       );
     }
     return phases;
