@@ -56,6 +56,7 @@ import { startRawHelloWorld, startTaskFloor, startTaskFloorEssential, startTaskF
 import { generateLoad } from './load-generator.ts';
 import { createBenchDatabase } from './databases.ts';
 import { ascending, percentile } from './stats.ts';
+import { observeGc, processStats, type ProcessStats } from './process-stats.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -71,6 +72,15 @@ const LIVE_KEY = 'live_0123456789abcdef0123456789abcdef';
 const TEST_KEY = 'test_0123456789abcdef0123456789abcdef';
 const JSON_TYPE = { 'content-type': 'application/json' };
 const AUTH = { authorization: `Basic ${Buffer.from(`${LIVE_KEY}:`).toString('base64')}`, 'content-type': 'application/json' };
+/** BENCH_DETAIL=1: after each round, where each measured run's server CPU went (bench/process-stats.ts). */
+const DETAIL = process.env.BENCH_DETAIL === '1';
+/**
+ * BENCH_SLICES=n (n > 1): after each round's runs as above (one of BENCH_SECONDS per server, back to
+ * back), the same operations again in n slices of BENCH_SECONDS/n per server, the floor, the
+ * essential floor and Tagwright taking turns slice by slice, so that a change in the rest of the
+ * machine's load lands on all three alike instead of on whichever ran during it. Both are printed.
+ */
+const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 1));
 const BIG_PROJECT = 'bench million';
 const CREATE_PROJECT = 'bench creates';
 
@@ -179,11 +189,13 @@ function startRole(role: Role, databaseUrl: string | undefined): Promise<Started
 }
 
 async function serveChild(role: Role): Promise<void> {
+  observeGc();
   const started = await startRole(role, process.env.BENCH_CHILD_DATABASE_URL);
   process.on('message', async (message: { id: number; cmd: string; args: unknown[] }) => {
     try {
       let result: unknown;
       if (message.cmd === 'cpu') result = cpuMicros();
+      else if (message.cmd === 'stats') result = processStats();
       else if (message.cmd === 'profile') result = await profileCommand(...(message.args as [string | null]));
       else if (message.cmd === 'seed') result = await started.commands!.seed(...(message.args as [string, number]));
       else if (message.cmd === 'count') result = await started.commands!.count(...(message.args as [string]));
@@ -231,6 +243,8 @@ interface Handle {
   url: string;
   /** CPU time used so far by the process the server runs in (in-process: this one, client included). */
   cpuMicros(): Promise<number>;
+  /** The server process's counters (bench/process-stats.ts); in-process: this process, client included. */
+  stats(): Promise<ProcessStats>;
   seed(projectId: string, n: number): Promise<number>;
   count(projectId: string): Promise<{ rowsMs: number; countersMs: number; n: number }>;
   recentIds(limit: number): Promise<string[]>;
@@ -244,6 +258,7 @@ async function inProcess(role: Role, databaseUrl?: string): Promise<Handle> {
   return {
     url: started.url,
     cpuMicros: async () => cpuMicros(),
+    stats: async () => processStats(),
     seed: (projectId, n) => started.commands!.seed(projectId, n),
     count: (projectId) => started.commands!.count(projectId),
     recentIds: (limit) => started.recentIds!(limit),
@@ -260,6 +275,7 @@ async function inChild(role: Role, databaseUrl?: string): Promise<Handle> {
   return {
     url,
     cpuMicros: () => call('cpu'),
+    stats: () => call('stats'),
     seed: (projectId, n) => call('seed', projectId, n),
     count: (projectId) => call('count', projectId),
     recentIds: (limit) => call('ids', limit),
@@ -278,6 +294,8 @@ interface LoadResult {
   p99Ms: number;
   /** CPU time of the process the server runs in, per successful request, in microseconds. */
   serverCpuMicros: number;
+  /** BENCH_DETAIL: the server process's counters before and after the measured run. */
+  detail?: { before: ProcessStats; after: ProcessStats; ok: number };
 }
 
 interface Target {
@@ -291,11 +309,39 @@ async function measure(server: Handle, target: Target, headers: Record<string, s
   const run = { url: server.url, method: target.method, paths: target.paths, headers, body: target.body, connections: CONNECTIONS };
   await generateLoad({ ...run, seconds: 1 });
   if (profileName) await server.profile(profileName);
+  const statsBefore = DETAIL ? await server.stats() : undefined;
   const cpuBefore = await server.cpuMicros();
   const figures = await generateLoad({ ...run, seconds: SECONDS });
+  const cpuAfter = await server.cpuMicros();
+  const detail = statsBefore ? { before: statsBefore, after: await server.stats(), ok: figures.ok } : undefined;
   if (profileName) console.log(`  CPU profile: ${await server.profile(null)}`);
   if (figures.failures > 0) console.log(`  (${figures.failures} failed requests on ${target.method} ${server.url}: ${figures.firstFailure})`);
-  return { rps: figures.rps, failures: figures.failures, p50Ms: figures.p50Ms, p99Ms: figures.p99Ms, serverCpuMicros: ((await server.cpuMicros()) - cpuBefore) / Math.max(1, figures.ok) };
+  return { rps: figures.rps, failures: figures.failures, p50Ms: figures.p50Ms, p99Ms: figures.p99Ms, serverCpuMicros: (cpuAfter - cpuBefore) / Math.max(1, figures.ok), detail };
+}
+
+/**
+ * The servers' runs of one operation taken in turns (BENCH_SLICES): one warm-up each, then `SLICES`
+ * slices of SECONDS / SLICES per server in rotation; each server's figures summed over its slices.
+ */
+async function measureInTurns(runs: Array<{ server: Handle; target: Target; headers: Record<string, string> }>): Promise<LoadResult[]> {
+  const seconds = SECONDS / SLICES;
+  const load = (run: (typeof runs)[number], duration: number) =>
+    generateLoad({ url: run.server.url, method: run.target.method, paths: run.target.paths, headers: run.headers, body: run.target.body, connections: CONNECTIONS, seconds: duration });
+  for (const run of runs) await load(run, 1);
+  const sums = runs.map(() => ({ ok: 0, failures: 0, cpu: 0, p50: [] as number[], p99: 0 }));
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const [index, run] of runs.entries()) {
+      const cpuBefore = await run.server.cpuMicros();
+      const figures = await load(run, seconds);
+      const sum = sums[index];
+      sum.cpu += (await run.server.cpuMicros()) - cpuBefore;
+      sum.ok += figures.ok;
+      sum.failures += figures.failures;
+      sum.p50.push(figures.p50Ms);
+      sum.p99 = Math.max(sum.p99, figures.p99Ms);
+    }
+  }
+  return sums.map((sum) => ({ rps: sum.ok / (seconds * SLICES), failures: sum.failures, p50Ms: median(sum.p50), p99Ms: sum.p99, serverCpuMicros: sum.cpu / Math.max(1, sum.ok) }));
 }
 
 /** Sequential latency of one GET, one request at a time: median and mean in ms. */
@@ -335,6 +381,31 @@ function latencySummary(values: number[]): { median: number; mean: number; p95: 
   return { median: percentile(sorted, 50), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, p95: percentile(sorted, 95) };
 }
 
+/** One measured run's server CPU per request by thread, its GCs, heap and WAL (BENCH_DETAIL=1). */
+function detailLine(label: string, result: LoadResult): string {
+  const detail = result.detail;
+  if (!detail) return '';
+  const { before, after, ok } = detail;
+  const per = (micros: number) => (micros / Math.max(1, ok)).toFixed(0);
+  const threads = Object.keys(after.threads)
+    .map((name) => [name, after.threads[name] - (before.threads[name] ?? 0)] as const)
+    .filter(([, micros]) => micros > 0)
+    .map(([name, micros]) => `${name.trim()} ${per(micros)}`)
+    .join(', ');
+  const gc = Object.keys(after.gc)
+    .map((kind) => [kind, after.gc[kind].count - (before.gc[kind]?.count ?? 0), after.gc[kind].ms - (before.gc[kind]?.ms ?? 0)] as const)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count, ms]) => `${kind} ${count} (${ms.toFixed(0)} ms)`)
+    .join(', ');
+  const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+  const wal = Object.values(after.wal).map((bytes) => `${mb(bytes)} MB`).join(' + ');
+  return (
+    `    ${label.padEnd(15)} µs/req main ${per(after.mainUser - before.mainUser)} user + ${per(after.mainSystem - before.mainSystem)} sys, ` +
+    `preempted ${after.mainPreempted - before.mainPreempted}x, ${after.mainMinorFaults - before.mainMinorFaults} minor faults; ` +
+    `other threads ${threads || '0'}; GC ${gc || 'none'}; heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)} MB; WAL ${wal || '-'}`
+  );
+}
+
 function median(values: number[]): number {
   return percentile(ascending(values), 50);
 }
@@ -362,7 +433,7 @@ interface Side {
   /** The floor on Tagwright's schema doing the statements its data model needs (bench/baselines.ts). */
   essential: Handle;
   tagwright: Handle;
-  rounds: Array<{ floorCreate: LoadResult; floorGet: LoadResult; essentialCreate: LoadResult; essentialGet: LoadResult; create: LoadResult; get: LoadResult }>;
+  rounds: Array<{ floorCreate: LoadResult; floorGet: LoadResult; essentialCreate: LoadResult; essentialGet: LoadResult; create: LoadResult; get: LoadResult; inTurns?: { create: LoadResult[]; get: LoadResult[] } }>;
 }
 
 /**
@@ -380,7 +451,15 @@ async function measureSide(side: Side): Promise<void> {
   const floorGet = await measure(side.floor, await getTarget(side.floor), JSON_TYPE, profileName('floor', 'get'));
   const essentialGet = await measure(side.essential, await getTarget(side.essential), JSON_TYPE, profileName('essential', 'get'));
   const get = await measure(side.tagwright, await getTarget(side.tagwright), AUTH, profileName('tagwright', 'get'));
-  side.rounds.push({ floorCreate, floorGet, essentialCreate, essentialGet, create, get });
+  let inTurns: { create: LoadResult[]; get: LoadResult[] } | undefined;
+  if (SLICES > 1) {
+    const servers = [side.floor, side.essential, side.tagwright];
+    const headers = [JSON_TYPE, JSON_TYPE, AUTH];
+    const create = await measureInTurns(servers.map((server, index) => ({ server, target: createTarget, headers: headers[index] })));
+    const getTargets = await Promise.all(servers.map(getTarget));
+    inTurns = { create, get: await measureInTurns(servers.map((server, index) => ({ server, target: getTargets[index], headers: headers[index] }))) };
+  }
+  side.rounds.push({ floorCreate, floorGet, essentialCreate, essentialGet, create, get, inTurns });
 }
 
 /** The list figures on the project of TASKS tasks (BENCH_LIST=0 leaves them out), as report lines. */
@@ -478,6 +557,21 @@ async function main(): Promise<void> {
           `           essential floor: create ${round.essentialCreate.rps.toFixed(0)} req/s (${x(ratio(round.essentialCreate, round.floorCreate))} floor; CPU ${round.essentialCreate.serverCpuMicros.toFixed(0)} µs/req), ` +
             `get ${round.essentialGet.rps.toFixed(0)} req/s (${x(ratio(round.essentialGet, round.floorGet))} floor; CPU ${round.essentialGet.serverCpuMicros.toFixed(0)} µs/req)`,
         );
+        if (DETAIL) {
+          const runs: Array<[string, LoadResult]> = [
+            ['floor create', round.floorCreate], ['essential create', round.essentialCreate], ['create', round.create],
+            ['floor get', round.floorGet], ['essential get', round.essentialGet], ['get', round.get],
+          ];
+          for (const [label, result] of runs) console.log(detailLine(label, result));
+        }
+        if (round.inTurns) {
+          const [floorCreate, essentialCreate, create] = round.inTurns.create;
+          const [floorGet, essentialGet, get] = round.inTurns.get;
+          console.log(
+            `           in turns (${SLICES} slices): create ${create.rps.toFixed(0)} / floor ${floorCreate.rps.toFixed(0)} req/s (${x(ratio(create, floorCreate))}; CPU ${create.serverCpuMicros.toFixed(0)} / ${floorCreate.serverCpuMicros.toFixed(0)} µs/req; essential ${essentialCreate.serverCpuMicros.toFixed(0)}), ` +
+              `get ${get.rps.toFixed(0)} / floor ${floorGet.rps.toFixed(0)} req/s (${x(ratio(get, floorGet))}; CPU ${get.serverCpuMicros.toFixed(0)} / ${floorGet.serverCpuMicros.toFixed(0)} µs/req; essential ${essentialGet.serverCpuMicros.toFixed(0)})`,
+          );
+        }
       }
       // The best round by Tagwright's figure, with the floor of that same round.
       const bestRound = (pick: 'create' | 'get') => side.rounds.reduce((a, b) => (b[pick].rps > a[pick].rps ? b : a));
@@ -500,6 +594,14 @@ async function main(): Promise<void> {
           `create ${of((round) => ratio(round.essentialCreate, round.floorCreate))} floor, Tagwright ${of((round) => ratio(round.create, round.essentialCreate))} essential (CPU/req essential ÷ Tagwright ${of((round) => round.essentialCreate.serverCpuMicros / round.create.serverCpuMicros)}); ` +
           `get ${of((round) => ratio(round.essentialGet, round.floorGet))} floor, Tagwright ${of((round) => ratio(round.get, round.essentialGet))} essential (CPU/req ${of((round) => round.essentialGet.serverCpuMicros / round.get.serverCpuMicros)})`,
       );
+      if (SLICES > 1) {
+        const turns = (operation: 'create' | 'get', pick: (results: LoadResult[]) => number) => x(median(side.rounds.map((round) => pick(round.inTurns![operation]))));
+        console.log(
+          `  in turns (${SLICES} slices per run), median of rounds, beside the runs back to back above: ` +
+            `create ${turns('create', ([floor, , tagwright]) => ratio(tagwright, floor))} floor (back to back ${x(createRatio)}; CPU/req floor ÷ Tagwright ${turns('create', ([floor, , tagwright]) => floor.serverCpuMicros / tagwright.serverCpuMicros)}), ` +
+            `get ${turns('get', ([floor, , tagwright]) => ratio(tagwright, floor))} floor (back to back ${x(getRatio)}; CPU/req ${turns('get', ([floor, , tagwright]) => floor.serverCpuMicros / tagwright.serverCpuMicros)})`,
+        );
+      }
       console.log(`  target create >= 0.8x floor: ${verdict(createRatio >= 0.8)} (${x(createRatio)}, median of rounds)`);
       console.log(`  target get >= 0.8x floor: ${verdict(getRatio >= 0.8)} (${x(getRatio)}, median of rounds)`);
     }
@@ -507,6 +609,12 @@ async function main(): Promise<void> {
       const [sqlite, postgres] = sides;
       const getRatio = median(postgres.rounds.map((round, index) => ratio(round.get, sqlite.rounds[index].get)));
       const createRatio = median(postgres.rounds.map((round, index) => ratio(round.create, sqlite.rounds[index].create)));
+      // What the stack itself allows here: the bare floors' own PostgreSQL ÷ SQLite, from the same rounds.
+      const floorRatio = (pick: 'floorGet' | 'floorCreate' | 'essentialGet' | 'essentialCreate') => x(median(postgres.rounds.map((round, index) => ratio(round[pick], sqlite.rounds[index][pick]))));
+      console.log(
+        `PostgreSQL ÷ SQLite of the floors (median of rounds): bare floor get ${floorRatio('floorGet')}, create ${floorRatio('floorCreate')}; ` +
+          `essential floor get ${floorRatio('essentialGet')}, create ${floorRatio('essentialCreate')}; Tagwright get ${x(getRatio)}, create ${x(createRatio)}`,
+      );
       console.log(`target PostgreSQL get >= 0.5x SQLite: ${verdict(getRatio >= 0.5)} (${x(getRatio)}, median of rounds)`);
       console.log(`target PostgreSQL create >= 0.3x SQLite: ${verdict(createRatio >= 0.3)} (${x(createRatio)}, median of rounds)`);
     }
