@@ -1,7 +1,8 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteDatabase } from 'kysely';
 import { committedReaderOf, prepareOnReader, type ReaderQuery } from './committed-reader.ts';
 import type { DialectHelpers } from './dialect.ts';
-import { registerPreparedSql } from './prepared-statements.ts';
+import { pooledReaderOf } from './pooled-reads.ts';
+import { preparedName, registerPreparedSql } from './prepared-statements.ts';
 
 /**
  * A query built and compiled once per SQL dialect, then run on any connection or transaction with
@@ -19,7 +20,9 @@ import { registerPreparedSql } from './prepared-statements.ts';
  * goes, on SQLite, straight to a committed-read connection of db/committed-reader.ts (the main
  * connection when it holds no transaction, else the read-only one): it sees every committed write,
  * never waits for a transaction holding the main connection, and skips Kysely's connection
- * handling. On a transaction, on PostgreSQL and on an in-memory database it runs as usual.
+ * handling. On PostgreSQL such a run goes straight to the pool's `query` (db/pooled-reads.ts: what
+ * Kysely adds per statement cost about as much as the get's own client work beyond pg). On a
+ * transaction and on an in-memory database it runs as usual.
  * With `prepared`, every PostgreSQL connection prepares it once, by name (db/prepared-statements.ts):
  * for simple statements whose plan does not depend on the values (key lookups, the task insert), as
  * PostgreSQL may switch a prepared statement to one generic plan after five runs.
@@ -63,6 +66,12 @@ export class CompiledStatement<Row> {
         this.onReader.set(reader, statement);
       }
       return { rows: statement.all(parameters) };
+    }
+    const pool = this.options.committedReads ? pooledReaderOf(db) : undefined;
+    if (pool) {
+      const name = preparedName(compiled.sql);
+      const result = await pool.query<Row & object>(name === undefined ? { text: compiled.sql, values: parameters } : { name, text: compiled.sql, values: parameters });
+      return { rows: result.rows };
     }
     return db.executeQuery<Row>({ ...compiled, parameters });
   }

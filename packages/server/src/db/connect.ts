@@ -9,6 +9,7 @@ import { dialectHelpers, type DialectHelpers } from './dialect.ts';
 import { registerCommittedReader } from './committed-reader.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { preparePooledStatements } from './prepared-statements.ts';
+import { registerPooledReads } from './pooled-reads.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, which fit a JS number exactly.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -35,7 +36,10 @@ export function connect(options: ConnectOptions): Db {
     pool.on('error', (error) => process.emitWarning(`PostgreSQL idle connection lost: ${error.message}`));
     // The hot statements (compiled once) are parsed and planned once per connection.
     preparePooledStatements(pool);
-    return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialectHelpers('postgres'));
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Compiled selects on the database itself skip Kysely's per-statement work (db/pooled-reads.ts).
+    registerPooledReads(kysely, pool);
+    return wrap(kysely, dialectHelpers('postgres'));
   }
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
