@@ -216,7 +216,7 @@ process.on('message', async (message: { type: string }) => {
     const sql = { statements: 0, poolWaits: 0, poolWaitMs: 0, rollbacks: 0, errors: {} };
     const claimP99 = percentile(ascending(claimMs), 99);
     const claimWaitP99 = percentile(ascending(claimWaitMs), 99);
-    process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql, statements, claimP99, claimWaitP99 });
+    process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql, statements, claimP99, claimWaitP99 });
     statements = 0;
     claimMs = [];
     claimWaitMs = [];

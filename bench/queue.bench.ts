@@ -231,7 +231,7 @@ async function runServer(): Promise<void> {
       if (message.name) printSqlStats(message.name);
       if (message.name) printServerTimes(message.name);
       const usage = process.cpuUsage();
-      process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql: resetSqlCounts(), statements: statementCount });
+      process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql: resetSqlCounts(), statements: statementCount });
       statementCount = 0;
       loopDelay.reset();
       return;
@@ -659,6 +659,12 @@ interface ServerCpu {
   statements: number;
   /** The kernel's share of `micros` (system time: socket reads and writes, polling, scheduling). */
   systemMicros: number;
+  /**
+   * Times the server's threads gave up the CPU to wait so far (voluntary context switches, summed):
+   * an event loop with nothing to do sleeps in epoll, so per cycle this says how few requests each
+   * wake-up found.
+   */
+  sleeps: number;
   /** The floor server only (bench/queue-floor-server.ts): p99 of its claims' wall time since the previous call, ms. */
   claimP99?: number;
   /** The floor server on PostgreSQL: p99 of its claims' wait for a pooled connection (part of claimP99), ms. */
@@ -675,7 +681,7 @@ async function serverCpu(children: ChildProcess[], name?: string): Promise<Serve
     sql.rollbacks += one.sql.rollbacks;
     for (const [code, count] of Object.entries(one.sql.errors)) sql.errors[code] = (sql.errors[code] ?? 0) + count;
   }
-  return { claimP99: Math.max(...each.map((one) => one.claimP99 ?? NaN)), claimWaitP99: Math.max(...each.map((one) => one.claimWaitP99 ?? NaN)), micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0) };
+  return { claimP99: Math.max(...each.map((one) => one.claimP99 ?? NaN)), claimWaitP99: Math.max(...each.map((one) => one.claimWaitP99 ?? NaN)), micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0), sleeps: each.reduce((sum, one) => sum + one.sleeps, 0) };
 }
 
 function processCpu(child: ChildProcess, name?: string): Promise<ServerCpu> {
@@ -784,6 +790,9 @@ interface MeasuredPhase {
   netCycleCpu: number;
   /** Statements per cycle, counted in the server. */
   statements: number;
+  /** The kernel's share of the phase's server CPU, and the servers' sleeps (ServerCpu.sleeps) per cycle. */
+  systemShare: number;
+  sleeps: number;
   /** queue/next p99, ms. */
   p99: number;
   /** This process's event-loop delay over the labeling, ms (when a monitor was given). */
@@ -808,7 +817,10 @@ async function measuredPhase(children: ChildProcess[], ready: Seeded, name: Phas
   const idleShare = idleShareOf(idleMsPerSecond, phaseEnd - phaseStart, labeling.cycles);
   return {
     labeling, cpuBefore, cpuAfter, cycleCpu, idleShare, netCycleCpu: cycleCpu - idleShare,
-    statements: cpuAfter.statements / cycles, p99: percentile(ascending(labeling.next), 99), clientDelay: client,
+    statements: cpuAfter.statements / cycles,
+    systemShare: (cpuAfter.systemMicros - cpuBefore.systemMicros) / Math.max(1, cpuAfter.micros - cpuBefore.micros),
+    sleeps: (cpuAfter.sleeps - cpuBefore.sleeps) / cycles,
+    p99: percentile(ascending(labeling.next), 99), clientDelay: client,
   };
 }
 
@@ -835,6 +847,7 @@ async function measureFloor(env: Record<string, string>, ready: Seeded, tagwrigh
       console.log(
         `  ${name}: queue/next ${summary(floor.labeling.next)}; ${(floor.labeling.cycles / SECONDS).toFixed(0)} tasks/s; ${floor.statements.toFixed(1)} statements per cycle${floor.labeling.empty ? `; ${floor.labeling.empty} empty answers` : ''}; ` +
           `server CPU per cycle floor ${floor.cycleCpu.toFixed(2)} ms, Tagwright ${ours.cycleCpu.toFixed(2)} ms (${(ours.cycleCpu / floor.cycleCpu).toFixed(2)}x the floor; less each one's idle rate ${ours.netCycleCpu.toFixed(2)} vs ${floor.netCycleCpu.toFixed(2)} ms, ${(ours.netCycleCpu / floor.netCycleCpu).toFixed(2)}x); ` +
+          `system time ${(100 * floor.systemShare).toFixed(0)} % (Tagwright ${(100 * ours.systemShare).toFixed(0)} %), sleeps per cycle ${floor.sleeps.toFixed(1)} (Tagwright ${ours.sleeps.toFixed(1)}); ` +
           `floor's event-loop delay p99 / max ${floor.cpuAfter.loopP99.toFixed(1)} / ${floor.cpuAfter.loopMax.toFixed(1)} ms, its claim's wall time p99 ${floor.cpuAfter.claimP99?.toFixed(2)} ms${env.QUEUE_BENCH_DATABASE_URL ? ` (waits for a pooled connection p99 ${floor.cpuAfter.claimWaitP99?.toFixed(2)} ms)` : ''}`,
       );
     }
