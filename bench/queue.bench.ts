@@ -78,7 +78,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createBenchDatabase } from './databases.ts';
@@ -217,6 +217,7 @@ async function runServer(): Promise<void> {
   const dataDir = process.env.QUEUE_BENCH_DATA_DIR!;
   if (process.env.BENCH_SQL_STATS) await (DATABASE_URL ? instrumentPostgres() : instrumentSqlite());
   await countStatements();
+  observeGc();
   if (process.env.BENCH_SERVER_TIMES) await instrumentHttp();
   const server = await startServer(loadConfig(serverConfigFor(dataDir)), { logger: false });
   // How late the server's event loop runs its timers: long synchronous work (or the process not
@@ -231,7 +232,7 @@ async function runServer(): Promise<void> {
       if (message.name) printSqlStats(message.name);
       if (message.name) printServerTimes(message.name);
       const usage = process.cpuUsage();
-      process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql: resetSqlCounts(), statements: statementCount });
+      process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, gcMs, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql: resetSqlCounts(), statements: statementCount });
       statementCount = 0;
       loopDelay.reset();
       return;
@@ -367,14 +368,16 @@ const serverTimes = new Map<string, number[]>();
  */
 interface RequestTimes { start: number; sql: number; pool: number; statements: number; gcAtStart: number }
 let requestTimes: import('node:async_hooks').AsyncLocalStorage<RequestTimes> | undefined;
+/** The garbage collector's pauses in this process so far, ms (every run: one observer callback per collection). */
 let gcMs = 0;
-async function instrumentHttp(): Promise<void> {
-  const http = await import('node:http');
-  const { AsyncLocalStorage } = await import('node:async_hooks');
-  const { PerformanceObserver } = await import('node:perf_hooks');
+function observeGc(): void {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcMs += entry.duration;
   }).observe({ entryTypes: ['gc'] });
+}
+async function instrumentHttp(): Promise<void> {
+  const http = await import('node:http');
+  const { AsyncLocalStorage } = await import('node:async_hooks');
   const store = new AsyncLocalStorage<RequestTimes>();
   requestTimes = store;
   if (DATABASE_URL) {
@@ -665,6 +668,8 @@ interface ServerCpu {
    * wake-up found.
    */
   sleeps: number;
+  /** The garbage collector's pauses so far, ms, summed over the servers. */
+  gcMs: number;
   /** The floor server only (bench/queue-floor-server.ts): p99 of its claims' wall time since the previous call, ms. */
   claimP99?: number;
   /** The floor server on PostgreSQL: p99 of its claims' wait for a pooled connection (part of claimP99), ms. */
@@ -681,7 +686,7 @@ async function serverCpu(children: ChildProcess[], name?: string): Promise<Serve
     sql.rollbacks += one.sql.rollbacks;
     for (const [code, count] of Object.entries(one.sql.errors)) sql.errors[code] = (sql.errors[code] ?? 0) + count;
   }
-  return { claimP99: Math.max(...each.map((one) => one.claimP99 ?? NaN)), claimWaitP99: Math.max(...each.map((one) => one.claimWaitP99 ?? NaN)), micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0), sleeps: each.reduce((sum, one) => sum + one.sleeps, 0) };
+  return { claimP99: Math.max(...each.map((one) => one.claimP99 ?? NaN)), claimWaitP99: Math.max(...each.map((one) => one.claimWaitP99 ?? NaN)), micros: each.reduce((sum, one) => sum + one.micros, 0), loopP99: Math.max(...each.map((one) => one.loopP99)), loopMax: Math.max(...each.map((one) => one.loopMax)), sql, statements: each.reduce((sum, one) => sum + one.statements, 0), systemMicros: each.reduce((sum, one) => sum + one.systemMicros, 0), sleeps: each.reduce((sum, one) => sum + one.sleeps, 0), gcMs: each.reduce((sum, one) => sum + one.gcMs, 0) };
 }
 
 function processCpu(child: ChildProcess, name?: string): Promise<ServerCpu> {
@@ -793,6 +798,8 @@ interface MeasuredPhase {
   /** The kernel's share of the phase's server CPU, and the servers' sleeps (ServerCpu.sleeps) per cycle. */
   systemShare: number;
   sleeps: number;
+  /** GC pauses per cycle, ms. */
+  gcMs: number;
   /** queue/next p99, ms. */
   p99: number;
   /** This process's event-loop delay over the labeling, ms (when a monitor was given). */
@@ -820,6 +827,7 @@ async function measuredPhase(children: ChildProcess[], ready: Seeded, name: Phas
     statements: cpuAfter.statements / cycles,
     systemShare: (cpuAfter.systemMicros - cpuBefore.systemMicros) / Math.max(1, cpuAfter.micros - cpuBefore.micros),
     sleeps: (cpuAfter.sleeps - cpuBefore.sleeps) / cycles,
+    gcMs: (cpuAfter.gcMs - cpuBefore.gcMs) / cycles,
     p99: percentile(ascending(labeling.next), 99), clientDelay: client,
   };
 }
@@ -847,7 +855,7 @@ async function measureFloor(env: Record<string, string>, ready: Seeded, tagwrigh
       console.log(
         `  ${name}: queue/next ${summary(floor.labeling.next)}; ${(floor.labeling.cycles / SECONDS).toFixed(0)} tasks/s; ${floor.statements.toFixed(1)} statements per cycle${floor.labeling.empty ? `; ${floor.labeling.empty} empty answers` : ''}; ` +
           `server CPU per cycle floor ${floor.cycleCpu.toFixed(2)} ms, Tagwright ${ours.cycleCpu.toFixed(2)} ms (${(ours.cycleCpu / floor.cycleCpu).toFixed(2)}x the floor; less each one's idle rate ${ours.netCycleCpu.toFixed(2)} vs ${floor.netCycleCpu.toFixed(2)} ms, ${(ours.netCycleCpu / floor.netCycleCpu).toFixed(2)}x); ` +
-          `system time ${(100 * floor.systemShare).toFixed(0)} % (Tagwright ${(100 * ours.systemShare).toFixed(0)} %), sleeps per cycle ${floor.sleeps.toFixed(1)} (Tagwright ${ours.sleeps.toFixed(1)}); ` +
+          `system time ${(100 * floor.systemShare).toFixed(0)} % (Tagwright ${(100 * ours.systemShare).toFixed(0)} %), sleeps per cycle ${floor.sleeps.toFixed(1)} (Tagwright ${ours.sleeps.toFixed(1)}), GC ${floor.gcMs.toFixed(3)} ms per cycle (Tagwright ${ours.gcMs.toFixed(3)}); ` +
           `floor's event-loop delay p99 / max ${floor.cpuAfter.loopP99.toFixed(1)} / ${floor.cpuAfter.loopMax.toFixed(1)} ms, its claim's wall time p99 ${floor.cpuAfter.claimP99?.toFixed(2)} ms${env.QUEUE_BENCH_DATABASE_URL ? ` (waits for a pooled connection p99 ${floor.cpuAfter.claimWaitP99?.toFixed(2)} ms)` : ''}`,
       );
     }
