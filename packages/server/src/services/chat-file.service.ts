@@ -185,5 +185,10 @@ export function submissionHasFiles(body: unknown): boolean {
 
 function filledFileAnswers(body: unknown) {
   if (!isPlainObject(body) || !isPlainObject(body.response)) return [];
+  // File answers live only under `threads` (chat responses). Every other submission returns here,
+  // before the walk's generators and closures: every label submission calls this (the route asks
+  // submissionHasFiles first), and in the queue bench's CPU profile (PostgreSQL, paced) the walk
+  // over a categorization response was 0.4-0.7 % of the server's busy samples (docs/work-queue.md).
+  if (!Array.isArray(body.response.threads)) return [];
   return [...fileAnnotations(body.response)].filter(({ annotation }) => Array.isArray(annotation.value) && annotation.value.length > 0);
 }
