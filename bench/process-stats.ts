@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 export interface ProcessStats {
   /** CPU of the main thread (its task id is the pid), µs. */
@@ -25,6 +26,8 @@ export interface ProcessStats {
   /** Garbage collections since the process started: count and pause time (ms), by kind. */
   gc: Record<string, { count: number; ms: number }>;
   heapUsed: number;
+  /** Size of V8's young generation (new space), which V8 grows and shrinks with the allocation rate. */
+  newSpace: number;
   /** Bytes of each open SQLite write-ahead log, by path. */
   wal: Record<string, number>;
 }
@@ -65,7 +68,7 @@ function parseStat(text: string): { name: string; user: number; system: number; 
 }
 
 export function processStats(): ProcessStats {
-  const stats: ProcessStats = { mainUser: 0, mainSystem: 0, mainPreempted: 0, mainMinorFaults: 0, threads: {}, gc: structuredClone(gcTotals), heapUsed: process.memoryUsage().heapUsed, wal: {} };
+  const stats: ProcessStats = { mainUser: 0, mainSystem: 0, mainPreempted: 0, mainMinorFaults: 0, threads: {}, gc: structuredClone(gcTotals), heapUsed: process.memoryUsage().heapUsed, newSpace: v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0, wal: {} };
   try {
     for (const tid of fs.readdirSync('/proc/self/task')) {
       let stat;

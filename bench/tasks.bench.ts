@@ -402,7 +402,7 @@ function detailLine(label: string, result: LoadResult): string {
   return (
     `    ${label.padEnd(15)} µs/req main ${per(after.mainUser - before.mainUser)} user + ${per(after.mainSystem - before.mainSystem)} sys, ` +
     `preempted ${after.mainPreempted - before.mainPreempted}x, ${after.mainMinorFaults - before.mainMinorFaults} minor faults; ` +
-    `other threads ${threads || '0'}; GC ${gc || 'none'}; heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)} MB; WAL ${wal || '-'}`
+    `other threads ${threads || '0'}; GC ${gc || 'none'}; heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)} MB, new space ${mb(before.newSpace)} -> ${mb(after.newSpace)} MB; WAL ${wal || '-'}`
   );
 }
 
