@@ -11,8 +11,8 @@ export interface ChildRpc<Ready> {
   stop(): Promise<void>;
 }
 
-export function forkChild<Ready>(file: string, args: string[], env: NodeJS.ProcessEnv): ChildRpc<Ready> {
-  const child: ChildProcess = fork(file, args, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function forkChild<Ready>(file: string, args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildRpc<Ready> {
+  const child: ChildProcess = fork(file, args, { execArgv: ['--import', 'tsx', ...nodeFlags], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, { resolve(value: any): void; reject(error: Error): void }>();
   let nextId = 1;
   const ready = new Promise<Ready>((resolve, reject) => waiting.set(0, { resolve, reject }));

@@ -11,6 +11,9 @@
  *   BENCH_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres node --import tsx bench/tasks.bench.ts
  *   BENCH_LIST=0 BENCH_SECONDS=3 BENCH_ROUNDS=5 BENCH_DATABASE_URL=postgres://… node --import tsx bench/tasks.bench.ts   (throughput only, both databases)
  *   BENCH_CPU_PROF=/tmp/prof BENCH_LIST=0 BENCH_ROUNDS=1 node --import tsx bench/tasks.bench.ts   (CPU profile of each measured run, floors included; the profiler costs CPU, so such runs are for the profile, not the figures)
+ *   BENCH_DETAIL=1 BENCH_LIST=0 node --import tsx bench/tasks.bench.ts   (each run's server CPU by thread, GCs, young generation and WAL sizes: bench/process-stats.ts)
+ *   BENCH_SLICES=6 BENCH_LIST=0 node --import tsx bench/tasks.bench.ts   (each operation also measured in 6 slices taken in turns by floor, essential floor and Tagwright)
+ *   BENCH_SERVER_FLAGS="--min-semi-space-size=16 --max-semi-space-size=16" node --import tsx bench/tasks.bench.ts   (node/V8 flags for every server process alike)
  *
  * Targets: create and get >= 0.8x their floor; on PostgreSQL get >= 0.5x and create >= 0.3x SQLite's
  * req/s; deep page <= 1.2x page-1 latency; count on 1M < 50 ms. The throughput verdicts take the
@@ -269,7 +272,9 @@ async function inProcess(role: Role, databaseUrl?: string): Promise<Handle> {
 
 async function inChild(role: Role, databaseUrl?: string): Promise<Handle> {
   const env = { ...process.env, ...(databaseUrl ? { BENCH_CHILD_DATABASE_URL: databaseUrl } : {}) };
-  const child = forkChild<string>(fileURLToPath(import.meta.url), ['--serve', role], env);
+  // BENCH_SERVER_FLAGS: node/V8 flags for every server process alike (e.g. a fixed young generation: --min-semi-space-size=16).
+  const flags = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = forkChild<string>(fileURLToPath(import.meta.url), ['--serve', role], env, flags);
   const { call } = child;
   const url = await child.ready;
   return {
