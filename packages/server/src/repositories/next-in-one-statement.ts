@@ -138,8 +138,11 @@ export class NextInOneStatement {
     const row = rows[0];
     const session = row.session ? sessionLookupFromRow(row.session) : undefined;
     const context = contextFromRow(row);
-    if (row.id === null || !session) return { ...context, session, tried: row.tried };
+    // Object.assign onto the fresh context, not `{ ...context, session, … }`: on Node 20 a spread
+    // followed by keys its source lacks took 1.1-5.9 µs against 40 ns (docs/work-queue.md, "Where
+    // the server's CPU goes"), on every queue/next.
+    if (row.id === null || !session) return Object.assign(context, { session, tried: row.tried });
     const claimed = claimedFromRow(row as unknown as ClaimedRow, { accountId: session.account.id, userId: session.user.id, kind: 'label', leaseId: input.leaseId, now: input.now, expiresAt: input.expiresAt });
-    return { ...context, session, tried: row.tried, claimed };
+    return Object.assign(context, { session, tried: row.tried, claimed });
   }
 }

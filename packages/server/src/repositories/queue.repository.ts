@@ -505,7 +505,8 @@ export class QueueRepository {
   async nextContextForSession(tokenHash: string, kind: WorkKind, now: number): Promise<NextContext & { session?: SessionLookup }> {
     const { rows } = await statementsFor(this.dialect)[kind].contextForSession.execute(this.db, this.dialect.name, [tokenHash, now]);
     const row = rows[0];
-    return { ...contextFromRow(row), session: row.session ? sessionLookupFromRow(row.session) : undefined };
+    // Object.assign onto the fresh context: a spread followed by new keys is slow on Node 20 (see NextInOneStatement.run).
+    return Object.assign(contextFromRow(row), { session: row.session ? sessionLookupFromRow(row.session) : undefined });
   }
 
   /** The user's live projects (optionally only one), in name order. */
@@ -675,7 +676,8 @@ export class QueueRepository {
     const row = rows[0];
     if (!row) return undefined;
     const session = row.session ? sessionLookupFromRow(row.session as SessionReadRow) : undefined;
-    return { ...heldWorkFromRow(row), versions: { task: (row.task_version as string | null) ?? null, work: (row.work_version as string | null) ?? null }, session };
+    // Object.assign onto the fresh HeldWork: a spread followed by new keys is slow on Node 20 (see NextInOneStatement.run), on every submission.
+    return Object.assign(heldWorkFromRow(row), { versions: { task: (row.task_version as string | null) ?? null, work: (row.work_version as string | null) ?? null }, session });
   }
 
   /** Deletes a lease inside the caller's transaction (the task's new state is set by the caller). */

@@ -1075,9 +1075,12 @@ function countKey(task: Pick<Task, 'account_id' | 'environment' | 'project_id' |
 /** The counter change that moves one task from its current status to `status`. */
 export function statusChangeDeltas(task: Pick<Task, 'account_id' | 'environment' | 'project_id' | 'batch_id' | 'type' | 'status'>, status: TaskStatus): CountDelta[] {
   if (task.status === status) return [];
+  // Literals, not `{ ...countKey(task), delta }`: on Node 20 a spread followed by a key its source
+  // lacks took 3.6 µs for these two against 21 ns (docs/work-queue.md, "Where the server's CPU goes"), on every completion.
+  const { account_id, environment, project_id, batch_id, type } = task;
   return [
-    { ...countKey(task), delta: -1 },
-    { ...countKey(task), status, delta: 1 },
+    { account_id, environment, project_id, batch_id, type, status: task.status, delta: -1 },
+    { account_id, environment, project_id, batch_id, type, status, delta: 1 },
   ];
 }
 
