@@ -18,6 +18,8 @@
  *   log_nested_statements), so the plans of its slow statements, with each node's time, go to the
  *   server's log; the settings go with the database when the bench drops it, and are reset at exit
  *   if it still exists. Nothing of the cluster's configuration is changed.
+ *   SAMPLER_SYNCHRONOUS_COMMIT=off likewise sets synchronous_commit = off on that database only (a
+ *   diagnostic: how much of the tail is waiting for the commit's WAL flush).
  * - Each execution is told apart by backend and query_start; once its backend is seen idle, its
  *   backend time is state_change - query_start (bind, execute and the commit's WAL flush at Sync),
  *   and, from /proc/<pid>/schedstat (the server runs on this machine), how much of it the backend
@@ -36,6 +38,8 @@ const intervalMs = Number(process.env.SAMPLER_INTERVAL_MS ?? 5);
 const seconds = Number(process.env.SAMPLER_SECONDS ?? 300);
 const explain = process.env.SAMPLER_EXPLAIN === '1';
 const explainMs = Number(process.env.SAMPLER_EXPLAIN_MS ?? 15);
+// Diagnostic: the bench database's sessions commit without waiting for the WAL flush (tells the flush's share of the tail).
+const syncOff = process.env.SAMPLER_SYNCHRONOUS_COMMIT === 'off';
 
 const client = new pg.Client({ connectionString: url, application_name: 'pg-wait-sampler' });
 await client.connect();
@@ -65,7 +69,7 @@ async function sample(): Promise<void> {
       continue;
     }
     noteActive(r);
-    if (!benchDb && explain && !seenBefore.has(r.datname) && /^analyze/i.test(r.query)) await setExplain(r.datname);
+    if (!benchDb && (explain || syncOff) && !seenBefore.has(r.datname) && /^analyze/i.test(r.query)) await setExplain(r.datname);
     const key = `${r.wait_type}/${r.wait_event}${r.lock_wanted ? ` [${r.lock_wanted}]` : ''} | ${r.query}`;
     const perDb = counts.get(r.datname) ?? new Map<string, number>();
     perDb.set(key, (perDb.get(key) ?? 0) + 1);
@@ -155,14 +159,18 @@ function timeline(datname: string): void {
 
 async function setExplain(datname: string): Promise<void> {
   benchDb = datname;
-  for (const s of [
-    `session_preload_libraries = 'auto_explain'`,
-    `auto_explain.log_min_duration = '${explainMs}ms'`,
-    `auto_explain.log_analyze = on`,
-    `auto_explain.log_buffers = on`,
-    `auto_explain.log_nested_statements = on`,
-  ]) await client.query(`alter database ${datname} set ${s}`);
-  process.stderr.write(`auto_explain set on ${datname} at ${new Date().toISOString()}\n`);
+  const settings = explain
+    ? [
+        `session_preload_libraries = 'auto_explain'`,
+        `auto_explain.log_min_duration = '${explainMs}ms'`,
+        `auto_explain.log_analyze = on`,
+        `auto_explain.log_buffers = on`,
+        `auto_explain.log_nested_statements = on`,
+      ]
+    : [];
+  if (syncOff) settings.push(`synchronous_commit = off`);
+  for (const s of settings) await client.query(`alter database ${datname} set ${s}`);
+  process.stderr.write(`set on ${datname} at ${new Date().toISOString()}: ${settings.join('; ')}\n`);
 }
 
 async function resetExplain(): Promise<void> {
@@ -176,7 +184,7 @@ function report(): void {
   console.log(`samples ${samples} every ${intervalMs} ms; busiest databases first; count = backends seen in that state over all samples`);
   for (const [datname, perDb] of busiest.slice(0, 2)) {
     const total = [...perDb.values()].reduce((x, y) => x + y, 0);
-    console.log(`\n${datname}${datname === benchDb ? ' (bench, auto_explain)' : ''}: ${samplesPerDb.get(datname)} samples with an active backend, ${(total / (samplesPerDb.get(datname) || 1)).toFixed(2)} active backends on average then`);
+    console.log(`\n${datname}${datname === benchDb ? ' (the bench database)' : ''}: ${samplesPerDb.get(datname)} samples with an active backend, ${(total / (samplesPerDb.get(datname) || 1)).toFixed(2)} active backends on average then`);
     for (const [key, n] of [...perDb.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(n).padStart(7)} ${((100 * n) / total).toFixed(1).padStart(5)} %  ${key}`);
     timeline(datname);
   }
