@@ -137,6 +137,28 @@ export async function deadlocksOf(server: TestServer): Promise<number> {
   }
 }
 
+/**
+ * PostgreSQL: the SQL of every statement this process sends while `work` runs. Counted where pg
+ * sends a query to the server (`Query.submit`), so statements Kysely runs, reads made straight on
+ * the pool (db/pooled-reads.ts) and clients whose `query` db/prepared-statements.ts wrapped all
+ * count: the round trips bench/statements.bench.ts counts.
+ */
+export async function postgresStatementsOf(work: () => Promise<void>): Promise<string[]> {
+  const query = (pg as unknown as { Query: { prototype: { submit: (...args: unknown[]) => unknown; text?: string } } }).Query.prototype;
+  const submit = query.submit;
+  const seen: string[] = [];
+  query.submit = function (this: { text?: string }, ...args: unknown[]) {
+    seen.push(String(this.text));
+    return submit.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    query.submit = submit;
+  }
+  return seen;
+}
+
 /** Starts one server for the enclosing suite and closes it afterwards; read `.current` inside tests. */
 export function useTestServer(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): { current: TestServer } {
   const holder = {} as { current: TestServer };

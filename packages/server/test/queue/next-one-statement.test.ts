@@ -5,7 +5,7 @@ import type { RunningServer } from '../../src/server.ts';
 import { sha256 } from '../../src/domain/ids.ts';
 import { Unauthorized } from '../../src/domain/errors.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startSecondServer, startTestServer, useTestServer, type TestServer } from '../helpers/server.ts';
+import { postgresStatementsOf, startSecondServer, startTestServer, useTestServer, type TestServer } from '../helpers/server.ts';
 import { addWorkers, assign, call, categorization, createBatch, createProject, createTask, next, submit, unique, type TestWorker } from './helpers.ts';
 
 /**
@@ -156,7 +156,7 @@ describeEachDatabase('queue/next in one statement', (dialect) => {
     const task = await createTask(server, 'categorization', categorization(project));
     const [worker] = await addWorkers(server, 1);
     await assign(server, [worker], [project]);
-    const seen = await statementsOf(async () => {
+    const seen = await postgresStatementsOf(async () => {
       const assignment = await next(server, worker);
       assert.equal(assignment.task.task_id, task.task_id);
     });
@@ -164,22 +164,6 @@ describeEachDatabase('queue/next in one statement', (dialect) => {
     assert.match(seen[0], /pick as/);
   });
 
-  /** The statements this process sends to the database while `work` runs (every Kysely statement passes its executor, whatever the driver). */
-  async function statementsOf(work: () => Promise<void>): Promise<string[]> {
-    const executor = Object.getPrototypeOf(server.server.services.db.kysely.getExecutor()) as { executeQuery: (...args: unknown[]) => Promise<unknown> };
-    const original = executor.executeQuery;
-    const seen: string[] = [];
-    executor.executeQuery = function (this: unknown, ...args: unknown[]) {
-      seen.push((args[0] as { sql: string }).sql);
-      return original.apply(this, args);
-    };
-    try {
-      await work();
-    } finally {
-      executor.executeQuery = original;
-    }
-    return seen;
-  }
 });
 
 describeEachDatabase('queue/next in one statement, gold on', (dialect) => {

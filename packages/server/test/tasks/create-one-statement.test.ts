@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { LIVE_KEY, TEST_KEY, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
+import { LIVE_KEY, TEST_KEY, postgresStatementsOf, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
 import { createProject, unique, validBody } from './helpers.ts';
 
 /**
@@ -122,22 +122,6 @@ describeEachDatabase('one-statement task create', (dialect) => {
     assert.deepEqual(queued.map((row) => row.target), [callbackUrl]);
   });
 
-  /** The statements this process sends to the database while `work` runs (every Kysely statement passes its executor, whatever the driver). */
-  async function statementsOf(work: () => Promise<void>): Promise<string[]> {
-    const executor = Object.getPrototypeOf(server.server.services.db.kysely.getExecutor()) as { executeQuery: (...args: unknown[]) => Promise<unknown> };
-    const original = executor.executeQuery;
-    const seen: string[] = [];
-    executor.executeQuery = function (this: unknown, ...args: unknown[]) {
-      seen.push((args[0] as { sql: string }).sql);
-      return original.apply(this, args);
-    };
-    try {
-      await work();
-    } finally {
-      executor.executeQuery = original;
-    }
-    return seen;
-  }
 
   it('creates a task of a known project with one statement on PostgreSQL (plus the callback row in test mode)', { skip: dialect !== 'postgres' && 'PostgreSQL round trips' }, async () => {
     const project = unique('one');
@@ -145,7 +129,7 @@ describeEachDatabase('one-statement task create', (dialect) => {
     await createProject(server, { name: project }, TEST_KEY);
     for (const key of [LIVE_KEY, TEST_KEY]) {
       assert.equal((await create({ project }, key)).status, 200);
-      const seen = await statementsOf(async () => {
+      const seen = await postgresStatementsOf(async () => {
         const created = await create({ project, unique_id: unique('one-uid') }, key);
         assert.equal(created.status, 200, created.text);
       });
