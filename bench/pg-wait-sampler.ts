@@ -32,6 +32,7 @@
  */
 import fs from 'node:fs';
 import pg from 'pg';
+import { percentile } from './stats.ts';
 
 const url = process.env.SAMPLER_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const intervalMs = Number(process.env.SAMPLER_INTERVAL_MS ?? 5);
@@ -126,10 +127,6 @@ function finished(r: { datname: string; pid: number; query_start: number; state_
   done.push({ datname: r.datname, query: r.query, start: r.query_start, ms: r.state_change - r.query_start, waits: e?.waits ?? new Map(), cpuMs, runWaitMs });
 }
 
-function pct(sorted: number[], q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
-}
-
 /** Per second of the run and statement: executions seen, backend time p50 / p99 / max, and the waits seen in its slowest 1 %. */
 function timeline(datname: string): void {
   const rows = done.filter((d) => d.datname === datname);
@@ -145,7 +142,7 @@ function timeline(datname: string): void {
   for (const [key, g] of [...groups.entries()].sort()) {
     if (g.length < 20) continue;
     const ms = g.map((d) => d.ms).sort((a, b) => a - b);
-    const p99 = pct(ms, 0.99);
+    const p99 = percentile(ms, 99);
     const waits = new Map<string, number>();
     for (const d of g.filter((d) => d.ms >= p99)) for (const [w, n] of d.waits) waits.set(w, (waits.get(w) ?? 0) + n);
     const w = [...waits.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
@@ -153,7 +150,7 @@ function timeline(datname: string): void {
     const slow = g.filter((d) => d.ms >= 15 && d.cpuMs !== undefined);
     const sum = (f: (d: Done) => number) => slow.reduce((x, d) => x + f(d), 0);
     const slowText = slow.length ? `; ${slow.length} of >= 15 ms: backend ${sum((d) => d.ms).toFixed(0)} ms = on CPU ${sum((d) => d.cpuMs!).toFixed(0)} + run queue ${sum((d) => d.runWaitMs!).toFixed(0)} + rest ${sum((d) => d.ms - d.cpuMs! - d.runWaitMs!).toFixed(0)} (sleeping on WAL, locks, and before the first sample)` : '';
-    console.log(`${key} n ${String(g.length).padStart(5)}  ${pct(ms, 0.5).toFixed(1)} / ${p99.toFixed(1)} / ${ms[ms.length - 1].toFixed(1)}  [${w}]${slowText}`);
+    console.log(`${key} n ${String(g.length).padStart(5)}  ${percentile(ms, 50).toFixed(1)} / ${p99.toFixed(1)} / ${ms[ms.length - 1].toFixed(1)}  [${w}]${slowText}`);
   }
 }
 

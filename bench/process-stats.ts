@@ -58,6 +58,11 @@ export function observeGc(): void {
   }).observe({ entryTypes: ['gc'] });
 }
 
+/** The garbage collector's pauses in this process since observeGc, ms, all kinds together. */
+export function gcPauseMs(): number {
+  return Object.values(gcTotals).reduce((sum, total) => sum + (total?.ms ?? 0), 0);
+}
+
 /** utime and stime (clock ticks) of a /proc stat line; the name in parentheses may hold spaces. */
 function parseStat(text: string): { name: string; user: number; system: number; minorFaults: number } {
   const open = text.indexOf('(');

@@ -27,11 +27,12 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { ascending, percentile } from './stats.ts';
+import { gcPauseMs, observeGc } from './process-stats.ts';
 
 const DATABASE_URL = process.env.QUEUE_BENCH_DATABASE_URL || undefined;
 const LEASE_MS = 300_000;
@@ -69,11 +70,8 @@ let statements = 0;
 let claimMs: number[] = [];
 /** PostgreSQL: the part of each claim's wall time spent waiting for one of the pool's connections, ms. */
 let claimWaitMs: number[] = [];
-/** The garbage collector's pauses so far, ms (as the bench's Tagwright server counts its own). */
-let gcMs = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcMs += entry.duration;
-}).observe({ entryTypes: ['gc'] });
+// The garbage collector's pauses, counted as the bench's Tagwright server counts its own.
+observeGc();
 
 /** The first queued task of the user's project, in the queue index's order (tasks_label_queue). */
 const FIRST_QUEUED = `select t.id from tasks t
@@ -221,7 +219,7 @@ process.on('message', async (message: { type: string }) => {
     const sql = { statements: 0, poolWaits: 0, poolWaitMs: 0, rollbacks: 0, errors: {} };
     const claimP99 = percentile(ascending(claimMs), 99);
     const claimWaitP99 = percentile(ascending(claimWaitMs), 99);
-    process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, gcMs, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql, statements, claimP99, claimWaitP99 });
+    process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, gcMs: gcPauseMs(), loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql, statements, claimP99, claimWaitP99 });
     statements = 0;
     claimMs = [];
     claimWaitMs = [];

@@ -78,11 +78,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createBenchDatabase } from './databases.ts';
 import { ascending, percentile } from './stats.ts';
+import { gcPauseMs, observeGc } from './process-stats.ts';
 import { aroundSqliteStatements } from './sqlite-statements.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
@@ -232,7 +233,7 @@ async function runServer(): Promise<void> {
       if (message.name) printSqlStats(message.name);
       if (message.name) printServerTimes(message.name);
       const usage = process.cpuUsage();
-      process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, gcMs, loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql: resetSqlCounts(), statements: statementCount });
+      process.send!({ type: 'cpu', micros: usage.user + usage.system, systemMicros: usage.system, sleeps: process.resourceUsage().voluntaryContextSwitches, gcMs: gcPauseMs(), loopP99: loopDelay.percentile(99) / 1e6, loopMax: loopDelay.max / 1e6, sql: resetSqlCounts(), statements: statementCount });
       statementCount = 0;
       loopDelay.reset();
       return;
@@ -368,13 +369,6 @@ const serverTimes = new Map<string, number[]>();
  */
 interface RequestTimes { start: number; sql: number; pool: number; statements: number; gcAtStart: number }
 let requestTimes: import('node:async_hooks').AsyncLocalStorage<RequestTimes> | undefined;
-/** The garbage collector's pauses in this process so far, ms (every run: one observer callback per collection). */
-let gcMs = 0;
-function observeGc(): void {
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcMs += entry.duration;
-  }).observe({ entryTypes: ['gc'] });
-}
 async function instrumentHttp(): Promise<void> {
   const http = await import('node:http');
   const { AsyncLocalStorage } = await import('node:async_hooks');
@@ -411,10 +405,10 @@ async function instrumentHttp(): Promise<void> {
       const start = performance.now();
       response.setHeader('x-bench-received', String(performance.timeOrigin + start));
       const route = (request.url ?? '').replace(/\?.*/, '').replace(/\/(leases|tasks)\/[^/]+\//, '/$1/:id/');
-      const times: RequestTimes = { start, sql: 0, pool: 0, statements: 0, gcAtStart: gcMs };
+      const times: RequestTimes = { start, sql: 0, pool: 0, statements: 0, gcAtStart: gcPauseMs() };
       const writeHead = response.writeHead;
       response.writeHead = function (this: typeof response, ...headArgs: any[]) {
-        const fields = [performance.now() - start, times.sql, times.pool, gcMs - times.gcAtStart].map((value) => value.toFixed(2));
+        const fields = [performance.now() - start, times.sql, times.pool, gcPauseMs() - times.gcAtStart].map((value) => value.toFixed(2));
         this.setHeader('x-bench-server', `${fields.join('/')}/${times.statements}`);
         return writeHead.apply(this, headArgs as never);
       } as typeof response.writeHead;
