@@ -32,8 +32,14 @@ export interface TaskTemplate {
 const PIPELINES = ['standard_task', 'consensus_task'] as const;
 /** Keys of a history entry that are bookkeeping, not parameters. */
 const ENTRY_KEYS = new Set(['version', 'created_at']);
-/** How many times setParams retries its compare-and-set when another writer appended first. */
-const SET_PARAMS_ATTEMPTS = 5;
+/**
+ * How many times setParams tries its compare-and-set. Each failed try means another request's
+ * version landed between this one's read and its write, so with n requests at once on one project
+ * none needs more than n tries. 5 let the eighth of eight concurrent setParams answer 409 when the
+ * other seven each landed first (test/projects/params.test.ts failed so on PostgreSQL once in CI);
+ * 32 covers any burst of editors on one project's parameters that is not a runaway script.
+ */
+const SET_PARAMS_ATTEMPTS = 32;
 
 /** The parameters of a history entry, without `version` and `created_at`. */
 export function paramsOf(entry: ParamVersion | undefined): Record<string, unknown> {
