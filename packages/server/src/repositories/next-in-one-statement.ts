@@ -6,6 +6,7 @@ import {
   assignedProjectsQuery,
   claimedFromRow,
   claimUpdate,
+  claimedAssignmentSelect,
   contextFromRow,
   heldLeaseQuery,
   runningBatchesQuery,
@@ -101,16 +102,7 @@ function nextInOneStatementFor(dialect: DialectHelpers) {
             exists (select 1 from pick) as tried,
             got.*
           from (select 1 as one) one
-          left join (
-            select c.*, p.name as project_name, b.name as batch_name, d.response as draft_response, d.updated_at as draft_updated_at,
-              (select coalesce(json_agg(json_build_object('path', dp.path, 'value', dp.value, 'revision', dp.revision, 'updated_at', dp.updated_at)), '[]')
-                from task_draft_parts dp where dp.task_id = c.id and dp.user_id = ${userId}) as draft_parts
-            from leased
-            join claimed c on c.id = leased.task_id
-            join projects p on p.id = c.project_id
-            left join batches b on b.id = c.batch_id
-            left join task_drafts d on d.task_id = c.id and d.user_id = ${userId}
-          ) got on true`.compile(db),
+          left join (${claimedAssignmentSelect(userId)}) got on true`.compile(db),
     };
   }, { prepared: true });
 }

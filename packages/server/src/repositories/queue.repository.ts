@@ -238,15 +238,24 @@ function claimWithLeaseStatement(kind: WorkKind, dialect: DialectHelpers) {
           select cast(${leaseId} as text), cast(${accountId} as text), claimed.id, 'task', cast(${leaseUser} as text), ${sql.lit(kind)}, cast(${startedAt} as bigint), cast(${expiresAt} as bigint) from claimed
           returning task_id
         )
-        select c.*, p.name as project_name, b.name as batch_name, d.response as draft_response, d.updated_at as draft_updated_at,
-          (select coalesce(json_agg(json_build_object('path', dp.path, 'value', dp.value, 'revision', dp.revision, 'updated_at', dp.updated_at)), '[]')
-            from task_draft_parts dp where dp.task_id = c.id and dp.user_id = cast(${draftUser} as text)) as draft_parts
-        from leased
-        join claimed c on c.id = leased.task_id
-        join projects p on p.id = c.project_id
-        left join batches b on b.id = c.batch_id
-        left join task_drafts d on d.task_id = c.id and d.user_id = cast(${draftUser} as text)`.compile(db),
+        ${claimedAssignmentSelect(sql`cast(${draftUser} as text)`)}`.compile(db),
   }), { prepared: true });
+}
+
+/**
+ * PostgreSQL: the select that ends a claim-with-lease statement (this file's and
+ * next-in-one-statement.ts's): the task the `claimed` WITH claimed, once the `leased` WITH wrote its
+ * lease, with its project and batch names and `draftUser`'s draft and draft parts (ClaimedRow).
+ */
+export function claimedAssignmentSelect(draftUser: unknown) {
+  return sql`select c.*, p.name as project_name, b.name as batch_name, d.response as draft_response, d.updated_at as draft_updated_at,
+      (select coalesce(json_agg(json_build_object('path', dp.path, 'value', dp.value, 'revision', dp.revision, 'updated_at', dp.updated_at)), '[]')
+        from task_draft_parts dp where dp.task_id = c.id and dp.user_id = ${draftUser}) as draft_parts
+    from leased
+    join claimed c on c.id = leased.task_id
+    join projects p on p.id = c.project_id
+    left join batches b on b.id = c.batch_id
+    left join task_drafts d on d.task_id = c.id and d.user_id = ${draftUser}`;
 }
 
 /**
