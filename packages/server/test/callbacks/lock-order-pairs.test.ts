@@ -28,20 +28,44 @@ class RowHolder {
     return new RowHolder(client, new URL(server.database.databaseUrl!).pathname.slice(1));
   }
 
+  private lockedTask = '';
+
   async lockTask(id: string): Promise<void> {
+    this.lockedTask = id;
     await this.client.query('begin');
     await this.client.query('select id from tasks where id = $1 for update', [id]);
   }
 
-  /** Resolves once `count` other backends of the test database wait for a lock. */
+  /**
+   * Resolves once `count` backends wait behind the held row, directly or behind another waiter;
+   * else fails naming what each backend does. (Counting every backend that waits for some lock
+   * also counted the file-import worker's claims waiting for each other, lining up too early.)
+   */
   async waiters(count: number): Promise<void> {
-    await waitUntil(
-      async () => {
-        const result = await this.client.query("select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> pg_backend_pid()", [this.database]);
-        return result.rows[0].n >= count;
-      },
-      { timeoutMs: 60_000, what: `${count} request(s) waiting for a row lock` },
-    );
+    try {
+      await waitUntil(
+        async () => {
+          const result = await this.client.query(
+            `with recursive behind(pid) as (
+               select pg_backend_pid()
+               union
+               select a.pid from pg_stat_activity a join behind b on b.pid = any(pg_blocking_pids(a.pid)) where a.datname = $1
+             )
+             select count(*)::int - 1 as n from behind`,
+            [this.database],
+          );
+          return result.rows[0].n >= count;
+        },
+        { timeoutMs: 60_000, what: `${count} request(s) waiting for a row lock` },
+      );
+    } catch (error) {
+      const backends = await this.client.query(
+        'select state, wait_event_type, wait_event, left(query, 160) as query from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [this.database],
+      );
+      const callbacks = await this.client.query('select event, state, attempts from outbox where subject_id = $1 order by id', [this.lockedTask]);
+      throw new Error(`${(error as Error).message}; the test database's other backends: ${JSON.stringify(backends.rows)}; the task's callbacks: ${JSON.stringify(callbacks.rows)}`);
+    }
   }
 
   async release(): Promise<void> {
@@ -85,11 +109,18 @@ describeEachDatabase('lock order: writers lined up on one task', (dialect) => {
   async function lineUp<A, B>(taskId: string, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
     if (!holder) return Promise.all([first(), second()]);
     await holder.lockTask(taskId);
-    const one = first();
-    await holder.waiters(1);
-    const two = second();
-    await holder.waiters(2);
-    await holder.release();
+    let one!: Promise<A>;
+    let two!: Promise<B>;
+    try {
+      one = first();
+      await holder.waiters(1);
+      two = second();
+      await holder.waiters(2);
+    } finally {
+      // Always let go: a request left waiting on this lock would hold the server's close, and the
+      // suite, forever (CI hung here once when the second writer never came).
+      await holder.release();
+    }
     return Promise.all([one, two]);
   }
 
