@@ -168,7 +168,7 @@ function textOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
-function toRow(task: NewTask): TaskRow {
+export function toRow(task: NewTask): TaskRow {
   return {
     id: task.id,
     account_id: task.account_id,
@@ -212,7 +212,7 @@ function patchToColumns(patch: TaskPatch): Partial<TaskRow> {
 }
 
 /** Every column of a task row, in one fixed order (the compiled insert binds them positionally). */
-const TASK_COLUMNS = [
+export const TASK_COLUMNS = [
   'id', 'account_id', 'environment', 'project_id', 'batch_id', 'type', 'status', 'work_state', 'instruction', 'params',
   'callback_url', 'callback_succeeded', 'response', 'metadata', 'unique_id', 'tags', 'priority', 'project_param_version',
   'customer_review_status', 'customer_review_comments', 'prior_responses', 'audits', 'created_at', 'updated_at', 'completed_at',
@@ -366,7 +366,7 @@ function upsertCounts(rows: number): CompiledStatement<unknown> {
  * Rows per counter (migration 0011). On PostgreSQL concurrent creates in one project would otherwise
  * queue on one row lock until each commit; SQLite serialises writers, so one row is enough there.
  */
-const COUNT_SHARDS: Record<DialectHelpers['name'], number> = { postgres: 16, sqlite: 1 };
+export const COUNT_SHARDS: Record<DialectHelpers['name'], number> = { postgres: 16, sqlite: 1 };
 /** The shard each open transaction writes its counter changes to (see TaskRepository.countShard). */
 const SHARD_BY_TRANSACTION = new WeakMap<object, number>();
 
@@ -1061,7 +1061,7 @@ export class TaskRepository {
   }
 }
 
-function countKey(task: Pick<Task, 'account_id' | 'environment' | 'project_id' | 'batch_id' | 'type' | 'status'>): Omit<CountDelta, 'delta'> {
+export function countKey(task: Pick<Task, 'account_id' | 'environment' | 'project_id' | 'batch_id' | 'type' | 'status'>): Omit<CountDelta, 'delta'> {
   return {
     account_id: task.account_id,
     environment: task.environment,
@@ -1084,7 +1084,7 @@ export function statusChangeDeltas(task: Pick<Task, 'account_id' | 'environment'
   ];
 }
 
-function deltaId(key: Omit<CountDelta, 'delta'>): string {
+export function deltaId(key: Omit<CountDelta, 'delta'>): string {
   return JSON.stringify([key.account_id, key.environment, key.project_id, key.batch_id ?? '', key.type, key.status]);
 }
 

@@ -9,6 +9,7 @@ import { OutboxRepository, type CallbackEvent } from '../repositories/outbox.rep
 import { DeliveryRepository } from '../repositories/delivery.repository.ts';
 import { TaskAuditRepository } from '../repositories/task-audit.repository.ts';
 import { WorkRecordRepository } from '../repositories/work-record.repository.ts';
+import { insertCheckedGroup } from '../repositories/task-create-group.ts';
 import { newId } from '../domain/ids.ts';
 import { presentTask } from '../presenters/task.presenter.ts';
 import { presentBatch } from '../presenters/batch.presenter.ts';
@@ -25,6 +26,12 @@ export interface Auditor {
 }
 
 /** Work states of a pending task (queued, held by a labeler, waiting for or in review); all are `pending` on the wire. */
+/** A live task with no batch and no tags built from a remembered project, for createUnbatchedCheckedTask(s). */
+export interface CheckedTaskCreate {
+  task: Task;
+  project: ProjectCheck;
+}
+
 export type ActiveWorkState = Exclude<WorkState, 'completed' | 'canceled' | 'error'>;
 
 /**
@@ -167,6 +174,17 @@ export class TaskLifecycle {
     const fresh = freshRow(task);
     const outcome = await this.dialect.retryingConflicts(() => this.tasks(db).insertUnbatchedChecked(fresh, project));
     return { outcome, task: { ...task, ...fresh } };
+  }
+
+  /**
+   * `createUnbatchedCheckedTask` for several tasks in one statement (repositories/task-create-group.ts),
+   * the create group of TaskService: each task with its own project check and outcome. All or nothing:
+   * when it throws, none of them was written.
+   */
+  async createUnbatchedCheckedTasks(db: Kysely<Database>, units: readonly CheckedTaskCreate[]): Promise<Array<{ outcome: CheckedInsert; task: Task }>> {
+    const fresh = units.map((unit) => freshRow(unit.task));
+    const outcomes = await insertCheckedGroup(db, fresh.map((task, index) => ({ task, project: units[index].project })));
+    return outcomes.map((outcome, index) => ({ outcome, task: { ...units[index].task, ...fresh[index] } }));
   }
 
   /**

@@ -18,8 +18,9 @@ import { buildTaskFields, chooseParamVersion, dedupe, readPlacement, readUniqueI
 import { prepareTaskParams, validateTaskParams } from './task-validation.ts';
 import { syntheticResponse } from './test-mode.ts';
 import { deepMerge } from '../domain/deep-merge.ts';
-import type { TaskLifecycle } from './task-lifecycle.ts';
+import type { CheckedTaskCreate, TaskLifecycle } from './task-lifecycle.ts';
 import { GroupCommitter } from '../db/group-commit.ts';
+import { StatementGroups } from '../db/statement-groups.ts';
 import { ProjectCache } from './project-cache.ts';
 import { TaskNames } from './task-names.ts';
 
@@ -98,6 +99,11 @@ interface PageToken {
   o: number;
 }
 
+/** Most creates one group statement carries (PostgreSQL; see checkedCreates). */
+const CREATE_GROUP_MAX = 64;
+/** Group statements in flight at once per process (PostgreSQL; see checkedCreates). */
+const CREATE_GROUPS_IN_FLIGHT = 1;
+
 /** Thrown inside a create transaction to roll it back; turned into the 409 after the rollback. */
 class DuplicateRefused extends Error {}
 
@@ -106,6 +112,11 @@ export class TaskService {
   private attachmentLinks: AttachmentLinkResolver | undefined;
   /** SQLite only: concurrent creates share one commit (see db/group-commit.ts); PostgreSQL runs them in parallel transactions. */
   private readonly createGroups: GroupCommitter | undefined;
+  /**
+   * PostgreSQL only: concurrent live creates of remembered projects go to the database as one
+   * multi-row statement (db/statement-groups.ts, repositories/task-create-group.ts).
+   */
+  private readonly checkedCreates: StatementGroups<CheckedTaskCreate, { outcome: CheckedInsert; task: Task }> | undefined;
   /** Projects as creates last read them, checked again by each create's insert (createInOneStatement). */
   private readonly projectCache = new ProjectCache();
   /** Project and batch names by id for `GET task/{id}` (names never change: see task-names.ts). */
@@ -122,6 +133,17 @@ export class TaskService {
     private readonly notifyWork: () => void,
   ) {
     this.createGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
+    this.checkedCreates =
+      db.dialect.name === 'postgres'
+        ? new StatementGroups(
+            {
+              runGroup: (units) => lifecycle.createUnbatchedCheckedTasks(db.kysely, units),
+              runAlone: (unit) => lifecycle.createUnbatchedCheckedTask(db.kysely, unit.task, unit.project),
+            },
+            CREATE_GROUP_MAX,
+            CREATE_GROUPS_IN_FLIGHT,
+          )
+        : undefined;
   }
 
   /** Runs one creation's writes: grouped with concurrent ones on SQLite, in its own transaction on PostgreSQL. */
@@ -231,7 +253,7 @@ export class TaskService {
       // the counter upsert in the create group's transaction (grouped commits).
       const { outcome, task } =
         prepared.testResponse === undefined && this.db.dialect.name === 'postgres'
-          ? await this.lifecycle.createUnbatchedCheckedTask(this.db.kysely, prepared.task, check)
+          ? await this.checkedCreates!.run({ task: prepared.task, project: check })
           : await this.createCheckedInTransaction(caller, prepared, check);
       if (outcome === 'created') return { created: task, duplicatesRefused };
       if (outcome === 'duplicate') {
