@@ -49,7 +49,7 @@ export interface PendingSession {
 
 /**
  * Route config (`{ config: SESSION_IN_STATEMENT }`) of a route whose first statement reads the
- * session itself on PostgreSQL, one round trip less (`queue/next`, a submission). There the hook
+ * session itself on PostgreSQL, one round trip less (`queue/next`, a submission, a release). There the hook
  * leaves the session cookie unchecked (request.pendingSession); the route must call
  * admitPendingSession with the row its statement read, or readPendingSession, before it acts. An
  * error thrown before that (a body that does not parse or validate, a bad parameter) reads and
@@ -152,12 +152,27 @@ function admitSession(request: FastifyRequest, reply: FastifyReply, services: Se
     clearSessionCookie(reply, request, services);
     throw new Unauthorized('Your session has ended (signed out or expired); please sign in again.');
   }
-  if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(headerValue(request.headers[CSRF_HEADER]), session.csrfToken)) {
+  if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(sentCsrfToken(request), session.csrfToken)) {
     throw new Forbidden(`Missing or wrong '${CSRF_HEADER}' header: send the csrfToken from sign-in (or GET /app/api/session) with every write.`);
   }
   request.appSession = session;
   request.caller = { account: session.account, environment: 'live', keyId: '' };
   request.appUser = { userId: session.user.id, email: session.user.email, accountId: session.account.id, role: session.user.role, environment: 'live', via: 'session' };
+}
+
+/** The CSRF token the request sent (the header's first value), as admitSession checks it. */
+function sentCsrfToken(request: FastifyRequest): string | undefined {
+  return headerValue(request.headers[CSRF_HEADER]);
+}
+
+/**
+ * sha256 (hex, of its UTF-8 bytes) of the CSRF token the request sent, or null when it sent none or
+ * an empty one: for SQL that must allow a write only when admitSession's CSRF check will pass
+ * (csrfTokenMatches compares the same UTF-8 bytes, and refuses an empty token).
+ */
+export function sentCsrfDigest(request: FastifyRequest): string | null {
+  const sent = sentCsrfToken(request);
+  return sent ? sha256(sent) : null;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -317,13 +317,12 @@ function contextColumns(db: Kysely<Database>, kind: WorkKind, userId: string, no
 }
 
 /**
- * PostgreSQL: ending the user's unexpired lease and, for a customer task, giving the task back to
- * its waiting state, as one statement without BEGIN and COMMIT (endLease's delete and update in a
- * transaction took four round trips). Answers one row when a lease ended.
+ * PostgreSQL: the WITHs `ended` (the user's unexpired lease, deleted) and `requeued` (a customer
+ * task given back to its waiting state) of a release; `userId` a bound value or an SQL expression.
+ * Shared by END_LEASE_REQUEUE and the release that also reads the session (release-in-one-statement.ts).
  */
-const END_LEASE_REQUEUE = new CompiledStatement<{ ended: string }>(3, (db: Kysely<Database>, id, userId, now) => ({
-  compile: () =>
-    sql<{ ended: string }>`with ended as (
+export function releaseWiths(id: string, userId: unknown, now: string) {
+  return sql`ended as (
         delete from task_leases where id = ${id} and user_id = ${userId} and expires_at > cast(${now} as bigint) returning task_id, task_source, kind
       ), requeued as (
         update tasks set work_state = case when ended.kind = 'review' then 'review' else 'queued' end
@@ -331,7 +330,16 @@ const END_LEASE_REQUEUE = new CompiledStatement<{ ended: string }>(3, (db: Kysel
         where tasks.id = ended.task_id and ended.task_source = 'task' and tasks.status = 'pending'
           and tasks.work_state = case when ended.kind = 'review' then 'reviewing' else 'in_progress' end
         returning tasks.id
-      )
+      )`;
+}
+
+/**
+ * PostgreSQL: ending the user's unexpired lease and, for a customer task, giving the task back to
+ * its waiting state, as one statement without BEGIN and COMMIT (endLease's delete and update in a
+ * transaction took four round trips). Answers one row when a lease ended.
+ */
+const END_LEASE_REQUEUE = new CompiledStatement<{ ended: string }>(3, (db: Kysely<Database>, id, userId, now) => ({
+  compile: () => sql<{ ended: string }>`with ${releaseWiths(id, userId, now)}
       select task_id as ended from ended`.compile(db),
 }), { prepared: true });
 

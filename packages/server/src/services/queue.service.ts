@@ -26,6 +26,7 @@ import { familyOf } from '../families/index.ts';
 import { SubmissionReopener, recentSubmissions, type RecentSubmission } from './submission-reopen.ts';
 import { OneStatementSubmitter } from './one-statement-submit.ts';
 import { NextInOneStatement } from '../repositories/next-in-one-statement.ts';
+import { ReleaseInOneStatement } from '../repositories/release-in-one-statement.ts';
 import type { SessionLookup } from '../repositories/session.repository.ts';
 
 /** The teammate doing the work (a signed-in user, or the account owner behind an API key). */
@@ -50,6 +51,8 @@ export interface SessionCaller {
   sessionCheck(): { now: number; idleMs: number };
   admit(found: SessionLookup | undefined, at?: number): Promise<Worker>;
   read(): Promise<Worker>;
+  /** sha256 (hex) of the CSRF token the request sent (null: none), for a write in SQL that admit's CSRF check must allow first (the release). */
+  csrfDigest: string | null;
 }
 
 /** The worker behind a caller: itself, or the session read on its own. */
@@ -114,6 +117,7 @@ export class QueueService {
   private readonly oneStatement: OneStatementSubmitter | undefined;
   /** PostgreSQL only: `queue/next` (labeling, all projects) in one statement in the common case (next-in-one-statement.ts). */
   private readonly nextInOne: NextInOneStatement | undefined;
+  private readonly releaseInOne: ReleaseInOneStatement | undefined;
   /**
    * Leases this process handed out on tasks in a batch, newest last (at most BATCHED_LEASE_HINTS): a
    * hint only. Their completion needs the locking transaction (batch completion), so their
@@ -138,6 +142,7 @@ export class QueueService {
     this.writeGroups = db.dialect.name === 'sqlite' ? new GroupCommitter(db.kysely, (work) => lifecycle.transaction(db.kysely, work)) : undefined;
     this.oneStatement = db.dialect.name === 'postgres' ? new OneStatementSubmitter(db, settings, lifecycle) : undefined;
     this.nextInOne = db.dialect.name === 'postgres' ? new NextInOneStatement(db.kysely, db.dialect) : undefined;
+    this.releaseInOne = db.dialect.name === 'postgres' ? new ReleaseInOneStatement(db.kysely) : undefined;
   }
 
   /**
@@ -288,6 +293,20 @@ export class QueueService {
   async release(worker: Worker, leaseId: string): Promise<void> {
     const now = Date.now();
     const released = await this.queue.releaseLease({ id: leaseId, user_id: worker.userId }, now, (work) => this.writePlain(work));
+    if (!released) throw leaseLost(leaseId);
+  }
+
+  /**
+   * `release` for a caller known by session token only. PostgreSQL: the session read, its checks and
+   * the release in one statement (release-in-one-statement.ts), one round trip less; the statement
+   * releases only for a session and CSRF token that `admit` then lets through, so a 401 or 403 still
+   * leaves the lease as it was. SQLite: the session read on its own, then `release`.
+   */
+  async releaseForSession(caller: SessionCaller, leaseId: string): Promise<void> {
+    if (!this.releaseInOne) return this.release(await caller.read(), leaseId);
+    const check = caller.sessionCheck();
+    const { session, released } = await this.releaseInOne.run({ tokenHash: caller.tokenHash, session: check, csrfDigest: caller.csrfDigest, leaseId, now: Date.now() });
+    await caller.admit(session, check.now);
     if (!released) throw leaseLost(leaseId);
   }
 

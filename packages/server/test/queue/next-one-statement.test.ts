@@ -141,6 +141,7 @@ describeEachDatabase('queue/next in one statement', (dialect) => {
       read: async () => {
         throw new Unauthorized('refused');
       },
+      csrfDigest: null,
     };
     await assert.rejects(services.queue.nextForSession(refusing, 'label'), Unauthorized);
     assert.deepEqual(await leasesOf(worker.id), []);

@@ -3,7 +3,7 @@ import { explainEmptyQueue } from '../../services/empty-queue.ts';
 import { Type } from 'typebox';
 import { Forbidden, InvalidRequest } from '../../domain/errors.ts';
 import { readQuery } from '../../http/query.ts';
-import { admitPendingSession, readPendingSession, requireRole, ROLES, SESSION_IN_STATEMENT } from '../../http/app-auth.ts';
+import { admitPendingSession, readPendingSession, requireRole, ROLES, sentCsrfDigest, SESSION_IN_STATEMENT } from '../../http/app-auth.ts';
 import { submissionHasFiles } from '../../services/chat-file.service.ts';
 import { presentAssignment, presentLease, presentRecentSubmission } from '../../presenters/assignment.presenter.ts';
 import type { SessionCaller, Worker } from '../../services/queue.service.ts';
@@ -84,6 +84,7 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
         await readPendingSession(request, reply, services);
         return admitted();
       },
+      csrfDigest: sentCsrfDigest(request),
     };
   };
 
@@ -167,10 +168,17 @@ export async function registerWorkbenchRoutes(app: FastifyInstance): Promise<voi
     return { lease: presentLease(await services.queue.renew(await worker(request), leaseId(request))) };
   });
 
-  app.post('/leases/:leaseId/release', { schema: { summary: 'Give the task back to the queue; the draft is kept', tags, params: LeaseParams } }, async (request) => {
-    await services.queue.release(await worker(request), leaseId(request));
-    return {};
-  });
+  app.post(
+    '/leases/:leaseId/release',
+    { config: SESSION_IN_STATEMENT, schema: { summary: 'Give the task back to the queue; the draft is kept', tags, params: LeaseParams } },
+    async (request, reply) => {
+      // The release checks the session in its own statement too (PostgreSQL).
+      const pending = sessionCaller(request, reply);
+      if (pending) await services.queue.releaseForSession(pending, leaseId(request));
+      else await services.queue.release(await worker(request), leaseId(request));
+      return {};
+    },
+  );
 
   app.post('/tasks/:taskId/draft', { schema: { summary: "Save the caller's work in progress under their lease", tags, params: TaskParams, body: DraftBody } }, async (request) => {
     const savedAt = await services.queue.saveDraft(await worker(request), taskId(request), request.body);
