@@ -58,7 +58,7 @@ describeEachDatabase('A release checks the session', (dialect) => {
   it('answers 403 for a missing, empty or wrong CSRF token and keeps the lease', async () => {
     const labeler = await worker();
     const assignment = await next(server, labeler);
-    for (const headers of [{ cookie: labeler.cookie }, { cookie: labeler.cookie, 'x-csrf-token': '' }, { cookie: labeler.cookie, 'x-csrf-token': `${labeler.csrfToken}x` }]) {
+    for (const headers of [{ cookie: labeler.cookie } as Record<string, string>, { cookie: labeler.cookie, 'x-csrf-token': '' }, { cookie: labeler.cookie, 'x-csrf-token': `${labeler.csrfToken}x` }]) {
       const refused = await server.request('POST', releasePath(assignment), { key: null, headers, body: {} });
       assert.equal(refused.status, 403, refused.text);
       assert.match(refused.body.error, /x-csrf-token/);
