@@ -46,7 +46,12 @@ async function countPostgres(): Promise<void> {
 interface Operation {
   name: string;
   run(): Promise<void>;
+  /** The operation makes this many requests at once; its count is per request. */
+  per?: number;
 }
+
+/** Creates sent at once by the concurrent create operation (the tasks bench's autocannon connections). */
+const CONCURRENT_CREATES = 32;
 
 async function measureDialect(databaseUrl: string | undefined): Promise<Map<string, { count: number; sql: string[] }>> {
   const { loadConfig } = await import('../packages/server/src/config.ts');
@@ -101,6 +106,11 @@ async function measureDialect(databaseUrl: string | undefined): Promise<Map<stri
     const operations: Operation[] = [
       { name: 'POST /v1/task/{type} (live key)', run: async () => void (taskId = (await call('POST', '/v1/task/categorization', { project, ...params }, basic(LIVE_KEY))).task_id) },
       { name: 'POST /v1/task/{type} (live key, unique_id)', run: async () => void (await call('POST', '/v1/task/categorization', { project, ...params, unique_id: crypto.randomUUID() }, basic(LIVE_KEY))) },
+      {
+        name: `POST /v1/task/{type} (live key, ${CONCURRENT_CREATES} at once), per create`,
+        per: CONCURRENT_CREATES,
+        run: async () => void (await Promise.all(Array.from({ length: CONCURRENT_CREATES }, () => call('POST', '/v1/task/categorization', { project, ...params }, basic(LIVE_KEY))))),
+      },
       { name: 'POST /v1/task/{type} (test key: completed at once)', run: async () => void (await call('POST', '/v1/task/categorization', { project, ...params }, basic(TEST_KEY))) },
       { name: 'GET /v1/task/{id}', run: async () => void (await call('GET', `/v1/task/${taskId}`, undefined, basic(LIVE_KEY))) },
       {
@@ -121,7 +131,7 @@ async function measureDialect(databaseUrl: string | undefined): Promise<Map<stri
         statements.length = 0;
         await operation.run();
         const list = counts.get(operation.name) ?? [];
-        list.push(statements.length);
+        list.push(statements.length / (operation.per ?? 1));
         counts.set(operation.name, list);
         if (repeat === REPEATS - 1) texts.set(operation.name, [...statements]);
       }
@@ -135,6 +145,11 @@ async function measureDialect(databaseUrl: string | undefined): Promise<Map<stri
   }
 }
 
+/** A count as is, or with two decimals when it is per request of a concurrent operation. */
+function formatCount(count: number): string {
+  return Number.isInteger(count) ? String(count) : count.toFixed(2);
+}
+
 async function main(): Promise<void> {
   const database = await createBenchDatabase();
   try {
@@ -146,7 +161,7 @@ async function main(): Promise<void> {
     console.log(`statements per operation (median of ${REPEATS} warm operations; PostgreSQL: round trips, BEGIN/COMMIT included)`);
     console.log(`${'operation'.padEnd(52)} ${sides.map(([name]) => name.padStart(11)).join(' ')}`);
     const [, first] = sides[0];
-    for (const name of first.keys()) console.log(`${name.padEnd(52)} ${sides.map(([, counts]) => String(counts.get(name)!.count).padStart(11)).join(' ')}`);
+    for (const name of first.keys()) console.log(`${name.padEnd(52)} ${sides.map(([, counts]) => formatCount(counts.get(name)!.count).padStart(11)).join(' ')}`);
     const cycle = (counts: Map<string, { count: number }>) =>
       (9 * (counts.get('GET /app/api/queue/next')!.count + counts.get('POST /app/api/tasks/{id}/submit')!.count) + counts.get('GET /app/api/queue/next (again)')!.count + counts.get('POST /app/api/leases/{id}/release')!.count) / 10;
     console.log(`${'queue cycle (next + submit 9 in 10, release 1 in 10)'.padEnd(52)} ${sides.map(([, counts]) => cycle(counts).toFixed(1).padStart(11)).join(' ')}`);
