@@ -99,10 +99,16 @@ interface PageToken {
   o: number;
 }
 
-/** Most creates one group statement carries (PostgreSQL; see checkedCreates). */
+/** Most creates one group statement carries (PostgreSQL; see checkedCreates): 32 concurrent clients fill half of it. */
 const CREATE_GROUP_MAX = 64;
-/** Group statements in flight at once per process (PostgreSQL; see checkedCreates). */
-const CREATE_GROUPS_IN_FLIGHT = 1;
+/**
+ * Group statements in flight at once per process (PostgreSQL; see checkedCreates). Measured with
+ * bench/tasks.bench.ts (docs/tasks.md, "Grouped creates on PostgreSQL"): 1 and 2 gave the same create
+ * throughput within the noise (PostgreSQL create 0.95-1.57x and 0.91-1.25x its bare floor); 2, so that a
+ * group waiting on a row lock another transaction holds (a counter shard, a unique_id entry) does not
+ * hold up every create of the process.
+ */
+const CREATE_GROUPS_IN_FLIGHT = 2;
 
 /** Thrown inside a create transaction to roll it back; turned into the 409 after the rollback. */
 class DuplicateRefused extends Error {}
@@ -110,7 +116,7 @@ class DuplicateRefused extends Error {}
 /** Customer tasks (contract 4.1, 5, 6.1, 7): creation, reads, lists, and the customer actions. */
 export class TaskService {
   private attachmentLinks: AttachmentLinkResolver | undefined;
-  /** SQLite only: concurrent creates share one commit (see db/group-commit.ts); PostgreSQL runs them in parallel transactions. */
+  /** SQLite only: concurrent creates share one commit (see db/group-commit.ts); PostgreSQL groups its one-statement creates (checkedCreates). */
   private readonly createGroups: GroupCommitter | undefined;
   /**
    * PostgreSQL only: concurrent live creates of remembered projects go to the database as one
@@ -217,7 +223,7 @@ export class TaskService {
   /**
    * A task with no batch and no Idempotency-Key of a project this process remembers (ProjectCache):
    * no project read; the insert checks the project is unchanged. On PostgreSQL a live create is then
-   * one statement; on SQLite the checked insert runs in the create group's transaction. The
+   * one statement, shared with the live creates that arrive with it (checkedCreates); on SQLite the checked insert runs in the create group's transaction. The
    * duplicate check runs first only when the project must be read: with a remembered project a
    * duplicate has no side effect to avoid, and the insert's ON CONFLICT decides it. Errors keep
    * their order: a request that fails validation but repeats a taken unique_id answers the 409.
