@@ -25,13 +25,13 @@ export interface Auditor {
   timeSecs?: number;
 }
 
-/** Work states of a pending task (queued, held by a labeler, waiting for or in review); all are `pending` on the wire. */
 /** A live task with no batch and no tags built from a remembered project, for createUnbatchedCheckedTask(s). */
 export interface CheckedTaskCreate {
   task: Task;
   project: ProjectCheck;
 }
 
+/** Work states of a pending task (queued, held by a labeler, waiting for or in review); all are `pending` on the wire. */
 export type ActiveWorkState = Exclude<WorkState, 'completed' | 'canceled' | 'error'>;
 
 /**
