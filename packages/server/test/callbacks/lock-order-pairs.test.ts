@@ -40,11 +40,16 @@ class RowHolder {
    * Resolves once `count` backends wait behind the held row, directly or behind another waiter;
    * else fails naming what each backend does. (Counting every backend that waits for some lock
    * also counted the file-import worker's claims waiting for each other, lining up too early.)
+   * The holder asks inside its open transaction, where PostgreSQL keeps the first pg_stat_activity
+   * snapshot to the end: a backend the server's pool opened after that (a second writer on a new
+   * connection) was never seen, and the line-up waited in vain — the flake that once hung CI. So
+   * each look clears the snapshot first.
    */
   async waiters(count: number): Promise<void> {
     try {
       await waitUntil(
         async () => {
+          await this.client.query('select pg_stat_clear_snapshot()');
           const result = await this.client.query(
             `with recursive behind(pid) as (
                select pg_backend_pid()
@@ -59,6 +64,7 @@ class RowHolder {
         { timeoutMs: 60_000, what: `${count} request(s) waiting for a row lock` },
       );
     } catch (error) {
+      await this.client.query('select pg_stat_clear_snapshot()');
       const backends = await this.client.query(
         'select state, wait_event_type, wait_event, left(query, 160) as query from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
         [this.database],
