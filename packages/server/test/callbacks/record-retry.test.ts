@@ -51,7 +51,13 @@ describeEachDatabase('callback worker: a recording aborted as a deadlock victim'
         await other.query('begin');
         await other.query('update outbox set updated_at = updated_at where subject_id = $1', [taskId]);
         receiver.release(200);
-        await waitUntil(async () => (await other.query("select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'", [database])).rows[0].n >= 1, {
+        // Inside `other`'s transaction PostgreSQL would keep the first pg_stat_activity snapshot, which
+        // misses a backend the server's pool opens afterwards: clear it before each look.
+        const waiting = async () => {
+          await other.query('select pg_stat_clear_snapshot()');
+          return (await other.query("select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'", [database])).rows[0].n;
+        };
+        await waitUntil(async () => (await waiting()) >= 1, {
           timeoutMs: 60_000,
           what: 'the worker waiting for the outbox row',
         });
