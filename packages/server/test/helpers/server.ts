@@ -159,6 +159,18 @@ export async function postgresStatementsOf(work: () => Promise<void>): Promise<s
   return seen;
 }
 
+/** A test server and a second server process on its database (another node of a multi-node install), both with `env`. */
+export async function startServerPair(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<{ server: TestServer; other: RunningServer }> {
+  const server = await startTestServer(dialect, env);
+  return { server, other: await startSecondServer(server, env) };
+}
+
+/** Closes what startServerPair started, the second server first (it shares the first one's database). */
+export async function closeServerPair(server: TestServer | undefined, other: RunningServer | undefined): Promise<void> {
+  await other?.close();
+  await server?.close();
+}
+
 /** Starts one server for the enclosing suite and closes it afterwards; read `.current` inside tests. */
 export function useTestServer(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): { current: TestServer } {
   const holder = {} as { current: TestServer };

@@ -5,7 +5,7 @@ import type { RunningServer } from '../../src/server.ts';
 import { sha256 } from '../../src/domain/ids.ts';
 import { Unauthorized } from '../../src/domain/errors.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { postgresStatementsOf, startSecondServer, startTestServer, useTestServer, type TestServer } from '../helpers/server.ts';
+import { closeServerPair, postgresStatementsOf, startServerPair, useTestServer, type TestServer } from '../helpers/server.ts';
 import { addWorkers, assign, call, categorization, createBatch, createProject, createTask, next, submit, unique, type TestWorker } from './helpers.ts';
 
 /**
@@ -21,13 +21,9 @@ describeEachDatabase('queue/next in one statement', (dialect) => {
   let other: RunningServer;
   before(async () => {
     // No worker loop (TAGWRIGHT_ROLE=api): its polling would add statements to the round-trip count.
-    server = await startTestServer(dialect, { TAGWRIGHT_GOLD_RATE: '0', TAGWRIGHT_ROLE: 'api' });
-    other = await startSecondServer(server, { TAGWRIGHT_GOLD_RATE: '0', TAGWRIGHT_ROLE: 'api' });
+    ({ server, other } = await startServerPair(dialect, { TAGWRIGHT_GOLD_RATE: '0', TAGWRIGHT_ROLE: 'api' }));
   });
-  after(async () => {
-    await other.close();
-    await server.close();
-  });
+  after(() => closeServerPair(server, other));
 
   const release = async (worker: TestWorker, assignment: any) => {
     const released = await call(server, worker, 'POST', `/leases/${assignment.lease.lease_id}/release`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { postgresStatementsOf, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
+import { closeServerPair, postgresStatementsOf, startServerPair, type TestServer } from '../helpers/server.ts';
 import { addWorkers, assign, call, categorization, createProject, createTask, next, unique, type TestWorker } from './helpers.ts';
 
 /**
@@ -20,16 +20,12 @@ describeEachDatabase('A release checks the session', (dialect) => {
   let project: string;
   before(async () => {
     // No worker loop (TAGWRIGHT_ROLE=api): its polling would add statements to the round-trip count.
-    server = await startTestServer(dialect, { TAGWRIGHT_GOLD_RATE: '0', TAGWRIGHT_ROLE: 'api' });
-    other = await startSecondServer(server, { TAGWRIGHT_GOLD_RATE: '0', TAGWRIGHT_ROLE: 'api' });
+    ({ server, other } = await startServerPair(dialect, { TAGWRIGHT_GOLD_RATE: '0', TAGWRIGHT_ROLE: 'api' }));
     project = unique('release-session');
     await createProject(server, { type: 'categorization', name: project });
     for (let index = 0; index < 8; index++) await createTask(server, 'categorization', categorization(project));
   });
-  after(async () => {
-    await other.close();
-    await server.close();
-  });
+  after(() => closeServerPair(server, other));
 
   async function worker(): Promise<TestWorker> {
     const [added] = await addWorkers(server, 1);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
+import { closeServerPair, startServerPair, type TestServer } from '../helpers/server.ts';
 import { addWorkers, assign, call, categorization, createProject, createTask, next, unique, type TestWorker } from './helpers.ts';
 
 /**
@@ -19,16 +19,12 @@ describeEachDatabase('Queue requests check the session', (dialect) => {
   let other: RunningServer;
   let project: string;
   before(async () => {
-    server = await startTestServer(dialect, { TAGWRIGHT_GOLD_RATE: '0' });
-    other = await startSecondServer(server, { TAGWRIGHT_GOLD_RATE: '0' });
+    ({ server, other } = await startServerPair(dialect, { TAGWRIGHT_GOLD_RATE: '0' }));
     project = unique('sessions');
     await createProject(server, { type: 'categorization', name: project });
     for (let index = 0; index < 6; index++) await createTask(server, 'categorization', categorization(project));
   });
-  after(async () => {
-    await other.close();
-    await server.close();
-  });
+  after(() => closeServerPair(server, other));
 
   async function worker(): Promise<TestWorker> {
     const [added] = await addWorkers(server, 1);

@@ -7,7 +7,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { CheckedInsert, Task } from '../../src/repositories/task.repository.ts';
 import type { CheckedTaskCreate } from '../../src/services/task-lifecycle.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { LIVE_KEY, TEST_KEY, postgresStatementsOf, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
+import { closeServerPair, LIVE_KEY, postgresStatementsOf, startServerPair, TEST_KEY, type TestServer } from '../helpers/server.ts';
 import { createProject, unique, validBody } from './helpers.ts';
 
 /**
@@ -21,13 +21,9 @@ describeEachDatabase('grouped task creates', (dialect) => {
   /** A second server on the same database, as another process of a multi-node install. */
   let other: RunningServer;
   before(async () => {
-    server = await startTestServer(dialect, { TAGWRIGHT_ROLE: 'api' });
-    other = await startSecondServer(server, { TAGWRIGHT_ROLE: 'api' });
+    ({ server, other } = await startServerPair(dialect, { TAGWRIGHT_ROLE: 'api' }));
   });
-  after(async () => {
-    await other.close();
-    await server.close();
-  });
+  after(() => closeServerPair(server, other));
 
   const isGroup = (text: string) => /\bunnest\(/.test(text) && /\binsert into tasks\b/.test(text);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { LIVE_KEY, TEST_KEY, postgresStatementsOf, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
+import { closeServerPair, LIVE_KEY, postgresStatementsOf, startServerPair, TEST_KEY, type TestServer } from '../helpers/server.ts';
 import { createProject, unique, validBody } from './helpers.ts';
 
 /**
@@ -17,13 +17,9 @@ describeEachDatabase('one-statement task create', (dialect) => {
   /** A second server on the same database, as another process of a multi-node install. */
   let other: RunningServer;
   before(async () => {
-    server = await startTestServer(dialect, { TAGWRIGHT_ROLE: 'api' });
-    other = await startSecondServer(server, { TAGWRIGHT_ROLE: 'api' });
+    ({ server, other } = await startServerPair(dialect, { TAGWRIGHT_ROLE: 'api' }));
   });
-  after(async () => {
-    await other.close();
-    await server.close();
-  });
+  after(() => closeServerPair(server, other));
 
   async function create(body: Record<string, unknown>, key = LIVE_KEY) {
     return server.request('POST', '/v1/task/imageannotation', { key, body: { ...validBody('imageannotation'), ...body } });

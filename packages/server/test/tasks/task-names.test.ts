@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { LIVE_KEY, TEST_KEY, startSecondServer, startTestServer, type TestServer } from '../helpers/server.ts';
+import { closeServerPair, LIVE_KEY, startServerPair, TEST_KEY, type TestServer } from '../helpers/server.ts';
 import { createBatch, createProject, unique, validBody } from './helpers.ts';
 
 /**
@@ -18,13 +18,9 @@ describeEachDatabase('task get: project and batch names from memory', (dialect) 
   let server: TestServer;
   let other: RunningServer;
   before(async () => {
-    server = await startTestServer(dialect, { TAGWRIGHT_ROLE: 'api' });
-    other = await startSecondServer(server, { TAGWRIGHT_ROLE: 'api' });
+    ({ server, other } = await startServerPair(dialect, { TAGWRIGHT_ROLE: 'api' }));
   });
-  after(async () => {
-    await other.close();
-    await server.close();
-  });
+  after(() => closeServerPair(server, other));
 
   async function getOnOther(id: string, key = LIVE_KEY): Promise<{ status: number; body: any }> {
     const response = await fetch(`${other.url}/v1/task/${id}`, { headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` } });
