@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { registerPreparedSql } from '../db/prepared-statements.ts';
-import { COUNT_SHARDS, TASK_COLUMNS, countKey, deltaId, toRow, type CheckedInsert, type NewTask, type ProjectCheck } from './task.repository.ts';
+import { COUNT_SHARDS, TASK_COLUMNS, byCodeUnits, countKey, deltaId, toRow, type CheckedInsert, type NewTask, type ProjectCheck } from './task.repository.ts';
 
 /** One create of a group: a live task with no batch and no tags, and the project it was built from. */
 export interface CheckedCreate {
@@ -54,9 +54,6 @@ export const INSERT_CHECKED_GROUP_POSTGRES =
   'select u.ord, u.id in (select id from checked) as project_ok, u.id in (select id from inserted) as created from input u order by u.ord';
 registerPreparedSql(INSERT_CHECKED_GROUP_POSTGRES);
 
-/** `a` before `b` in JavaScript's string order (the order TaskRepository.counterRows sorts keys in). */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * Runs INSERT_CHECKED_GROUP_POSTGRES on `db` (outside a transaction: the statement is atomic alone)
  * and answers each unit's outcome, in the units' order. It writes all of its units or, when it fails,
@@ -67,13 +64,13 @@ export async function insertCheckedGroup(db: Kysely<Database>, units: readonly C
   const columns: unknown[][] = TASK_COLUMNS.map((column) => rows.map((row) => row[column]));
   // Insert order: by unique-index key, then arrival (units without a unique_id cannot conflict).
   const byUniqueKey = units.map((unit, index) => ({ index, key: unit.task.unique_id === null ? null : JSON.stringify([unit.task.account_id, unit.task.environment, unit.task.unique_id]) }));
-  byUniqueKey.sort((a, b) => (a.key === b.key ? a.index - b.index : a.key === null ? 1 : b.key === null ? -1 : compare(a.key, b.key)));
+  byUniqueKey.sort((a, b) => (a.key === b.key ? a.index - b.index : a.key === null ? 1 : b.key === null ? -1 : byCodeUnits(a.key, b.key)));
   const insertOrder: number[] = new Array(units.length);
   byUniqueKey.forEach((entry, position) => (insertOrder[entry.index] = position));
   // Counter rank: the position of the unit's counter key among the group's keys in counterRows's order.
   const keys = units.map((unit) => deltaId(countKey(unit.task)));
-  const sortedKeys = [...new Set(keys)].sort(compare);
-  const counterRank = keys.map((key) => sortedKeys.indexOf(key));
+  const rankOf = new Map([...new Set(keys)].sort(byCodeUnits).map((key, rank) => [key, rank]));
+  const counterRank = keys.map((key) => rankOf.get(key)!);
   const shard = Math.floor(Math.random() * COUNT_SHARDS.postgres);
   const parameters = [
     ...columns,

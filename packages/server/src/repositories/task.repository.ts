@@ -809,7 +809,7 @@ export class TaskRepository {
       if (existing) existing.delta += delta.delta;
       else merged.set(id, { ...delta });
     }
-    const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const ordered = [...merged.entries()].filter(([, delta]) => delta.delta !== 0).sort(([a], [b]) => byCodeUnits(a, b));
     const shard = this.countShard();
     return ordered.map(([, delta]) => [delta.account_id, delta.environment, delta.project_id, delta.batch_id ?? '', delta.type, delta.status, shard, delta.delta]);
   }
@@ -1082,6 +1082,11 @@ export function statusChangeDeltas(task: Pick<Task, 'account_id' | 'environment'
     { account_id, environment, project_id, batch_id, type, status: task.status, delta: -1 },
     { account_id, environment, project_id, batch_id, type, status, delta: 1 },
   ];
+}
+
+/** Strings in UTF-16 code-unit order: the counters' lock order (counterRows, and the grouped creates' counter ranks). */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function deltaId(key: Omit<CountDelta, 'delta'>): string {

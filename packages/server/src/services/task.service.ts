@@ -223,7 +223,8 @@ export class TaskService {
   /**
    * A task with no batch and no Idempotency-Key of a project this process remembers (ProjectCache):
    * no project read; the insert checks the project is unchanged. On PostgreSQL a live create is then
-   * one statement, shared with the live creates that arrive with it (checkedCreates); on SQLite the checked insert runs in the create group's transaction. The
+   * one statement, shared with the live creates that arrive with it (checkedCreates); on SQLite the
+   * checked insert runs in the create group's transaction. The
    * duplicate check runs first only when the project must be read: with a remembered project a
    * duplicate has no side effect to avoid, and the insert's ON CONFLICT decides it. Errors keep
    * their order: a request that fails validation but repeats a taken unique_id answers the 409.
@@ -258,8 +259,8 @@ export class TaskService {
       // PostgreSQL: a live create is one statement, no transaction. SQLite: the checked insert and
       // the counter upsert in the create group's transaction (grouped commits).
       const { outcome, task } =
-        prepared.testResponse === undefined && this.db.dialect.name === 'postgres'
-          ? await this.checkedCreates!.run({ task: prepared.task, project: check })
+        prepared.testResponse === undefined && this.checkedCreates
+          ? await this.checkedCreates.run({ task: prepared.task, project: check })
           : await this.createCheckedInTransaction(caller, prepared, check);
       if (outcome === 'created') return { created: task, duplicatesRefused };
       if (outcome === 'duplicate') {
